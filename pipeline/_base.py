@@ -1,0 +1,49 @@
+"""Shared pydantic configuration: camelCase aliases, validation by name and by alias."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+__all__ = ["JSONValue", "ProviderMetadata", "ProviderOptions", "Record", "WireModel"]
+
+JSONValue = Any
+"""Any JSON-compatible value (kept as ``Any``: pydantic validates recursive JSON unions slowly)."""
+
+ProviderOptions = dict[str, dict[str, Any]]
+"""Options keyed by provider name, e.g. ``{"openai": {"reasoningEffort": "low"}}``."""
+
+ProviderMetadata = dict[str, dict[str, Any]]
+"""Provider-specific result data keyed by provider name."""
+
+
+class Record(BaseModel):
+    """Base of every library data model.
+
+    Fields are snake_case in Python and camelCase on the wire (``tool_call_id`` / ``toolCallId``);
+    both spellings validate. Records are frozen: change them with ``model_copy(update=...)``.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        frozen=True,
+        extra="forbid",
+        arbitrary_types_allowed=True,
+        ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """AI-SDK-shaped JSON (camelCase keys, bytes as base64, ``None`` fields left out)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class WireModel(BaseModel):
+    """Base of provider wire models: tolerant of unknown fields, names exactly as on the wire."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)

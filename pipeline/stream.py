@@ -1,0 +1,276 @@
+"""Stream parts (the provider-level stream vocabulary), StreamResult, and the fold back to a result."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ._base import ProviderMetadata, Record
+from .result import (
+    CallWarning,
+    Content,
+    FileContent,
+    FinishReason,
+    GenerateResult,
+    ReasoningContent,
+    RequestMetadata,
+    ResponseMetadata,
+    SourceContent,
+    TextContent,
+    ToolCallContent,
+    ToolResultContent,
+    Usage,
+)
+
+__all__ = [
+    "ErrorPart",
+    "FinishPart",
+    "RawPart",
+    "ReasoningDeltaPart",
+    "ReasoningEndPart",
+    "ReasoningStartPart",
+    "ResponseMetadataPart",
+    "StreamCollector",
+    "StreamPart",
+    "StreamResult",
+    "StreamStartPart",
+    "TextDeltaPart",
+    "TextEndPart",
+    "TextStartPart",
+    "ToolInputDeltaPart",
+    "ToolInputEndPart",
+    "ToolInputStartPart",
+    "collect_stream",
+]
+
+
+class StreamStartPart(Record):
+    type: Literal["stream-start"] = "stream-start"
+    warnings: list[CallWarning] = Field(default_factory=list)
+
+
+class ResponseMetadataPart(Record):
+    type: Literal["response-metadata"] = "response-metadata"
+    id: str | None = None
+    timestamp: datetime | None = None
+    model_id: str | None = None
+
+
+class TextStartPart(Record):
+    type: Literal["text-start"] = "text-start"
+    id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class TextDeltaPart(Record):
+    type: Literal["text-delta"] = "text-delta"
+    id: str
+    delta: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class TextEndPart(Record):
+    type: Literal["text-end"] = "text-end"
+    id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class ReasoningStartPart(Record):
+    type: Literal["reasoning-start"] = "reasoning-start"
+    id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class ReasoningDeltaPart(Record):
+    type: Literal["reasoning-delta"] = "reasoning-delta"
+    id: str
+    delta: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class ReasoningEndPart(Record):
+    type: Literal["reasoning-end"] = "reasoning-end"
+    id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class ToolInputStartPart(Record):
+    type: Literal["tool-input-start"] = "tool-input-start"
+    id: str
+    tool_name: str
+    provider_executed: bool | None = None
+    provider_metadata: ProviderMetadata | None = None
+
+
+class ToolInputDeltaPart(Record):
+    type: Literal["tool-input-delta"] = "tool-input-delta"
+    id: str
+    delta: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class ToolInputEndPart(Record):
+    type: Literal["tool-input-end"] = "tool-input-end"
+    id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class FinishPart(Record):
+    type: Literal["finish"] = "finish"
+    finish_reason: FinishReason
+    raw_finish_reason: str | None = None
+    usage: Usage = Usage()
+    provider_metadata: ProviderMetadata | None = None
+
+
+class RawPart(Record):
+    """A raw provider chunk, emitted only when ``include_raw_chunks`` is set."""
+
+    type: Literal["raw"] = "raw"
+    raw_value: Any
+
+
+class ErrorPart(Record):
+    """An error that arrived inside the stream (the stream may go on or end after it)."""
+
+    type: Literal["error"] = "error"
+    error: Any
+
+
+StreamPart = Annotated[
+    StreamStartPart
+    | ResponseMetadataPart
+    | TextStartPart
+    | TextDeltaPart
+    | TextEndPart
+    | ReasoningStartPart
+    | ReasoningDeltaPart
+    | ReasoningEndPart
+    | ToolInputStartPart
+    | ToolInputDeltaPart
+    | ToolInputEndPart
+    | ToolCallContent
+    | ToolResultContent
+    | FileContent
+    | SourceContent
+    | FinishPart
+    | RawPart
+    | ErrorPart,
+    Field(discriminator="type"),
+]
+"""One part of a model stream, discriminated on ``type``."""
+
+
+@dataclass
+class StreamResult:
+    """What ``do_stream`` returns: the parts as an async generator, plus request / response metadata.
+
+    Whoever stops reading early must ``await result.stream.aclose()`` so the HTTP response is closed.
+    """
+
+    stream: AsyncGenerator[StreamPart, None]
+    request: RequestMetadata = field(default_factory=RequestMetadata)
+    response: ResponseMetadata = field(default_factory=ResponseMetadata)
+
+
+class StreamCollector:
+    """Folds stream parts, one at a time, into the :class:`GenerateResult` they describe.
+
+    Text and reasoning deltas are joined per block id, in the order the blocks started.
+    """
+
+    def __init__(self) -> None:
+        self._content: list[Content | _OpenBlock] = []
+        self._open: dict[tuple[str, str], _OpenBlock] = {}
+        self.warnings: list[CallWarning] = []
+        self.response = ResponseMetadata()
+        self.finish: FinishPart | None = None
+        self.errors: list[Any] = []
+
+    def add(self, part: StreamPart) -> None:
+        """Fold one part in."""
+        match part:
+            case StreamStartPart():
+                self.warnings.extend(part.warnings)
+            case ResponseMetadataPart():
+                self.response = self.response.model_copy(
+                    update={
+                        key: value
+                        for key, value in (
+                            ("id", part.id),
+                            ("timestamp", part.timestamp),
+                            ("model_id", part.model_id),
+                        )
+                        if value is not None
+                    }
+                )
+            case TextStartPart() | ReasoningStartPart():
+                self._start_block(part.type.split("-")[0], part.id, part.provider_metadata)
+            case TextDeltaPart() | ReasoningDeltaPart():
+                block = self._open.get((part.type.split("-")[0], part.id))
+                if block is None:
+                    block = self._start_block(part.type.split("-")[0], part.id, None)
+                block.chunks.append(part.delta)
+                if part.provider_metadata:
+                    block.provider_metadata = {**(block.provider_metadata or {}), **part.provider_metadata}
+            case TextEndPart() | ReasoningEndPart():
+                ended = self._open.pop((part.type.split("-")[0], part.id), None)
+                if ended is not None and part.provider_metadata:
+                    ended.provider_metadata = {**(ended.provider_metadata or {}), **part.provider_metadata}
+            case ToolCallContent() | ToolResultContent() | FileContent() | SourceContent():
+                self._content.append(part)
+            case FinishPart():
+                self.finish = part
+            case ErrorPart():
+                self.errors.append(part.error)
+            case ToolInputStartPart() | ToolInputDeltaPart() | ToolInputEndPart() | RawPart():
+                pass
+
+    def _start_block(self, kind: str, block_id: str, metadata: ProviderMetadata | None) -> _OpenBlock:
+        block = _OpenBlock(kind, metadata)
+        self._open[(kind, block_id)] = block
+        self._content.append(block)
+        return block
+
+    def result(self) -> GenerateResult:
+        """The result described by the parts seen so far."""
+        content: list[Content] = [
+            item.to_content() if isinstance(item, _OpenBlock) else item for item in self._content
+        ]
+        finish = self.finish
+        return GenerateResult(
+            content=content,
+            finish_reason=finish.finish_reason if finish else ("error" if self.errors else "other"),
+            raw_finish_reason=finish.raw_finish_reason if finish else None,
+            usage=finish.usage if finish else Usage(),
+            warnings=list(self.warnings),
+            response=self.response,
+            provider_metadata=finish.provider_metadata if finish else None,
+        )
+
+
+class _OpenBlock:
+    __slots__ = ("chunks", "kind", "provider_metadata")
+
+    def __init__(self, kind: str, provider_metadata: ProviderMetadata | None) -> None:
+        self.kind = kind
+        self.chunks: list[str] = []
+        self.provider_metadata = provider_metadata
+
+    def to_content(self) -> TextContent | ReasoningContent:
+        text = "".join(self.chunks)
+        if self.kind == "text":
+            return TextContent(text=text, provider_metadata=self.provider_metadata)
+        return ReasoningContent(text=text, provider_metadata=self.provider_metadata)
+
+
+def collect_stream(parts: Iterable[StreamPart]) -> GenerateResult:
+    """Fold a complete sequence of stream parts into a :class:`GenerateResult` (pure)."""
+    collector = StreamCollector()
+    for part in parts:
+        collector.add(part)
+    return collector.result()
