@@ -15,12 +15,15 @@ __all__ = [
     "CacheMissError",
     "DownloadBlockedError",
     "DownloadError",
+    "DownloadTimeoutError",
+    "DownloadTooLargeError",
     "IncompleteStreamError",
     "InvalidArgumentError",
     "InvalidDataContentError",
     "InvalidMessageRoleError",
     "InvalidPromptError",
     "InvalidResponseDataError",
+    "InvalidResponseError",
     "InvalidToolInputError",
     "MissingToolResultsError",
     "ModelCallError",
@@ -30,8 +33,11 @@ __all__ = [
     "NoSuchModelError",
     "NoSuchProviderError",
     "NoSuchToolError",
+    "ResponseTooLargeError",
     "RetryError",
+    "StreamProtocolError",
     "UnsupportedFunctionalityError",
+    "is_retryable_status",
 ]
 
 
@@ -278,3 +284,49 @@ class CacheMissError(ModelCallError):
     def __init__(self, key: str) -> None:
         self.key = key
         super().__init__(f"No recorded answer for cache key {key} (cache is in replay-only mode)")
+
+
+class InvalidResponseError(APICallError):
+    """A 2xx answer is not in the expected format (invalid JSON, HTML instead of an event stream).
+
+    ``content_type`` is the server's ``Content-Type``; ``response_body`` holds at most the first bytes.
+    """
+
+    def __init__(self, message: str, *, url: str, content_type: str | None = None, **details: Any) -> None:
+        details.setdefault("is_retryable", False)
+        super().__init__(message, url=url, **details)
+        self.content_type = content_type
+
+
+class ResponseTooLargeError(APICallError):
+    """The response body is larger than the configured cap (see ``StreamProtocolError`` for SSE events)."""
+
+    def __init__(self, message: str, *, url: str, max_bytes: int, **details: Any) -> None:
+        details.setdefault("is_retryable", False)
+        super().__init__(message, url=url, **details)
+        self.max_bytes = max_bytes
+
+
+class StreamProtocolError(ModelCallError):
+    """A server-sent event stream broke the protocol or a limit (e.g. one event larger than the cap)."""
+
+    def __init__(self, message: str, *, max_bytes: int | None = None) -> None:
+        super().__init__(message)
+        self.max_bytes = max_bytes
+
+
+class DownloadTooLargeError(DownloadError):
+    """An attachment is larger than the per-file limit, or the call's downloads exceed the per-call one."""
+
+    def __init__(self, url: str, *, max_bytes: int, message: str) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(url, cause=message, message=message)
+
+
+class DownloadTimeoutError(DownloadError):
+    """An attachment download took longer than its connect, read or total time limit."""
+
+    def __init__(self, url: str, *, timeout: float | None, cause: BaseException | str) -> None:
+        self.timeout = timeout
+        limit = f" (limit {timeout:g} s)" if timeout is not None else ""
+        super().__init__(url, cause=cause, message=f"Download of {url} timed out{limit}: {cause}")

@@ -12,6 +12,7 @@ from .prompt import Message
 __all__ = [
     "CallParams",
     "FunctionTool",
+    "ReasoningLevel",
     "ResponseFormat",
     "ResponseFormatJson",
     "ResponseFormatText",
@@ -57,6 +58,10 @@ class ResponseFormatJson(Record):
 ResponseFormat = Annotated[ResponseFormatText | ResponseFormatJson, Field(discriminator="type")]
 
 
+ReasoningLevel = Literal["provider-default", "none", "minimal", "low", "medium", "high", "xhigh"]
+"""How hard the model should think (the AI SDK's top-level ``reasoning`` call option)."""
+
+
 class CallParams(Record):
     """Everything a model call needs, after prompt normalization.
 
@@ -76,6 +81,7 @@ class CallParams(Record):
     response_format: ResponseFormat | None = None
     tools: list[FunctionTool] | None = None
     tool_choice: ToolChoice | None = None
+    reasoning: ReasoningLevel | None = None
     include_raw_chunks: bool = False
     headers: dict[str, str] | None = None
     provider_options: ProviderOptions | None = None

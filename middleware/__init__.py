@@ -1,0 +1,5 @@
+"""Built-in middleware."""
+
+from .normalize import NormalizeMiddleware
+
+__all__ = ["NormalizeMiddleware"]

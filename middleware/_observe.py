@@ -1,0 +1,192 @@
+"""Call observation shared by the logging and tracing middleware.
+
+``observe_generate`` / ``observe_stream`` run a wrapped call, time it, redact any error that passes
+through, and hand one :class:`CallRecord` to a callback when the call ends: when ``do_generate``
+returns or raises, and when a stream finishes, fails or is closed early (``aclose`` / cancellation).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncGenerator, Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import anyio
+
+from pipeline.chain import CallType, WrapContext
+from pipeline.params import CallParams
+from pipeline.redact import redact_exception
+from pipeline.result import GenerateResult
+from pipeline.stream import StreamCollector, StreamPart, StreamResult
+
+__all__ = [
+    "CallRecord",
+    "Outcome",
+    "cache_status",
+    "observe_generate",
+    "observe_stream",
+    "retry_attempt",
+]
+
+Outcome = Literal["ok", "error", "cancelled"]
+
+_NOT_OUTPUT = frozenset({"stream-start", "response-metadata", "raw"})
+"""Part types that do not count as the first chunk of output."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """What one finished call looked like.
+
+    ``result`` is the generate result, or for a stream the fold of the parts seen (also when the
+    stream failed or was cancelled); ``error`` is already redacted. Times are in seconds.
+    """
+
+    type: CallType
+    provider: str
+    model_id: str
+    params: CallParams
+    outcome: Outcome
+    latency: float
+    time_to_first_chunk: float | None = None
+    result: GenerateResult | None = None
+    error: BaseException | None = None
+    error_type: str | None = None
+
+
+OnEnd = Callable[[CallRecord], None]
+StepContext = Callable[[], AbstractContextManager[Any]]
+
+
+def retry_attempt(params: CallParams) -> int:
+    """The attempt number the retry loop put in ``provider_options["modelpipe"]["attempt"]`` (else 1)."""
+    options = (params.provider_options or {}).get("modelpipe", {})
+    attempt = options.get("attempt")
+    return attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else 1
+
+
+def cache_status(result: GenerateResult | None) -> str | None:
+    """``"hit"`` / ``"miss"`` as set by a cache inside, in ``provider_metadata["modelpipe"]["cache"]``."""
+    if result is None or not result.provider_metadata:
+        return None
+    status = result.provider_metadata.get("modelpipe", {}).get("cache")
+    return status if status in ("hit", "miss") else None
+
+
+def _record(call: WrapContext, outcome: Outcome, started: float, **fields: Any) -> CallRecord:
+    return CallRecord(call.type, call.model.provider, call.model.model_id, call.params, outcome,
+                      time.perf_counter() - started, **fields)
+
+
+def _failure(error: BaseException) -> tuple[Outcome, BaseException, str]:
+    if isinstance(error, anyio.get_cancelled_exc_class()):
+        return "cancelled", error, type(error).__name__
+    if isinstance(error, Exception):
+        redact_exception(error)
+    return "error", error, type(error).__name__
+
+
+async def observe_generate(call: WrapContext, on_end: OnEnd) -> GenerateResult:
+    """Run ``call.do_generate()`` and report it to ``on_end``; errors are redacted and re-raised."""
+    started = time.perf_counter()
+    try:
+        result = await call.do_generate()
+    except BaseException as error:
+        outcome, error, error_type = _failure(error)
+        on_end(_record(call, outcome, started, error=error, error_type=error_type))
+        raise
+    on_end(_record(call, "ok", started, result=result))
+    return result
+
+
+async def observe_stream(
+    call: WrapContext,
+    on_end: OnEnd,
+    *,
+    step_context: StepContext = contextlib.nullcontext,
+) -> StreamResult:
+    """Run ``call.do_stream()`` and return a stream that reports to ``on_end`` when it ends.
+
+    ``step_context`` is entered around each read from the inner stream (tracing uses it to make the
+    call's span current while provider code runs).
+    """
+    started = time.perf_counter()
+    try:
+        with step_context():
+            inner = await call.do_stream()
+    except BaseException as error:
+        outcome, error, error_type = _failure(error)
+        on_end(_record(call, outcome, started, error=error, error_type=error_type))
+        raise
+    observed = _observed(inner, call, started, on_end, step_context)
+    return StreamResult(stream=observed, request=inner.request, response=inner.response)
+
+
+async def _observed(
+    inner: StreamResult,
+    call: WrapContext,
+    started: float,
+    on_end: OnEnd,
+    step_context: StepContext,
+) -> AsyncGenerator[StreamPart, None]:
+    collector = StreamCollector()
+    first_chunk: float | None = None
+    outcome: Outcome = "cancelled"
+    error: BaseException | None = None
+    error_type: str | None = None
+    try:
+        while True:
+            with step_context():
+                try:
+                    part = await anext(inner.stream)
+                except StopAsyncIteration:
+                    break
+            if first_chunk is None and part.type not in _NOT_OUTPUT:
+                first_chunk = time.perf_counter() - started
+            collector.add(part)
+            yield part
+        outcome = "ok"
+    except GeneratorExit:
+        raise
+    except BaseException as failure:
+        outcome, error, error_type = _failure(failure)
+        raise
+    finally:
+        try:
+            await inner.stream.aclose()
+        finally:
+            outcome, error, error_type = _settle(outcome, error, error_type, collector)
+            result = collector.result()
+            if result.response.id is None and inner.response.id is not None:
+                result = result.model_copy(update={"response": inner.response})
+            on_end(_record(call, outcome, started, time_to_first_chunk=first_chunk, result=result,
+                           error=error, error_type=error_type))
+
+
+def _settle(
+    outcome: Outcome, error: BaseException | None, error_type: str | None, collector: StreamCollector
+) -> tuple[Outcome, BaseException | None, str | None]:
+    """The final outcome of a stream: closed after its finish part is ``ok``; an error part is an error."""
+    if outcome == "cancelled" and collector.finish is not None:
+        outcome = "ok"
+    if outcome == "ok" and collector.errors:
+        first = collector.errors[0]
+        return "error", redact_exception(first) if isinstance(first, Exception) else None, _part_error_type(
+            first
+        )
+    return outcome, error, error_type
+
+
+def _part_error_type(error: Any) -> str:
+    """A short type for an in-stream error: the exception class, or the provider's error type."""
+    if isinstance(error, BaseException):
+        return type(error).__name__
+    if isinstance(error, dict):
+        nested = error.get("error")
+        kind = nested.get("type") if isinstance(nested, dict) else error.get("type")
+        if isinstance(kind, str):
+            return kind
+    return "StreamError"

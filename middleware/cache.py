@@ -1,0 +1,347 @@
+"""CacheMiddleware: answer repeated model calls from a store, and replay recorded streams exactly.
+
+Place it outermost (``wrap_model(model, [CacheMiddleware(...), ...])``). The key is computed from the
+params the terminal model will actually receive (:func:`pipeline.chain.resolve_params` runs the
+``transform_params`` of every layer inside the cache), so options injected inside the cache are part of
+the key. Inner ``transform_params`` therefore run twice per call: keep them cheap and deterministic.
+
+* generate: a hit returns the stored result without calling the model; a miss calls it and stores a
+  successful result;
+* stream: a miss passes the parts through as they arrive while recording them, and stores the
+  recording only if the consumer read it to the end, a finish part was seen, no error part or exception
+  occurred and the size cap was kept; a hit replays the same parts in the same order (optionally paced);
+* finish reasons ``error`` and ``other`` are never stored; ``length`` / ``content-filter`` only when
+  listed in ``cache_finish_reasons``;
+* a broken, slow or full store never fails the call: every store operation has a deadline, and a
+  failure logs a warning on the ``modelpipe.cache`` logger and counts an error;
+* single flight (generate only): concurrent identical misses in one process make one model call, the
+  others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
+  Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
+  on another consumer reading its stream to the end;
+* per call, ``providerOptions={"modelpipe": {"cache": "bypass"}}`` skips the cache entirely and
+  ``"refresh"`` calls the model and overwrites the entry (this option is not part of the key);
+* ``mode="replay"`` never calls the model (per-call flags are ignored): a miss raises
+  :class:`~pipeline.errors.CacheMissError`, so a test suite can run from recorded answers;
+  ``mode="record"`` always calls the model and stores.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar, get_args
+
+import anyio
+
+from pipeline.chain import Middleware, WrapContext, resolve_params
+from pipeline.errors import CacheMissError, InvalidArgumentError
+from pipeline.params import CallParams
+from pipeline.result import FileContent, FinishReason, GenerateResult
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    ReasoningDeltaPart,
+    StreamPart,
+    StreamResult,
+    TextDeltaPart,
+    ToolInputDeltaPart,
+)
+
+from .cache_codec import (
+    CorruptEntryError,
+    StreamRecording,
+    decode_generate,
+    decode_stream,
+    encode_generate,
+    encode_stream,
+)
+from .cache_key import CONTROL_NAMESPACE, KeyFunction, cache_key
+from .stores import CacheStore, DiskStore, StoreUnavailableError
+
+__all__ = [
+    "DEFAULT_CACHE_FINISH_REASONS",
+    "CacheFlag",
+    "CacheMiddleware",
+    "CacheMode",
+    "CacheStats",
+    "cache_flag",
+    "default_cache_directory",
+]
+
+logger = logging.getLogger("modelpipe.cache")
+
+CacheMode = Literal["read-write", "replay", "record"]
+CacheFlag = Literal["bypass", "refresh"]
+
+DEFAULT_CACHE_FINISH_REASONS: frozenset[FinishReason] = frozenset({"stop", "tool-calls"})
+_NEVER_CACHED: frozenset[FinishReason] = frozenset({"error", "other"})
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """Counters since the middleware was created.
+
+    ``hits``: calls answered without a model call (including single-flight waiters that reused a
+    concurrent call's result); ``misses``: cache lookups that led to a model call (refresh and record
+    included, bypass not); ``stores``: entries written; ``errors``: store failures and corrupt entries.
+    """
+
+    hits: int = 0
+    misses: int = 0
+    stores: int = 0
+    errors: int = 0
+
+
+def default_cache_directory() -> Path:
+    """``$MODELPIPE_CACHE_DIR``, else ``modelpipe`` under ``$XDG_CACHE_HOME`` (default ``~/.cache``)."""
+    explicit = os.environ.get("MODELPIPE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "modelpipe"
+
+
+def cache_flag(params: CallParams) -> CacheFlag | None:
+    """The per-call cache control in ``providerOptions.modelpipe.cache`` (``None`` when not set)."""
+    control = (params.provider_options or {}).get(CONTROL_NAMESPACE) or {}
+    flag = control.get("cache")
+    if flag is None or flag in get_args(CacheFlag):
+        return flag
+    raise InvalidArgumentError(
+        f"providerOptions.{CONTROL_NAMESPACE}.cache", f"must be 'bypass' or 'refresh', got {flag!r}"
+    )
+
+
+class _Flight:
+    """One in-progress generate miss that identical concurrent calls can wait for."""
+
+    __slots__ = ("done", "result")
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.result: GenerateResult | None = None
+
+
+class _Counters:
+    __slots__ = ("errors", "hits", "misses", "stores")
+
+    def __init__(self) -> None:
+        self.hits = self.misses = self.stores = self.errors = 0
+
+
+class CacheMiddleware(Middleware):
+    """Caches generate results and stream recordings in a :class:`~middleware.stores.CacheStore`.
+
+    ``store`` defaults to a :class:`~middleware.stores.DiskStore` in :func:`default_cache_directory`.
+    ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites;
+    ``key_function`` replaces :func:`~middleware.cache_key.cache_key`; ``store_timeout`` is the deadline
+    of each store operation; ``max_entry_bytes`` caps one stored entry; ``replay_delay`` paces replayed
+    stream parts (seconds before each part).
+    """
+
+    def __init__(
+        self,
+        store: CacheStore | None = None,
+        *,
+        mode: CacheMode = "read-write",
+        ttl: float | None = None,
+        namespace: str | None = None,
+        cache_finish_reasons: Collection[FinishReason] = DEFAULT_CACHE_FINISH_REASONS,
+        max_entry_bytes: int = 8 * 2**20,
+        replay_delay: float = 0.0,
+        store_timeout: float = 0.25,
+        single_flight: bool = True,
+        key_function: KeyFunction = cache_key,
+    ) -> None:
+        if mode not in get_args(CacheMode):
+            raise ValueError(f"mode must be one of {get_args(CacheMode)}, got {mode!r}")
+        refused = _NEVER_CACHED.intersection(cache_finish_reasons)
+        if refused:
+            raise ValueError(f"finish reasons {sorted(refused)} are never cached")
+        self.store: CacheStore = store if store is not None else DiskStore(default_cache_directory())
+        self.mode = mode
+        self.ttl = ttl
+        self.namespace = namespace
+        self.cache_finish_reasons = frozenset(cache_finish_reasons)
+        self.max_entry_bytes = max_entry_bytes
+        self.replay_delay = replay_delay
+        self.store_timeout = store_timeout
+        self.single_flight = single_flight
+        self.key_function = key_function
+        self._counters = _Counters()
+        self._flights: dict[str, _Flight] = {}
+
+    @property
+    def stats(self) -> CacheStats:
+        """A snapshot of the counters."""
+        c = self._counters
+        return CacheStats(hits=c.hits, misses=c.misses, stores=c.stores, errors=c.errors)
+
+    async def clear(self) -> None:
+        """Remove every entry from the store (store errors propagate here)."""
+        await self.store.clear()
+
+    async def key_for(self, call: WrapContext) -> str:
+        """The cache key of ``call``, over the params the terminal model will receive."""
+        effective = await resolve_params(call.model, call.type, call.params)
+        return self.key_function(
+            call.model.provider, call.model.model_id, call.type, effective, namespace=self.namespace
+        )
+
+    # -- generate ---------------------------------------------------------------------------------
+
+    async def wrap_generate(self, call: WrapContext) -> GenerateResult:
+        flag = cache_flag(call.params)
+        if flag == "bypass" and self.mode != "replay":
+            return await call.do_generate()
+        key = await self.key_for(call)
+        if self.mode == "replay" or (flag is None and self.mode == "read-write"):
+            cached = await self._load(key, decode_generate)
+            if cached is not None:
+                self._counters.hits += 1
+                return cached
+            if self.mode == "replay":
+                self._counters.misses += 1
+                raise CacheMissError(key)
+        flight = self._flights.get(key) if self.single_flight else None
+        if flight is not None:
+            await flight.done.wait()
+            if flight.result is not None:
+                self._counters.hits += 1
+                return flight.result
+        self._counters.misses += 1
+        return await self._generate_and_store(key, call)
+
+    async def _generate_and_store(self, key: str, call: WrapContext) -> GenerateResult:
+        lead = self.single_flight and key not in self._flights
+        flight = _Flight()
+        if lead:
+            self._flights[key] = flight
+        try:
+            result = await call.do_generate()
+            cacheable = result.finish_reason in self.cache_finish_reasons
+            if cacheable:
+                flight.result = result
+        finally:
+            if lead:
+                del self._flights[key]
+                flight.done.set()
+        if cacheable:
+            await self._save(key, lambda: encode_generate(key, result))
+        return result
+
+    # -- stream -----------------------------------------------------------------------------------
+
+    async def wrap_stream(self, call: WrapContext) -> StreamResult:
+        flag = cache_flag(call.params)
+        if flag == "bypass" and self.mode != "replay":
+            return await call.do_stream()
+        key = await self.key_for(call)
+        if self.mode == "replay" or (flag is None and self.mode == "read-write"):
+            recording = await self._load(key, decode_stream)
+            if recording is not None:
+                self._counters.hits += 1
+                return StreamResult(
+                    stream=self._replay(recording), request=recording.request, response=recording.response
+                )
+            if self.mode == "replay":
+                self._counters.misses += 1
+                raise CacheMissError(key)
+        self._counters.misses += 1
+        inner = await call.do_stream()
+        return StreamResult(stream=self._record(key, inner), request=inner.request, response=inner.response)
+
+    async def _replay(self, recording: StreamRecording) -> AsyncGenerator[StreamPart, None]:
+        for part in recording.parts:
+            if self.replay_delay > 0:
+                await anyio.sleep(self.replay_delay)
+            yield part
+
+    async def _record(self, key: str, inner: StreamResult) -> AsyncGenerator[StreamPart, None]:
+        parts: list[StreamPart] = []
+        size = 0
+        storable = True
+        finish: FinishPart | None = None
+        source = inner.stream
+        try:
+            async for part in source:
+                if isinstance(part, ErrorPart):
+                    storable = False
+                elif isinstance(part, FinishPart):
+                    finish = part
+                if storable:
+                    size += _approximate_size(part)
+                    if size > self.max_entry_bytes:
+                        storable = False
+                        logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
+                    parts.append(part)
+                if not storable:
+                    parts.clear()
+                yield part
+        finally:
+            with anyio.CancelScope(shield=True):
+                await source.aclose()
+        # Reached only when the consumer read the stream to its end without an exception.
+        if storable and finish is not None and finish.finish_reason in self.cache_finish_reasons:
+            await self._save(key, lambda: encode_stream(key, parts, inner.request, inner.response))
+
+    # -- store access (never raises) --------------------------------------------------------------
+
+    async def _load(self, key: str, decode: Callable[[str, bytes], _T]) -> _T | None:
+        try:
+            with anyio.fail_after(self.store_timeout):
+                data = await self.store.get(key)
+            return None if data is None else decode(key, data)
+        except CorruptEntryError as error:
+            self._failed("read", key, error)
+            await self._guard("delete", key, lambda: self.store.delete(key))
+        except Exception as error:
+            self._failed("read", key, error)
+        return None
+
+    async def _save(self, key: str, encode: Callable[[], bytes]) -> None:
+        try:
+            data = encode()
+        except (TypeError, ValueError) as error:
+            self._failed("encode", key, error)
+            return
+        if len(data) > self.max_entry_bytes:
+            logger.debug("cache entry %s is %d bytes, over max_entry_bytes; not stored", key, len(data))
+            return
+        if await self._guard("write", key, lambda: self.store.set(key, data, ttl=self.ttl)):
+            self._counters.stores += 1
+
+    async def _guard(self, what: str, key: str, operation: Callable[[], Awaitable[None]]) -> bool:
+        try:
+            with anyio.fail_after(self.store_timeout):
+                await operation()
+        except Exception as error:
+            self._failed(what, key, error)
+            return False
+        return True
+
+    def _failed(self, what: str, key: str, error: Exception) -> None:
+        self._counters.errors += 1
+        level = logging.DEBUG if isinstance(error, StoreUnavailableError) else logging.WARNING
+        logger.log(
+            level,
+            "cache %s failed for key %s (%s: %s); the call goes on without the cache",
+            what,
+            key,
+            type(error).__name__,
+            error,
+        )
+
+
+def _approximate_size(part: StreamPart) -> int:
+    """A cheap estimate of one part's stored size, to bound memory while recording."""
+    if isinstance(part, TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart):
+        return len(part.delta) + 64
+    if isinstance(part, FileContent):
+        return len(part.data if isinstance(part.data, str | bytes) else str(part.data)) + 256
+    return 256

@@ -1,0 +1,166 @@
+"""The stored form of cache entries: our own JSON envelope, never pickle.
+
+An entry is ``MAGIC + sha256(body)[:16] + body`` where ``body`` is UTF-8 JSON holding the format
+version, the cache key it was written under, the kind (``generate`` / ``stream``) and the payload.
+Values that JSON cannot hold are tagged: bytes ``{"$mp": "bytes", "v": base64}``, URLs
+``{"$mp": "url", "v": text}``, datetimes ``{"$mp": "datetime", "v": iso}``; a user dict that happens to
+contain the ``$mp`` key is wrapped as ``{"$mp": "dict", "v": {...}}``. Decoding restores the exact
+records, so a replayed result or stream equals the recorded one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
+from pipeline.stream import StreamPart
+
+from .cache_key import CACHE_FORMAT_VERSION
+
+__all__ = [
+    "MAGIC",
+    "CorruptEntryError",
+    "StreamRecording",
+    "decode_generate",
+    "decode_stream",
+    "encode_generate",
+    "encode_stream",
+]
+
+MAGIC = b"MPC1"
+_CHECKSUM_BYTES = 16
+_TAG = "$mp"
+
+_parts_adapter: TypeAdapter[list[StreamPart]] = TypeAdapter(list[StreamPart])
+
+EntryKind = Literal["generate", "stream"]
+
+
+class CorruptEntryError(ValueError):
+    """A stored entry is not a valid envelope (bad magic, checksum, JSON, version, key or shape)."""
+
+
+@dataclass(frozen=True)
+class StreamRecording:
+    """A recorded stream: its parts in order, plus the request / response metadata of the call."""
+
+    parts: list[StreamPart]
+    request: RequestMetadata
+    response: ResponseMetadata
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        plain = {str(key): _to_json(item) for key, item in value.items()}
+        return {_TAG: "dict", "v": plain} if _TAG in plain else plain
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {_TAG: "bytes", "v": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, httpx.URL):
+        return {_TAG: "url", "v": str(value)}
+    if isinstance(value, datetime):
+        return {_TAG: "datetime", "v": value.isoformat()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"a cache entry cannot hold a value of type {type(value).__name__}")
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        tag = value.get(_TAG)
+        if tag is None:
+            return {key: _from_json(item) for key, item in value.items()}
+        inner = value.get("v")
+        if tag == "dict" and isinstance(inner, dict):
+            return {key: _from_json(item) for key, item in inner.items()}
+        if tag == "bytes" and isinstance(inner, str):
+            return base64.b64decode(inner, validate=True)
+        if tag == "url" and isinstance(inner, str):
+            return httpx.URL(inner)
+        if tag == "datetime" and isinstance(inner, str):
+            return datetime.fromisoformat(inner)
+        raise CorruptEntryError(f"unknown value tag {tag!r}")
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    return value
+
+
+def _seal(key: str, kind: EntryKind, payload: Any) -> bytes:
+    body = json.dumps(
+        {"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind, "payload": _to_json(payload)},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    return MAGIC + hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] + body
+
+
+def _open(data: bytes, key: str, kind: EntryKind) -> Any:
+    header = len(MAGIC) + _CHECKSUM_BYTES
+    if not isinstance(data, bytes) or len(data) < header or not data.startswith(MAGIC):
+        raise CorruptEntryError("not a modelpipe cache entry")
+    body = data[header:]
+    if hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] != data[len(MAGIC) : header]:
+        raise CorruptEntryError("checksum mismatch")
+    try:
+        envelope = json.loads(body)
+    except ValueError as error:
+        raise CorruptEntryError(f"invalid JSON: {error}") from error
+    if not isinstance(envelope, dict) or envelope.get("v") != CACHE_FORMAT_VERSION:
+        raise CorruptEntryError("unsupported cache format version")
+    if envelope.get("key") != key or envelope.get("kind") != kind:
+        raise CorruptEntryError("entry was written for another key or call type")
+    try:
+        return _from_json(envelope.get("payload"))
+    except (ValueError, httpx.InvalidURL) as error:
+        raise CorruptEntryError(f"invalid tagged value: {error}") from error
+
+
+def encode_generate(key: str, result: GenerateResult) -> bytes:
+    """The envelope bytes of a generate result stored under ``key``."""
+    return _seal(key, "generate", result.model_dump(mode="python", by_alias=True))
+
+
+def decode_generate(key: str, data: bytes) -> GenerateResult:
+    """The generate result in ``data``; raises :class:`CorruptEntryError` if anything is off."""
+    payload = _open(data, key, "generate")
+    try:
+        return GenerateResult.model_validate(payload)
+    except ValidationError as error:
+        raise CorruptEntryError(f"invalid result: {error}") from error
+
+
+def encode_stream(
+    key: str, parts: Sequence[StreamPart], request: RequestMetadata, response: ResponseMetadata
+) -> bytes:
+    """The envelope bytes of a recorded stream stored under ``key``."""
+    payload = {
+        "parts": [part.model_dump(mode="python", by_alias=True) for part in parts],
+        "request": request.model_dump(mode="python", by_alias=True),
+        "response": response.model_dump(mode="python", by_alias=True),
+    }
+    return _seal(key, "stream", payload)
+
+
+def decode_stream(key: str, data: bytes) -> StreamRecording:
+    """The stream recording in ``data``; raises :class:`CorruptEntryError` if anything is off."""
+    payload = _open(data, key, "stream")
+    if not isinstance(payload, dict):
+        raise CorruptEntryError("stream entry is not an object")
+    try:
+        return StreamRecording(
+            parts=_parts_adapter.validate_python(payload.get("parts")),
+            request=RequestMetadata.model_validate(payload.get("request")),
+            response=ResponseMetadata.model_validate(payload.get("response")),
+        )
+    except ValidationError as error:
+        raise CorruptEntryError(f"invalid stream recording: {error}") from error

@@ -1,0 +1,166 @@
+"""The cache key: a SHA-256 over the canonical JSON of everything that can change a model's answer.
+
+Pure functions only. The key covers the provider, the model id, the call type, every
+:class:`~pipeline.params.CallParams` field (the normalized prompt with attachment bytes hashed, tools,
+tool choice, response format, provider options, headers), the cache format version and an optional
+namespace. Left out: headers that cannot change the answer (user agent, request ids, tracing) and the
+cache's own per-call control option ``providerOptions.modelpipe.cache``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import httpx
+
+from pipeline.chain import CallType
+from pipeline.params import CallParams
+
+__all__ = [
+    "CACHE_FORMAT_VERSION",
+    "CONTROL_NAMESPACE",
+    "NON_SEMANTIC_HEADERS",
+    "KeyFunction",
+    "cache_key",
+    "canonical_json",
+    "canonical_value",
+    "key_material",
+]
+
+CACHE_FORMAT_VERSION = 1
+"""Bump when the key material or the stored envelope changes shape: old entries then miss."""
+
+CONTROL_NAMESPACE = "modelpipe"
+"""Provider-options namespace of the library's own per-call controls (``{"modelpipe": {"cache": ...}}``)."""
+
+NON_SEMANTIC_HEADERS = frozenset(
+    {
+        "user-agent",
+        "x-request-id",
+        "request-id",
+        "x-correlation-id",
+        "idempotency-key",
+        "traceparent",
+        "tracestate",
+        "baggage",
+        "sentry-trace",
+        "x-amzn-trace-id",
+        "x-cloud-trace-context",
+        "b3",
+    }
+)
+"""Header names (lower case) that cannot change the answer. ``x-b3-*`` and ``x-stainless-*`` also."""
+
+_NON_SEMANTIC_HEADER_PREFIXES = ("x-b3-", "x-stainless-")
+
+
+class KeyFunction(Protocol):
+    """A cache key function: same inputs as :func:`cache_key`, returns a string key."""
+
+    def __call__(
+        self,
+        provider: str,
+        model_id: str,
+        call_type: CallType,
+        params: CallParams,
+        *,
+        namespace: str | None = None,
+    ) -> str: ...
+
+
+def canonical_value(value: Any) -> Any:
+    """``value`` as plain JSON data with one spelling per meaning.
+
+    Bytes become ``{"$sha256": hex}`` (hashed, not inlined), URLs ``{"$url": text}``, integral floats
+    ints (so ``1.0`` and ``1`` agree), non-finite floats tagged strings, datetimes ISO text.
+    """
+    if isinstance(value, Mapping):
+        return {str(key): canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(item) for item in value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$sha256": hashlib.sha256(bytes(value)).hexdigest()}
+    if isinstance(value, httpx.URL):
+        return {"$url": str(value)}
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return {"$float": repr(value)}
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime | date):
+        return {"$datetime": value.isoformat()}
+    raise TypeError(f"cannot build a cache key from a value of type {type(value).__name__}")
+
+
+def canonical_json(value: Any) -> str:
+    """Canonical JSON text of ``value``: sorted keys, no whitespace, see :func:`canonical_value`."""
+    return json.dumps(
+        canonical_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def _semantic_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
+    if not headers:
+        return None
+    kept = {
+        name.lower(): value
+        for name, value in headers.items()
+        if name.lower() not in NON_SEMANTIC_HEADERS
+        and not name.lower().startswith(_NON_SEMANTIC_HEADER_PREFIXES)
+    }
+    return kept or None
+
+
+def _without_cache_control(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not options:
+        return None
+    kept = dict(options)
+    control = kept.get(CONTROL_NAMESPACE)
+    if isinstance(control, Mapping) and "cache" in control:
+        rest = {name: item for name, item in control.items() if name != "cache"}
+        if rest:
+            kept[CONTROL_NAMESPACE] = rest
+        else:
+            del kept[CONTROL_NAMESPACE]
+    return kept or None
+
+
+def key_material(
+    provider: str,
+    model_id: str,
+    call_type: CallType,
+    params: CallParams,
+    *,
+    namespace: str | None = None,
+) -> dict[str, Any]:
+    """The data the key is a hash of (useful to debug why two calls do not share a key)."""
+    request = params.model_dump(mode="python", by_alias=True)
+    request["headers"] = _semantic_headers(params.headers)
+    request["providerOptions"] = _without_cache_control(params.provider_options)
+    return {
+        "v": CACHE_FORMAT_VERSION,
+        "ns": namespace,
+        "provider": provider,
+        "model": model_id,
+        "type": call_type,
+        "request": request,
+    }
+
+
+def cache_key(
+    provider: str,
+    model_id: str,
+    call_type: CallType,
+    params: CallParams,
+    *,
+    namespace: str | None = None,
+) -> str:
+    """The default cache key: hex SHA-256 of the canonical JSON of :func:`key_material`."""
+    material = key_material(provider, model_id, call_type, params, namespace=namespace)
+    return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()

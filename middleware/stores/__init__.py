@@ -1,0 +1,31 @@
+"""Cache stores: the :class:`CacheStore` protocol, :class:`MemoryStore`, :class:`DiskStore` (default)
+and :class:`RedisStore` (needs the ``redis`` extra; imported on first use)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .base import CacheStore, CircuitBreaker, StoreUnavailableError
+from .disk_store import DiskStore, SafeDisk
+from .memory_store import MemoryStore
+
+if TYPE_CHECKING:
+    from .redis_store import RedisStore
+
+__all__ = [
+    "CacheStore",
+    "CircuitBreaker",
+    "DiskStore",
+    "MemoryStore",
+    "RedisStore",
+    "SafeDisk",
+    "StoreUnavailableError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RedisStore":
+        from .redis_store import RedisStore
+
+        return RedisStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,313 @@
+"""The one redaction policy used by logs, spans, error messages and ``repr`` s.
+
+* Secrets never appear: values of sensitive headers and JSON keys (``Authorization``, ``x-api-key``,
+  ``x-goog-api-key``, ``api-key``, ``cookie``, any key naming a secret, password, token or API key),
+  every string registered with :func:`register_secret`, and anything shaped like a provider API key
+  (``sk-...``, ``sk-ant-...``, ``AIza...``, ``Bearer ...``) become ``[REDACTED]``.
+* Binary data never appears: ``bytes``, base64 payloads and ``data:`` URLs become a placeholder such
+  as ``<image/png, 48213 bytes>`` (the size comes from arithmetic on the base64, never from decoding).
+* URLs lose their query string, fragment and user info (``https://host/path``).
+* Very long strings are elided in the middle.
+
+Every function here is pure apart from the secret registry, which :func:`register_secret` fills once
+at configuration time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from pydantic import BaseModel, SecretBytes, SecretStr
+
+__all__ = [
+    "MAX_STRING_CHARS",
+    "REDACTED",
+    "binary_placeholder",
+    "forget_secret",
+    "is_sensitive_name",
+    "redact_exception",
+    "redact_headers",
+    "redact_text",
+    "redact_url",
+    "redact_value",
+    "register_secret",
+    "safe_repr",
+]
+
+REDACTED = "[REDACTED]"
+"""What a secret is replaced with."""
+
+MAX_STRING_CHARS = 8192
+"""Strings longer than this are elided in the middle by :func:`redact_value`."""
+
+_MIN_SECRET_CHARS = 4
+
+_SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "x-goog-api-key",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+    }
+)
+_SENSITIVE_WORDS = frozenset(
+    {
+        "apikey",
+        "auth",
+        "authorization",
+        "cookie",
+        "credential",
+        "credentials",
+        "passwd",
+        "password",
+        "secret",
+        "signature",
+        "token",
+    }
+)
+_SENSITIVE_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key"), ("subscription", "key")})
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*?;base64,([A-Za-z0-9+/_-]*={0,2})")
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{256,}={0,2}")
+_BASE64_STRING = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
+_URL_IN_TEXT = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")
+_API_KEY_SHAPES = re.compile(
+    r"\bsk-[A-Za-z0-9_-]{16,}|\bAIza[0-9A-Za-z_-]{35}|\b(?:xox[abpr]|gh[pousr])[-_][A-Za-z0-9_-]{16,}"
+)
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+_KEY_VALUE = re.compile(
+    r"(?i)([\w-]*(?:api[-_]?key|secret|password|passwd|token|authorization|cookie|credential)(?![a-z])"
+    r"[\"']?\s*[:=]\s*[\"']?)([^\s\"',;&}\]]+)"
+)
+_DATA_KEYS = frozenset({"data", "image", "bytes", "b64_json", "base64", "file_data", "audio"})
+_MEDIA_TYPE_KEYS = ("mediaType", "media_type", "mimeType", "mime_type")
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+_secrets_sorted: tuple[str, ...] = ()
+
+
+def register_secret(value: str | SecretStr) -> None:
+    """Make ``value`` (e.g. a configured API key) appear as ``[REDACTED]`` everywhere from now on."""
+    global _secrets_sorted
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if len(text) < _MIN_SECRET_CHARS:
+        raise ValueError(f"a secret must have at least {_MIN_SECRET_CHARS} characters to be redacted")
+    with _secrets_lock:
+        _secrets.add(text)
+        _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def forget_secret(value: str | SecretStr) -> None:
+    """Undo :func:`register_secret` (for tests and key rotation)."""
+    global _secrets_sorted
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    with _secrets_lock:
+        _secrets.discard(text)
+        _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def is_sensitive_name(name: str) -> bool:
+    """Whether a header or JSON key names a secret (``Authorization``, ``apiKey``, ``client_secret`` ...).
+
+    Words are matched whole, so ``maxTokens`` / ``input_tokens`` (counts) are not sensitive while
+    ``access_token`` is.
+    """
+    if name.lower() in _SENSITIVE_HEADERS:
+        return True
+    words = [word.lower() for word in _WORD.findall(name)]
+    if any(word in _SENSITIVE_WORDS for word in words):
+        return True
+    return any(pair in _SENSITIVE_PAIRS for pair in itertools.pairwise(words))
+
+
+def binary_placeholder(size: int, media_type: str | None = None) -> str:
+    """The text that stands for binary data: ``<image/png, 48213 bytes>``."""
+    return f"<{media_type or 'binary'}, {size} bytes>"
+
+
+def _base64_size(text: str) -> int:
+    """Decoded size of base64 text, by arithmetic (no decoding)."""
+    stripped = text.rstrip("=")
+    return len(stripped) * 3 // 4
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """``url`` without query string, fragment and user info; a ``data:`` URL becomes a placeholder."""
+    text = str(url)
+    if text[:5].lower() == "data:":
+        return _DATA_URL.sub(_data_url_placeholder, text) if _DATA_URL.match(text) else "<data URL>"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return _scrub(text)
+    netloc = parts.netloc.rpartition("@")[2]
+    return _scrub(urlunsplit((parts.scheme, netloc, parts.path, "", "")))
+
+
+def _data_url_placeholder(match: re.Match[str]) -> str:
+    return binary_placeholder(_base64_size(match.group(2)), match.group(1))
+
+
+def _url_in_text(match: re.Match[str]) -> str:
+    return redact_url(match.group(0))
+
+
+def _base64_run(match: re.Match[str]) -> str:
+    return binary_placeholder(_base64_size(match.group(0)))
+
+
+def _scrub(text: str) -> str:
+    """Replace registered secrets and API-key-shaped tokens."""
+    for secret in _secrets_sorted:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    text = _API_KEY_SHAPES.sub(REDACTED, text)
+    text = _BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
+    return _KEY_VALUE.sub(lambda match: f"{match.group(1)}{REDACTED}", text)
+
+
+def redact_text(text: str) -> str:
+    """Free text (an error message, a response body) with secrets, binary runs and URL queries removed."""
+    text = _DATA_URL.sub(_data_url_placeholder, text)
+    text = _URL_IN_TEXT.sub(_url_in_text, text)
+    text = _BASE64_RUN.sub(_base64_run, text)
+    return _scrub(text)
+
+
+def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> dict[str, str]:
+    """Headers with the values of sensitive ones replaced by ``[REDACTED]`` and the rest scrubbed."""
+    if headers is None:
+        return {}
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {
+        name: REDACTED if is_sensitive_name(name) else redact_text(str(value)) for name, value in items
+    }
+
+
+def _elide(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]}...<{len(text) - 2 * keep} chars elided>...{text[-keep:]}"
+
+
+def _redact_string(text: str, media_type: str | None, limit: int) -> str:
+    if text[:5].lower() == "data:" or ("://" in text[:16] and _URL_IN_TEXT.fullmatch(text)):
+        return redact_url(text)
+    if media_type is not None and _BASE64_STRING.fullmatch(text):
+        return binary_placeholder(_base64_size(text), media_type)
+    return _elide(redact_text(text), limit)
+
+
+def _media_type_of(mapping: Mapping[Any, Any]) -> str | None:
+    for key in _MEDIA_TYPE_KEYS:
+        value = mapping.get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def redact_value(value: Any, *, max_string: int = MAX_STRING_CHARS) -> Any:
+    """A deep copy of JSON-like data (or a pydantic model, dumped) that is safe to log.
+
+    Sensitive keys get ``[REDACTED]`` values; ``bytes`` and the base64 ``data`` of an item that
+    names its media type become placeholders; URLs lose their query; strings are scrubbed and
+    elided past ``max_string`` characters. Numbers, booleans and ``None`` pass through.
+    """
+    return _redact(value, None, max_string)
+
+
+def _redact(value: Any, media_type: str | None, limit: int) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return _redact_string(value, media_type, limit)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return binary_placeholder(len(bytes(value)), media_type)
+    if isinstance(value, httpx.URL):
+        return redact_url(value)
+    if isinstance(value, SecretStr | SecretBytes):
+        return REDACTED
+    if isinstance(value, BaseModel):
+        return _redact(value.model_dump(by_alias=True, exclude_none=True), None, limit)
+    if isinstance(value, Mapping):
+        inner_media_type = _media_type_of(value)
+        redacted: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(key, str) and is_sensitive_name(key):
+                redacted[key] = REDACTED
+            elif key in _DATA_KEYS and inner_media_type is not None:
+                redacted[key] = _redact(item, inner_media_type, limit)
+            else:
+                redacted[key] = _redact(item, None, limit)
+        return redacted
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_redact(item, media_type, limit) for item in value]
+    if isinstance(value, BaseException):
+        return redact_text(f"{type(value).__name__}: {value}")
+    return redact_text(repr(value))
+
+
+def safe_repr(value: Any) -> str:
+    """``repr`` of the redacted form of ``value`` (for ``__repr__`` of objects holding requests)."""
+    return repr(redact_value(value))
+
+
+_SAFE_ATTRIBUTE_TYPES = (str, bytes, bytearray, dict, list, tuple)
+
+
+def redact_exception(error: BaseException) -> BaseException:
+    """Scrub ``error`` in place (message, args, string / JSON attributes, notes, causes) and return it.
+
+    The same object is returned, so its type and traceback survive and ``raise`` keeps working;
+    attributes holding other objects are left alone. Calling it twice is harmless.
+    """
+    _redact_exception(error, set())
+    return error
+
+
+def _redact_exception(error: BaseException, seen: set[int]) -> None:
+    if id(error) in seen:
+        return
+    seen.add(id(error))
+    with contextlib.suppress(AttributeError, TypeError):
+        error.args = tuple(redact_text(arg) if isinstance(arg, str) else arg for arg in error.args)
+    for name, attribute in list(vars(error).items()):
+        if name.startswith("__"):
+            continue
+        if isinstance(attribute, BaseException):
+            _redact_exception(attribute, seen)
+        elif isinstance(attribute, list) and any(isinstance(item, BaseException) for item in attribute):
+            for item in attribute:
+                if isinstance(item, BaseException):
+                    _redact_exception(item, seen)
+        elif isinstance(attribute, _SAFE_ATTRIBUTE_TYPES):
+            redacted = (
+                REDACTED if is_sensitive_name(name) else
+                redact_text(attribute) if isinstance(attribute, str) else
+                redact_value(attribute)
+            )
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(error, name, redacted)
+    notes = getattr(error, "__notes__", None)
+    if isinstance(notes, list):
+        error.__notes__ = [redact_text(note) if isinstance(note, str) else note for note in notes]
+    for linked in (error.__cause__, error.__context__):
+        if linked is not None:
+            _redact_exception(linked, seen)
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            _redact_exception(inner, seen)

@@ -1,0 +1,146 @@
+"""StreamTextResult: the handle ``stream_text`` returns (text deltas, typed parts, the final result)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from types import TracebackType
+
+import anyio
+
+from .errors import ModelCallError
+from .result import RequestMetadata, ResponseMetadata
+from .stream import ErrorPart, StreamCollector, StreamPart, StreamResult, TextDeltaPart
+from .text_result import GenerateTextResult
+
+__all__ = ["FinishCallback", "StreamTextResult"]
+
+FinishCallback = Callable[[GenerateTextResult], Awaitable[None] | None]
+
+
+class StreamTextResult:
+    """A streamed model call. The stream can be read once, through ``full_stream`` or ``text_stream``.
+
+    ``await result()`` (or ``result.text()``) reads whatever is left and returns the final result;
+    after a failed stream it raises the stream's error. ``on_finish`` runs once when the stream ends
+    successfully.
+    """
+
+    def __init__(
+        self,
+        open_stream: Callable[[StreamTextResult], AsyncGenerator[StreamPart, None]],
+        *,
+        on_finish: FinishCallback | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self._open_stream = open_stream
+        self._on_finish = on_finish
+        self._timeout = timeout
+        self._collector = StreamCollector()
+        self._source: AsyncGenerator[StreamPart, None] | None = None
+        self._started = False
+        self._final: GenerateTextResult | None = None
+        self._error: BaseException | None = None
+        self._request = RequestMetadata()
+        self._response = ResponseMetadata()
+
+    def set_stream_metadata(self, opened: StreamResult) -> None:
+        """Record the request / response metadata of the model stream once it is open."""
+        self._request = opened.request
+        self._response = opened.response
+
+    @property
+    def full_stream(self) -> AsyncGenerator[StreamPart, None]:
+        """Every stream part, typed (text and reasoning deltas, tool calls, finish, errors)."""
+        return self._read()
+
+    @property
+    def text_stream(self) -> AsyncIterator[str]:
+        """The text deltas only. An error inside the stream is raised here."""
+        return self._text_deltas()
+
+    async def _text_deltas(self) -> AsyncGenerator[str, None]:
+        reader = self._read()
+        try:
+            async for part in reader:
+                if isinstance(part, TextDeltaPart):
+                    yield part.delta
+                elif isinstance(part, ErrorPart):
+                    raise _as_exception(part.error)
+        finally:
+            await reader.aclose()
+
+    async def _read(self) -> AsyncGenerator[StreamPart, None]:
+        if self._started:
+            raise RuntimeError("the stream of a stream_text result can only be read once")
+        self._started = True
+        self._source = source = self._open_stream(self)
+        deadline = None if self._timeout is None else anyio.current_time() + self._timeout
+        try:
+            while True:
+                try:
+                    if deadline is None:
+                        part = await source.__anext__()
+                    else:
+                        with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
+                            part = await source.__anext__()
+                except StopAsyncIteration:
+                    break
+                self._collector.add(part)
+                yield part
+        except Exception as error:
+            self._error = error
+            raise
+        finally:
+            await source.aclose()
+        self._final = self._build_final()
+        if self._on_finish is not None:
+            outcome = self._on_finish(self._final)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+    def _build_final(self) -> GenerateTextResult:
+        step = self._collector.result()
+        response = step.response.model_copy(update={"headers": self._response.headers})
+        return GenerateTextResult(steps=[step.model_copy(update={"request": self._request, "response": response})])
+
+    async def result(self) -> GenerateTextResult:
+        """Read the rest of the stream (if any) and return the final result."""
+        if not self._started:
+            reader = self._read()
+            try:
+                async for _ in reader:
+                    pass
+            finally:
+                await reader.aclose()
+        if self._error is not None:
+            raise self._error
+        if self._final is None:
+            raise RuntimeError("the stream was closed, or is still being read, before it finished")
+        return self._final
+
+    async def text(self) -> str:
+        """The whole generated text (reads the stream to its end)."""
+        return (await self.result()).text
+
+    async def aclose(self) -> None:
+        """Stop the stream and close everything underneath (HTTP response included)."""
+        if self._source is not None:
+            await self._source.aclose()
+
+    async def __aenter__(self) -> StreamTextResult:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _as_exception(error: object) -> BaseException:
+    if isinstance(error, BaseException):
+        return error
+    return ModelCallError(f"The model stream reported an error: {error}")

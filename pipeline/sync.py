@@ -1,0 +1,163 @@
+"""Blocking facade: generate_text_sync() and stream_text_sync().
+
+Calls run on one long-lived event loop in a background thread (an anyio blocking portal), so they
+work from a plain script and from a thread whose own event loop is running, and HTTP connections
+are pooled across calls.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any, TypeVar, Unpack
+
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+
+from middleware.download import DownloadFunction
+
+from .generate import CallSettings, PromptInput, SystemInput, generate_text, stream_text
+from .model import LanguageModel
+from .prompt import Message
+from .stream import StreamPart
+from .stream_text_result import FinishCallback, StreamTextResult
+from .text_result import GenerateTextResult
+
+__all__ = ["StreamTextSyncResult", "generate_text_sync", "stream_text_sync"]
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_portal: BlockingPortal | None = None
+_portal_cm: AbstractContextManager[BlockingPortal] | None = None
+
+
+def _shared_portal() -> BlockingPortal:
+    global _portal, _portal_cm
+    with _lock:
+        if _portal is None:
+            _portal_cm = start_blocking_portal()
+            _portal = _portal_cm.__enter__()
+            atexit.register(_stop_portal)
+        return _portal
+
+
+def _stop_portal() -> None:
+    global _portal, _portal_cm
+    with _lock:
+        if _portal_cm is not None:
+            _portal_cm.__exit__(None, None, None)
+        _portal, _portal_cm = None, None
+
+
+def generate_text_sync(
+    model: LanguageModel | str,
+    *,
+    system: SystemInput | None = None,
+    prompt: PromptInput | None = None,
+    messages: Sequence[Message | Mapping[str, Any]] | None = None,
+    max_retries: int = 2,
+    timeout: float | None = None,
+    download: DownloadFunction | None = None,
+    **settings: Unpack[CallSettings],
+) -> GenerateTextResult:
+    """The blocking form of :func:`pipeline.generate.generate_text` (same arguments)."""
+
+    async def run() -> GenerateTextResult:
+        return await generate_text(
+            model,
+            system=system,
+            prompt=prompt,
+            messages=messages,
+            max_retries=max_retries,
+            timeout=timeout,
+            download=download,
+            **settings,
+        )
+
+    return _shared_portal().call(run)
+
+
+def stream_text_sync(
+    model: LanguageModel | str,
+    *,
+    system: SystemInput | None = None,
+    prompt: PromptInput | None = None,
+    messages: Sequence[Message | Mapping[str, Any]] | None = None,
+    max_retries: int = 2,
+    timeout: float | None = None,
+    download: DownloadFunction | None = None,
+    on_finish: FinishCallback | None = None,
+    **settings: Unpack[CallSettings],
+) -> StreamTextSyncResult:
+    """The blocking form of :func:`pipeline.generate.stream_text`; bad input raises here."""
+    result = stream_text(
+        model,
+        system=system,
+        prompt=prompt,
+        messages=messages,
+        max_retries=max_retries,
+        timeout=timeout,
+        download=download,
+        on_finish=on_finish,
+        **settings,
+    )
+    return StreamTextSyncResult(result, _shared_portal())
+
+
+class StreamTextSyncResult:
+    """A streamed call read with plain ``for`` loops; use ``with`` (or ``close()``) to leave early."""
+
+    def __init__(self, result: StreamTextResult, portal: BlockingPortal) -> None:
+        self._result = result
+        self._portal = portal
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The text deltas, as they arrive."""
+        return self._iterate(lambda: self._result.text_stream)
+
+    @property
+    def full_stream(self) -> Iterator[StreamPart]:
+        """Every typed stream part, as it arrives."""
+        return self._iterate(lambda: self._result.full_stream)
+
+    def _iterate(self, make: Callable[[], Any]) -> Iterator[Any]:
+        iterator: AsyncGenerator[Any, None] = self._portal.call(_make_async, make)
+        try:
+            while True:
+                try:
+                    yield self._portal.call(iterator.__anext__)
+                except StopAsyncIteration:
+                    return
+        finally:
+            self._portal.call(iterator.aclose)
+
+    def result(self) -> GenerateTextResult:
+        """Read the rest of the stream and return the final result."""
+        return self._portal.call(self._result.result)
+
+    def text(self) -> str:
+        return self.result().text
+
+    def close(self) -> None:
+        """Stop the stream and close everything underneath."""
+        self._portal.call(self._result.aclose)
+
+    def __enter__(self) -> StreamTextSyncResult:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+async def _make_async(make: Callable[[], T]) -> T:
+    """Create the async iterator on the portal's loop (async generators belong to one loop)."""
+    return make()

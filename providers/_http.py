@@ -1,0 +1,455 @@
+"""The shared provider HTTP layer: pooled httpx clients, JSON and SSE posts, and HTTP error mapping.
+
+Every failure becomes :class:`~pipeline.errors.APICallError` (or a subclass) carrying the URL, the request
+body, the status, the response headers and (size-capped) body, ``is_retryable`` and ``retry_after``.
+Request headers are never stored on errors, so API keys cannot leak through them. Redirects are never
+followed: a 3xx is an error, so credentials are never sent to another host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import math
+import re
+import sys
+import threading
+from collections.abc import AsyncGenerator, Callable, Mapping
+from contextlib import aclosing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import anyio
+import httpx
+
+from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, is_retryable_status
+
+from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEEvent, iter_sse
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "MAX_ERROR_BODY_BYTES",
+    "USER_AGENT",
+    "ErrorParser",
+    "EventStream",
+    "HttpClient",
+    "JsonResponse",
+    "parse_retry_after",
+    "post_json",
+    "post_sse",
+    "shared_http",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=600.0, write=600.0, pool=600.0)
+"""Connect fast, but let a long model call read for up to 10 minutes (the Stainless SDKs' defaults)."""
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""Cap on a decoded JSON response body; larger answers raise :class:`ResponseTooLargeError`."""
+
+MAX_ERROR_BODY_BYTES = 1024 * 1024
+"""Error bodies (non-2xx, wrong content type) are read up to this size and truncated there."""
+
+USER_AGENT = "modelpipe/0.1.0"
+
+ErrorParser = Callable[[int, str], tuple[str, Any]]
+"""``(status, body text) -> (message, parsed error data or None)``; provider-specific."""
+
+_NUMBER = re.compile(r"\s*\d+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*")
+_CLOSE_GRACE_SECONDS = 1.0
+
+
+@dataclass
+class JsonResponse:
+    """A decoded 2xx JSON answer and its (lower-cased) response headers."""
+
+    value: Any
+    headers: dict[str, str]
+
+
+@dataclass
+class EventStream:
+    """A 2xx event stream: iterate ``events`` to the end, or ``aclose()`` it to drop the connection."""
+
+    events: AsyncGenerator[SSEEvent, None]
+    headers: dict[str, str]
+
+
+@dataclass
+class _LoopClient:
+    client: httpx.AsyncClient
+    closer: AsyncGenerator[None, None]
+
+
+class HttpClient:
+    """Hands out the ``httpx.AsyncClient`` for the running event loop.
+
+    With ``client=`` that client is always used (and never closed by us). Otherwise one pooled client is
+    created per running event loop (asyncio or trio; httpx clients are bound to a loop), kept for reuse
+    across calls, and closed automatically when that loop shuts down its async generators (``asyncio.run``,
+    ``asyncio.Runner``, ``anyio.run``, ``trio.run`` all do). ``transport=`` is given to every pooled client
+    (e.g. ``httpx.MockTransport``). Redirects are never followed.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_connections: int = 100,
+    ) -> None:
+        self._injected = client
+        self._transport = transport
+        self._timeout = timeout
+        self._limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        self._clients: WeakKeyDictionary[object, _LoopClient] = WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def client(self) -> httpx.AsyncClient:
+        """The client for the running event loop (must be called from inside one)."""
+        if self._injected is not None:
+            return self._injected
+        loop = _running_loop_key()
+        with self._lock:
+            entry = self._clients.get(loop)
+            if entry is None or entry.client.is_closed:
+                client = httpx.AsyncClient(
+                    transport=self._transport,
+                    timeout=self._timeout,
+                    limits=self._limits,
+                    follow_redirects=False,
+                )
+                entry = _LoopClient(client, _start_closer(self._clients, loop, client))
+                self._clients[loop] = entry
+            return entry.client
+
+    async def aclose(self) -> None:
+        """Close the pooled client of the running loop (an injected client is left to its owner)."""
+        if self._injected is not None:
+            return
+        with self._lock:
+            entry = self._clients.pop(_running_loop_key(), None)
+        if entry is not None:
+            await entry.closer.aclose()
+
+
+_shared: HttpClient | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_http() -> HttpClient:
+    """The process-wide default :class:`HttpClient` (created on first use)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = HttpClient()
+        return _shared
+
+
+def _running_loop_key() -> object:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        trio = sys.modules.get("trio")
+        if trio is not None:
+            try:
+                return trio.lowlevel.current_root_task()
+            except RuntimeError:
+                pass
+        raise RuntimeError("HttpClient.client() must be called from inside a running event loop") from None
+
+
+async def _close_at_loop_end(
+    registry: WeakKeyDictionary[object, _LoopClient], loop: object, client: httpx.AsyncClient
+) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        entry = registry.get(loop)
+        if entry is not None and entry.client is client:
+            del registry[loop]
+        await client.aclose()
+
+
+def _start_closer(
+    registry: WeakKeyDictionary[object, _LoopClient], loop: object, client: httpx.AsyncClient
+) -> AsyncGenerator[None, None]:
+    """Start a suspended async generator that closes ``client`` when finalized.
+
+    Its first step runs synchronously inside the running loop, which registers it with the loop's
+    async-generator hooks; the loop then ``aclose()``s it at shutdown, closing the client's connections.
+    """
+    closer = _close_at_loop_end(registry, loop, client)
+    step = closer.asend(None)
+    try:
+        step.send(None)
+    except StopIteration:
+        return closer
+    raise RuntimeError("the closer generator must suspend without awaiting")  # pragma: no cover
+
+
+async def post_json(
+    http: HttpClient,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    body: Any,
+    parse_error: ErrorParser,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+) -> JsonResponse:
+    """POST ``body`` as JSON and decode the JSON answer; any failure raises :class:`APICallError`."""
+    client = http.client()
+    response = await _send(client, url, headers, body, accept="application/json")
+    try:
+        response_headers = _response_headers(response)
+        if not response.is_success:
+            raise await _status_error(response, url, body, parse_error)
+        raw = await _read_capped(response, url, body, max_response_bytes)
+    finally:
+        await _close(response)
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise InvalidResponseError(
+            "Invalid JSON response",
+            url=url,
+            content_type=response.headers.get("content-type"),
+            request_body=body,
+            status_code=response.status_code,
+            response_headers=response_headers,
+            response_body=raw.decode("utf-8", errors="replace"),
+        ) from exc
+    return JsonResponse(value=value, headers=response_headers)
+
+
+async def post_sse(
+    http: HttpClient,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    body: Any,
+    parse_error: ErrorParser,
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+) -> EventStream:
+    """POST ``body`` as JSON and open the answer as a server-sent event stream.
+
+    A non-2xx status or a non-``text/event-stream`` answer raises before this returns. The returned
+    generator reads the body to its end (returning the connection to the pool); closing it early closes
+    the response. Transport errors while reading raise a retryable :class:`APICallError`; an event over
+    ``max_event_bytes`` raises :class:`~pipeline.errors.StreamProtocolError`.
+    """
+    client = http.client()
+    response = await _send(client, url, headers, body, accept="text/event-stream")
+    try:
+        response_headers = _response_headers(response)
+        if not response.is_success:
+            raise await _status_error(response, url, body, parse_error)
+        content_type = response.headers.get("content-type", "")
+        if content_type.split(";", 1)[0].strip().lower() != "text/event-stream":
+            snippet = await _read_truncated(response, 200)
+            raise InvalidResponseError(
+                f"Expected an event stream (text/event-stream) but the API answered "
+                f"{content_type or 'without a content type'}",
+                url=url,
+                content_type=content_type or None,
+                request_body=body,
+                status_code=response.status_code,
+                response_headers=response_headers,
+                response_body=snippet,
+            )
+    except BaseException:
+        await _close(response)
+        raise
+    return EventStream(events=_events(response, url, body, max_event_bytes), headers=response_headers)
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asks to wait: ``retry-after-ms`` wins over ``Retry-After`` (seconds or HTTP date).
+
+    Negative or unparseable values give ``None``; a past date gives ``0.0``; a numeric overflow gives
+    ``inf`` (longer than any cap a retry policy may apply).
+    """
+    lowered = {key.lower(): value for key, value in headers.items()}
+    milliseconds = _parse_seconds(lowered.get("retry-after-ms"))
+    if milliseconds is not None:
+        return milliseconds / 1000.0
+    retry_after = lowered.get("retry-after")
+    if retry_after is None:
+        return None
+    seconds = _parse_seconds(retry_after)
+    if seconds is not None:
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(retry_after)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _parse_seconds(text: str | None) -> float | None:
+    if text is None or not _NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return math.inf if math.isinf(value) else value
+
+
+def _should_retry(status_code: int, headers: Mapping[str, str]) -> bool:
+    override = headers.get("x-should-retry", "").strip().lower()
+    if override == "true":
+        return True
+    if override == "false":
+        return False
+    return is_retryable_status(status_code)
+
+
+def _request_headers(headers: Mapping[str, str], accept: str) -> dict[str, str]:
+    merged = {"content-type": "application/json", "accept": accept, "user-agent": USER_AGENT}
+    for name, value in headers.items():
+        if value is not None:
+            merged[name.lower()] = value
+    return merged
+
+
+def _response_headers(response: httpx.Response) -> dict[str, str]:
+    return {name.lower(): value for name, value in response.headers.items()}
+
+
+def _describe(exc: BaseException) -> str:
+    detail = str(exc)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+async def _send(
+    client: httpx.AsyncClient, url: str, headers: Mapping[str, str], body: Any, *, accept: str
+) -> httpx.Response:
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        request = client.build_request(
+            "POST", url, headers=_request_headers(headers, accept), content=content
+        )
+        return await client.send(request, stream=True)
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise APICallError(
+            f"Invalid API URL: {_describe(exc)}", url=url, request_body=body, is_retryable=False
+        ) from exc
+    except httpx.TransportError as exc:
+        raise APICallError(
+            f"Cannot connect to API: {_describe(exc)}", url=url, request_body=body, is_retryable=True
+        ) from exc
+
+
+async def _status_error(
+    response: httpx.Response, url: str, body: Any, parse_error: ErrorParser
+) -> APICallError:
+    status = response.status_code
+    reason = response.reason_phrase or f"HTTP {status}"
+    text = await _read_truncated(response, MAX_ERROR_BODY_BYTES)
+    data: Any = None
+    if response.is_redirect or 300 <= status < 400:
+        message = f"Unexpected redirect: the API answered {status} {reason}; redirects are not followed"
+    else:
+        try:
+            message, data = parse_error(status, text)
+        except Exception:
+            message, data = "Failed to process error response", None
+        message = message or reason
+    headers = _response_headers(response)
+    return APICallError(
+        message,
+        url=url,
+        request_body=body,
+        status_code=status,
+        response_headers=headers,
+        response_body=text,
+        is_retryable=_should_retry(status, headers),
+        retry_after=parse_retry_after(headers),
+        data=data,
+    )
+
+
+async def _read_truncated(response: httpx.Response, limit: int) -> str:
+    """Up to ``limit`` bytes of the body as text; transport or decoding errors just end the read."""
+    buffer = bytearray()
+    try:
+        async for chunk in response.aiter_bytes():
+            buffer += chunk
+            if len(buffer) >= limit:
+                break
+    except httpx.RequestError:
+        pass
+    return bytes(buffer[:limit]).decode("utf-8", errors="replace")
+
+
+async def _read_capped(response: httpx.Response, url: str, body: Any, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(response, url, body, max_bytes)
+    buffer = bytearray()
+    async with aclosing(_body_chunks(response, url, body)) as chunks:
+        async for chunk in chunks:
+            buffer += chunk
+            if len(buffer) > max_bytes:
+                raise _too_large(response, url, body, max_bytes)
+    return bytes(buffer)
+
+
+def _too_large(response: httpx.Response, url: str, body: Any, max_bytes: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"Response body exceeds the size limit of {max_bytes} bytes",
+        url=url,
+        max_bytes=max_bytes,
+        request_body=body,
+        status_code=response.status_code,
+        response_headers=_response_headers(response),
+    )
+
+
+async def _body_chunks(response: httpx.Response, url: str, body: Any) -> AsyncGenerator[bytes, None]:
+    try:
+        async for chunk in response.aiter_bytes():
+            yield chunk
+    except httpx.TransportError as exc:
+        raise APICallError(
+            f"Connection to API failed while reading the response: {_describe(exc)}",
+            url=url,
+            request_body=body,
+            status_code=response.status_code,
+            response_headers=_response_headers(response),
+            is_retryable=True,
+        ) from exc
+    except httpx.DecodingError as exc:
+        raise InvalidResponseError(
+            f"Cannot decode the response body: {_describe(exc)}",
+            url=url,
+            content_type=response.headers.get("content-type"),
+            request_body=body,
+            status_code=response.status_code,
+            response_headers=_response_headers(response),
+        ) from exc
+
+
+async def _events(
+    response: httpx.Response, url: str, body: Any, max_event_bytes: int
+) -> AsyncGenerator[SSEEvent, None]:
+    chunks = _body_chunks(response, url, body)
+    try:
+        async with aclosing(iter_sse(chunks, max_event_bytes=max_event_bytes)) as events:
+            async for event in events:
+                yield event
+    finally:
+        await chunks.aclose()
+        await _close(response)
+
+
+async def _close(response: httpx.Response) -> None:
+    """Close the response even inside a cancelled scope (bounded, so a dead peer cannot hang us)."""
+    with anyio.move_on_after(_CLOSE_GRACE_SECONDS, shield=True):
+        await response.aclose()

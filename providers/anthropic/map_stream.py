@@ -1,0 +1,309 @@
+"""Anthropic SSE event payloads to StreamParts: a small state machine, one instance per stream.
+
+Protocol: ``message_start`` -> (``content_block_start`` -> ``content_block_delta``* ->
+``content_block_stop``)* -> ``message_delta`` -> ``message_stop``; ``ping`` anywhere; ``error`` ends it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipeline.errors import InvalidResponseDataError
+from pipeline.result import CallWarning, FinishReason, ToolCallContent
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    RawPart,
+    ReasoningDeltaPart,
+    ReasoningEndPart,
+    ReasoningStartPart,
+    ResponseMetadataPart,
+    StreamPart,
+    StreamStartPart,
+    TextDeltaPart,
+    TextEndPart,
+    TextStartPart,
+    ToolInputDeltaPart,
+    ToolInputEndPart,
+    ToolInputStartPart,
+)
+
+from .map_finish_reason import map_stop_reason
+from .map_response import anthropic_metadata, compact_json
+from .map_usage import convert_usage
+from .request import JSON_RESPONSE_TOOL_NAME
+from .wire import (
+    ContentBlockDeltaEvent,
+    ContentBlockStartEvent,
+    ContentBlockStopEvent,
+    ErrorEvent,
+    MessageDeltaEvent,
+    MessageStartEvent,
+    MessageStopEvent,
+    PingEvent,
+    WireUsage,
+    parse_stream_event,
+)
+
+__all__ = ["AnthropicStreamMapper"]
+
+
+@dataclass
+class _ToolBlock:
+    tool_call_id: str
+    tool_name: str
+    input: str = ""
+
+
+class _TextBlock:
+    pass
+
+
+class _ReasoningBlock:
+    pass
+
+
+class AnthropicStreamMapper:
+    """Turns event payloads (the SSE ``data`` strings) into stream parts.
+
+    ``finished`` becomes true on ``message_stop``; ``errored`` when an ``error`` event or an invalid
+    message sequence was seen (the stream then legitimately ends without ``message_stop``).
+    """
+
+    def __init__(
+        self,
+        *,
+        warnings: list[CallWarning] | None = None,
+        uses_json_response_tool: bool = False,
+        include_raw_chunks: bool = False,
+    ) -> None:
+        self._warnings = list(warnings or [])
+        self._uses_json_tool = uses_json_response_tool
+        self._include_raw = include_raw_chunks
+        self._blocks: dict[int, _ToolBlock | _TextBlock | _ReasoningBlock] = {}
+        self._block_type: str | None = None
+        self._json_from_tool = False
+        self._message_id: str | None = None
+        self._message_open = False
+        self._broken_sequence = False
+        self._usage = WireUsage(input_tokens=0, output_tokens=0)
+        self._raw_usage: dict[str, Any] | None = None
+        self._finish_reason: FinishReason = "other"
+        self._raw_finish_reason: str | None = None
+        self._stop_sequence: str | None = None
+        self._container: dict[str, Any] | None = None
+        self._context_management: dict[str, Any] | None = None
+        self.finished = False
+        self.errored = False
+
+    def start(self) -> list[StreamPart]:
+        """The parts that open every stream (``stream-start`` with the call's warnings)."""
+        return [StreamStartPart(warnings=self._warnings)]
+
+    def feed(self, data: str) -> list[StreamPart]:
+        """The parts for one event payload; invalid payloads become an ``error`` part."""
+        if self._broken_sequence:
+            return []
+        parts: list[StreamPart] = []
+        if self._include_raw:
+            parts.append(RawPart(raw_value=_raw_value(data)))
+        try:
+            event = parse_stream_event(data)
+        except (ValueError, ValidationError) as error:
+            parts.append(
+                ErrorPart(error=InvalidResponseDataError(f"Invalid stream event: {error}", data=data))
+            )
+            return parts
+        match event:
+            case PingEvent():
+                pass
+            case MessageStartEvent():
+                parts.extend(self._message_start(event))
+            case ContentBlockStartEvent():
+                parts.extend(self._block_start(event))
+            case ContentBlockDeltaEvent():
+                parts.extend(self._block_delta(event))
+            case ContentBlockStopEvent():
+                parts.extend(self._block_stop(event))
+            case MessageDeltaEvent():
+                self._message_delta(event)
+            case MessageStopEvent():
+                parts.append(self._message_stop())
+            case ErrorEvent():
+                self.errored = True
+                parts.append(ErrorPart(error={"type": event.error.type, "message": event.error.message}))
+        return parts
+
+    def _message_start(self, event: MessageStartEvent) -> list[StreamPart]:
+        message = event.message
+        if self._message_open:
+            if message.id == self._message_id:
+                return []
+            self._broken_sequence = True
+            self.errored = True
+            return [
+                ErrorPart(
+                    error=InvalidResponseDataError(
+                        f"Received message_start for message {message.id!r} "
+                        f"while message {self._message_id!r} is still open.",
+                        data=event.model_dump(),
+                    )
+                )
+            ]
+        self._message_open = True
+        self._message_id = message.id
+        self._usage = self._usage.model_copy(
+            update={
+                "input_tokens": message.usage.input_tokens,
+                "cache_read_input_tokens": message.usage.cache_read_input_tokens or 0,
+                "cache_creation_input_tokens": message.usage.cache_creation_input_tokens or 0,
+            }
+        )
+        self._raw_usage = message.usage.model_dump(exclude_unset=True)
+        self._container = message.container
+        if message.stop_reason is not None:
+            self._set_finish(message.stop_reason)
+        parts: list[StreamPart] = [ResponseMetadataPart(id=message.id, model_id=message.model)]
+        for block in message.content:
+            if block.get("type") == "tool_use":
+                tool_input = compact_json(block.get("input") or {})
+                tool_id, name = str(block.get("id")), str(block.get("name"))
+                parts += [
+                    ToolInputStartPart(id=tool_id, tool_name=name),
+                    ToolInputDeltaPart(id=tool_id, delta=tool_input),
+                    ToolInputEndPart(id=tool_id),
+                    ToolCallContent(tool_call_id=tool_id, tool_name=name, input=tool_input),
+                ]
+        return parts
+
+    def _block_start(self, event: ContentBlockStartEvent) -> list[StreamPart]:
+        block = event.content_block
+        kind = str(block.get("type"))
+        self._block_type = kind
+        block_id = str(event.index)
+        if kind == "text":
+            if self._uses_json_tool:
+                return []
+            self._blocks[event.index] = _TextBlock()
+            return [TextStartPart(id=block_id)]
+        if kind == "thinking":
+            self._blocks[event.index] = _ReasoningBlock()
+            return [ReasoningStartPart(id=block_id)]
+        if kind == "redacted_thinking":
+            self._blocks[event.index] = _ReasoningBlock()
+            metadata = {"anthropic": {"redactedData": block.get("data")}}
+            return [ReasoningStartPart(id=block_id, provider_metadata=metadata)]
+        if kind == "tool_use":
+            if self._uses_json_tool and block.get("name") == JSON_RESPONSE_TOOL_NAME:
+                self._json_from_tool = True
+                self._blocks[event.index] = _TextBlock()
+                return [TextStartPart(id=block_id)]
+            initial = block.get("input")
+            tool = _ToolBlock(
+                tool_call_id=str(block.get("id")),
+                tool_name=str(block.get("name")),
+                input=compact_json(initial) if initial else "",
+            )
+            self._blocks[event.index] = tool
+            return [ToolInputStartPart(id=tool.tool_call_id, tool_name=tool.tool_name)]
+        return []  # server tools, compaction, ...: not mapped
+
+    def _block_delta(self, event: ContentBlockDeltaEvent) -> list[StreamPart]:
+        delta = event.delta
+        kind = delta.get("type")
+        block_id = str(event.index)
+        block = self._blocks.get(event.index)
+        if kind == "text_delta":
+            if self._uses_json_tool or not isinstance(block, _TextBlock):
+                return []
+            return [TextDeltaPart(id=block_id, delta=str(delta.get("text", "")))]
+        if kind == "thinking_delta":
+            return [ReasoningDeltaPart(id=block_id, delta=str(delta.get("thinking", "")))]
+        if kind == "signature_delta":
+            if self._block_type != "thinking":
+                return []
+            metadata = {"anthropic": {"signature": delta.get("signature")}}
+            return [ReasoningDeltaPart(id=block_id, delta="", provider_metadata=metadata)]
+        if kind == "input_json_delta":
+            partial = str(delta.get("partial_json", ""))
+            if not partial:
+                return []
+            if self._json_from_tool:
+                return [TextDeltaPart(id=block_id, delta=partial)] if isinstance(block, _TextBlock) else []
+            if not isinstance(block, _ToolBlock):
+                return []
+            block.input += partial
+            return [ToolInputDeltaPart(id=block.tool_call_id, delta=partial)]
+        return []  # citations and other deltas are not mapped
+
+    def _block_stop(self, event: ContentBlockStopEvent) -> list[StreamPart]:
+        self._block_type = None
+        block = self._blocks.pop(event.index, None)
+        block_id = str(event.index)
+        match block:
+            case _TextBlock():
+                return [TextEndPart(id=block_id)]
+            case _ReasoningBlock():
+                return [ReasoningEndPart(id=block_id)]
+            case _ToolBlock():
+                return [
+                    ToolInputEndPart(id=block.tool_call_id),
+                    ToolCallContent(
+                        tool_call_id=block.tool_call_id,
+                        tool_name=block.tool_name,
+                        input=block.input or "{}",
+                    ),
+                ]
+        return []
+
+    def _set_finish(self, stop_reason: str | None) -> None:
+        self._finish_reason = map_stop_reason(stop_reason, json_response_tool=self._json_from_tool)
+        self._raw_finish_reason = stop_reason
+
+    def _message_delta(self, event: MessageDeltaEvent) -> None:
+        usage = event.usage
+        update: dict[str, Any] = {"output_tokens": usage.output_tokens}
+        for field in (
+            "input_tokens",
+            "output_tokens_details",
+            "cache_read_input_tokens",
+            "cache_creation_input_tokens",
+            "iterations",
+        ):
+            if getattr(usage, field) is not None:
+                update[field] = getattr(usage, field)
+        self._usage = self._usage.model_copy(update=update)
+        self._set_finish(event.delta.stop_reason)
+        self._stop_sequence = event.delta.stop_sequence
+        self._container = event.delta.container
+        if event.context_management:
+            self._context_management = event.context_management
+        self._raw_usage = {**(self._raw_usage or {}), **usage.model_dump(exclude_unset=True)}
+
+    def _message_stop(self) -> FinishPart:
+        self._message_open = False
+        self._message_id = None
+        self.finished = True
+        return FinishPart(
+            finish_reason=self._finish_reason,
+            raw_finish_reason=self._raw_finish_reason,
+            usage=convert_usage(self._usage, self._raw_usage),
+            provider_metadata=anthropic_metadata(
+                raw_usage=self._raw_usage,
+                usage=self._usage,
+                stop_sequence=self._stop_sequence,
+                container=self._container,
+                context_management=self._context_management,
+            ),
+        )
+
+
+def _raw_value(data: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data

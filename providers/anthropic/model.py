@@ -1,0 +1,306 @@
+"""The Anthropic Messages terminal: the only module of this package that does HTTP."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import re
+from collections.abc import AsyncGenerator, Mapping
+from datetime import UTC, datetime
+
+import httpx
+from pydantic import ValidationError
+
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
+from pipeline.model import SupportedUrls
+from pipeline.params import CallParams
+from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
+from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, StreamStartPart
+from providers._http import HttpClient, post_json, post_sse, shared_http
+from providers._sse import SSEEvent
+
+from .map_response import map_response
+from .map_stream import AnthropicStreamMapper
+from .request import AnthropicRequest, build_request
+from .wire import parse_error_body
+
+__all__ = [
+    "ANTHROPIC_VERSION",
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "AnthropicMessagesModel",
+    "AnthropicProvider",
+    "stream_error_status",
+]
+
+DEFAULT_BASE_URL = "https://api.anthropic.com/v1"
+API_KEY_ENV = "ANTHROPIC_API_KEY"
+BASE_URL_ENV = "ANTHROPIC_BASE_URL"
+ANTHROPIC_VERSION = "2023-06-01"
+
+_ANY_HTTP_URL = re.compile(r"^https?://.*$")
+_SUPPORTED_URLS: SupportedUrls = {"image/*": [_ANY_HTTP_URL], "application/pdf": [_ANY_HTTP_URL]}
+
+_STREAM_ERROR_STATUS: dict[str, tuple[int, bool]] = {
+    "overloaded_error": (529, True),
+    "rate_limit_error": (429, True),
+    "api_error": (500, True),
+    "request_too_large": (413, False),
+    "authentication_error": (401, False),
+    "permission_error": (403, False),
+    "not_found_error": (404, False),
+    "invalid_request_error": (400, False),
+    "billing_error": (400, False),
+}
+
+
+def stream_error_status(error_type: str) -> tuple[int, bool]:
+    """HTTP status and retryability implied by an in-stream ``error.type`` (default: 500, not retryable)."""
+    return _STREAM_ERROR_STATUS.get(error_type, (500, False))
+
+
+def _betas_from_header(value: str | None) -> list[str]:
+    return [beta.strip() for beta in (value or "").lower().split(",") if beta.strip()]
+
+
+def _response_timestamp(headers: Mapping[str, str]) -> datetime | None:
+    """The server's ``Date`` header as a UTC datetime (Anthropic bodies carry no creation time)."""
+    value = headers.get("date")
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+class AnthropicMessagesModel:
+    """A Claude model behind the Messages API (``POST <base_url>/messages``).
+
+    Settings not given are read from the environment at call time: ``ANTHROPIC_API_KEY``,
+    ``ANTHROPIC_BASE_URL`` (default ``https://api.anthropic.com/v1``). The key is required for the
+    public endpoint (a missing key raises ``InvalidArgumentError`` before any I/O); it is sent only in
+    the ``x-api-key`` header and never appears in errors, reprs or request metadata.
+    """
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http: HttpClient | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._model_id = model_id
+        self._api_key = api_key
+        self._base_url = base_url
+        self._headers = {name.lower(): value for name, value in (headers or {}).items()}
+        if http is None and (http_client is not None or transport is not None):
+            http = HttpClient(client=http_client, transport=transport)
+        self._http = http
+
+    def __repr__(self) -> str:
+        return f"AnthropicMessagesModel({self._model_id!r}, base_url={self.base_url!r})"
+
+    @property
+    def provider(self) -> str:
+        return "anthropic.messages"
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def supported_urls(self) -> SupportedUrls:
+        """Images and PDFs by http(s) URL: Anthropic fetches them itself."""
+        return _SUPPORTED_URLS
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL in effect (argument, then environment, then the public endpoint)."""
+        return (self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+    def _endpoint(self, params: CallParams, request: AnthropicRequest) -> tuple[str, dict[str, str]]:
+        base_url = self.base_url
+        api_key = self._api_key or os.environ.get(API_KEY_ENV)
+        if not api_key and base_url == DEFAULT_BASE_URL:
+            raise InvalidArgumentError(
+                "apiKey",
+                f"Anthropic API key is missing. Pass api_key=... or set {API_KEY_ENV}.",
+            )
+        call_headers = {name.lower(): value for name, value in (params.headers or {}).items()}
+        headers = {"anthropic-version": ANTHROPIC_VERSION}
+        if api_key:
+            headers["x-api-key"] = api_key
+        headers.update(self._headers)
+        headers.update(call_headers)
+        betas: list[str] = []
+        user_betas = [
+            *_betas_from_header(self._headers.get("anthropic-beta")),
+            *_betas_from_header(call_headers.get("anthropic-beta")),
+        ]
+        for beta in [*request.betas, *user_betas]:
+            if beta not in betas:
+                betas.append(beta)
+        if betas:
+            headers["anthropic-beta"] = ",".join(betas)
+        return f"{base_url}/messages", headers
+
+    def _client(self) -> HttpClient:
+        return self._http if self._http is not None else shared_http()
+
+    async def do_generate(self, params: CallParams) -> GenerateResult:
+        """One non-streaming call."""
+        request = build_request(self._model_id, params, stream=False)
+        url, headers = self._endpoint(params, request)
+        response = await post_json(
+            self._client(), url, headers=headers, body=request.body, parse_error=parse_error_body
+        )
+        try:
+            result = map_response(response.value, uses_json_response_tool=request.uses_json_response_tool)
+        except ValidationError as error:
+            raise InvalidResponseError(
+                f"Invalid JSON response: {error.errors()[0]['msg']}",
+                url=url,
+                request_body=request.body,
+                status_code=200,
+                response_headers=response.headers,
+                response_body=json.dumps(response.value),
+            ) from error
+        return result.model_copy(
+            update={
+                "warnings": request.warnings,
+                "request": RequestMetadata(body=request.body),
+                "response": result.response.model_copy(
+                    update={
+                        "headers": response.headers,
+                        "timestamp": _response_timestamp(response.headers),
+                        "body": response.value,
+                    }
+                ),
+            }
+        )
+
+    async def do_stream(self, params: CallParams) -> StreamResult:
+        """One streaming call.
+
+        An ``error`` event before any output raises :class:`APICallError` here, so the caller can retry
+        (``overloaded_error`` is status 529 and retryable). Later errors arrive as ``error`` parts; a
+        stream that ends without ``message_stop`` raises ``IncompleteStreamError`` from the generator.
+        """
+        request = build_request(self._model_id, params, stream=True)
+        url, headers = self._endpoint(params, request)
+        event_stream = await post_sse(
+            self._client(), url, headers=headers, body=request.body, parse_error=parse_error_body
+        )
+        mapper = AnthropicStreamMapper(
+            warnings=request.warnings,
+            uses_json_response_tool=request.uses_json_response_tool,
+            include_raw_chunks=params.include_raw_chunks,
+        )
+        parts = _stream_parts(mapper, event_stream.events, url)
+        peeked: list[StreamPart] = []
+        try:
+            async for part in parts:
+                peeked.append(part)
+                if not isinstance(part, StreamStartPart | RawPart):
+                    break
+        except BaseException:
+            await parts.aclose()
+            raise
+        first = peeked[-1] if peeked else None
+        if isinstance(first, ErrorPart) and isinstance(first.error, dict) and mapper.errored:
+            await parts.aclose()
+            error_type = str(first.error.get("type"))
+            status, retryable = stream_error_status(error_type)
+            raise APICallError(
+                str(first.error.get("message")),
+                url=url,
+                request_body=request.body,
+                status_code=status,
+                response_headers=event_stream.headers,
+                response_body=json.dumps(first.error, separators=(",", ":")),
+                is_retryable=retryable,
+                data=first.error,
+            )
+        return StreamResult(
+            stream=_replay(peeked, parts),
+            request=RequestMetadata(body=request.body),
+            response=ResponseMetadata(
+                headers=event_stream.headers, timestamp=_response_timestamp(event_stream.headers)
+            ),
+        )
+
+
+async def _stream_parts(
+    mapper: AnthropicStreamMapper, events: AsyncGenerator[SSEEvent, None], url: str
+) -> AsyncGenerator[StreamPart, None]:
+    try:
+        for part in mapper.start():
+            yield part
+        try:
+            async for event in events:
+                for part in mapper.feed(event.data):
+                    yield part
+        except APICallError as error:
+            if not mapper.finished:
+                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
+        if not mapper.finished and not mapper.errored:
+            raise IncompleteStreamError("Stream ended without message_stop", url=url)
+    finally:
+        await events.aclose()
+
+
+async def _replay(
+    peeked: list[StreamPart], rest: AsyncGenerator[StreamPart, None]
+) -> AsyncGenerator[StreamPart, None]:
+    try:
+        for part in peeked:
+            yield part
+        async for part in rest:
+            yield part
+    finally:
+        await rest.aclose()
+
+
+class AnthropicProvider:
+    """Makes Anthropic models sharing one configuration: ``provider("claude-sonnet-4-5")``.
+
+    Settings are those of :class:`AnthropicMessagesModel`; unset ones are read from the environment
+    at call time.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http: HttpClient | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if http is None and (http_client is not None or transport is not None):
+            http = HttpClient(client=http_client, transport=transport)
+        self._api_key = api_key
+        self._base_url = base_url
+        self._headers = dict(headers or {})
+        self._http = http
+
+    def __repr__(self) -> str:
+        return f"AnthropicProvider(base_url={self._base_url!r})"
+
+    def messages(self, model_id: str) -> AnthropicMessagesModel:
+        """A Messages API model."""
+        return AnthropicMessagesModel(
+            model_id, api_key=self._api_key, base_url=self._base_url, headers=self._headers, http=self._http
+        )
+
+    chat = messages
+    __call__ = messages

@@ -1,0 +1,120 @@
+"""Anthropic provider options (``providerOptions.anthropic``) at call, message and part level.
+
+camelCase and snake_case keys both validate; unknown keys are ignored (as the AI SDK's schemas
+strip them). A known key with a bad value raises ``InvalidArgumentError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+
+from pipeline._base import ProviderOptions
+from pipeline.errors import InvalidArgumentError
+
+__all__ = [
+    "AnthropicCallOptions",
+    "AnthropicFilePartOptions",
+    "AnthropicReasoningOptions",
+    "ThinkingOptions",
+    "cache_control_of",
+    "parse_call_options",
+    "parse_file_part_options",
+    "parse_reasoning_options",
+]
+
+PROVIDER = "anthropic"
+
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="ignore", frozen=True
+    )
+
+
+class ThinkingOptions(_Options):
+    """Extended thinking: ``enabled`` with a token budget, ``adaptive``, or ``disabled``."""
+
+    type: Literal["enabled", "adaptive", "disabled"]
+    budget_tokens: int | None = None
+    display: Literal["summarized", "omitted"] | None = None
+
+
+class _Metadata(_Options):
+    user_id: str | None = None
+
+
+class AnthropicCallOptions(_Options):
+    """Call-level options (``provider_options={"anthropic": {...}}``)."""
+
+    send_reasoning: bool = True
+    thinking: ThinkingOptions | None = None
+    effort: Effort | None = None
+    disable_parallel_tool_use: bool | None = None
+    cache_control: dict[str, Any] | None = None
+    anthropic_beta: list[str] | None = None
+    structured_output_mode: Literal["outputFormat", "jsonTool", "auto"] | None = None
+    tool_streaming: bool | None = None
+    metadata: _Metadata | None = None
+    speed: Literal["fast", "standard"] | None = None
+    inference_geo: str | None = None
+
+
+class AnthropicFilePartOptions(_Options):
+    """File-part options: document ``title`` / ``context`` and ``citations``."""
+
+    title: str | None = None
+    context: str | None = None
+    citations: dict[str, Any] | None = None
+
+
+class AnthropicReasoningOptions(_Options):
+    """Reasoning-part metadata that lets thinking be sent back: ``signature`` or ``redactedData``."""
+
+    signature: str | None = None
+    redacted_data: str | None = None
+
+
+def _section(provider_options: ProviderOptions | None) -> dict[str, Any] | None:
+    return (provider_options or {}).get(PROVIDER)
+
+
+_OptionsT = TypeVar("_OptionsT", bound=_Options)
+
+
+def _parse(model: type[_OptionsT], provider_options: ProviderOptions | None) -> _OptionsT | None:
+    section = _section(provider_options)
+    if section is None:
+        return None
+    try:
+        return model.model_validate(section)
+    except ValidationError as error:
+        raise InvalidArgumentError(
+            "providerOptions", f"invalid {PROVIDER} provider options: {error.errors()[0]['msg']}"
+        ) from error
+
+
+def parse_call_options(provider_options: ProviderOptions | None) -> AnthropicCallOptions:
+    """The call-level options (defaults when absent)."""
+    return _parse(AnthropicCallOptions, provider_options) or AnthropicCallOptions()
+
+
+def parse_file_part_options(provider_options: ProviderOptions | None) -> AnthropicFilePartOptions:
+    """A file part's options (defaults when absent)."""
+    return _parse(AnthropicFilePartOptions, provider_options) or AnthropicFilePartOptions()
+
+
+def parse_reasoning_options(provider_options: ProviderOptions | None) -> AnthropicReasoningOptions | None:
+    """A reasoning part's metadata, or ``None`` when it has no ``anthropic`` section."""
+    return _parse(AnthropicReasoningOptions, provider_options)
+
+
+def cache_control_of(provider_options: ProviderOptions | None) -> dict[str, Any] | None:
+    """``cacheControl`` (or ``cache_control``) from an ``anthropic`` section, passed through as is."""
+    section = _section(provider_options) or {}
+    value = section.get("cacheControl", section.get("cache_control"))
+    return dict(value) if isinstance(value, dict) and value else None

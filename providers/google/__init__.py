@@ -1,0 +1,43 @@
+"""Google Gemini (Generative Language API) terminal: ``GoogleProvider().chat("gemini-2.5-flash")``.
+
+Model strings ``"google/<model id>"`` resolve once :func:`register` has run.
+"""
+
+from __future__ import annotations
+
+from pipeline.registry import register_provider
+
+from .convert_messages import GooglePrompt, convert_to_google_messages
+from .json_schema import to_openapi_schema
+from .map_finish_reason import map_google_finish_reason
+from .map_stream import GoogleStreamMapper
+from .model import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    GoogleLanguageModel,
+    GoogleProvider,
+)
+from .options import GoogleOptions, SafetySetting, ThinkingConfig
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "GoogleLanguageModel",
+    "GoogleOptions",
+    "GooglePrompt",
+    "GoogleProvider",
+    "GoogleStreamMapper",
+    "SafetySetting",
+    "ThinkingConfig",
+    "convert_to_google_messages",
+    "map_google_finish_reason",
+    "register",
+    "to_openapi_schema",
+]
+
+
+def register() -> None:
+    """Make ``"google/<model id>"`` model strings resolve to :class:`GoogleLanguageModel`."""
+    register_provider("google", lambda model_id: GoogleLanguageModel(model_id))

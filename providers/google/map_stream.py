@@ -1,0 +1,282 @@
+"""``streamGenerateContent`` SSE payloads -> StreamParts: a small state machine (pure, no I/O)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipeline._base import ProviderMetadata
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
+from pipeline.result import CallWarning, FinishReason, ToolCallContent
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    RawPart,
+    ReasoningDeltaPart,
+    ReasoningEndPart,
+    ReasoningStartPart,
+    ResponseMetadataPart,
+    StreamPart,
+    StreamStartPart,
+    TextDeltaPart,
+    TextEndPart,
+    TextStartPart,
+    ToolInputDeltaPart,
+    ToolInputEndPart,
+    ToolInputStartPart,
+)
+
+from .convert_usage import convert_google_usage
+from .map_finish_reason import map_google_finish_reason
+from .map_response import (
+    CODE_EXECUTION_TOOL,
+    code_execution_result,
+    file_content,
+    google_metadata,
+    json_text,
+    signature_metadata,
+)
+from .sources import extract_sources
+from .wire import Candidate, FunctionCall, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
+
+__all__ = ["GoogleStreamMapper", "in_band_error"]
+
+_UNCONFIRMED_BLOCK_REASONS = frozenset({"", "BLOCK_REASON_UNSPECIFIED", "BLOCKED_REASON_UNSPECIFIED"})
+
+
+def in_band_error(
+    data: str, *, url: str, request_body: Any = None, response_headers: dict[str, str] | None = None
+) -> APICallError | None:
+    """The :class:`APICallError` an ``{"error": {...}}`` event describes, or ``None`` for other events.
+
+    The status comes from ``error.code`` (Gemini uses HTTP codes), so 429 / 5xx stay retryable.
+    """
+    try:
+        body = GoogleErrorBody.model_validate_json(data)
+    except ValidationError:
+        return None
+    return APICallError(
+        body.error.message,
+        url=url,
+        request_body=request_body,
+        status_code=body.error.code,
+        response_headers=response_headers,
+        response_body=data,
+        data=body.model_dump(exclude_none=True),
+    )
+
+
+class GoogleStreamMapper:
+    """Turns each SSE ``data`` payload into stream parts.
+
+    Call :meth:`start` once, :meth:`feed` per event, then :meth:`close` at the end of the stream. Text
+    and reasoning runs become blocks with ids ``"0"``, ``"1"``, ...; complete ``functionCall`` parts
+    become tool-input-start / delta / end plus a tool-call. ``close`` raises
+    :class:`IncompleteStreamError` when no candidate ever reported a ``finishReason`` (and no prompt
+    block or in-band error ended the stream).
+    """
+
+    def __init__(
+        self,
+        *,
+        warnings: list[CallWarning],
+        generate_id: Callable[[], str],
+        include_raw_chunks: bool = False,
+        timestamp: datetime | None = None,
+        url: str = "",
+    ) -> None:
+        self._warnings = warnings
+        self._generate_id = generate_id
+        self._include_raw = include_raw_chunks
+        self._timestamp = timestamp
+        self._url = url
+        self._sent_metadata = False
+        self._finish_reason: FinishReason = "other"
+        self._raw_finish_reason: str | None = None
+        self._ended = False
+        self._blocked = False
+        self._has_client_tool_calls = False
+        self._usage: UsageMetadata | None = None
+        self._last_chunk = GenerateContentResponse()
+        self._last_candidate = Candidate()
+        self._text_id: str | None = None
+        self._reasoning_id: str | None = None
+        self._block_counter = 0
+        self._source_urls: set[str] = set()
+        self._last_code_call_id: str | None = None
+
+    def start(self) -> list[StreamPart]:
+        """The opening ``stream-start`` part, carrying the call's warnings."""
+        return [StreamStartPart(warnings=self._warnings)]
+
+    def feed(self, data: str) -> list[StreamPart]:
+        """Parts for one SSE ``data`` payload."""
+        out: list[StreamPart] = []
+        try:
+            raw: Any = json.loads(data)
+        except ValueError:
+            raw = data
+        if self._include_raw:
+            out.append(RawPart(raw_value=raw))
+        if isinstance(raw, dict) and "error" in raw:
+            error = in_band_error(data, url=self._url)
+            if error is not None:
+                self._finish_reason, self._ended = "error", True
+                out.append(ErrorPart(error=error))
+                return out
+        try:
+            chunk = GenerateContentResponse.model_validate(raw)
+        except ValidationError as exc:
+            out.append(ErrorPart(error=self._invalid_chunk(data, exc)))
+            return out
+        self._chunk(chunk, out)
+        return out
+
+    def close(self) -> list[StreamPart]:
+        """Close open blocks and emit ``finish``; raises :class:`IncompleteStreamError` if unfinished."""
+        if not self._ended:
+            raise IncompleteStreamError(
+                "The Gemini stream ended before a candidate reported a finishReason", url=self._url or None
+            )
+        out: list[StreamPart] = []
+        self._end_text(out)
+        self._end_reasoning(out)
+        out.append(
+            FinishPart(
+                finish_reason=self._finish_reason,
+                raw_finish_reason=self._raw_finish_reason,
+                usage=convert_google_usage(self._usage),
+                provider_metadata=google_metadata(self._last_chunk, self._last_candidate, self._usage),
+            )
+        )
+        return out
+
+    def _invalid_chunk(self, data: str, cause: Exception) -> InvalidResponseError:
+        error = InvalidResponseError(
+            f"Invalid stream chunk: {cause}", url=self._url, response_body=data, content_type=None
+        )
+        error.__cause__ = cause
+        return error
+
+    def _chunk(self, chunk: GenerateContentResponse, out: list[StreamPart]) -> None:
+        if not self._sent_metadata and (chunk.responseId is not None or chunk.modelVersion is not None):
+            self._sent_metadata = True
+            out.append(
+                ResponseMetadataPart(
+                    id=chunk.responseId, model_id=chunk.modelVersion, timestamp=self._timestamp
+                )
+            )
+        if chunk.usageMetadata is not None:
+            self._usage = chunk.usageMetadata
+        if chunk.promptFeedback is not None and not self._blocked:
+            self._last_chunk = self._last_chunk.model_copy(update={"promptFeedback": chunk.promptFeedback})
+            reason = chunk.promptFeedback.blockReason
+            if reason is not None and reason not in _UNCONFIRMED_BLOCK_REASONS:
+                self._blocked, self._ended = True, True
+                self._finish_reason, self._raw_finish_reason = "content-filter", reason
+        candidate = chunk.candidates[0] if chunk.candidates else None
+        if candidate is None or self._blocked:
+            return
+        self._remember(candidate)
+        for source in extract_sources(candidate.groundingMetadata, self._generate_id):
+            if source.url is not None and source.url not in self._source_urls:
+                self._source_urls.add(source.url)
+                out.append(source)
+        for part in (candidate.content.parts if candidate.content else None) or []:
+            self._part(part, out)
+        if candidate.finishReason is not None:
+            self._ended = True
+            self._raw_finish_reason = candidate.finishReason
+            self._finish_reason = map_google_finish_reason(
+                candidate.finishReason, has_client_tool_calls=self._has_client_tool_calls
+            )
+
+    def _remember(self, candidate: Candidate) -> None:
+        updates = {
+            key: getattr(candidate, key)
+            for key in ("groundingMetadata", "urlContextMetadata", "safetyRatings", "finishMessage")
+            if getattr(candidate, key) is not None
+        }
+        if updates:
+            self._last_candidate = self._last_candidate.model_copy(update=updates)
+
+    def _part(self, part: Part, out: list[StreamPart]) -> None:
+        if part.executableCode is not None and part.executableCode.code:
+            self._last_code_call_id = self._generate_id()
+            out.append(
+                ToolCallContent(
+                    tool_call_id=self._last_code_call_id,
+                    tool_name=CODE_EXECUTION_TOOL,
+                    input=json_text(part.executableCode.model_dump(exclude_none=True)),
+                    provider_executed=True,
+                )
+            )
+        elif part.codeExecutionResult is not None:
+            if self._last_code_call_id is not None:
+                out.append(code_execution_result(part.codeExecutionResult, self._last_code_call_id))
+        elif part.text is not None:
+            self._text(part, part.text, out)
+        elif part.functionCall is not None:
+            self._function_call(part.functionCall, signature_metadata(part), out)
+        elif part.inlineData is not None:
+            self._end_text(out)
+            self._end_reasoning(out)
+            out.append(file_content(part.inlineData, part))
+
+    def _text(self, part: Part, text: str, out: list[StreamPart]) -> None:
+        metadata = signature_metadata(part)
+        if not text:
+            if metadata is not None and self._text_id is not None:
+                out.append(TextDeltaPart(id=self._text_id, delta="", provider_metadata=metadata))
+            return
+        if part.thought:
+            self._end_text(out)
+            if self._reasoning_id is None:
+                self._reasoning_id = self._next_block_id()
+                out.append(ReasoningStartPart(id=self._reasoning_id, provider_metadata=metadata))
+            out.append(ReasoningDeltaPart(id=self._reasoning_id, delta=text, provider_metadata=metadata))
+        else:
+            self._end_reasoning(out)
+            if self._text_id is None:
+                self._text_id = self._next_block_id()
+                out.append(TextStartPart(id=self._text_id, provider_metadata=metadata))
+            out.append(TextDeltaPart(id=self._text_id, delta=text, provider_metadata=metadata))
+
+    def _function_call(
+        self, call: FunctionCall, metadata: ProviderMetadata | None, out: list[StreamPart]
+    ) -> None:
+        if call.name is None:
+            return
+        tool_call_id = call.id or self._generate_id()
+        out.append(ToolInputStartPart(id=tool_call_id, tool_name=call.name, provider_metadata=metadata))
+        if call.args is None:
+            arguments = "{}"
+        else:
+            arguments = call.args if isinstance(call.args, str) else json_text(call.args)
+            out.append(ToolInputDeltaPart(id=tool_call_id, delta=arguments, provider_metadata=metadata))
+        out.append(ToolInputEndPart(id=tool_call_id, provider_metadata=metadata))
+        out.append(
+            ToolCallContent(
+                tool_call_id=tool_call_id, tool_name=call.name, input=arguments, provider_metadata=metadata
+            )
+        )
+        self._has_client_tool_calls = True
+
+    def _next_block_id(self) -> str:
+        block_id = str(self._block_counter)
+        self._block_counter += 1
+        return block_id
+
+    def _end_text(self, out: list[StreamPart]) -> None:
+        if self._text_id is not None:
+            out.append(TextEndPart(id=self._text_id))
+            self._text_id = None
+
+    def _end_reasoning(self, out: list[StreamPart]) -> None:
+        if self._reasoning_id is not None:
+            out.append(ReasoningEndPart(id=self._reasoning_id))
+            self._reasoning_id = None

@@ -1,0 +1,286 @@
+"""The Gemini terminal: GoogleLanguageModel and GoogleProvider (the only Google module doing HTTP)."""
+
+from __future__ import annotations
+
+import http
+import os
+import re
+import secrets
+from collections.abc import AsyncGenerator, Callable, Mapping
+from contextlib import aclosing
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from pipeline.errors import InvalidArgumentError, InvalidResponseError
+from pipeline.model import SupportedUrls
+from pipeline.params import CallParams
+from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
+from pipeline.stream import StreamPart, StreamResult
+from providers._http import HttpClient, post_json, post_sse, shared_http
+from providers._sse import SSEEvent
+
+from .capabilities import model_capabilities
+from .map_response import map_response
+from .map_stream import GoogleStreamMapper, in_band_error
+from .request_body import build_request
+from .wire import GenerateContentResponse, GoogleErrorBody
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "HTTPS_MEDIA_TYPES",
+    "GoogleLanguageModel",
+    "GoogleProvider",
+    "parse_google_error",
+]
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta"
+API_KEY_ENV = "GOOGLE_GENERATIVE_AI_API_KEY"
+BASE_URL_ENV = "GOOGLE_GENERATIVE_AI_BASE_URL"
+PROVIDER_NAME = "google.generative-ai"
+
+HTTPS_MEDIA_TYPES = (
+    "text/html",
+    "text/plain",
+    "text/csv",
+    "application/json",
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/bmp",
+    "video/mp4",
+    "video/mpeg",
+    "video/quicktime",
+    "video/webm",
+)
+"""Media types that Gemini models other than 2.0 fetch from public https URLs by themselves."""
+
+_YOUTUBE_URLS = (
+    re.compile(r"^https://(?:www\.)?youtube\.com/watch\?v=[\w-]+(?:&[\w=&.-]*)?$"),
+    re.compile(r"^https://youtu\.be/[\w-]+(?:\?[\w=&.-]*)?$"),
+)
+_HTTPS_URL = re.compile(r"^https://")
+
+
+def parse_google_error(status: int, body: str) -> tuple[str, Any]:
+    """``{"error": {"code", "message", "status"}}`` -> (message, data); other bodies -> the status phrase."""
+    try:
+        parsed = GoogleErrorBody.model_validate_json(body)
+    except ValidationError:
+        return _status_phrase(status), None
+    return parsed.error.message, parsed.model_dump(exclude_none=True)
+
+
+def _status_phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _new_id() -> str:
+    return secrets.token_hex(8)
+
+
+class GoogleLanguageModel:
+    """A Gemini model behind ``<base>/models/<id>:generateContent`` (and ``:streamGenerateContent``).
+
+    ``api_key`` (else ``GOOGLE_GENERATIVE_AI_API_KEY``) is sent only in the ``x-goog-api-key`` header;
+    ``base_url`` (else ``GOOGLE_GENERATIVE_AI_BASE_URL``, else the public endpoint). Environment
+    variables are read at call time. Never retries: that is the caller's job.
+    """
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http: HttpClient | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        generate_id: Callable[[], str] = _new_id,
+    ) -> None:
+        self._model_id = model_id
+        self._api_key = api_key
+        self._base_url = base_url
+        self._headers = dict(headers or {})
+        if http is None and (http_client is not None or transport is not None):
+            http = HttpClient(client=http_client, transport=transport)
+        self._http = http
+        self._generate_id = generate_id
+
+    def __repr__(self) -> str:
+        return f"GoogleLanguageModel(model_id={self._model_id!r}, base_url={self.base_url!r})"
+
+    @property
+    def provider(self) -> str:
+        return PROVIDER_NAME
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL in effect (argument, then environment, then the public endpoint)."""
+        return (self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+    @property
+    def supported_urls(self) -> SupportedUrls:
+        """Files API URLs and YouTube videos for every model; https URLs of common document, image
+        and video types for Gemini models other than 2.0."""
+        files_api = re.compile("^" + re.escape(self.base_url.lower()) + "/files/.*$")
+        urls: dict[str, list[re.Pattern[str]]] = {"*": [files_api, *_YOUTUBE_URLS]}
+        if model_capabilities(self._model_id).fetches_https_media:
+            urls.update({media_type: [_HTTPS_URL] for media_type in HTTPS_MEDIA_TYPES})
+        return urls
+
+    async def do_generate(self, params: CallParams) -> GenerateResult:
+        """One ``generateContent`` call."""
+        headers = self._request_headers(params)
+        request = build_request(self._model_id, params)
+        url = f"{self.base_url}/{self._model_path()}:generateContent"
+        answer = await post_json(
+            self._http_client(), url, headers=headers, body=request.body, parse_error=parse_google_error
+        )
+        try:
+            response = GenerateContentResponse.model_validate(answer.value)
+        except ValidationError as exc:
+            raise InvalidResponseError(
+                "Invalid JSON response",
+                url=url,
+                request_body=request.body,
+                status_code=200,
+                response_headers=answer.headers,
+                response_body=str(answer.value)[:1000],
+            ) from exc
+        result = map_response(response, warnings=request.warnings, generate_id=self._generate_id)
+        completed: GenerateResult = result.model_copy(
+            update={
+                "request": RequestMetadata(body=request.body),
+                "response": result.response.model_copy(
+                    update={
+                        "timestamp": datetime.now(UTC),
+                        "model_id": result.response.model_id or self._model_id,
+                        "headers": answer.headers,
+                        "body": answer.value,
+                    }
+                ),
+            }
+        )
+        return completed
+
+    async def do_stream(self, params: CallParams) -> StreamResult:
+        """One ``streamGenerateContent?alt=sse`` call.
+
+        An ``{"error": ...}`` first event raises :class:`~pipeline.errors.APICallError` here (so the
+        caller may retry); later errors become error parts.
+        """
+        headers = self._request_headers(params)
+        request = build_request(self._model_id, params)
+        url = f"{self.base_url}/{self._model_path()}:streamGenerateContent?alt=sse"
+        stream = await post_sse(
+            self._http_client(), url, headers=headers, body=request.body, parse_error=parse_google_error
+        )
+        events = stream.events
+        try:
+            first: SSEEvent | None = await anext(events)
+        except StopAsyncIteration:
+            first = None
+        except BaseException:
+            await events.aclose()
+            raise
+        if first is not None:
+            error = in_band_error(
+                first.data, url=url, request_body=request.body, response_headers=stream.headers
+            )
+            if error is not None:
+                await events.aclose()
+                raise error
+        timestamp = datetime.now(UTC)
+        mapper = GoogleStreamMapper(
+            warnings=request.warnings,
+            generate_id=self._generate_id,
+            include_raw_chunks=params.include_raw_chunks,
+            timestamp=timestamp,
+            url=url,
+        )
+        return StreamResult(
+            stream=_stream_parts(mapper, first, events),
+            request=RequestMetadata(body=request.body),
+            response=ResponseMetadata(timestamp=timestamp, model_id=self._model_id, headers=stream.headers),
+        )
+
+    def _model_path(self) -> str:
+        return self._model_id if "/" in self._model_id else f"models/{self._model_id}"
+
+    def _http_client(self) -> HttpClient:
+        return self._http if self._http is not None else shared_http()
+
+    def _request_headers(self, params: CallParams) -> dict[str, str]:
+        api_key = self._api_key or os.environ.get(API_KEY_ENV)
+        if not api_key:
+            raise InvalidArgumentError(
+                "api_key",
+                f"Google Generative AI API key is missing. Pass it using the 'api_key' argument "
+                f"or set the {API_KEY_ENV} environment variable.",
+            )
+        return {"x-goog-api-key": api_key, **self._headers, **(params.headers or {})}
+
+
+async def _stream_parts(
+    mapper: GoogleStreamMapper, first: SSEEvent | None, events: AsyncGenerator[SSEEvent, None]
+) -> AsyncGenerator[StreamPart, None]:
+    async with aclosing(events):
+        for part in mapper.start():
+            yield part
+        if first is not None:
+            for part in mapper.feed(first.data):
+                yield part
+        async for event in events:
+            for part in mapper.feed(event.data):
+                yield part
+        for part in mapper.close():
+            yield part
+
+
+class GoogleProvider:
+    """Makes Gemini models that share settings and one HTTP client: ``google.chat("gemini-2.5-flash")``."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http: HttpClient | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        generate_id: Callable[[], str] = _new_id,
+    ) -> None:
+        if http is None and (http_client is not None or transport is not None):
+            http = HttpClient(client=http_client, transport=transport)
+        self._settings: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "headers": headers,
+            "http": http,
+            "generate_id": generate_id,
+        }
+
+    def __repr__(self) -> str:
+        return f"GoogleProvider(base_url={self._settings['base_url']!r})"
+
+    def chat(self, model_id: str) -> GoogleLanguageModel:
+        """A Gemini language model."""
+        return GoogleLanguageModel(model_id, **self._settings)
+
+    __call__ = chat
+    language_model = chat

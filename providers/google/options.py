@@ -1,0 +1,104 @@
+"""Provider options under ``providerOptions.google``: a pydantic model, camelCase or snake_case."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+
+from pipeline._base import ProviderOptions
+from pipeline.errors import InvalidArgumentError
+
+__all__ = [
+    "GoogleOptions",
+    "HarmBlockThreshold",
+    "HarmCategory",
+    "SafetySetting",
+    "ThinkingConfig",
+    "parse_google_options",
+]
+
+HarmCategory = Literal[
+    "HARM_CATEGORY_UNSPECIFIED",
+    "HARM_CATEGORY_HATE_SPEECH",
+    "HARM_CATEGORY_DANGEROUS_CONTENT",
+    "HARM_CATEGORY_HARASSMENT",
+    "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+    "HARM_CATEGORY_CIVIC_INTEGRITY",
+]
+HarmBlockThreshold = Literal[
+    "HARM_BLOCK_THRESHOLD_UNSPECIFIED",
+    "BLOCK_LOW_AND_ABOVE",
+    "BLOCK_MEDIUM_AND_ABOVE",
+    "BLOCK_ONLY_HIGH",
+    "BLOCK_NONE",
+    "OFF",
+]
+
+
+class _Options(BaseModel):
+    """camelCase on the wire, both spellings accepted; unknown keys are ignored (as the AI SDK does)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        frozen=True,
+        extra="ignore",
+    )
+
+    def to_wire(self) -> dict[str, object]:
+        """The camelCase JSON form, unset keys left out."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class ThinkingConfig(_Options):
+    thinking_budget: int | None = None
+    include_thoughts: bool | None = None
+    thinking_level: Literal["minimal", "low", "medium", "high"] | None = None
+
+
+class SafetySetting(_Options):
+    category: HarmCategory
+    threshold: HarmBlockThreshold
+
+
+class GoogleOptions(_Options):
+    """Call-level Gemini options (``providerOptions.google``)."""
+
+    response_modalities: list[Literal["TEXT", "IMAGE", "AUDIO"]] | None = None
+    thinking_config: ThinkingConfig | None = None
+    cached_content: str | None = None
+    structured_outputs: bool | None = None
+    safety_settings: list[SafetySetting] | None = None
+    threshold: HarmBlockThreshold | None = None
+    audio_timestamp: bool | None = None
+    labels: dict[str, str] | None = None
+    media_resolution: (
+        Literal[
+            "MEDIA_RESOLUTION_UNSPECIFIED",
+            "MEDIA_RESOLUTION_LOW",
+            "MEDIA_RESOLUTION_MEDIUM",
+            "MEDIA_RESOLUTION_HIGH",
+        ]
+        | None
+    ) = None
+    service_tier: Literal["standard", "flex", "priority"] | None = None
+
+
+def parse_google_options(provider_options: ProviderOptions | None) -> GoogleOptions | None:
+    """The ``google`` entry of ``provider_options``, validated (``None`` when absent).
+
+    Raises :class:`InvalidArgumentError` ("invalid google provider options") when it does not validate.
+    """
+    raw = (provider_options or {}).get("google")
+    if raw is None:
+        return None
+    try:
+        return GoogleOptions.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidArgumentError(
+            "providerOptions.google", f"invalid google provider options: {error}"
+        ) from error

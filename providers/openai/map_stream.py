@@ -1,0 +1,229 @@
+"""Chat-completions stream chunks (SSE ``data`` payloads) → StreamParts: a small state machine.
+
+Feed every ``data`` payload in order with :meth:`ChatStreamMapper.feed`; after ``[DONE]``
+(:attr:`ChatStreamMapper.done`) call :meth:`ChatStreamMapper.finish` for the closing parts.
+Tool calls are finalized only at the end, because a parsable argument prefix may still grow.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipeline.errors import InvalidResponseDataError
+from pipeline.result import CallWarning, FinishReason, ToolCallContent
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    RawPart,
+    ResponseMetadataPart,
+    StreamPart,
+    StreamStartPart,
+    TextDeltaPart,
+    TextEndPart,
+    TextStartPart,
+    ToolInputDeltaPart,
+    ToolInputEndPart,
+    ToolInputStartPart,
+)
+
+from .map_finish_reason import map_openai_finish_reason
+from .map_response import new_id, prediction_metadata, response_timestamp, source_from_annotation
+from .map_usage import convert_openai_usage
+from .wire import ChatChunk, ChatUsage, ToolCallDelta
+
+__all__ = ["DONE", "ChatStreamMapper", "is_output_chunk", "parse_chunk"]
+
+DONE = "[DONE]"
+"""The payload that ends an OpenAI chat stream."""
+
+_TEXT_ID = "0"
+
+
+def parse_chunk(data: str) -> Any:
+    """The JSON value of one payload; raises :class:`InvalidResponseDataError` when it is not JSON."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as error:
+        raise InvalidResponseDataError(f"Invalid JSON in stream chunk: {error}", data=data) from error
+
+
+def is_output_chunk(value: Any) -> bool:
+    """True when a parsed chunk carries model output (text, tool-call deltas or citations)."""
+    if not isinstance(value, dict) or "error" in value:
+        return False
+    for choice in value.get("choices") or []:
+        delta = choice.get("delta") if isinstance(choice, dict) else None
+        if isinstance(delta, dict) and any(
+            delta.get(key) for key in ("content", "tool_calls", "annotations")
+        ):
+            return True
+    return False
+
+
+@dataclass
+class _ToolCall:
+    id: str
+    name: str
+    arguments: str
+    finished: bool = False
+
+
+@dataclass
+class ChatStreamMapper:
+    """Per-call state of one stream (create one per call; never share)."""
+
+    warnings: list[CallWarning] = field(default_factory=list)
+    include_raw_chunks: bool = False
+    metadata_key: str = "openai"
+    generate_id: Callable[[], str] = new_id
+    done: bool = False
+    _finish_reason: FinishReason = "other"
+    _raw_finish_reason: str | None = None
+    _usage: ChatUsage | None = None
+    _metadata: dict[str, Any] = field(default_factory=dict)
+    _metadata_sent: bool = False
+    _text_open: bool = False
+    _tool_calls: list[_ToolCall] = field(default_factory=list)
+    _by_id: dict[str, _ToolCall] = field(default_factory=dict)
+    _by_index: dict[int, _ToolCall] = field(default_factory=dict)
+    _latest: _ToolCall | None = None
+
+    def start(self) -> list[StreamPart]:
+        """The opening part: ``stream-start`` with the call's warnings."""
+        return [StreamStartPart(warnings=list(self.warnings))]
+
+    def feed(self, data: str) -> list[StreamPart]:
+        """The parts one ``data`` payload produces (``[DONE]`` produces none and sets :attr:`done`)."""
+        if data == DONE:
+            self.done = True
+            return []
+        parts: list[StreamPart] = []
+        try:
+            value = parse_chunk(data)
+        except InvalidResponseDataError as error:
+            if self.include_raw_chunks:
+                parts.append(RawPart(raw_value=data))
+            return [*parts, self._error(error)]
+        if self.include_raw_chunks:
+            parts.append(RawPart(raw_value=value))
+        if isinstance(value, dict) and "error" in value:
+            return [*parts, self._error(value["error"])]
+        try:
+            chunk = ChatChunk.model_validate(value)
+        except ValidationError as error:
+            return [
+                *parts,
+                self._error(InvalidResponseDataError(f"Invalid stream chunk: {error}", data=value)),
+            ]
+        parts.extend(self._map_chunk(chunk))
+        return parts
+
+    def finish(self) -> list[StreamPart]:
+        """The closing parts: ``text-end``, pending tool calls, and ``finish`` with usage."""
+        parts: list[StreamPart] = []
+        if self._text_open:
+            parts.append(TextEndPart(id=_TEXT_ID))
+            self._text_open = False
+        for call in self._tool_calls:
+            if not call.finished:
+                call.finished = True
+                parts.append(ToolInputEndPart(id=call.id))
+                parts.append(ToolCallContent(tool_call_id=call.id, tool_name=call.name, input=call.arguments))
+        parts.append(
+            FinishPart(
+                finish_reason=self._finish_reason,
+                raw_finish_reason=self._raw_finish_reason,
+                usage=convert_openai_usage(self._usage),
+                provider_metadata={self.metadata_key: dict(self._metadata)},
+            )
+        )
+        return parts
+
+    def _error(self, error: Any) -> ErrorPart:
+        self._finish_reason = "error"
+        self._raw_finish_reason = None
+        return ErrorPart(error=error)
+
+    def _map_chunk(self, chunk: ChatChunk) -> list[StreamPart]:
+        parts: list[StreamPart] = []
+        timestamp = response_timestamp(chunk.created)
+        if not self._metadata_sent and (chunk.id or chunk.model or timestamp):
+            self._metadata_sent = True
+            parts.append(
+                ResponseMetadataPart(id=chunk.id or None, timestamp=timestamp, model_id=chunk.model or None)
+            )
+        if chunk.usage is not None:
+            self._usage = chunk.usage
+        choice = chunk.choices[0] if chunk.choices else None
+        self._metadata.update(prediction_metadata(chunk.usage, choice.logprobs if choice else None))
+        if choice is None:
+            return parts
+        if choice.finish_reason is not None:
+            self._finish_reason = map_openai_finish_reason(choice.finish_reason)
+            self._raw_finish_reason = choice.finish_reason
+        delta = choice.delta
+        if delta is None:
+            return parts
+        if delta.content is not None:
+            if not self._text_open:
+                self._text_open = True
+                parts.append(TextStartPart(id=_TEXT_ID))
+            parts.append(TextDeltaPart(id=_TEXT_ID, delta=delta.content))
+        for tool_delta in delta.tool_calls or []:
+            parts.extend(self._tool_delta(tool_delta))
+        parts.extend(
+            source_from_annotation(annotation, self.generate_id()) for annotation in delta.annotations or []
+        )
+        return parts
+
+    def _tool_delta(self, delta: ToolCallDelta) -> list[StreamPart]:
+        if delta.id:
+            call = self._by_id.get(delta.id)
+        elif delta.index is not None:
+            call = self._by_index.get(delta.index)
+        else:
+            call = self._latest
+        if call is None:
+            parts, call = self._new_tool_call(delta)
+            if call is None:
+                return parts
+        else:
+            parts = []
+            arguments = delta.function.arguments if delta.function else None
+            if not call.finished and arguments is not None:
+                call.arguments += arguments
+                parts.append(ToolInputDeltaPart(id=call.id, delta=arguments))
+        if delta.index is not None:
+            self._by_index[delta.index] = call
+        self._latest = call
+        return parts
+
+    def _new_tool_call(self, delta: ToolCallDelta) -> tuple[list[StreamPart], _ToolCall | None]:
+        name = delta.function.name if delta.function else None
+        problem = (
+            "Expected 'function' type."
+            if delta.type is not None and delta.type != "function"
+            else "Expected 'id' to be a string."
+            if delta.id is None
+            else "Expected 'function.name' to be a string."
+            if name is None
+            else None
+        )
+        if problem is not None or delta.id is None or name is None:
+            error = InvalidResponseDataError(problem or "Invalid tool call delta.", data=delta.model_dump())
+            return [self._error(error)], None
+        call = _ToolCall(
+            id=delta.id, name=name, arguments=(delta.function.arguments if delta.function else None) or ""
+        )
+        self._tool_calls.append(call)
+        if call.id:
+            self._by_id[call.id] = call
+        parts: list[StreamPart] = [ToolInputStartPart(id=call.id, tool_name=call.name)]
+        if call.arguments:
+            parts.append(ToolInputDeltaPart(id=call.id, delta=call.arguments))
+        return parts, call

@@ -1,0 +1,252 @@
+"""The OpenAI chat-completions terminal, also used for OpenAI-compatible servers (the only HTTP module)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
+from pipeline.model import SupportedUrls
+from pipeline.params import CallParams
+from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
+from pipeline.stream import StreamPart, StreamResult
+from providers._http import HttpClient, post_json, post_sse, shared_http
+from providers._sse import SSEEvent
+
+from .error_mapping import parse_openai_error, stream_error_to_api_error
+from .map_response import map_chat_response
+from .map_stream import DONE, ChatStreamMapper, is_output_chunk
+from .options import parse_openai_options
+from .request import build_chat_body, stream_body
+from .wire import ChatResponse
+
+__all__ = ["OPENAI", "ChatEndpoint", "OpenAIChatLanguageModel"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatEndpoint:
+    """Who a chat-completions terminal talks to.
+
+    ``name`` is the provider name: the model's ``provider`` is ``"<name>.chat"``, its provider options are
+    read from ``providerOptions.openai`` and ``providerOptions.<name>`` (the latter wins), and its
+    provider metadata is keyed by ``name``. The API key is required only when the call goes to
+    ``default_base_url`` and ``api_key_required`` is set (a local or proxy URL may take no key).
+    """
+
+    name: str
+    default_base_url: str
+    base_url_env: str | None = None
+    api_key_env: str | None = None
+    api_key_required: bool = False
+
+
+OPENAI = ChatEndpoint(
+    name="openai",
+    default_base_url="https://api.openai.com/v1",
+    base_url_env="OPENAI_BASE_URL",
+    api_key_env="OPENAI_API_KEY",
+    api_key_required=True,
+)
+"""The OpenAI API: ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``, key required at api.openai.com."""
+
+_SUPPORTED_URLS: SupportedUrls = {"image/*": [re.compile(r"^https?://.*$")]}
+
+
+class OpenAIChatLanguageModel:
+    """A chat-completions model (``POST <base_url>/chat/completions``).
+
+    Settings not given are read from the environment at call time (``OPENAI_API_KEY``,
+    ``OPENAI_BASE_URL`` for OpenAI). The key is sent as ``Authorization: Bearer``; it never appears
+    in errors, reprs or request metadata. ``http`` (or ``http_client`` / ``transport``) replaces the
+    shared pooled client. The model never retries; callers do.
+    """
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http: HttpClient | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        endpoint: ChatEndpoint = OPENAI,
+    ) -> None:
+        self._model_id = model_id
+        self._api_key = api_key
+        self._base_url = base_url
+        self._organization = organization
+        self._project = project
+        self._headers = dict(headers or {})
+        self._http = (
+            http
+            if http is not None
+            else HttpClient(client=http_client, transport=transport)
+            if http_client is not None or transport is not None
+            else None
+        )
+        self._endpoint = endpoint
+
+    def __repr__(self) -> str:
+        return f"OpenAIChatLanguageModel(provider={self.provider!r}, model_id={self._model_id!r})"
+
+    @property
+    def provider(self) -> str:
+        return f"{self._endpoint.name}.chat"
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def supported_urls(self) -> SupportedUrls:
+        """Images by http(s) URL go to the API as is; other URLs are downloaded first."""
+        return _SUPPORTED_URLS
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL this call would use (argument, then environment, then default)."""
+        env = self._endpoint.base_url_env
+        configured = self._base_url or (os.environ.get(env) if env else None)
+        return (configured or self._endpoint.default_base_url).rstrip("/")
+
+    async def do_generate(self, params: CallParams) -> GenerateResult:
+        """One non-streaming call."""
+        body, warnings = self._body(params)
+        url, headers = self._target(params)
+        response = await post_json(
+            self._client(), url, headers=headers, body=body, parse_error=parse_openai_error
+        )
+        try:
+            chat = ChatResponse.model_validate(response.value)
+        except ValidationError as error:
+            raise InvalidResponseError(
+                f"Invalid chat completion response: {error.errors()[0]['msg']}",
+                url=url,
+                request_body=body,
+                status_code=200,
+                response_headers=response.headers,
+                response_body=json.dumps(response.value),
+            ) from error
+        return map_chat_response(
+            chat,
+            request_body=body,
+            headers=response.headers,
+            warnings=warnings,
+            metadata_key=self._endpoint.name,
+        )
+
+    async def do_stream(self, params: CallParams) -> StreamResult:
+        """One streaming call. An error event before any output raises here (so it can be retried)."""
+        args, warnings = self._body(params)
+        body = stream_body(args)
+        url, headers = self._target(params)
+        stream = await post_sse(
+            self._client(), url, headers=headers, body=body, parse_error=parse_openai_error
+        )
+        peeked = await _peek_for_early_error(stream.events, url=url, body=body, headers=stream.headers)
+        mapper = ChatStreamMapper(
+            warnings=warnings, include_raw_chunks=params.include_raw_chunks, metadata_key=self._endpoint.name
+        )
+        return StreamResult(
+            stream=_stream_parts(mapper, peeked, stream.events, url),
+            request=RequestMetadata(body=body),
+            response=ResponseMetadata(headers=stream.headers),
+        )
+
+    def _body(self, params: CallParams) -> tuple[dict[str, Any], list[Any]]:
+        keys = ("openai",) if self._endpoint.name == "openai" else ("openai", self._endpoint.name)
+        return build_chat_body(self._model_id, params, parse_openai_options(params.provider_options, keys))
+
+    def _target(self, params: CallParams) -> tuple[str, dict[str, str]]:
+        base_url = self.base_url
+        api_key = self._resolve_api_key(base_url)
+        headers: dict[str, str] = {}
+        if api_key:
+            headers["authorization"] = f"Bearer {api_key}"
+        if self._organization:
+            headers["openai-organization"] = self._organization
+        if self._project:
+            headers["openai-project"] = self._project
+        for extra in (self._headers, params.headers or {}):
+            headers.update({name.lower(): value for name, value in extra.items()})
+        return f"{base_url}/chat/completions", headers
+
+    def _resolve_api_key(self, base_url: str) -> str | None:
+        env = self._endpoint.api_key_env
+        api_key = self._api_key or (os.environ.get(env) if env else None)
+        needs_key = self._endpoint.api_key_required and base_url == self._endpoint.default_base_url.rstrip(
+            "/"
+        )
+        if not api_key and needs_key:
+            source = f"the {env} environment variable" if env else "the api_key argument"
+            raise InvalidArgumentError(
+                "apiKey",
+                f"{self._endpoint.name} API key is missing. Pass api_key=... or set {source}.",
+            )
+        return api_key
+
+    def _client(self) -> HttpClient:
+        return self._http if self._http is not None else shared_http()
+
+
+async def _peek_for_early_error(
+    events: AsyncGenerator[SSEEvent, None], *, url: str, body: Any, headers: Mapping[str, str]
+) -> list[SSEEvent]:
+    """Read events until the first output chunk; an error event before it raises APICallError.
+
+    Returns the events read, to be replayed. Stops early at ``[DONE]``, a non-JSON payload, or EOF.
+    """
+    peeked: list[SSEEvent] = []
+    async for event in events:
+        peeked.append(event)
+        if event.data == DONE:
+            break
+        try:
+            value = json.loads(event.data)
+        except json.JSONDecodeError:
+            break
+        if isinstance(value, dict) and "error" in value:
+            await events.aclose()
+            raise stream_error_to_api_error(value["error"], url=url, request_body=body, headers=headers)
+        if is_output_chunk(value):
+            break
+    return peeked
+
+
+async def _stream_parts(
+    mapper: ChatStreamMapper, peeked: list[SSEEvent], events: AsyncGenerator[SSEEvent, None], url: str
+) -> AsyncGenerator[StreamPart, None]:
+    try:
+        for part in mapper.start():
+            yield part
+        for event in peeked:
+            for part in mapper.feed(event.data):
+                yield part
+        if not mapper.done:
+            try:
+                async for event in events:
+                    for part in mapper.feed(event.data):
+                        yield part
+                    if mapper.done:
+                        break
+            except APICallError as error:
+                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
+        if not mapper.done:
+            raise IncompleteStreamError("Stream ended without [DONE]", url=url)
+        for part in mapper.finish():
+            yield part
+        async for _ in events:
+            pass  # read to the end so the connection goes back to the pool
+    finally:
+        await events.aclose()

@@ -1,0 +1,89 @@
+"""Provider options under ``providerOptions.openai`` (camelCase or snake_case keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic.alias_generators import to_camel
+
+from pipeline._base import ProviderOptions
+from pipeline.errors import InvalidArgumentError
+
+from .capabilities import SystemMessageMode
+
+__all__ = ["OpenAIChatOptions", "PromptCacheOptions", "ReasoningEffort", "parse_openai_options"]
+
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        frozen=True,
+        extra="ignore",
+    )
+
+
+class PromptCacheOptions(_Options):
+    mode: Literal["implicit", "explicit"] | None = None
+    ttl: Literal["30m"] | None = None
+
+
+class OpenAIChatOptions(_Options):
+    """Chat-completions settings that have no provider-neutral equivalent. Unknown keys are ignored."""
+
+    logit_bias: dict[str, int | float] | None = None
+    logprobs: bool | int | None = None
+    parallel_tool_calls: bool | None = None
+    user: str | None = None
+    reasoning_effort: ReasoningEffort | None = None
+    max_completion_tokens: int | None = None
+    store: bool | None = None
+    metadata: (
+        dict[
+            Annotated[str, StringConstraints(max_length=64)],
+            Annotated[str, StringConstraints(max_length=512)],
+        ]
+        | None
+    ) = None
+    prediction: dict[str, Any] | None = None
+    service_tier: Literal["auto", "flex", "priority", "fast", "default"] | None = None
+    strict_json_schema: bool | None = None
+    text_verbosity: Literal["low", "medium", "high"] | None = None
+    prompt_cache_key: str | None = None
+    prompt_cache_options: PromptCacheOptions | None = None
+    prompt_cache_retention: Literal["in_memory", "24h"] | None = None
+    safety_identifier: str | None = None
+    system_message_mode: SystemMessageMode | None = None
+    force_reasoning: bool | None = None
+
+
+def parse_openai_options(
+    provider_options: ProviderOptions | None, keys: Iterable[str] = ("openai",)
+) -> OpenAIChatOptions:
+    """Validate the options found under ``keys`` (later keys win); none given means all defaults.
+
+    Raises :class:`InvalidArgumentError` ("invalid <key> provider options") on a bad value.
+    """
+    merged: dict[str, Any] = {}
+    for key in keys:
+        raw = (provider_options or {}).get(key)
+        if raw is None:
+            continue
+        try:
+            merged.update(OpenAIChatOptions.model_validate(raw).model_dump(exclude_unset=True))
+        except ValidationError as error:
+            raise InvalidArgumentError(
+                "providerOptions", f"invalid {key} provider options: {_first_problem(error)}"
+            ) from error
+    return OpenAIChatOptions.model_validate(merged)
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    location = ".".join(str(item) for item in first["loc"])
+    return f"{location}: {first['msg']}" if location else first["msg"]

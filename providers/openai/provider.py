@@ -1,0 +1,71 @@
+"""OpenAIProvider: shared settings, and models made from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import httpx
+
+from providers._http import HttpClient
+
+from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
+
+__all__ = ["OpenAIProvider"]
+
+
+class OpenAIProvider:
+    """Makes OpenAI chat-completions models that share one set of settings.
+
+    ``provider.chat("gpt-4o")`` and ``provider("gpt-4o")`` are the same. Unset ``api_key`` /
+    ``base_url`` are read from ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` at call time.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http: HttpClient | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        endpoint: ChatEndpoint = OPENAI,
+    ) -> None:
+        self._api_key = api_key
+        self._base_url = base_url
+        self._organization = organization
+        self._project = project
+        self._headers = dict(headers or {})
+        self._http = (
+            http
+            if http is not None
+            else HttpClient(client=http_client, transport=transport)
+            if http_client is not None or transport is not None
+            else None
+        )
+        self._endpoint = endpoint
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self._endpoint.name!r})"
+
+    @property
+    def name(self) -> str:
+        return self._endpoint.name
+
+    def chat(self, model_id: str) -> OpenAIChatLanguageModel:
+        """A chat-completions model with this provider's settings."""
+        return OpenAIChatLanguageModel(
+            model_id,
+            api_key=self._api_key,
+            base_url=self._base_url,
+            organization=self._organization,
+            project=self._project,
+            headers=self._headers,
+            http=self._http,
+            endpoint=self._endpoint,
+        )
+
+    def __call__(self, model_id: str) -> OpenAIChatLanguageModel:
+        return self.chat(model_id)

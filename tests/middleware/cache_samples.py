@@ -1,0 +1,99 @@
+"""Sample results and stream parts covering every part type, shared by the cache tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+
+from pipeline.result import (
+    CallWarning,
+    FileContent,
+    GenerateResult,
+    ReasoningContent,
+    RequestMetadata,
+    ResponseMetadata,
+    SourceContent,
+    TextContent,
+    ToolCallContent,
+    ToolResultContent,
+    Usage,
+)
+from pipeline.stream import (
+    FinishPart,
+    RawPart,
+    ReasoningDeltaPart,
+    ReasoningEndPart,
+    ReasoningStartPart,
+    ResponseMetadataPart,
+    StreamPart,
+    StreamStartPart,
+    TextDeltaPart,
+    TextEndPart,
+    TextStartPart,
+    ToolInputDeltaPart,
+    ToolInputEndPart,
+    ToolInputStartPart,
+)
+
+__all__ = ["STAMP", "rich_parts", "rich_result"]
+
+STAMP = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+
+
+def rich_result() -> GenerateResult:
+    return GenerateResult(
+        content=[
+            ReasoningContent(text="think 🤔", provider_metadata={"anthropic": {"signature": "sig"}}),
+            TextContent(text="héllo wörld\n\u0000"),
+            ToolCallContent(tool_call_id="c1", tool_name="w", input='{"city":"Zürich"}'),
+            ToolResultContent(
+                tool_call_id="c1",
+                tool_name="w",
+                result={"$mp": "user", "n": [1, 2.5, None]},
+                provider_executed=True,
+            ),
+            FileContent(media_type="image/png", data=b"\x89PNG\x00\xff"),
+            FileContent(media_type="image/png", data=httpx.URL("https://example.com/x.png")),
+            FileContent(media_type="text/plain", data="aGVsbG8="),
+            SourceContent(id="s1", url="https://example.com", title="Ex"),
+        ],
+        finish_reason="tool-calls",
+        raw_finish_reason="tool_use",
+        usage=Usage.of(input_tokens=10, output_tokens=5, cache_read_tokens=3, reasoning_tokens=2,
+                       raw={"in": 10}),
+        warnings=[CallWarning(type="unsupported", setting="topK")],
+        request=RequestMetadata(body={"model": "m", "messages": []}),
+        response=ResponseMetadata(id="r1", timestamp=STAMP, model_id="m", headers={"x-a": "b"},
+                                  body={"bytes": "not bytes"}),
+        provider_metadata={"openai": {"logprobs": [0.1, -1e-9]}},
+    )
+
+
+def rich_parts() -> list[StreamPart]:
+    return [
+        StreamStartPart(warnings=[CallWarning(type="other", message="m")]),
+        ResponseMetadataPart(id="r1", timestamp=STAMP, model_id="m"),
+        ReasoningStartPart(id="r", provider_metadata={"x": {"y": 1}}),
+        ReasoningDeltaPart(id="r", delta="hmm"),
+        ReasoningEndPart(id="r"),
+        TextStartPart(id="t"),
+        TextDeltaPart(id="t", delta="\xf0"),
+        TextDeltaPart(id="t", delta="日本語 🎉"),
+        TextEndPart(id="t"),
+        ToolInputStartPart(id="c1", tool_name="w"),
+        ToolInputStartPart(id="c2", tool_name="w"),
+        ToolInputDeltaPart(id="c1", delta='{"ci'),
+        ToolInputDeltaPart(id="c2", delta='{"city":"Paris"}'),
+        ToolInputDeltaPart(id="c1", delta='ty":"Rome"}'),
+        ToolInputEndPart(id="c1"),
+        ToolInputEndPart(id="c2"),
+        ToolCallContent(tool_call_id="c1", tool_name="w", input='{"city":"Rome"}'),
+        ToolCallContent(tool_call_id="c2", tool_name="w", input='{"city":"Paris"}'),
+        FileContent(media_type="audio/wav", data=b"RIFF\x00"),
+        RawPart(raw_value={"choices": [{"delta": {}}]}),
+        FinishPart(finish_reason="tool-calls", raw_finish_reason="tool_calls",
+                   usage=Usage.of(input_tokens=4, output_tokens=9), provider_metadata={"openai": {"a": 1}}),
+    ]
+
+

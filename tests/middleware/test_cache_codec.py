@@ -1,0 +1,92 @@
+"""The cache entry envelope: lossless round trips, and every kind of damage detected."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from middleware.cache_codec import (
+    MAGIC,
+    CorruptEntryError,
+    decode_generate,
+    decode_stream,
+    encode_generate,
+    encode_stream,
+)
+from pipeline.result import FileContent, RequestMetadata, ResponseMetadata
+from pipeline.stream import FinishPart, RawPart, StreamPart
+from tests.middleware.cache_samples import STAMP, rich_parts, rich_result
+
+
+def test_generate_result_round_trips_exactly() -> None:
+    result = rich_result()
+    decoded = decode_generate("k", encode_generate("k", result))
+    assert decoded == result
+    assert isinstance(decoded.content[4], FileContent) and decoded.content[4].data == b"\x89PNG\x00\xff"
+    assert isinstance(decoded.content[5], FileContent) and isinstance(decoded.content[5].data, httpx.URL)
+    assert decoded.response.timestamp == STAMP
+
+
+def test_stream_recording_round_trips_exactly() -> None:
+    parts = rich_parts()
+    request = RequestMetadata(body={"stream": True})
+    response = ResponseMetadata(headers={"content-type": "text/event-stream"})
+    recording = decode_stream("k", encode_stream("k", parts, request, response))
+    assert recording.parts == parts
+    assert [type(part) for part in recording.parts] == [type(part) for part in parts]
+    assert (recording.request, recording.response) == (request, response)
+
+
+def test_entry_is_json_with_no_pickle_and_a_checksum() -> None:
+    data = encode_generate("k", rich_result())
+    assert data.startswith(MAGIC)
+    body = data[len(MAGIC) + 16:]
+    assert hashlib.sha256(body).digest()[:16] == data[len(MAGIC):len(MAGIC) + 16]
+    envelope = json.loads(body)
+    assert envelope["key"] == "k" and envelope["kind"] == "generate"
+
+
+def _reseal(body: dict[str, Any]) -> bytes:
+    raw = json.dumps(body).encode()
+    return MAGIC + hashlib.sha256(raw).digest()[:16] + raw
+
+
+def _damaged() -> dict[str, bytes]:
+    good = encode_generate("k", rich_result())
+    envelope = json.loads(good[len(MAGIC) + 16:])
+    return {
+        "empty": b"",
+        "truncated": good[: len(good) // 2],
+        "bad magic": b"XXXX" + good[4:],
+        "flipped byte": good[:-5] + bytes([good[-5] ^ 1]) + good[-4:],
+        "pickle": b"\x80\x04\x95\x00",
+        "old version": _reseal({**envelope, "v": 0}),
+        "other key": _reseal({**envelope, "key": "other"}),
+        "other kind": _reseal({**envelope, "kind": "stream"}),
+        "bad shape": _reseal({**envelope, "payload": {"content": 5}}),
+        "unknown tag": _reseal({**envelope, "payload": {"$mp": "pickle", "v": "x"}}),
+        "bad base64": _reseal({**envelope, "payload": {"content": [
+            {"type": "file", "mediaType": "a/b", "data": {"$mp": "bytes", "v": "!!"}}]}}),
+        "not json": MAGIC + hashlib.sha256(b"{nope").digest()[:16] + b"{nope",
+    }
+
+
+@pytest.mark.parametrize("damage", sorted(_damaged()))
+def test_damaged_entries_are_refused(damage: str) -> None:
+    with pytest.raises(CorruptEntryError):
+        decode_generate("k", _damaged()[damage])
+
+
+def test_stream_decoder_refuses_a_generate_entry() -> None:
+    with pytest.raises(CorruptEntryError):
+        decode_stream("k", encode_generate("k", rich_result()))
+
+
+def test_values_json_cannot_hold_are_refused_at_encode_time() -> None:
+    parts: list[StreamPart] = [RawPart(raw_value=object()), FinishPart(finish_reason="stop")]
+    with pytest.raises(TypeError):
+        encode_stream("k", parts, RequestMetadata(), ResponseMetadata())

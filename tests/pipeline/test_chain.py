@@ -1,0 +1,135 @@
+"""The middleware chain: transform order, wrap nesting, what each hook's thunks carry, overrides."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.chain import Middleware, TransformContext, WrapContext, resolve_params, wrap_model
+from pipeline.params import CallParams
+from pipeline.prompt import TextPart, UserMessage
+from pipeline.result import GenerateResult, TextContent
+from pipeline.stream import StreamResult, TextDeltaPart
+from pipeline.testing import MockLanguageModel, text_result
+
+
+def _params(text: str = "hi") -> CallParams:
+    return CallParams(prompt=[UserMessage(content=[TextPart(text=text)])])
+
+
+class Recorder(Middleware):
+    """Appends its name to the temperature trail and records every hook it sees."""
+
+    def __init__(self, name: str, events: list[str]) -> None:
+        self.name = name
+        self.events = events
+
+    async def transform_params(self, ctx: TransformContext) -> CallParams:
+        self.events.append(f"{self.name}.transform({ctx.type}, seed={ctx.params.seed})")
+        return ctx.params.model_copy(update={"seed": (ctx.params.seed or 0) * 10 + int(self.name[-1])})
+
+    async def wrap_generate(self, call: WrapContext) -> GenerateResult:
+        self.events.append(f"{self.name}.wrap_generate(seed={call.params.seed})")
+        result = await call.do_generate()
+        self.events.append(f"{self.name}.after")
+        return result.model_copy(update={"content": [TextContent(text=f"{self.name}({result.text})")]})
+
+    async def wrap_stream(self, call: WrapContext) -> StreamResult:
+        self.events.append(f"{self.name}.wrap_stream(seed={call.params.seed})")
+        return await call.do_stream()
+
+
+async def test_first_listed_middleware_is_outermost_and_transforms_interleave() -> None:
+    events: list[str] = []
+    model = MockLanguageModel(generate=text_result("base"))
+    wrapped = wrap_model(model, [Recorder("m1", events), Recorder("m2", events)])
+
+    result = await wrapped.do_generate(_params())
+
+    assert events == [
+        "m1.transform(generate, seed=None)",
+        "m1.wrap_generate(seed=1)",
+        "m2.transform(generate, seed=1)",
+        "m2.wrap_generate(seed=12)",
+        "m2.after",
+        "m1.after",
+    ]
+    assert result.text == "m1(m2(base))"
+    assert model.generate_calls[0].seed == 12
+
+
+async def test_stream_hooks_see_stream_type_and_their_own_transformed_params() -> None:
+    events: list[str] = []
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, [Recorder("m1", events), Recorder("m2", events)])
+
+    result = await wrapped.do_stream(_params())
+    parts = [part async for part in result.stream]
+
+    assert events == [
+        "m1.transform(stream, seed=None)",
+        "m1.wrap_stream(seed=1)",
+        "m2.transform(stream, seed=1)",
+        "m2.wrap_stream(seed=12)",
+    ]
+    assert "".join(p.delta for p in parts if isinstance(p, TextDeltaPart)) == "Hello!"
+    assert model.stream_calls[0].seed == 12
+
+
+async def test_hook_model_is_the_next_inner_model_and_thunks_reach_both_call_types() -> None:
+    seen: list[object] = []
+    base = MockLanguageModel()
+
+    class SimulateStream(Middleware):
+        async def wrap_stream(self, call: WrapContext) -> StreamResult:
+            seen.append(call.model)
+            generated = await call.do_generate()  # wrap_stream may use do_generate
+            return await call.do_stream() if generated.text == "never" else await call.do_stream()
+
+    inner = wrap_model(base, Recorder("m9", []))
+    outer = wrap_model(inner, SimulateStream())
+    await outer.do_stream(_params())
+
+    assert seen == [inner]
+    assert [call.type for call in base.calls] == ["generate", "stream"]
+
+
+def test_overrides_outermost_wins_and_wrap_arguments_beat_everything() -> None:
+    class Rename(Middleware):
+        def __init__(self, suffix: str) -> None:
+            self.suffix = suffix
+
+        def override_model_id(self, model: object) -> str:
+            return f"id-{self.suffix}"
+
+        def override_provider(self, model: object) -> str:
+            return f"provider-{self.suffix}"
+
+        def override_supported_urls(self, model: object) -> dict[str, list[re.Pattern[str]]]:
+            return {"image/*": [re.compile(self.suffix)]}
+
+    base = MockLanguageModel()
+    wrapped = wrap_model(base, [Rename("outer"), Rename("inner")])
+    assert (wrapped.model_id, wrapped.provider) == ("id-outer", "provider-outer")
+    assert wrapped.supported_urls["image/*"][0].pattern == "outer"
+
+    forced = wrap_model(base, [Rename("outer")], model_id="forced", provider="forced-provider")
+    assert (forced.model_id, forced.provider) == ("forced", "forced-provider")
+
+    untouched = wrap_model(base, Middleware())
+    assert (untouched.model_id, untouched.provider, untouched.supported_urls) == ("mock-model", "mock", {})
+
+
+def test_wrap_model_does_not_mutate_the_middleware_list() -> None:
+    layers: list[Middleware] = [Middleware(), Middleware()]
+    wrap_model(MockLanguageModel(), layers)
+    assert len(layers) == 2
+
+
+async def test_resolve_params_applies_every_inner_transform_without_calling_the_model() -> None:
+    base = MockLanguageModel()
+    wrapped = wrap_model(base, [Recorder("m1", []), Recorder("m2", [])])
+
+    effective = await resolve_params(wrapped, "generate", _params())
+
+    assert effective.seed == 12
+    assert base.calls == []

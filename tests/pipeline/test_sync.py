@@ -1,0 +1,48 @@
+"""The blocking facade works from plain code and from a thread whose event loop is running."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from pipeline.errors import InvalidPromptError
+from pipeline.sync import generate_text_sync, stream_text_sync
+from pipeline.testing import MockLanguageModel
+
+
+def test_generate_text_sync_from_plain_code() -> None:
+    model = MockLanguageModel()
+    assert generate_text_sync(model, prompt="Hi").text == "Hello!"
+    assert generate_text_sync(model, prompt="Again").text == "Hello!"
+    assert len(model.generate_calls) == 2
+
+
+def test_stream_text_sync_yields_deltas_then_the_final_result() -> None:
+    result = stream_text_sync(MockLanguageModel(), prompt="Hi")
+    assert list(result.text_stream) == ["Hel", "lo", "!"]
+    assert result.result().finish_reason == "stop"
+
+
+def test_stream_text_sync_can_be_left_early() -> None:
+    with stream_text_sync(MockLanguageModel(), prompt="Hi") as result:
+        for chunk in result.text_stream:
+            assert chunk == "Hel"
+            break
+
+
+def test_sync_facade_works_inside_a_running_event_loop() -> None:
+    async def caller() -> str:
+        return generate_text_sync(MockLanguageModel(), prompt="Hi").text
+
+    outcome: list[str] = []
+    thread = threading.Thread(target=lambda: outcome.append(asyncio.run(caller())))
+    thread.start()
+    thread.join(10)
+    assert outcome == ["Hello!"]
+
+
+def test_sync_facade_raises_typed_input_errors() -> None:
+    with pytest.raises(InvalidPromptError):
+        generate_text_sync(MockLanguageModel(), messages=[])

@@ -1,0 +1,130 @@
+"""GoogleStreamMapper: SSE payloads -> stream parts (cases beyond the golden fixtures)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
+from pipeline.result import CallWarning, ToolCallContent
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    RawPart,
+    StreamPart,
+    StreamStartPart,
+    TextDeltaPart,
+    ToolInputEndPart,
+    ToolInputStartPart,
+    collect_stream,
+)
+from providers.google.map_stream import GoogleStreamMapper, in_band_error
+
+from .golden import counting_ids
+
+
+def mapper(**options: Any) -> GoogleStreamMapper:
+    return GoogleStreamMapper(warnings=[], generate_id=counting_ids(), url="http://x.test/m", **options)
+
+
+def text_chunk(text: str, finish: str | None = None, **part: Any) -> str:
+    candidate: dict[str, Any] = {"content": {"parts": [{"text": text, **part}]}}
+    if finish:
+        candidate["finishReason"] = finish
+    return json.dumps({"candidates": [candidate]})
+
+
+def run(state: GoogleStreamMapper, *payloads: str) -> list[StreamPart]:
+    parts = state.start()
+    for payload in payloads:
+        parts.extend(state.feed(payload))
+    return parts + state.close()
+
+
+def test_stream_start_carries_the_call_warnings() -> None:
+    warning = CallWarning(type="unsupported", feature="frequencyPenalty")
+    state = GoogleStreamMapper(warnings=[warning], generate_id=counting_ids())
+    assert state.start() == [StreamStartPart(warnings=[warning])]
+
+
+def test_stream_without_a_finish_reason_is_incomplete() -> None:
+    state = mapper()
+    state.start()
+    state.feed(text_chunk("partial"))
+    with pytest.raises(IncompleteStreamError) as caught:
+        state.close()
+    assert caught.value.url == "http://x.test/m"
+
+
+def test_error_event_after_content_becomes_an_error_part_and_an_error_finish() -> None:
+    error_event = json.dumps({"error": {"code": 503, "message": "overloaded", "status": "UNAVAILABLE"}})
+    parts = run(mapper(), text_chunk("Hel"), error_event)
+    errors = [part for part in parts if isinstance(part, ErrorPart)]
+    assert len(errors) == 1
+    assert isinstance(errors[0].error, APICallError)
+    assert errors[0].error.status_code == 503
+    assert errors[0].error.is_retryable
+    finish = parts[-1]
+    assert isinstance(finish, FinishPart)
+    assert finish.finish_reason == "error"
+    assert collect_stream(parts).text == "Hel"
+
+
+def test_unparseable_chunk_becomes_an_error_part_and_the_stream_goes_on() -> None:
+    parts = run(mapper(), "{not json", text_chunk("ok", finish="STOP"))
+    errors = [part.error for part in parts if isinstance(part, ErrorPart)]
+    assert len(errors) == 1
+    assert isinstance(errors[0], InvalidResponseError)
+    assert errors[0].response_body == "{not json"
+    assert collect_stream(parts).text == "ok"
+    assert collect_stream(parts).finish_reason == "stop"
+
+
+def test_raw_chunks_are_emitted_when_asked_for() -> None:
+    parts = run(mapper(include_raw_chunks=True), text_chunk("ok", finish="STOP"), "garbage")
+    raws = [part.raw_value for part in parts if isinstance(part, RawPart)]
+    assert raws == [json.loads(text_chunk("ok", finish="STOP")), "garbage"]
+
+
+def test_empty_text_with_signature_becomes_an_empty_delta_on_the_open_block() -> None:
+    parts = run(mapper(), text_chunk("Hi"), text_chunk("", finish="STOP", thoughtSignature="sig"))
+    deltas = [part for part in parts if isinstance(part, TextDeltaPart)]
+    assert deltas[-1] == TextDeltaPart(
+        id="0", delta="", provider_metadata={"google": {"thoughtSignature": "sig"}}
+    )
+    assert collect_stream(parts).content[0].provider_metadata == {"google": {"thoughtSignature": "sig"}}
+
+
+def test_function_call_without_args_has_no_input_delta_and_empty_object_input() -> None:
+    chunk = json.dumps(
+        {"candidates": [{"content": {"parts": [{"functionCall": {"name": "now"}}]}, "finishReason": "STOP"}]}
+    )
+    parts = run(mapper(), chunk)
+    tool_parts = [
+        part for part in parts if isinstance(part, ToolInputStartPart | ToolInputEndPart | ToolCallContent)
+    ]
+    assert tool_parts == [
+        ToolInputStartPart(id="id-0", tool_name="now"),
+        ToolInputEndPart(id="id-0"),
+        ToolCallContent(tool_call_id="id-0", tool_name="now", input="{}"),
+    ]
+    assert collect_stream(parts).finish_reason == "tool-calls"
+
+
+def test_unspecified_block_reason_does_not_end_the_stream() -> None:
+    feedback = json.dumps({"promptFeedback": {"blockReason": "BLOCK_REASON_UNSPECIFIED"}})
+    parts = run(mapper(), feedback, text_chunk("fine", finish="STOP"))
+    assert collect_stream(parts).text == "fine"
+    assert collect_stream(parts).finish_reason == "stop"
+
+
+def test_in_band_error_reads_the_gemini_error_shape_only() -> None:
+    error = in_band_error(
+        json.dumps({"error": {"code": 429, "message": "quota", "status": "RESOURCE_EXHAUSTED"}}), url="u"
+    )
+    assert error is not None
+    assert (error.message, error.status_code, error.is_retryable) == ("quota", 429, True)
+    assert in_band_error(text_chunk("hi"), url="u") is None
+    assert in_band_error("not json", url="u") is None

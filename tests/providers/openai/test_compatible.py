@@ -1,0 +1,95 @@
+from collections.abc import Iterator
+
+import pytest
+
+from pipeline.errors import InvalidArgumentError
+from pipeline.params import CallParams
+from pipeline.registry import resolve_model
+from providers import compatible
+from providers.compatible import COMPATIBLE_ENDPOINTS, OpenAICompatibleProvider, compatible_provider
+from providers.testing import LoopbackServer
+from providers.testing.openai import stream_chunks, stream_reply, text_reply
+
+PARAMS = CallParams.model_validate(
+    {"prompt": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}]}
+)
+
+EXPECTED = {
+    "ollama": ("http://localhost:11434/v1", "OLLAMA_BASE_URL", None),
+    "vllm": ("http://localhost:8000/v1", "VLLM_BASE_URL", None),
+    "llamacpp": ("http://localhost:8080/v1", "LLAMACPP_BASE_URL", None),
+    "lmstudio": ("http://localhost:1234/v1", "LMSTUDIO_BASE_URL", None),
+    "groq": ("https://api.groq.com/openai/v1", None, "GROQ_API_KEY"),
+    "together": ("https://api.together.xyz/v1", None, "TOGETHER_API_KEY"),
+    "deepseek": ("https://api.deepseek.com/v1", None, "DEEPSEEK_API_KEY"),
+}
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as running:
+        running.default_reply = text_reply("local")
+        yield running
+
+
+def test_every_built_in_server_has_its_base_url_and_variables() -> None:
+    assert {
+        name: (endpoint.default_base_url, endpoint.base_url_env, endpoint.api_key_env)
+        for name, endpoint in COMPATIBLE_ENDPOINTS.items()
+    } == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_models_are_named_after_the_server(name: str) -> None:
+    model = compatible_provider(name)("some-model")
+    assert (model.provider, model.model_id) == (f"{name}.chat", "some-model")
+    assert model.base_url == EXPECTED[name][0]
+
+
+async def test_local_server_takes_no_key_and_reads_its_base_url_from_the_environment(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OLLAMA_BASE_URL", server.url("/v1"))
+    result = await compatible_provider("ollama")("llama3.2").do_generate(PARAMS)
+    assert result.text == "local"
+    assert "authorization" not in server.requests[0].headers
+    assert result.provider_metadata == {"ollama": {}}
+
+
+async def test_hosted_server_needs_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GROQ_API_KEY", raising=False)
+    with pytest.raises(InvalidArgumentError, match="GROQ_API_KEY"):
+        await compatible_provider("groq")("llama-3.3-70b").do_generate(PARAMS)
+
+
+async def test_hosted_server_key_comes_from_the_environment(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-deep")
+    model = compatible_provider("deepseek", base_url=server.url("/v1"))("deepseek-chat")
+    await model.do_generate(PARAMS)
+    assert server.requests[0].headers["authorization"] == "Bearer sk-deep"
+
+
+async def test_any_other_server_with_optional_key_and_own_options(server: LoopbackServer) -> None:
+    provider = OpenAICompatibleProvider(
+        "acme", server.url("/v1"), api_key="acme-key", headers={"X-Acme": "1"}
+    )
+    model = provider.chat("acme-large")
+    params = PARAMS.model_copy(update={"provider_options": {"openai": {"user": "a"}, "acme": {"user": "b"}}})
+    server.enqueue(stream_reply(stream_chunks(["x"])))
+    result = await model.do_stream(params)
+    parts = [part async for part in result.stream]
+    request = server.requests[0]
+    assert request.headers["authorization"] == "Bearer acme-key"
+    assert request.headers["x-acme"] == "1"
+    assert request.json()["user"] == "b"
+    assert model.provider == "acme.chat"
+    assert parts[-1].provider_metadata == {"acme": {}}
+
+
+def test_register_makes_model_strings_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    compatible.register()
+    model = resolve_model("ollama/qwen2.5:7b")
+    assert (model.provider, model.model_id) == ("ollama.chat", "qwen2.5:7b")
+    assert resolve_model("lmstudio/x").provider == "lmstudio.chat"

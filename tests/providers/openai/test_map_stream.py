@@ -1,0 +1,105 @@
+import json
+
+from pipeline.errors import InvalidResponseDataError
+from pipeline.result import CallWarning
+from pipeline.stream import StreamPart, collect_stream
+from providers.openai.map_stream import ChatStreamMapper, is_output_chunk
+from providers.testing.openai import chunk, stream_chunks, usage
+
+
+def run(payloads: list[str], **settings: object) -> list[StreamPart]:
+    mapper = ChatStreamMapper(**settings)  # type: ignore[arg-type]
+    parts = mapper.start()
+    for payload in payloads:
+        parts += mapper.feed(payload)
+    assert mapper.done
+    return parts + mapper.finish()
+
+
+def types(parts: list[StreamPart]) -> list[str]:
+    return [part.type for part in parts]
+
+
+def test_text_stream_folds_into_the_text_and_usage() -> None:
+    parts = run(stream_chunks(["Hel", "lo"], usage_body=usage(5, 2, cached=3)))
+    assert types(parts) == [
+        "stream-start",
+        "response-metadata",
+        "text-start",
+        "text-delta",
+        "text-delta",
+        "text-delta",
+        "text-end",
+        "finish",
+    ]
+    result = collect_stream(parts)
+    assert result.text == "Hello"
+    assert result.finish_reason == "stop"
+    assert result.usage.input_token_details.cache_read_tokens == 3
+    assert result.provider_metadata == {"openai": {}}
+
+
+def test_warnings_open_the_stream() -> None:
+    warning = CallWarning(type="unsupported", feature="topK")
+    assert run(["[DONE]"], warnings=[warning])[0].warnings == [warning]
+
+
+def test_parallel_tool_calls_are_finalized_at_the_end_in_order() -> None:
+    parts = run(
+        stream_chunks(
+            [],
+            tool_calls=[("call_a", "weather", ['{"city":', '"Oslo"}']), ("call_b", "time", ["{}"])],
+        )
+    )
+    calls = [part for part in parts if part.type == "tool-call"]
+    assert [(call.tool_call_id, call.tool_name, call.input) for call in calls] == [
+        ("call_a", "weather", '{"city":"Oslo"}'),
+        ("call_b", "time", "{}"),
+    ]
+    assert types(parts)[-5:] == ["tool-input-end", "tool-call", "tool-input-end", "tool-call", "finish"]
+    assert parts[-1].finish_reason == "tool-calls"
+
+
+def test_tool_call_without_id_is_an_error_part() -> None:
+    bad = chunk({"tool_calls": [{"index": 0, "function": {"name": "x", "arguments": ""}}]})
+    parts = run([bad, "[DONE]"])
+    errors = [part for part in parts if part.type == "error"]
+    assert isinstance(errors[0].error, InvalidResponseDataError)
+    assert parts[-1].finish_reason == "error"
+
+
+def test_raw_chunks_are_passed_on_when_asked() -> None:
+    payload = chunk({"content": "x"})
+    parts = run([payload, "[DONE]"], include_raw_chunks=True)
+    assert parts[1].type == "raw"
+    assert parts[1].raw_value == json.loads(payload)
+
+
+def test_unparseable_and_invalid_chunks_become_error_parts() -> None:
+    parts = run(["{oops", json.dumps({"choices": "nope"}), "[DONE]"], include_raw_chunks=True)
+    assert types(parts) == ["stream-start", "raw", "error", "raw", "error", "finish"]
+    assert parts[1].raw_value == "{oops"
+    assert all(isinstance(part.error, InvalidResponseDataError) for part in parts if part.type == "error")
+
+
+def test_url_citations_become_sources() -> None:
+    annotation = {
+        "type": "url_citation",
+        "url_citation": {"url": "https://a.test", "title": "A", "start_index": 0, "end_index": 1},
+    }
+    parts = run([chunk({"annotations": [annotation]}), "[DONE]"], generate_id=lambda: "s1")
+    sources = [part for part in parts if part.type == "source"]
+    assert sources[0].to_json_dict() == {
+        "type": "source",
+        "sourceType": "url",
+        "id": "s1",
+        "url": "https://a.test",
+        "title": "A",
+    }
+
+
+def test_output_chunk_detection() -> None:
+    assert is_output_chunk(json.loads(chunk({"content": "x"})))
+    assert not is_output_chunk(json.loads(chunk({"role": "assistant", "content": ""})))
+    assert not is_output_chunk({"error": {"message": "x"}})
+    assert not is_output_chunk(json.loads(chunk(None, usage_body=usage())))

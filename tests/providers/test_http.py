@@ -1,0 +1,605 @@
+"""The shared provider HTTP layer against a real loopback server (and httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import httpx
+import pytest
+import trio
+
+from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, StreamProtocolError
+from providers._http import (
+    DEFAULT_TIMEOUT,
+    MAX_ERROR_BODY_BYTES,
+    HttpClient,
+    parse_retry_after,
+    post_json,
+    post_sse,
+    shared_http,
+)
+from providers._sse import SSEEvent
+from providers.testing import JsonReply, LoopbackServer, RawReply, ResetReply, SSEReply, StallReply
+
+API_KEY = "sk-canary-0123456789"
+AUTH = {"authorization": f"Bearer {API_KEY}", "x-api-key": API_KEY}
+
+
+def parse_error(status: int, text: str) -> tuple[str, Any]:
+    """A provider-style parser: ``{"error": {"message": ...}}`` → its message; anything else → no message."""
+    try:
+        data = json.loads(text)
+        return data["error"]["message"], data
+    except (ValueError, KeyError, TypeError):
+        return "", None
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as running:
+        yield running
+
+
+@pytest.fixture
+def http() -> HttpClient:
+    return HttpClient()
+
+
+async def call_json(http: HttpClient, server: LoopbackServer, path: str = "/v1/x", **kwargs: Any) -> Any:
+    return await post_json(
+        http, server.url(path), headers=AUTH, body={"q": 1}, parse_error=parse_error, **kwargs
+    )
+
+
+async def json_error(http: HttpClient, server: LoopbackServer, path: str = "/v1/x") -> APICallError:
+    with pytest.raises(APICallError) as caught:
+        await call_json(http, server, path)
+    assert API_KEY not in str(caught.value) and API_KEY not in repr(caught.value)
+    assert API_KEY not in json.dumps(vars(caught.value), default=str)
+    return caught.value
+
+
+# -- successful calls -----------------------------------------------------------------------------------
+
+
+async def test_post_json_sends_json_and_returns_value_and_headers(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.enqueue(JsonReply({"answer": "é"}, headers={"x-request-id": "req-1"}))
+    response = await post_json(
+        http,
+        server.url("/v1/chat?beta=1"),
+        headers={"X-Custom": "yes", "Accept": "application/x-custom"},
+        body={"text": "héllo", "n": [1, 2]},
+        parse_error=parse_error,
+    )
+    assert response.value == {"answer": "é"}
+    assert response.headers["x-request-id"] == "req-1"
+    request = server.requests[0]
+    assert (request.method, request.path, request.query) == ("POST", "/v1/chat", "beta=1")
+    assert request.json() == {"text": "héllo", "n": [1, 2]}
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["x-custom"] == "yes"
+    assert request.headers["accept"] == "application/x-custom"
+    assert request.headers["user-agent"].startswith("modelpipe/")
+
+
+async def test_post_sse_yields_events_and_headers(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(SSEReply(['{"a":1}', ("delta", "two\nlines"), "[DONE]"], headers={"x-request-id": "r2"}))
+    stream = await post_sse(
+        http, server.url("/v1/s"), headers=AUTH, body={"stream": True}, parse_error=parse_error
+    )
+    assert stream.headers["x-request-id"] == "r2"
+    events = [event async for event in stream.events]
+    assert events == [SSEEvent(None, '{"a":1}'), SSEEvent("delta", "two\nlines"), SSEEvent(None, "[DONE]")]
+    assert server.requests[0].headers["accept"] == "text/event-stream"
+
+
+# -- error mapping ------------------------------------------------------------------------------------
+
+STATUS_RETRYABLE = [
+    (400, False),
+    (401, False),
+    (403, False),
+    (404, False),
+    (422, False),
+    (408, True),
+    (409, True),
+    (429, True),
+    (500, True),
+    (502, True),
+    (503, True),
+    (504, True),
+    (529, True),
+]
+
+
+@pytest.mark.parametrize(("status", "retryable"), STATUS_RETRYABLE)
+async def test_status_error_mapping(
+    server: LoopbackServer, http: HttpClient, status: int, retryable: bool
+) -> None:
+    body = {"error": {"message": f"failure {status}", "type": "t"}}
+    server.enqueue(JsonReply(body, status=status, headers={"x-request-id": "abc"}))
+    error = await json_error(http, server)
+    assert error.message == f"failure {status}"
+    assert error.status_code == status
+    assert error.is_retryable is retryable
+    assert error.data == body
+    assert error.response_body is not None and json.loads(error.response_body) == body
+    assert error.response_headers is not None and error.response_headers["x-request-id"] == "abc"
+    assert error.request_body == {"q": 1}
+    assert error.url == server.url("/v1/x")
+    assert error.retry_after is None
+
+
+@pytest.mark.parametrize(("status", "retryable"), [(400, False), (503, True)])
+async def test_status_error_mapping_for_streams(
+    server: LoopbackServer, http: HttpClient, status: int, retryable: bool
+) -> None:
+    server.enqueue(JsonReply({"error": {"message": "nope"}}, status=status))
+    with pytest.raises(APICallError) as caught:
+        await post_sse(http, server.url("/s"), headers=AUTH, body={}, parse_error=parse_error)
+    assert (caught.value.message, caught.value.status_code, caught.value.is_retryable) == (
+        "nope",
+        status,
+        retryable,
+    )
+    assert server.wait_until(lambda s: s.live_connections == 1)
+
+
+async def test_unparseable_error_body_falls_back_to_reason_phrase(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.enqueue(RawReply(502, b"<html>bad gateway</html>", {"content-type": "text/html"}))
+    error = await json_error(http, server)
+    assert error.message == "Bad Gateway"
+    assert error.response_body == "<html>bad gateway</html>"
+    assert error.data is None
+
+
+async def test_failing_error_parser_gives_failed_to_process(server: LoopbackServer, http: HttpClient) -> None:
+    def broken(status: int, text: str) -> tuple[str, Any]:
+        raise ValueError("boom")
+
+    server.enqueue(JsonReply({}, status=500))
+    with pytest.raises(APICallError) as caught:
+        await post_json(http, server.url("/x"), headers={}, body={}, parse_error=broken)
+    assert caught.value.message == "Failed to process error response"
+    assert caught.value.is_retryable
+
+
+async def test_error_body_is_truncated(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(RawReply(500, b"e" * (MAX_ERROR_BODY_BYTES + 5000)))
+    error = await json_error(http, server)
+    assert error.response_body == "e" * MAX_ERROR_BODY_BYTES
+
+
+@pytest.mark.parametrize(
+    ("status", "header", "retryable"),
+    [
+        (400, "true", True),
+        (503, "false", False),
+        (429, "FALSE", False),
+        (404, "maybe", False),
+        (500, "x", True),
+    ],
+)
+async def test_x_should_retry_overrides_status_rule(
+    server: LoopbackServer, http: HttpClient, status: int, header: str, retryable: bool
+) -> None:
+    server.enqueue(JsonReply({"error": {"message": "m"}}, status=status, headers={"x-should-retry": header}))
+    error = await json_error(http, server)
+    assert error.is_retryable is retryable
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after-ms": "250"}, 0.25),
+        ({"Retry-After": "1"}, 1.0),
+        ({"retry-after": "1.5"}, 1.5),
+        ({"retry-after-ms": "250", "retry-after": "7"}, 0.25),
+        ({"retry-after-ms": "soon", "retry-after": "7"}, 7.0),
+        ({"retry-after": "0"}, 0.0),
+        ({"retry-after": "300"}, 300.0),
+        ({"retry-after": "-5"}, None),
+        ({"retry-after": "garbage"}, None),
+        ({"retry-after": "nan"}, None),
+        ({"retry-after": "inf"}, None),
+        ({"retry-after": ""}, None),
+        ({"retry-after": "1e400"}, float("inf")),
+        ({"retry-after": "99999999999999999999999999999999999"}, 1e35),
+        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, 0.0),
+        ({}, None),
+    ],
+)
+def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
+    assert parse_retry_after(headers) == expected
+
+
+def test_parse_retry_after_future_http_date() -> None:
+    in_ten = email.utils.formatdate(time.time() + 10, usegmt=True)
+    value = parse_retry_after({"Retry-After": in_ten})
+    assert value is not None and 8.5 <= value <= 10.0
+    assert parse_retry_after(httpx.Headers({"Retry-After": in_ten})) == pytest.approx(value, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"), [({"retry-after-ms": "250"}, 0.25), ({"retry-after": "2"}, 2.0)]
+)
+async def test_retry_after_set_on_status_errors(
+    server: LoopbackServer, http: HttpClient, headers: dict[str, str], expected: float
+) -> None:
+    server.enqueue(JsonReply({"error": {"message": "slow down"}}, status=429, headers=headers))
+    error = await json_error(http, server)
+    assert error.retry_after == expected
+    assert error.is_retryable
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_redirect_is_an_error_and_never_followed(http: HttpClient, status: int) -> None:
+    with LoopbackServer() as api, LoopbackServer() as elsewhere:
+        elsewhere.default_reply = JsonReply({"stolen": True})
+        api.enqueue(RawReply(status, b"", {"location": elsewhere.url("/collect")}))
+        error = await json_error(http, api)
+        assert error.status_code == status
+        assert not error.is_retryable
+        assert "redirect" in error.message.lower()
+        assert error.response_headers is not None and error.response_headers["location"].endswith("/collect")
+        assert elsewhere.requests == []
+        assert elsewhere.connections_opened == 0
+
+
+async def test_connection_reset_is_retryable_connect_error(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(ResetReply())
+    error = await json_error(http, server)
+    assert error.message.startswith("Cannot connect to API: ")
+    assert error.is_retryable
+    assert error.status_code is None
+    assert isinstance(error.__cause__, httpx.TransportError)
+
+
+async def test_connection_refused_is_retryable(http: HttpClient) -> None:
+    with LoopbackServer() as closed:
+        url = closed.url("/x")
+    with pytest.raises(APICallError) as caught:
+        await post_json(http, url, headers=AUTH, body={}, parse_error=parse_error)
+    assert caught.value.message.startswith("Cannot connect to API: ConnectError")
+    assert caught.value.is_retryable
+
+
+async def test_stall_becomes_retryable_timeout_error(server: LoopbackServer) -> None:
+    http = HttpClient(timeout=httpx.Timeout(0.2))
+    server.enqueue(StallReply(3.0))
+    started = time.monotonic()
+    error = await json_error(http, server)
+    assert time.monotonic() - started < 2.0
+    assert error.message.startswith("Cannot connect to API: ReadTimeout")
+    assert error.is_retryable
+
+
+async def test_unsupported_url_scheme_is_not_retryable(http: HttpClient) -> None:
+    with pytest.raises(APICallError) as caught:
+        await post_json(http, "ftp://127.0.0.1/x", headers={}, body={}, parse_error=parse_error)
+    assert caught.value.message.startswith("Invalid API URL")
+    assert not caught.value.is_retryable
+
+
+async def test_invalid_json_on_2xx(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(RawReply(200, b"{not json", {"content-type": "application/json"}))
+    error = await json_error(http, server)
+    assert isinstance(error, InvalidResponseError)
+    assert error.message == "Invalid JSON response"
+    assert error.response_body == "{not json"
+    assert error.status_code == 200
+    assert not error.is_retryable
+
+
+async def test_undecodable_body_is_an_invalid_response(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(
+        RawReply(200, b"not gzip at all", {"content-type": "application/json", "content-encoding": "gzip"})
+    )
+    error = await json_error(http, server)
+    assert isinstance(error, InvalidResponseError)
+    assert error.message.startswith("Cannot decode the response body")
+    assert isinstance(error.__cause__, httpx.DecodingError)
+
+
+async def test_undecodable_error_body_keeps_the_status_error(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.enqueue(RawReply(503, b"garbage", {"content-encoding": "gzip"}))
+    error = await json_error(http, server)
+    assert (error.status_code, error.message, error.is_retryable) == (503, "Service Unavailable", True)
+
+
+async def test_html_instead_of_event_stream(server: LoopbackServer, http: HttpClient) -> None:
+    page = b"<!doctype html><html><body>" + b"proxy login " * 100 + b"</body></html>"
+    server.enqueue(RawReply(200, page, {"content-type": "text/html; charset=utf-8"}))
+    with pytest.raises(InvalidResponseError) as caught:
+        await post_sse(http, server.url("/s"), headers=AUTH, body={}, parse_error=parse_error)
+    error = caught.value
+    assert error.content_type == "text/html; charset=utf-8"
+    assert "text/event-stream" in error.message
+    assert error.response_body == page[:200].decode()
+    assert not error.is_retryable
+
+
+async def test_event_stream_content_type_with_parameters_is_accepted(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.enqueue(SSEReply(["x"], headers={"Content-Type": "Text/Event-Stream; charset=utf-8"}))
+    stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+    assert [event.data async for event in stream.events] == ["x"]
+
+
+async def test_json_body_over_the_cap(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(JsonReply({"big": "x" * 5000}))
+    with pytest.raises(ResponseTooLargeError) as caught:
+        await call_json(http, server, max_response_bytes=1000)
+    assert caught.value.max_bytes == 1000
+    assert not caught.value.is_retryable
+
+
+async def test_chunked_json_body_over_the_cap_without_content_length(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    pieces: list[str | tuple[str | None, str] | bytes] = [b"[" + b"1," * 400 for _ in range(10)]
+    server.enqueue(SSEReply(pieces, headers={"content-type": "application/json"}))
+    with pytest.raises(ResponseTooLargeError):
+        await call_json(http, server, max_response_bytes=1000)
+    assert server.wait_until(lambda s: s.live_connections == 0)
+
+
+async def test_sse_event_over_the_cap_closes_the_response(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(SSEReply(["small", "x" * 5000, "after"]))
+    stream = await post_sse(
+        http, server.url("/s"), headers={}, body={}, parse_error=parse_error, max_event_bytes=1000
+    )
+    seen: list[str] = []
+    with pytest.raises(StreamProtocolError):
+        async for event in stream.events:
+            seen.append(event.data)
+    assert seen == ["small"]
+
+
+async def test_connection_cut_mid_stream_raises_retryable_error_after_delivered_events(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.enqueue(SSEReply(["1", "2", "3", "4"], cut_after=2))
+    stream = await post_sse(http, server.url("/s"), headers=AUTH, body={}, parse_error=parse_error)
+    seen: list[str] = []
+    with pytest.raises(APICallError) as caught:
+        async for event in stream.events:
+            seen.append(event.data)
+    assert seen == ["1", "2"]
+    assert caught.value.is_retryable
+    assert caught.value.status_code == 200
+    assert isinstance(caught.value.__cause__, httpx.TransportError)
+    assert API_KEY not in str(caught.value)
+
+
+# -- connection handling ------------------------------------------------------------------------------
+
+
+async def test_early_aclose_closes_the_response_and_server_sees_disconnect(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.enqueue(SSEReply([str(n) for n in range(200)], event_delay=0.01))
+    stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+    received = [await anext(stream.events), await anext(stream.events)]
+    await stream.events.aclose()
+    assert received == [SSEEvent(None, "0"), SSEEvent(None, "1")]
+    assert server.wait_until(lambda s: s.disconnects == 1 and s.live_connections == 0)
+
+
+async def test_cancelled_consumer_closes_the_response(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(SSEReply([str(n) for n in range(200)], event_delay=0.01))
+    stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+    received: list[str] = []
+
+    async def consume() -> None:
+        async for event in stream.events:
+            received.append(event.data)
+
+    with anyio.move_on_after(0.1):
+        await consume()
+    await stream.events.aclose()
+    assert 1 <= len(received) < 200
+    assert server.wait_until(lambda s: s.disconnects == 1 and s.live_connections == 0)
+
+
+async def test_cancellation_is_not_wrapped(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(StallReply(2.0))
+    task = asyncio.create_task(call_json(http, server))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_no_new_connections_after_warm_up_json(server: LoopbackServer, http: HttpClient) -> None:
+    server.default_reply = JsonReply({"ok": True})
+    await call_json(http, server)
+    for _ in range(10):
+        assert (await call_json(http, server)).value == {"ok": True}
+    assert server.connections_opened == 1
+    assert len(server.requests) == 11
+
+
+async def test_no_new_connections_after_warm_up_sse(server: LoopbackServer, http: HttpClient) -> None:
+    server.default_reply = SSEReply(["a", "b", "[DONE]"])
+    for _ in range(6):
+        stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+        assert [event.data async for event in stream.events] == ["a", "b", "[DONE]"]
+    assert server.connections_opened == 1
+
+
+async def test_connection_reused_after_status_error(server: LoopbackServer, http: HttpClient) -> None:
+    server.enqueue(JsonReply({"error": {"message": "x"}}, status=400), JsonReply({"ok": 1}))
+    await json_error(http, server)
+    assert (await call_json(http, server)).value == {"ok": 1}
+    assert server.connections_opened == 1
+
+
+async def test_concurrent_calls_share_a_bounded_pool(server: LoopbackServer) -> None:
+    http = HttpClient(max_connections=3)
+    server.default_reply = JsonReply({"ok": True}, delay=0.05)
+    results = await asyncio.gather(*(call_json(http, server) for _ in range(9)))
+    assert all(result.value == {"ok": True} for result in results)
+    assert server.connections_opened == 3
+
+
+def test_one_pooled_client_per_event_loop_closed_with_its_loop(server: LoopbackServer) -> None:
+    http = HttpClient()
+    server.default_reply = JsonReply({"ok": True})
+
+    async def three_calls() -> httpx.AsyncClient:
+        first = http.client()
+        for _ in range(3):
+            await call_json(http, server)
+        assert http.client() is first
+        return first
+
+    client_one = asyncio.run(three_calls())
+    client_two = asyncio.run(three_calls())
+    assert client_one is not client_two
+    assert client_one.is_closed and client_two.is_closed
+    assert server.connections_opened == 2
+    assert server.wait_until(lambda s: s.live_connections == 0)
+
+
+def test_pooled_client_on_a_long_lived_background_loop(server: LoopbackServer) -> None:
+    http = HttpClient()
+    server.default_reply = JsonReply({"ok": True})
+    with asyncio.Runner() as runner:
+        for _ in range(3):
+            runner.run(call_json(http, server))
+        assert server.connections_opened == 1
+        client = runner.run(_current_client(http))
+        assert not client.is_closed
+    assert client.is_closed
+    assert server.wait_until(lambda s: s.live_connections == 0)
+
+
+def test_pooled_client_under_a_blocking_portal(server: LoopbackServer) -> None:
+    http = HttpClient()
+    server.default_reply = JsonReply({"ok": True})
+    with anyio.from_thread.start_blocking_portal() as portal:
+        for _ in range(4):
+            assert portal.call(call_json, http, server).value == {"ok": True}
+        client = portal.call(_current_client, http)
+    assert server.connections_opened == 1
+    assert client.is_closed
+    assert server.wait_until(lambda s: s.live_connections == 0)
+
+
+async def _current_client(http: HttpClient) -> httpx.AsyncClient:
+    return http.client()
+
+
+def test_works_under_trio(server: LoopbackServer) -> None:
+    http = HttpClient()
+    server.enqueue(JsonReply({"n": 1}), SSEReply(["e1", "e2"]), JsonReply({"n": 2}))
+
+    async def main() -> tuple[Any, list[str], Any, httpx.AsyncClient]:
+        first = await call_json(http, server)
+        stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+        events = [event.data async for event in stream.events]
+        second = await call_json(http, server)
+        return first.value, events, second.value, http.client()
+
+    first, events, second, client = trio.run(main)
+    assert (first, events, second) == ({"n": 1}, ["e1", "e2"], {"n": 2})
+    assert server.connections_opened == 1
+    assert client.is_closed
+
+
+async def test_aclose_closes_the_loop_client_and_a_new_one_is_made(server: LoopbackServer) -> None:
+    http = HttpClient()
+    server.default_reply = JsonReply({"ok": True})
+    await call_json(http, server)
+    first = http.client()
+    await http.aclose()
+    assert first.is_closed
+    assert server.wait_until(lambda s: s.live_connections == 0)
+    await call_json(http, server)
+    assert http.client() is not first
+    assert server.connections_opened == 2
+
+
+def test_client_outside_an_event_loop_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="running event loop"):
+        HttpClient().client()
+
+
+async def test_pooled_client_never_follows_redirects_and_uses_timeouts() -> None:
+    client = HttpClient().client()
+    assert client.follow_redirects is False
+    assert client.timeout == DEFAULT_TIMEOUT
+    assert DEFAULT_TIMEOUT.connect == 5.0 and DEFAULT_TIMEOUT.read == 600.0
+
+
+def test_shared_http_is_one_process_wide_instance() -> None:
+    assert shared_http() is shared_http()
+    assert isinstance(shared_http(), HttpClient)
+
+
+# -- injection ------------------------------------------------------------------------------------------
+
+
+async def test_injected_client_is_used_and_left_open() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"via": "mock"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as injected:
+        http = HttpClient(client=injected)
+        assert http.client() is injected
+        response = await post_json(
+            http, "https://api.example.test/v1/x", headers=AUTH, body={"a": 1}, parse_error=parse_error
+        )
+        await http.aclose()
+        assert not injected.is_closed
+    assert response.value == {"via": "mock"}
+    assert json.loads(seen[0].content) == {"a": 1}
+    assert seen[0].headers["x-api-key"] == API_KEY
+
+
+async def test_transport_is_used_by_pooled_clients() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/stream":
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, content=b"data: 1\n\ndata: 2\n\n"
+            )
+        return httpx.Response(429, headers={"retry-after-ms": "100"}, json={"error": {"message": "busy"}})
+
+    http = HttpClient(transport=httpx.MockTransport(handler))
+    stream = await post_sse(http, "https://mock.test/stream", headers={}, body={}, parse_error=parse_error)
+    assert [event.data async for event in stream.events] == ["1", "2"]
+    with pytest.raises(APICallError) as caught:
+        await post_json(http, "https://mock.test/json", headers={}, body={}, parse_error=parse_error)
+    assert (caught.value.message, caught.value.status_code, caught.value.retry_after) == ("busy", 429, 0.1)
+    await http.aclose()
+
+
+async def test_mock_transport_exception_maps_to_connect_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("connect timed out", request=request)
+
+    http = HttpClient(transport=httpx.MockTransport(handler))
+    with pytest.raises(APICallError) as caught:
+        await post_json(http, "https://mock.test/json", headers=AUTH, body={"b": 2}, parse_error=parse_error)
+    assert caught.value.message == "Cannot connect to API: ConnectTimeout: connect timed out"
+    assert caught.value.is_retryable
+    assert caught.value.request_body == {"b": 2}
+    await http.aclose()
