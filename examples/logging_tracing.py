@@ -44,7 +44,7 @@ class ShowFields(logging.Formatter):
 def show_span(span: ReadableSpan) -> str:
     parent = f" (parent {span.parent.span_id:016x})" if span.parent else ""
     lines = [f"SPAN {span.name} [{span.kind.name}] {span.status.status_code.name}{parent}"]
-    lines += [f"     {key} = {value}" for key, value in (span.attributes or {}).items()]
+    lines += ["     " + key + " = " + str(value) for key, value in (span.attributes or {}).items()]
     lines += [
         f"     event {event.name}: {dict(event.attributes or {}).get('exception.message')}"
         for event in span.events

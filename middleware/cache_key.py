@@ -4,7 +4,8 @@ Pure functions only. The key covers the provider, the model id, the call type, e
 :class:`~pipeline.params.CallParams` field (the normalized prompt with attachment bytes hashed, tools,
 tool choice, response format, provider options, headers), the cache format version and an optional
 namespace. Left out: headers that cannot change the answer (user agent, request ids, tracing) and the
-cache's own per-call control option ``providerOptions.modelpipe.cache``.
+library's per-call controls that cannot either (``providerOptions.modelpipe.cache`` and the retry
+``attempt`` number).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pipeline.params import CallParams
 __all__ = [
     "CACHE_FORMAT_VERSION",
     "CONTROL_NAMESPACE",
+    "NON_SEMANTIC_CONTROLS",
     "NON_SEMANTIC_HEADERS",
     "KeyFunction",
     "cache_key",
@@ -37,6 +39,9 @@ CACHE_FORMAT_VERSION = 1
 
 CONTROL_NAMESPACE = "modelpipe"
 """Provider-options namespace of the library's own per-call controls (``{"modelpipe": {"cache": ...}}``)."""
+
+NON_SEMANTIC_CONTROLS = frozenset({"cache", "attempt"})
+"""Keys under ``providerOptions.modelpipe`` left out of the key: the cache flag and the retry attempt."""
 
 NON_SEMANTIC_HEADERS = frozenset(
     {
@@ -117,13 +122,13 @@ def _semantic_headers(headers: Mapping[str, str] | None) -> dict[str, str] | Non
     return kept or None
 
 
-def _without_cache_control(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _semantic_options(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if not options:
         return None
     kept = dict(options)
     control = kept.get(CONTROL_NAMESPACE)
-    if isinstance(control, Mapping) and "cache" in control:
-        rest = {name: item for name, item in control.items() if name != "cache"}
+    if isinstance(control, Mapping):
+        rest = {name: item for name, item in control.items() if name not in NON_SEMANTIC_CONTROLS}
         if rest:
             kept[CONTROL_NAMESPACE] = rest
         else:
@@ -142,7 +147,7 @@ def key_material(
     """The data the key is a hash of (useful to debug why two calls do not share a key)."""
     request = params.model_dump(mode="python", by_alias=True)
     request["headers"] = _semantic_headers(params.headers)
-    request["providerOptions"] = _without_cache_control(params.provider_options)
+    request["providerOptions"] = _semantic_options(params.provider_options)
     return {
         "v": CACHE_FORMAT_VERSION,
         "ns": namespace,

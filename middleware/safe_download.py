@@ -7,7 +7,9 @@ total deadline, all under one shared byte budget; the first failure cancels the 
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Collection, Mapping
+from functools import cached_property
 
 import anyio
 import httpx
@@ -127,8 +129,13 @@ class SafeDownloader:
                 redact_url(url), timeout=self.total_timeout, cause="total download time exceeded"
             ) from error
 
+    @cached_property
+    def _ssl_context(self) -> ssl.SSLContext:
+        """Built on first use and then shared (loading the CA bundle takes tens of milliseconds)."""
+        return httpx.create_ssl_context()
+
     def _client(self) -> httpx.AsyncClient:
         transport = self.transport or httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_keepalive_connections=0), trust_env=False
+            verify=self._ssl_context, limits=httpx.Limits(max_keepalive_connections=0), trust_env=False
         )
         return httpx.AsyncClient(transport=transport, timeout=self.timeout, trust_env=False)

@@ -20,19 +20,27 @@ from .normalize import normalize_prompt
 from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
 from .prompt import Message, SystemMessage
 from .registry import resolve_model
+from .response_messages import to_response_messages
+from .result import GenerateResult, ToolCallContent
 from .retry import RetryPolicy, with_retries
 from .settings import build_call_params
 from .standardize import standardize_prompt
-from .stream import StreamPart, StreamResult
+from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
 from .stream_text_result import FinishCallback, StreamTextResult
 from .text_result import GenerateTextResult
+from .tools import Tool, ToolSet, execute_tool_calls
 
-__all__ = ["CallSettings", "generate_text", "prepare_call", "stream_text"]
+__all__ = ["CallSettings", "StopCondition", "generate_text", "prepare_call", "stream_text", "with_attempt"]
 
 PromptInput = str | Sequence[Message | Mapping[str, Any]]
 SystemInput = str | SystemMessage | Mapping[str, Any] | Sequence[SystemMessage | Mapping[str, Any]]
 
+ToolsInput = Sequence[Tool | FunctionTool | Mapping[str, Any]] | Mapping[str, Tool]
+StopCondition = Callable[[list[GenerateResult]], bool]
+"""Called after each step with the steps so far; ``True`` ends the tool loop."""
+
 _CONTENT_FREE_PARTS = frozenset({"stream-start", "response-metadata", "raw"})
+_TOOL_FINISH_REASONS = frozenset({"stop", "tool-calls"})
 
 
 class CallSettings(TypedDict, total=False):
@@ -47,7 +55,7 @@ class CallSettings(TypedDict, total=False):
     stop_sequences: Sequence[str] | None
     seed: int | None
     response_format: ResponseFormat | Mapping[str, Any] | None
-    tools: Sequence[FunctionTool | Mapping[str, Any]] | None
+    tools: ToolsInput | None
     tool_choice: ToolChoice | Mapping[str, Any] | None
     reasoning: ReasoningLevel | None
     headers: Mapping[str, str | None] | None
@@ -64,7 +72,29 @@ def prepare_call(
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
     standardized = standardize_prompt(system=system, prompt=prompt, messages=messages)
-    return build_call_params(normalize_prompt(standardized), **settings)
+    tools = settings.pop("tools", None)
+    definitions = None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
+    return build_call_params(normalize_prompt(standardized), tools=definitions, **settings)
+
+
+def executable_tools(tools: ToolsInput | None) -> ToolSet:
+    """The :class:`Tool` objects among ``tools`` (plain definitions are sent but never executed)."""
+    if tools is None:
+        return ToolSet([])
+    if isinstance(tools, Mapping):
+        return ToolSet(tools)
+    return ToolSet([item for item in tools if isinstance(item, Tool)])
+
+
+def _plain_definitions(tools: ToolsInput) -> list[FunctionTool | Mapping[str, Any]]:
+    if isinstance(tools, Mapping):
+        return []
+    return [item for item in tools if not isinstance(item, Tool)]
+
+
+def _check_steps(max_steps: int) -> None:
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise InvalidArgumentError("max_steps", "max_steps must be an integer >= 1")
 
 
 def _policy(max_retries: int) -> RetryPolicy:
@@ -94,24 +124,68 @@ async def generate_text(
     max_retries: int = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
+    max_steps: int = 1,
+    stop_when: StopCondition | None = None,
     **settings: Unpack[CallSettings],
 ) -> GenerateTextResult:
     """Generate text (and tool calls) for a prompt.
 
     ``model`` is a :class:`LanguageModel` or a model string such as ``"openai/gpt-4o"``. Give
-    ``system`` and exactly one of ``prompt`` / ``messages``. ``timeout`` bounds the whole call,
-    retries included (``TimeoutError``). Cancel the call with anyio cancel scopes as usual.
+    ``system`` and exactly one of ``prompt`` / ``messages``. Tools with an ``execute`` function run
+    when the model calls them; with ``max_steps > 1`` their results go back to the model until it
+    answers without tool calls, ``max_steps`` is reached or ``stop_when`` says stop. Every step goes
+    through the whole middleware chain. ``timeout`` bounds the whole call, retries included
+    (``TimeoutError``). Cancel the call with anyio cancel scopes as usual.
     """
     language_model = resolve_model(model)
+    toolset = executable_tools(settings.get("tools"))
     params = prepare_call(system=system, prompt=prompt, messages=messages, **settings)
     policy = _policy(max_retries)
     _check_timeout(timeout)
+    _check_steps(max_steps)
+    steps: list[GenerateResult] = []
     with anyio.fail_after(timeout):
         params = await download_attachments(params, language_model.supported_urls, download=download)
-        result = await with_retries(
-            lambda attempt: language_model.do_generate(with_attempt(params, attempt)), policy
-        )
-    return GenerateTextResult(steps=[result])
+        while True:
+            step_params = params
+            result = await with_retries(
+                lambda attempt: language_model.do_generate(with_attempt(step_params, attempt)), policy
+            )
+            step = await _run_tools(result, toolset)
+            steps.append(step)
+            if not _continue_loop(steps, max_steps, stop_when):
+                break
+            params = params.model_copy(update={"prompt": [*params.prompt, *to_response_messages(step)]})
+    return GenerateTextResult(
+        steps=steps, response_messages=[m for step in steps for m in to_response_messages(step)]
+    )
+
+
+async def _run_tools(step: GenerateResult, toolset: ToolSet) -> GenerateResult:
+    """The step with the results of the client tools it called (run in parallel) appended."""
+    calls = _client_tool_calls(step)
+    if not calls or step.finish_reason not in _TOOL_FINISH_REASONS:
+        return step
+    results = [result for result in await execute_tool_calls(calls, toolset) if result is not None]
+    if not results:
+        return step
+    return step.model_copy(update={"content": [*step.content, *results]})
+
+
+def _client_tool_calls(step: GenerateResult) -> list[ToolCallContent]:
+    return [call for call in step.tool_calls if not call.provider_executed]
+
+
+def _continue_loop(steps: list[GenerateResult], max_steps: int, stop_when: StopCondition | None) -> bool:
+    """Go on while the last step called client tools that all produced results, within the limits."""
+    last = steps[-1]
+    calls = _client_tool_calls(last)
+    if not calls or len(steps) >= max_steps:
+        return False
+    answered = {part.tool_call_id for part in last.content if part.type == "tool-result"}
+    if any(call.tool_call_id not in answered for call in calls):
+        return False
+    return not (stop_when is not None and stop_when(steps))
 
 
 def stream_text(
@@ -123,36 +197,87 @@ def stream_text(
     max_retries: int = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
+    max_steps: int = 1,
+    stop_when: StopCondition | None = None,
     on_finish: FinishCallback | None = None,
     **settings: Unpack[CallSettings],
 ) -> StreamTextResult:
     """Stream text for a prompt; returns at once, the call starts when the stream is first read.
 
     Bad input raises here, before any I/O. Read ``result.text_stream`` (text deltas) or
-    ``result.full_stream`` (typed parts); ``await result.result()`` gives the final
-    :class:`GenerateTextResult`. Use ``async with stream_text(...) as result:`` (or ``aclose()``) to
-    close everything underneath when leaving early. ``timeout`` bounds the whole stream.
+    ``result.full_stream`` (typed parts, tool results included); ``await result.result()`` gives
+    the final :class:`GenerateTextResult`. Use ``async with stream_text(...) as result:`` (or
+    ``aclose()``) to close everything underneath when leaving early. Tools and ``max_steps`` work as
+    in :func:`generate_text`; ``timeout`` bounds the whole stream.
     """
     language_model = resolve_model(model)
+    toolset = executable_tools(settings.get("tools"))
     params = prepare_call(system=system, prompt=prompt, messages=messages, **settings)
     policy = _policy(max_retries)
     _check_timeout(timeout)
+    _check_steps(max_steps)
+    loop = _StreamLoop(language_model, policy, toolset, max_steps, stop_when)
 
     def open_stream(result: StreamTextResult) -> AsyncGenerator[StreamPart, None]:
-        return _stream_with_retries(language_model, params, policy, download, result.set_stream_metadata)
+        return loop.run(params, download, result.set_stream_metadata)
 
     return StreamTextResult(open_stream, on_finish=on_finish, timeout=timeout)
+
+
+class _StreamLoop:
+    """Runs the steps of one streamed call: each step's stream, then its tools, then the next step."""
+
+    def __init__(
+        self,
+        model: LanguageModel,
+        policy: RetryPolicy,
+        toolset: ToolSet,
+        max_steps: int,
+        stop_when: StopCondition | None,
+    ) -> None:
+        self.model = model
+        self.policy = policy
+        self.toolset = toolset
+        self.max_steps = max_steps
+        self.stop_when = stop_when
+
+    async def run(
+        self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
+    ) -> AsyncGenerator[StreamPart, None]:
+        params = await download_attachments(params, self.model.supported_urls, download=download)
+        steps: list[GenerateResult] = []
+        while True:
+            collector = StreamCollector()
+            finish: FinishPart | None = None
+            stream = _stream_with_retries(self.model, params, self.policy, on_open)
+            try:
+                async for part in stream:
+                    collector.add(part)
+                    if isinstance(part, FinishPart):
+                        finish = part  # held back until the step's tools have run
+                    else:
+                        yield part
+            finally:
+                await stream.aclose()
+            collected = collector.result()
+            step = await _run_tools(collected, self.toolset)
+            for tool_result in step.content[len(collected.content) :]:
+                yield tool_result
+            if finish is not None:
+                yield finish
+            steps.append(step)
+            if not _continue_loop(steps, self.max_steps, self.stop_when):
+                return
+            params = params.model_copy(update={"prompt": [*params.prompt, *to_response_messages(step)]})
 
 
 async def _stream_with_retries(
     model: LanguageModel,
     params: CallParams,
     policy: RetryPolicy,
-    download: DownloadFunction | None,
     on_open: Callable[[StreamResult], None],
 ) -> AsyncGenerator[StreamPart, None]:
     """Open the model stream, retrying until its first content part; never retry after content."""
-    params = await download_attachments(params, model.supported_urls, download=download)
 
     async def open_attempt(attempt: int) -> tuple[StreamResult, list[StreamPart], bool]:
         opened = await model.do_stream(with_attempt(params, attempt))
@@ -183,4 +308,3 @@ async def _read_until_content(stream: AsyncGenerator[StreamPart, None]) -> tuple
         if part.type not in _CONTENT_FREE_PARTS:
             return preamble, False
     return preamble, True
-

@@ -9,8 +9,9 @@ from types import TracebackType
 import anyio
 
 from .errors import ModelCallError
-from .result import RequestMetadata, ResponseMetadata
-from .stream import ErrorPart, StreamCollector, StreamPart, StreamResult, TextDeltaPart
+from .response_messages import to_response_messages
+from .result import GenerateResult, RequestMetadata, ResponseMetadata
+from .stream import ErrorPart, FinishPart, StreamCollector, StreamPart, StreamResult, TextDeltaPart
 from .text_result import GenerateTextResult
 
 __all__ = ["FinishCallback", "StreamTextResult"]
@@ -37,6 +38,7 @@ class StreamTextResult:
         self._on_finish = on_finish
         self._timeout = timeout
         self._collector = StreamCollector()
+        self._steps: list[GenerateResult] = []
         self._source: AsyncGenerator[StreamPart, None] | None = None
         self._started = False
         self._final: GenerateTextResult | None = None
@@ -87,6 +89,9 @@ class StreamTextResult:
                 except StopAsyncIteration:
                     break
                 self._collector.add(part)
+                if isinstance(part, FinishPart):
+                    self._steps.append(self._collector.result())
+                    self._collector = StreamCollector()
                 yield part
         except Exception as error:
             self._error = error
@@ -100,9 +105,13 @@ class StreamTextResult:
                 await outcome
 
     def _build_final(self) -> GenerateTextResult:
-        step = self._collector.result()
-        response = step.response.model_copy(update={"headers": self._response.headers})
-        return GenerateTextResult(steps=[step.model_copy(update={"request": self._request, "response": response})])
+        steps = self._steps or [self._collector.result()]
+        last = steps[-1]
+        response = last.response.model_copy(update={"headers": self._response.headers})
+        steps[-1] = last.model_copy(update={"request": self._request, "response": response})
+        return GenerateTextResult(
+            steps=steps, response_messages=[m for step in steps for m in to_response_messages(step)]
+        )
 
     async def result(self) -> GenerateTextResult:
         """Read the rest of the stream (if any) and return the final result."""

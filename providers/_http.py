@@ -87,11 +87,12 @@ class _LoopClient:
 class HttpClient:
     """Hands out the ``httpx.AsyncClient`` for the running event loop.
 
-    With ``client=`` that client is always used (and never closed by us). Otherwise one pooled client is
-    created per running event loop (asyncio or trio; httpx clients are bound to a loop), kept for reuse
-    across calls, and closed automatically when that loop shuts down its async generators (``asyncio.run``,
-    ``asyncio.Runner``, ``anyio.run``, ``trio.run`` all do). ``transport=`` is given to every pooled client
-    (e.g. ``httpx.MockTransport``). Redirects are never followed.
+    With ``client=`` that client is always used (its own timeout and redirect settings apply, and we never
+    close it). Otherwise one pooled client is created per running event loop (asyncio or trio; httpx
+    clients are bound to a loop), reused across calls, and closed automatically when that loop finalizes
+    its async generators at shutdown (``asyncio.run``, ``asyncio.Runner``, ``anyio.run``, anyio's blocking
+    portal and ``trio.run`` all do). ``transport=`` is given to every pooled client (e.g.
+    ``httpx.MockTransport``). Pooled clients never follow redirects.
     """
 
     def __init__(
@@ -102,6 +103,8 @@ class HttpClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         max_connections: int = 100,
     ) -> None:
+        if client is not None and transport is not None:
+            raise ValueError("pass either client= or transport=, not both")
         self._injected = client
         self._transport = transport
         self._timeout = timeout
@@ -125,7 +128,7 @@ class HttpClient:
                     limits=self._limits,
                     follow_redirects=False,
                 )
-                entry = _LoopClient(client, _start_closer(self._clients, loop, client))
+                entry = _LoopClient(client, _start_suspended(self._close_at_loop_end(loop, client)))
                 self._clients[loop] = entry
             return entry.client
 
@@ -134,9 +137,19 @@ class HttpClient:
         if self._injected is not None:
             return
         with self._lock:
-            entry = self._clients.pop(_running_loop_key(), None)
+            entry = self._clients.get(_running_loop_key())
         if entry is not None:
             await entry.closer.aclose()
+
+    async def _close_at_loop_end(self, loop: object, client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            with self._lock:
+                entry = self._clients.get(loop)
+                if entry is not None and entry.client is client:
+                    del self._clients[loop]
+            await client.aclose()
 
 
 _shared: HttpClient | None = None
@@ -165,27 +178,12 @@ def _running_loop_key() -> object:
         raise RuntimeError("HttpClient.client() must be called from inside a running event loop") from None
 
 
-async def _close_at_loop_end(
-    registry: WeakKeyDictionary[object, _LoopClient], loop: object, client: httpx.AsyncClient
-) -> AsyncGenerator[None, None]:
-    try:
-        yield
-    finally:
-        entry = registry.get(loop)
-        if entry is not None and entry.client is client:
-            del registry[loop]
-        await client.aclose()
+def _start_suspended(closer: AsyncGenerator[None, None]) -> AsyncGenerator[None, None]:
+    """Run ``closer`` to its first ``yield`` synchronously, inside the running loop.
 
-
-def _start_closer(
-    registry: WeakKeyDictionary[object, _LoopClient], loop: object, client: httpx.AsyncClient
-) -> AsyncGenerator[None, None]:
-    """Start a suspended async generator that closes ``client`` when finalized.
-
-    Its first step runs synchronously inside the running loop, which registers it with the loop's
-    async-generator hooks; the loop then ``aclose()``s it at shutdown, closing the client's connections.
+    That first step registers it with the loop's async-generator hooks, so the loop ``aclose()``s it at
+    shutdown; its ``finally`` then closes the client and its connections.
     """
-    closer = _close_at_loop_end(registry, loop, client)
     step = closer.asend(None)
     try:
         step.send(None)

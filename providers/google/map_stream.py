@@ -109,6 +109,11 @@ class GoogleStreamMapper:
         self._source_urls: set[str] = set()
         self._last_code_call_id: str | None = None
 
+    @property
+    def ended(self) -> bool:
+        """Whether the stream has said it is over (a finishReason, a prompt block or an error event)."""
+        return self._ended
+
     def start(self) -> list[StreamPart]:
         """The opening ``stream-start`` part, carrying the call's warnings."""
         return [StreamStartPart(warnings=self._warnings)]

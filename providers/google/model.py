@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import InvalidArgumentError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
 from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
@@ -213,7 +213,7 @@ class GoogleLanguageModel:
             url=url,
         )
         return StreamResult(
-            stream=_stream_parts(mapper, first, events),
+            stream=_stream_parts(mapper, first, events, url),
             request=RequestMetadata(body=request.body),
             response=ResponseMetadata(timestamp=timestamp, model_id=self._model_id, headers=stream.headers),
         )
@@ -236,7 +236,7 @@ class GoogleLanguageModel:
 
 
 async def _stream_parts(
-    mapper: GoogleStreamMapper, first: SSEEvent | None, events: AsyncGenerator[SSEEvent, None]
+    mapper: GoogleStreamMapper, first: SSEEvent | None, events: AsyncGenerator[SSEEvent, None], url: str
 ) -> AsyncGenerator[StreamPart, None]:
     async with aclosing(events):
         for part in mapper.start():
@@ -244,9 +244,13 @@ async def _stream_parts(
         if first is not None:
             for part in mapper.feed(first.data):
                 yield part
-        async for event in events:
-            for part in mapper.feed(event.data):
-                yield part
+        try:
+            async for event in events:
+                for part in mapper.feed(event.data):
+                    yield part
+        except APICallError as error:
+            if not mapper.ended:
+                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
         for part in mapper.close():
             yield part
 

@@ -64,12 +64,13 @@ def stream_error_to_api_error(
     """
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
     message = details.get("message")
-    known = isinstance(message, str)
+    if not isinstance(message, str):
+        message, details = "OpenAI stream failed before any output was generated", {}
     return APICallError(
-        message if known else "OpenAI stream failed before any output was generated",
+        message,
         url=url,
         request_body=request_body,
-        status_code=stream_error_status(details) if known else 500,
+        status_code=stream_error_status(details),
         response_headers=headers,
         response_body=json.dumps(error),
         data=error,

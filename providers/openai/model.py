@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
 from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
-from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
+from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
 from providers._http import HttpClient, post_json, post_sse, shared_http
 from providers._sse import SSEEvent
@@ -154,7 +154,11 @@ class OpenAIChatLanguageModel:
         stream = await post_sse(
             self._client(), url, headers=headers, body=body, parse_error=parse_openai_error
         )
-        peeked = await _peek_for_early_error(stream.events, url=url, body=body, headers=stream.headers)
+        try:
+            peeked = await _peek_for_early_error(stream.events, url=url, body=body, headers=stream.headers)
+        except BaseException:
+            await stream.events.aclose()
+            raise
         mapper = ChatStreamMapper(
             warnings=warnings, include_raw_chunks=params.include_raw_chunks, metadata_key=self._endpoint.name
         )
@@ -164,7 +168,7 @@ class OpenAIChatLanguageModel:
             response=ResponseMetadata(headers=stream.headers),
         )
 
-    def _body(self, params: CallParams) -> tuple[dict[str, Any], list[Any]]:
+    def _body(self, params: CallParams) -> tuple[dict[str, Any], list[CallWarning]]:
         keys = ("openai",) if self._endpoint.name == "openai" else ("openai", self._endpoint.name)
         return build_chat_body(self._model_id, params, parse_openai_options(params.provider_options, keys))
 
@@ -217,7 +221,6 @@ async def _peek_for_early_error(
         except json.JSONDecodeError:
             break
         if isinstance(value, dict) and "error" in value:
-            await events.aclose()
             raise stream_error_to_api_error(value["error"], url=url, request_body=body, headers=headers)
         if is_output_chunk(value):
             break

@@ -156,7 +156,7 @@ def stream_chunks(
 ) -> list[str]:
     """The ``data`` payloads of a realistic stream: role chunk, text deltas, tool-call deltas
     (``(id, name, argument pieces)``), the finish chunk, the usage chunk and ``[DONE]``."""
-    payloads = [chunk({"role": "assistant", "content": ""})]
+    payloads = [chunk({"role": "assistant", "content": "" if texts or not tool_calls else None})]
     payloads += [chunk({"content": text}) for text in texts]
     for index, (call_id, name, pieces) in enumerate(tool_calls):
         start = {

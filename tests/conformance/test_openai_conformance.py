@@ -19,7 +19,7 @@ import pipeline.errors
 from pipeline.params import CallParams
 from pipeline.prompt import messages_adapter
 from pipeline.result import Usage
-from pipeline.stream import StreamPart
+from pipeline.stream import StreamPart, StreamStartPart
 from providers.openai import OpenAIProvider
 from providers.openai.convert_messages import convert_to_openai_chat_messages
 
@@ -260,7 +260,7 @@ async def test_conformance_case(case: dict[str, Any]) -> None:
     if streaming:
         model = _model(case_input, _sse_handler(case_input.get("sse_data", _DEFAULT_SSE), requests))
         if "throws" in expect:
-            with pytest.raises(pipeline.errors.ModelPipeError) as caught:
+            with pytest.raises(pipeline.errors.APICallError) as caught:
                 await _run_stream(model, params)
             throws = expect["throws"]
             _assert_error(caught.value, throws)
@@ -269,6 +269,7 @@ async def test_conformance_case(case: dict[str, Any]) -> None:
             assert caught.value.is_retryable == throws["isRetryable"]
             return
         parts = await _run_stream(model, params)
+        assert isinstance(parts[0], StreamStartPart)
         warnings = parts[0].warnings
     else:
         model = _model(case_input, _json_handler(case_input.get("response_body", _TEXT_REPLY), requests))

@@ -20,6 +20,7 @@ from middleware.cache import CacheMiddleware
 from middleware.stores import DiskStore
 from pipeline.chain import wrap_model
 from pipeline.params import CallParams
+from pipeline.prompt import TextPart, UserMessage
 from pipeline.result import GenerateResult
 from pipeline.stream import StreamResult, collect_stream
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
@@ -43,8 +44,9 @@ def prompt(index: int, *, refresh: bool = False) -> CallParams:
 
 
 def _index(params: CallParams) -> int:
-    part = params.prompt[-1].content[0]  # type: ignore[index]
-    return int(part.text.split()[-1])
+    message = params.prompt[-1]
+    assert isinstance(message, UserMessage) and isinstance(message.content[0], TextPart)
+    return int(message.content[0].text.split()[-1])
 
 
 async def _generate(params: CallParams) -> GenerateResult:

@@ -202,7 +202,8 @@ async def test_refresh_calls_the_model_and_overwrites_the_entry() -> None:
 
 
 async def test_refresh_works_for_streams() -> None:
-    model = MockLanguageModel(stream=[text_stream_parts(["old"]), text_stream_parts(["new"])])
+    scripts: list[Any] = [text_stream_parts(["old"]), text_stream_parts(["new"])]
+    model = MockLanguageModel(stream=scripts)
     wrapped, _ = cached(model)
     await read_all(await wrapped.do_stream(params()))
     await read_all(await wrapped.do_stream(flagged("refresh")))
@@ -392,7 +393,10 @@ async def test_a_stream_over_max_entry_bytes_is_passed_through_but_not_stored() 
 
 
 async def test_a_stream_with_a_large_file_part_over_the_cap_is_not_stored() -> None:
-    parts = [FileContent(media_type="image/png", data=b"\x00" * 20_000), FinishPart(finish_reason="stop")]
+    parts: list[StreamPart] = [
+        FileContent(media_type="image/png", data=b"\x00" * 20_000),
+        FinishPart(finish_reason="stop"),
+    ]
     model = MockLanguageModel(stream=parts)
     wrapped, cache = cached(model, max_entry_bytes=10_000)
     await read_all(await wrapped.do_stream(params()))
@@ -412,7 +416,7 @@ async def test_replay_can_be_paced() -> None:
 
 
 def slow_generate(results: list[GenerateResult | BaseException], delay: float = 0.05) -> Any:
-    calls = []
+    calls: list[int] = []
 
     async def script(_: CallParams) -> GenerateResult:
         index = len(calls)
@@ -464,6 +468,27 @@ async def test_waiters_do_not_reuse_a_result_that_may_not_be_cached() -> None:
     wrapped, _ = cached(model)
     await gather_generate(wrapped, 3, params())
     assert len(model.generate_calls) >= 2
+
+
+async def test_waiters_make_their_own_call_when_the_leader_is_cancelled() -> None:
+    model = MockLanguageModel(generate=slow_generate([text_result("late"), text_result("own")], delay=0.1))
+    wrapped, cache = cached(model)
+    outcome: list[GenerateResult] = []
+
+    async def leader() -> None:
+        with anyio.move_on_after(0.03):
+            await wrapped.do_generate(params())
+
+    async def waiter() -> None:
+        await anyio.sleep(0.01)
+        outcome.append(await wrapped.do_generate(params()))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(leader)
+        group.start_soon(waiter)
+    assert [o.text for o in outcome] == ["own"]
+    assert len(model.generate_calls) == 2
+    assert cache.stats.stores == 1
 
 
 async def test_single_flight_can_be_switched_off() -> None:

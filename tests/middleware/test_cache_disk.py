@@ -18,7 +18,7 @@ import pytest
 
 from middleware.cache import CacheMiddleware, CacheStats
 from middleware.cache_codec import CorruptEntryError
-from middleware.stores import DiskStore
+from middleware.stores import DiskStore, SafeDisk
 from pipeline.chain import WrapContext, wrap_model
 from pipeline.stream import StreamPart, StreamResult
 from pipeline.testing import MockLanguageModel, text_result
@@ -218,7 +218,7 @@ def test_two_processes_share_one_directory_consistently(tmp_path: Path) -> None:
         assert stats["errors"] == 0
         assert stats["hits"] + stats["misses"] == 4 * 2 * KEYS
     assert a["stats"]["misses"] + b["stats"]["misses"] <= 2 * 2 * KEYS
-    check = diskcache.Cache(directory)
+    check = diskcache.Cache(directory, disk=SafeDisk)
     try:
         assert check.check() == []
     finally:

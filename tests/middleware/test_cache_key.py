@@ -73,6 +73,11 @@ def test_non_semantic_headers_and_the_cache_flag_do_not_change_the_key() -> None
     assert key_of({**BASE, "headers": {"X-Custom": "2"}}) != plain
 
 
+def test_the_retry_attempt_number_does_not_change_the_key() -> None:
+    retried = {**BASE, "providerOptions": {"modelpipe": {"attempt": 2}, "openai": {"user": "u"}}}
+    assert key_of(retried) == key_of({**BASE, "providerOptions": {"openai": {"user": "u"}}})
+
+
 def test_other_library_options_stay_in_the_key() -> None:
     a = key_of({**BASE, "providerOptions": {"modelpipe": {"cache": "refresh", "other": 1}}})
     b = key_of({**BASE, "providerOptions": {"modelpipe": {"other": 1}}})

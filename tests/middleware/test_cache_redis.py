@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -140,7 +141,7 @@ def test_exactly_one_of_url_or_client() -> None:
 
 @pytest.mark.parametrize("ci", ["", "true"])
 def test_a_missing_binary_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch, ci: str) -> None:
-    monkeypatch.setattr(redis_server_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.setattr(redis_server_module, "_FALLBACK_BINARY", Path("/nonexistent/redis-server"))
     monkeypatch.setenv("CI", ci)
     expected = pytest.fail.Exception if ci else pytest.skip.Exception

@@ -275,8 +275,13 @@ async def test_stream_timeout_applies_to_the_whole_stream() -> None:
         await result.result()
 
 
-@pytest.mark.parametrize("anyio_backend", ["trio"])
-@pytest.mark.anyio
-async def test_generate_and_stream_work_under_trio() -> None:
-    assert (await generate_text(MockLanguageModel(), prompt="Hi")).text == "Hello!"
-    assert await stream_text(MockLanguageModel(), prompt="Hi").text() == "Hello!"
+def test_generate_and_stream_work_under_trio() -> None:
+    import sniffio
+
+    async def main() -> tuple[str, str]:
+        assert sniffio.current_async_library() == "trio"
+        generated = await generate_text(MockLanguageModel(), prompt="Hi")
+        streamed = await stream_text(MockLanguageModel(), prompt="Hi").text()
+        return generated.text, streamed
+
+    assert anyio.run(main, backend="trio") == ("Hello!", "Hello!")

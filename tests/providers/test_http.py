@@ -535,6 +535,13 @@ async def test_aclose_closes_the_loop_client_and_a_new_one_is_made(server: Loopb
     assert server.connections_opened == 2
 
 
+def test_client_and_transport_are_exclusive() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        HttpClient(
+            client=httpx.AsyncClient(), transport=httpx.MockTransport(lambda request: httpx.Response(200))
+        )
+
+
 def test_client_outside_an_event_loop_is_an_error() -> None:
     with pytest.raises(RuntimeError, match="running event loop"):
         HttpClient().client()

@@ -235,6 +235,19 @@ def test_sse_cut_after_leaves_the_body_unterminated(server: LoopbackServer) -> N
     assert server.disconnects == 0
 
 
+def test_sse_cut_after_every_event_still_leaves_the_body_unterminated(server: LoopbackServer) -> None:
+    server.enqueue(SSEReply(["1", "2"], cut_after=2))
+    received = b""
+    with (
+        httpx.Client() as client,
+        pytest.raises(httpx.RemoteProtocolError),
+        client.stream("POST", server.url("/s")) as answer,
+    ):
+        for piece in answer.iter_raw():
+            received += piece
+    assert received == b"data: 1\n\ndata: 2\n\n"
+
+
 def test_reset_reply_sends_nothing(server: LoopbackServer) -> None:
     server.enqueue(ResetReply())
     with httpx.Client() as client, pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):

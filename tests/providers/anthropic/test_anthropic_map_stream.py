@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from pipeline.errors import InvalidResponseDataError
-from pipeline.result import ToolCallContent
+from pipeline.result import CallWarning, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
@@ -14,6 +14,7 @@ from pipeline.stream import (
     ReasoningDeltaPart,
     ReasoningStartPart,
     StreamPart,
+    StreamStartPart,
     TextDeltaPart,
     TextStartPart,
     ToolInputDeltaPart,
@@ -196,8 +197,6 @@ def test_raw_chunks_are_emitted_before_their_parts_when_asked() -> None:
 
 
 def test_warnings_are_carried_on_stream_start() -> None:
-    from pipeline.result import CallWarning
-
     warning = CallWarning(type="unsupported", feature="seed")
     mapper = AnthropicStreamMapper(warnings=[warning])
-    assert mapper.start()[0].warnings == [warning]  # type: ignore[union-attr]
+    assert mapper.start() == [StreamStartPart(warnings=[warning])]

@@ -5,6 +5,7 @@ import pytest
 from pipeline.errors import InvalidArgumentError
 from pipeline.params import CallParams
 from pipeline.registry import resolve_model
+from pipeline.stream import FinishPart
 from providers import compatible
 from providers.compatible import COMPATIBLE_ENDPOINTS, OpenAICompatibleProvider, compatible_provider
 from providers.testing import LoopbackServer
@@ -85,7 +86,7 @@ async def test_any_other_server_with_optional_key_and_own_options(server: Loopba
     assert request.headers["x-acme"] == "1"
     assert request.json()["user"] == "b"
     assert model.provider == "acme.chat"
-    assert parts[-1].provider_metadata == {"acme": {}}
+    assert isinstance(parts[-1], FinishPart) and parts[-1].provider_metadata == {"acme": {}}
 
 
 def test_register_makes_model_strings_resolve(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,20 +1,23 @@
+from typing import Any
+
 import httpx
 import pytest
 
 from pipeline.errors import InvalidPromptError, UnsupportedFunctionalityError
 from pipeline.prompt import messages_adapter
+from providers.openai.capabilities import SystemMessageMode
 from providers.openai.convert_messages import convert_to_openai_chat_messages
 
 PNG = bytes.fromhex("89504e470d0a1a0a")
 WAV = b"RIFF\x00\x00\x00\x00WAVEfmt "
 
 
-def convert(messages: list[dict], mode: str = "system") -> list[dict]:
+def convert(messages: list[dict[str, Any]], mode: SystemMessageMode = "system") -> list[dict[str, Any]]:
     converted, _ = convert_to_openai_chat_messages(messages_adapter.validate_python(messages), mode)
     return converted
 
 
-def user(*parts: dict) -> dict:
+def user(*parts: dict[str, Any]) -> dict[str, Any]:
     return {"role": "user", "content": list(parts)}
 
 
@@ -89,7 +92,7 @@ def test_audio_subtype_is_sniffed_when_missing() -> None:
         ({"mediaType": "application", "data": b"nothing known"}, "could not be auto-detected"),
     ],
 )
-def test_unsupported_files_raise(part: dict, message: str) -> None:
+def test_unsupported_files_raise(part: dict[str, Any], message: str) -> None:
     with pytest.raises(UnsupportedFunctionalityError, match=message):
         convert([user({"type": "file", **part})])
 
@@ -214,7 +217,8 @@ def test_each_tool_result_becomes_its_own_message() -> None:
         {
             "role": "tool",
             "tool_call_id": "e",
-            "content": '[{"type":"text","text":"chart"},{"type":"media","data":"AQ==","mediaType":"image/png"}]',
+            "content": '[{"type":"text","text":"chart"},'
+            '{"type":"media","data":"AQ==","mediaType":"image/png"}]',
         },
     ]
 

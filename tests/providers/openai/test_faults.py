@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
 from pipeline.params import CallParams
+from pipeline.stream import FinishPart, StreamPart
 from providers.openai import OpenAIChatLanguageModel, OpenAIProvider
 from providers.testing import LoopbackServer, RawReply, ResetReply
 from providers.testing.openai import chunk, error_body, error_reply, stream_chunks, stream_reply
@@ -27,7 +28,7 @@ def model(server: LoopbackServer) -> OpenAIChatLanguageModel:
     return OpenAIProvider(api_key="sk-fault", base_url=server.url("/v1")).chat("gpt-4o")
 
 
-async def read_all(model: OpenAIChatLanguageModel) -> list[object]:
+async def read_all(model: OpenAIChatLanguageModel) -> list[StreamPart]:
     result = await model.do_stream(PARAMS)
     return [part async for part in result.stream]
 
@@ -120,7 +121,7 @@ async def test_error_event_after_content_is_an_error_part(
     parts = await read_all(model)
     errors = [part for part in parts if part.type == "error"]
     assert errors[0].error == frame["error"]
-    assert parts[-1].type == "finish" and parts[-1].finish_reason == "error"
+    assert isinstance(parts[-1], FinishPart) and parts[-1].finish_reason == "error"
 
 
 async def test_unparseable_chunk_is_an_error_part(
@@ -129,7 +130,7 @@ async def test_unparseable_chunk_is_an_error_part(
     server.enqueue(stream_reply([chunk({"content": "x"}), "{broken", "[DONE]"]))
     parts = await read_all(model)
     assert [part.type for part in parts].count("error") == 1
-    assert parts[-1].finish_reason == "error"
+    assert isinstance(parts[-1], FinishPart) and parts[-1].finish_reason == "error"
 
 
 async def test_html_instead_of_event_stream_is_rejected(
@@ -150,3 +151,14 @@ async def test_closing_a_stream_early_releases_the_connection(
             break
     await result.stream.aclose()
     assert server.wait_until(lambda s: s.live_connections == 0, timeout=5)
+
+
+async def test_cut_before_any_output_raises_retryable_from_do_stream(
+    model: OpenAIChatLanguageModel, server: LoopbackServer
+) -> None:
+    server.enqueue(
+        stream_reply([chunk({"role": "assistant", "content": ""}), chunk({"content": "x"})], cut_after=1)
+    )
+    with pytest.raises(APICallError) as caught:
+        await model.do_stream(PARAMS)
+    assert caught.value.is_retryable

@@ -2,7 +2,7 @@ import json
 
 from pipeline.errors import InvalidResponseDataError
 from pipeline.result import CallWarning
-from pipeline.stream import StreamPart, collect_stream
+from pipeline.stream import ErrorPart, FinishPart, RawPart, StreamPart, StreamStartPart, collect_stream
 from providers.openai.map_stream import ChatStreamMapper, is_output_chunk
 from providers.testing.openai import chunk, stream_chunks, usage
 
@@ -14,6 +14,11 @@ def run(payloads: list[str], **settings: object) -> list[StreamPart]:
         parts += mapper.feed(payload)
     assert mapper.done
     return parts + mapper.finish()
+
+
+def finish(parts: list[StreamPart]) -> FinishPart:
+    assert isinstance(parts[-1], FinishPart)
+    return parts[-1]
 
 
 def types(parts: list[StreamPart]) -> list[str]:
@@ -41,7 +46,9 @@ def test_text_stream_folds_into_the_text_and_usage() -> None:
 
 def test_warnings_open_the_stream() -> None:
     warning = CallWarning(type="unsupported", feature="topK")
-    assert run(["[DONE]"], warnings=[warning])[0].warnings == [warning]
+    first = run(["[DONE]"], warnings=[warning])[0]
+    assert isinstance(first, StreamStartPart)
+    assert first.warnings == [warning]
 
 
 def test_parallel_tool_calls_are_finalized_at_the_end_in_order() -> None:
@@ -57,29 +64,30 @@ def test_parallel_tool_calls_are_finalized_at_the_end_in_order() -> None:
         ("call_b", "time", "{}"),
     ]
     assert types(parts)[-5:] == ["tool-input-end", "tool-call", "tool-input-end", "tool-call", "finish"]
-    assert parts[-1].finish_reason == "tool-calls"
+    assert finish(parts).finish_reason == "tool-calls"
 
 
 def test_tool_call_without_id_is_an_error_part() -> None:
     bad = chunk({"tool_calls": [{"index": 0, "function": {"name": "x", "arguments": ""}}]})
     parts = run([bad, "[DONE]"])
-    errors = [part for part in parts if part.type == "error"]
+    errors = [part for part in parts if isinstance(part, ErrorPart)]
     assert isinstance(errors[0].error, InvalidResponseDataError)
-    assert parts[-1].finish_reason == "error"
+    assert finish(parts).finish_reason == "error"
 
 
 def test_raw_chunks_are_passed_on_when_asked() -> None:
     payload = chunk({"content": "x"})
     parts = run([payload, "[DONE]"], include_raw_chunks=True)
-    assert parts[1].type == "raw"
+    assert isinstance(parts[1], RawPart)
     assert parts[1].raw_value == json.loads(payload)
 
 
 def test_unparseable_and_invalid_chunks_become_error_parts() -> None:
     parts = run(["{oops", json.dumps({"choices": "nope"}), "[DONE]"], include_raw_chunks=True)
     assert types(parts) == ["stream-start", "raw", "error", "raw", "error", "finish"]
-    assert parts[1].raw_value == "{oops"
-    assert all(isinstance(part.error, InvalidResponseDataError) for part in parts if part.type == "error")
+    assert isinstance(parts[1], RawPart) and parts[1].raw_value == "{oops"
+    errors = [part.error for part in parts if isinstance(part, ErrorPart)]
+    assert all(isinstance(error, InvalidResponseDataError) for error in errors)
 
 
 def test_url_citations_become_sources() -> None:

@@ -1,0 +1,196 @@
+"""Tools: definitions from Python functions or pydantic models, input validation, parallel execution."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, get_type_hints
+
+import anyio
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from .errors import InvalidToolInputError, NoSuchToolError
+from .params import FunctionTool
+from .result import ToolCallContent, ToolResultContent
+
+__all__ = ["Tool", "ToolSet", "execute_tool_calls", "parse_tool_input", "tool", "tool_from_model"]
+
+ToolFunction = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A tool the model may call: its name, description, input model and optional ``execute``.
+
+    ``execute`` receives the validated input as keyword arguments (function tools) or as one
+    pydantic model instance (model tools); it may be sync or async. Without ``execute`` the tool
+    call is returned to the caller instead of being run.
+    """
+
+    name: str
+    input_model: type[BaseModel]
+    description: str | None = None
+    execute: ToolFunction | None = None
+    pass_model: bool = False
+
+    def definition(self) -> FunctionTool:
+        """The provider-facing definition (name, description, JSON schema of the input)."""
+        return FunctionTool(
+            name=self.name, description=self.description, input_schema=self.input_model.model_json_schema()
+        )
+
+    async def run(self, arguments: BaseModel) -> Any:
+        """Run ``execute`` with validated arguments (sync functions run in a worker thread)."""
+        if self.execute is None:
+            raise RuntimeError(f"tool {self.name!r} has no execute function")
+        if self.pass_model:
+            call = functools.partial(self.execute, arguments)
+        else:
+            call = functools.partial(
+                self.execute, **{name: getattr(arguments, name) for name in type(arguments).model_fields}
+            )
+        if inspect.iscoroutinefunction(self.execute):
+            return await call()
+        outcome = await anyio.to_thread.run_sync(call)
+        if inspect.isawaitable(outcome):
+            return await outcome
+        return outcome
+
+
+def tool(
+    function: ToolFunction | None = None, *, name: str | None = None, description: str | None = None
+) -> Any:
+    """Make a :class:`Tool` from a function: its parameters become the input schema.
+
+    Use as ``tool(fn)`` or as a decorator ``@tool`` / ``@tool(name=..., description=...)``. The
+    description defaults to the function's docstring.
+    """
+
+    def build(fn: ToolFunction) -> Tool:
+        hints = get_type_hints(fn)
+        fields: dict[str, Any] = {}
+        for parameter in inspect.signature(fn).parameters.values():
+            annotation = hints.get(parameter.name, Any)
+            default = ... if parameter.default is inspect.Parameter.empty else parameter.default
+            fields[parameter.name] = (annotation, default)
+        tool_name = name or fn.__name__
+        model = create_model(  # type: ignore[call-overload]
+            f"{tool_name}_input", __config__=ConfigDict(extra="forbid"), **fields
+        )
+        return Tool(
+            name=tool_name,
+            input_model=model,
+            description=description or inspect.getdoc(fn),
+            execute=fn,
+        )
+
+    return build(function) if function is not None else build
+
+
+def tool_from_model(
+    input_model: type[BaseModel],
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    execute: ToolFunction | None = None,
+) -> Tool:
+    """Make a :class:`Tool` whose input is ``input_model``; ``execute`` receives a model instance."""
+    return Tool(
+        name=name or input_model.__name__,
+        input_model=input_model,
+        description=description or inspect.getdoc(input_model),
+        execute=execute,
+        pass_model=True,
+    )
+
+
+class ToolSet:
+    """The tools of one call, by name, in the order given."""
+
+    def __init__(self, tools: Iterable[Tool] | Mapping[str, Tool]) -> None:
+        if isinstance(tools, Mapping):
+            self.tools = {key: _renamed(value, key) for key, value in tools.items()}
+        else:
+            self.tools = {value.name: value for value in tools}
+
+    def definitions(self) -> list[FunctionTool]:
+        return [value.definition() for value in self.tools.values()]
+
+    def get(self, name: str) -> Tool:
+        found = self.tools.get(name)
+        if found is None:
+            raise NoSuchToolError(name, list(self.tools))
+        return found
+
+
+def _renamed(value: Tool, name: str) -> Tool:
+    if value.name == name:
+        return value
+    return Tool(name, value.input_model, value.description, value.execute, value.pass_model)
+
+
+def parse_tool_input(tool_def: Tool, raw_input: str) -> BaseModel:
+    """Parse the model's JSON arguments and validate them against the tool's input model.
+
+    Empty or blank input counts as ``{}``. Raises :class:`InvalidToolInputError`.
+    """
+    text = raw_input.strip() or "{}"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidToolInputError(tool_def.name, raw_input, f"not valid JSON ({error.msg})") from None
+    try:
+        return tool_def.input_model.model_validate(value)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in item['loc']) or 'input'}: {item['msg']}" for item in error.errors()
+        )
+        raise InvalidToolInputError(tool_def.name, raw_input, problems) from None
+
+
+async def execute_tool_calls(
+    calls: Sequence[ToolCallContent], tools: ToolSet
+) -> list[ToolResultContent | None]:
+    """Run the calls' tools in parallel; position by position, a result or ``None`` (no ``execute``).
+
+    Unknown tools, invalid input and exceptions raised by a tool become error results the model can
+    read on its next step (``is_error=True``); they do not end the call.
+    """
+    outcomes: list[ToolResultContent | None] = [None] * len(calls)
+
+    async def run_one(index: int, call: ToolCallContent) -> None:
+        outcomes[index] = await _execute_one(call, tools)
+
+    async with anyio.create_task_group() as group:
+        for index, call in enumerate(calls):
+            group.start_soon(run_one, index, call)
+    return outcomes
+
+
+async def _execute_one(call: ToolCallContent, tools: ToolSet) -> ToolResultContent | None:
+    def error_result(message: str) -> ToolResultContent:
+        return ToolResultContent(
+            tool_call_id=call.tool_call_id, tool_name=call.tool_name, result=message, is_error=True
+        )
+
+    try:
+        tool_def = tools.get(call.tool_name)
+        arguments = parse_tool_input(tool_def, call.input)
+    except (NoSuchToolError, InvalidToolInputError) as error:
+        return error_result(str(error))
+    if tool_def.execute is None:
+        return None
+    try:
+        output = await tool_def.run(arguments)
+    except Exception as error:  # a failing tool is reported to the model, not raised
+        return error_result(f"Tool {call.tool_name!r} failed: {type(error).__name__}: {error}")
+    return ToolResultContent(tool_call_id=call.tool_call_id, tool_name=call.tool_name, result=_jsonable(output))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value

@@ -1,0 +1,48 @@
+"""examples/caching.py runs offline and shows a hit and a replay."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from middleware.cache import CacheStats
+from pipeline.testing import MockLanguageModel
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = PROJECT_ROOT / "examples" / "caching.py"
+
+
+def load_example() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("caching_example", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_the_model_is_called_once_per_call_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = load_example()
+    model = example.build_model()
+    assert isinstance(model, MockLanguageModel)
+    monkeypatch.setattr(example, "build_model", lambda: model)
+    stats = await example.main(tmp_path / "cache")
+    assert stats == CacheStats(hits=2, misses=2, stores=2, errors=0)
+    assert [call.type for call in model.calls] == ["generate", "stream"]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("generate #2: 'Paris.'")
+    assert lines[2].split("  ")[0] == lines[3].split("  ")[0].replace("#2", "#1")
+
+
+def test_the_example_runs_as_a_script() -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run([sys.executable, str(EXAMPLE)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "CacheStats(hits=2, misses=2, stores=2, errors=0)" in done.stdout.splitlines()[-1]
