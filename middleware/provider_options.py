@@ -64,10 +64,17 @@ def apply_default_settings(params: CallParams, defaults: Mapping[str, Any]) -> C
     for name, default in defaults.items():
         value = getattr(params, name)
         if value == CallParams.model_fields[name].default:
-            update[name] = default
+            update[name] = _fresh(default)
         elif isinstance(value, dict) and isinstance(default, dict):
             update[name] = merge_objects(default, value)
     return params.model_copy(update=update) if update else params
+
+
+def _fresh(default: Any) -> Any:
+    """A copy of a dict or list default, so no call can alias (and mutate) the shared defaults."""
+    if isinstance(default, dict):
+        return merge_objects(default, None)
+    return list(default) if isinstance(default, list) else default
 
 
 def with_provider_options(item: R, options: ProviderOptions) -> R:

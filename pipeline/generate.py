@@ -21,7 +21,7 @@ from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, To
 from .prompt import Message, SystemMessage
 from .registry import resolve_model
 from .response_messages import to_response_messages
-from .result import GenerateResult, ToolCallContent
+from .result import GenerateResult, ToolCallContent, ToolResultContent
 from .retry import RetryPolicy, with_retries
 from .settings import build_call_params
 from .standardize import standardize_prompt
@@ -30,7 +30,7 @@ from .stream_text_result import FinishCallback, StreamTextResult
 from .text_result import GenerateTextResult
 from .tools import Tool, ToolSet, execute_tool_calls
 
-__all__ = ["CallSettings", "StopCondition", "generate_text", "prepare_call", "stream_text", "with_attempt"]
+__all__ = ["CallSettings", "StopCondition", "ToolsInput", "executable_tools", "generate_text", "prepare_call", "stream_text", "with_attempt"]
 
 PromptInput = str | Sequence[Message | Mapping[str, Any]]
 SystemInput = str | SystemMessage | Mapping[str, Any] | Sequence[SystemMessage | Mapping[str, Any]]
@@ -55,7 +55,6 @@ class CallSettings(TypedDict, total=False):
     stop_sequences: Sequence[str] | None
     seed: int | None
     response_format: ResponseFormat | Mapping[str, Any] | None
-    tools: ToolsInput | None
     tool_choice: ToolChoice | Mapping[str, Any] | None
     reasoning: ReasoningLevel | None
     headers: Mapping[str, str | None] | None
@@ -68,13 +67,13 @@ def prepare_call(
     system: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
+    tools: ToolsInput | None = None,
     **settings: Unpack[CallSettings],
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
     standardized = standardize_prompt(system=system, prompt=prompt, messages=messages)
-    tools = settings.pop("tools", None)
     definitions = None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
-    return build_call_params(normalize_prompt(standardized), tools=definitions, **settings)
+    return build_call_params(normalize_prompt(standardized), **settings, tools=definitions)
 
 
 def executable_tools(tools: ToolsInput | None) -> ToolSet:
@@ -124,6 +123,7 @@ async def generate_text(
     max_retries: int = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
+    tools: ToolsInput | None = None,
     max_steps: int = 1,
     stop_when: StopCondition | None = None,
     **settings: Unpack[CallSettings],
@@ -138,8 +138,8 @@ async def generate_text(
     (``TimeoutError``). Cancel the call with anyio cancel scopes as usual.
     """
     language_model = resolve_model(model)
-    toolset = executable_tools(settings.get("tools"))
-    params = prepare_call(system=system, prompt=prompt, messages=messages, **settings)
+    toolset = executable_tools(tools)
+    params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
     policy = _policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
@@ -151,7 +151,7 @@ async def generate_text(
             result = await with_retries(
                 lambda attempt: language_model.do_generate(with_attempt(step_params, attempt)), policy
             )
-            step = await _run_tools(result, toolset)
+            step, _ = await _run_tools(result, toolset)
             steps.append(step)
             if not _continue_loop(steps, max_steps, stop_when):
                 break
@@ -161,15 +161,15 @@ async def generate_text(
     )
 
 
-async def _run_tools(step: GenerateResult, toolset: ToolSet) -> GenerateResult:
-    """The step with the results of the client tools it called (run in parallel) appended."""
+async def _run_tools(step: GenerateResult, toolset: ToolSet) -> tuple[GenerateResult, list[ToolResultContent]]:
+    """Run the client tools the step called (in parallel); the step with their results appended."""
     calls = _client_tool_calls(step)
     if not calls or step.finish_reason not in _TOOL_FINISH_REASONS:
-        return step
+        return step, []
     results = [result for result in await execute_tool_calls(calls, toolset) if result is not None]
     if not results:
-        return step
-    return step.model_copy(update={"content": [*step.content, *results]})
+        return step, []
+    return step.model_copy(update={"content": [*step.content, *results]}), results
 
 
 def _client_tool_calls(step: GenerateResult) -> list[ToolCallContent]:
@@ -197,6 +197,7 @@ def stream_text(
     max_retries: int = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
+    tools: ToolsInput | None = None,
     max_steps: int = 1,
     stop_when: StopCondition | None = None,
     on_finish: FinishCallback | None = None,
@@ -211,8 +212,8 @@ def stream_text(
     in :func:`generate_text`; ``timeout`` bounds the whole stream.
     """
     language_model = resolve_model(model)
-    toolset = executable_tools(settings.get("tools"))
-    params = prepare_call(system=system, prompt=prompt, messages=messages, **settings)
+    toolset = executable_tools(tools)
+    params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
     policy = _policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
@@ -259,9 +260,8 @@ class _StreamLoop:
                         yield part
             finally:
                 await stream.aclose()
-            collected = collector.result()
-            step = await _run_tools(collected, self.toolset)
-            for tool_result in step.content[len(collected.content) :]:
+            step, tool_results = await _run_tools(collector.result(), self.toolset)
+            for tool_result in tool_results:
                 yield tool_result
             if finish is not None:
                 yield finish

@@ -6,6 +6,7 @@ Only errors that say so (``APICallError.is_retryable``) are retried; cancellatio
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ class RetryPolicy:
 
 def backoff_delay(policy: RetryPolicy, retries_taken: int, uniform: float) -> float:
     """The exponential delay before the next attempt; ``uniform`` is a number in [0, 1)."""
-    base = min(policy.initial_delay * (2**retries_taken), policy.max_delay)
+    base = min(policy.initial_delay * math.pow(2, retries_taken), policy.max_delay)
     return base * (1.0 - policy.jitter * uniform)
 
 

@@ -34,7 +34,9 @@ from .prompt import (
 
 __all__ = ["standardize_prompt"]
 
-_MESSAGE_CLASSES: Final[dict[str, type[Record]]] = {
+_MESSAGE_CLASSES: Final[
+    dict[str, type[SystemMessage] | type[UserMessage] | type[AssistantMessage] | type[ToolMessage]]
+] = {
     "system": SystemMessage,
     "user": UserMessage,
     "assistant": AssistantMessage,

@@ -18,7 +18,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from middleware.download import DownloadFunction
 
-from .generate import CallSettings, PromptInput, SystemInput, generate_text, stream_text
+from .generate import CallSettings, PromptInput, StopCondition, SystemInput, ToolsInput, generate_text, stream_text
 from .model import LanguageModel
 from .prompt import Message
 from .stream import StreamPart
@@ -61,6 +61,9 @@ def generate_text_sync(
     max_retries: int = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
+    tools: ToolsInput | None = None,
+    max_steps: int = 1,
+    stop_when: StopCondition | None = None,
     **settings: Unpack[CallSettings],
 ) -> GenerateTextResult:
     """The blocking form of :func:`pipeline.generate.generate_text` (same arguments)."""
@@ -74,6 +77,9 @@ def generate_text_sync(
             max_retries=max_retries,
             timeout=timeout,
             download=download,
+            tools=tools,
+            max_steps=max_steps,
+            stop_when=stop_when,
             **settings,
         )
 
@@ -89,6 +95,9 @@ def stream_text_sync(
     max_retries: int = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
+    tools: ToolsInput | None = None,
+    max_steps: int = 1,
+    stop_when: StopCondition | None = None,
     on_finish: FinishCallback | None = None,
     **settings: Unpack[CallSettings],
 ) -> StreamTextSyncResult:
@@ -101,6 +110,9 @@ def stream_text_sync(
         max_retries=max_retries,
         timeout=timeout,
         download=download,
+        tools=tools,
+        max_steps=max_steps,
+        stop_when=stop_when,
         on_finish=on_finish,
         **settings,
     )

@@ -107,7 +107,8 @@ class MockLanguageModel:
             raise script
         if isinstance(script, GenerateResult):
             return script
-        return await script(params)
+        result: GenerateResult = await script(params)
+        return result
 
     async def do_stream(self, params: CallParams) -> StreamResult:
         index = len(self.stream_calls)

@@ -77,7 +77,7 @@ def tool(
             default = ... if parameter.default is inspect.Parameter.empty else parameter.default
             fields[parameter.name] = (annotation, default)
         tool_name = name or fn.__name__
-        model = create_model(  # type: ignore[call-overload]
+        model = create_model(
             f"{tool_name}_input", __config__=ConfigDict(extra="forbid"), **fields
         )
         return Tool(

@@ -25,7 +25,15 @@ from .map_finish_reason import map_google_finish_reason
 from .sources import extract_sources
 from .wire import Candidate, CodeExecutionResult, GenerateContentResponse, InlineData, Part, UsageMetadata
 
-__all__ = ["CODE_EXECUTION_TOOL", "google_metadata", "json_text", "map_response", "signature_metadata"]
+__all__ = [
+    "CODE_EXECUTION_TOOL",
+    "code_execution_result",
+    "file_content",
+    "google_metadata",
+    "json_text",
+    "map_response",
+    "signature_metadata",
+]
 
 CODE_EXECUTION_TOOL = "code_execution"
 

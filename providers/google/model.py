@@ -181,7 +181,9 @@ class GoogleLanguageModel:
         """One ``streamGenerateContent?alt=sse`` call.
 
         An ``{"error": ...}`` first event raises :class:`~pipeline.errors.APICallError` here (so the
-        caller may retry); later errors become error parts.
+        caller may retry); later error events become error parts with finish reason ``error``. A
+        stream that breaks off or ends before a ``finishReason`` raises
+        :class:`~pipeline.errors.IncompleteStreamError` from the generator.
         """
         headers = self._request_headers(params)
         request = build_request(self._model_id, params)

@@ -25,9 +25,11 @@ from pipeline.result import GenerateResult
 from pipeline.stream import StreamResult, collect_stream
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
 
-__all__ = ["KEYS", "answer_text", "prompt"]
+__all__ = ["KEYS", "RELAXED", "answer_text", "prompt"]
 
 KEYS = 50
+RELAXED = 2.0
+"""Generous store deadlines: these runs check consistency under contention, not latency."""
 
 
 def answer_text(index: int) -> str:
@@ -70,8 +72,8 @@ def _model() -> MockLanguageModel:
 
 
 async def hammer(directory: str, rounds: int) -> dict[str, Any]:
-    store = DiskStore(directory)
-    cache = CacheMiddleware(store)
+    store = DiskStore(directory, timeout=RELAXED)
+    cache = CacheMiddleware(store, store_timeout=RELAXED)
     wrapped = wrap_model(_model(), cache)
     digests: dict[str, str] = {}
     mismatches = 0
@@ -103,7 +105,7 @@ async def hammer(directory: str, rounds: int) -> dict[str, Any]:
 
 
 async def write_forever(directory: str) -> None:
-    wrapped = wrap_model(_model(), CacheMiddleware(DiskStore(directory)))
+    wrapped = wrap_model(_model(), CacheMiddleware(DiskStore(directory, timeout=RELAXED), store_timeout=RELAXED))
     first = True
     while True:
         for index in range(KEYS):

@@ -22,7 +22,7 @@ from middleware.stores import DiskStore, SafeDisk
 from pipeline.chain import WrapContext, wrap_model
 from pipeline.stream import StreamPart, StreamResult
 from pipeline.testing import MockLanguageModel, text_result
-from tests.middleware.cache_disk_worker import KEYS, answer_text, prompt
+from tests.middleware.cache_disk_worker import KEYS, RELAXED, answer_text, prompt
 from tests.middleware.cache_samples import rich_parts, rich_result
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ async def test_results_and_streams_round_trip_through_the_disk(
 ) -> None:
     store = DiskStore(tmp_path / "cache")
     model = MockLanguageModel(generate=rich_result(), stream=rich_parts())
-    wrapped = wrap_model(model, CacheMiddleware(store))
+    wrapped = wrap_model(model, CacheMiddleware(store, store_timeout=RELAXED))
     for _ in range(2):
         assert await wrapped.do_generate(prompt(1)) == rich_result()
         assert await read_all(await wrapped.do_stream(prompt(1))) == rich_parts()
@@ -70,7 +70,7 @@ async def test_results_and_streams_round_trip_through_the_disk(
 async def test_a_large_entry_lives_in_a_file_and_round_trips(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "cache")
     model = MockLanguageModel(generate=text_result(answer_text(0)))
-    wrapped = wrap_model(model, CacheMiddleware(store))
+    wrapped = wrap_model(model, CacheMiddleware(store, store_timeout=RELAXED))
     await wrapped.do_generate(prompt(0))
     assert list((tmp_path / "cache").rglob("*.val"))
     assert (await wrapped.do_generate(prompt(0))).text == answer_text(0)
@@ -114,7 +114,7 @@ async def test_a_planted_row_is_a_miss_and_is_deleted(
 ) -> None:
     directory = tmp_path / "cache"
     store = DiskStore(directory)
-    cache = CacheMiddleware(store)
+    cache = CacheMiddleware(store, store_timeout=RELAXED)
     model = MockLanguageModel(generate=[text_result("one"), text_result("two")])
     wrapped = wrap_model(model, cache)
     await wrapped.do_generate(prompt(1))
@@ -139,7 +139,7 @@ async def test_a_planted_row_is_a_miss_and_is_deleted(
 async def test_a_corrupt_row_is_a_miss_and_neighbours_survive(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
     store = DiskStore(directory)
-    cache = CacheMiddleware(store)
+    cache = CacheMiddleware(store, store_timeout=RELAXED)
     model = MockLanguageModel(generate=[text_result("a"), text_result("b"), text_result("c")])
     wrapped = wrap_model(model, cache)
     await wrapped.do_generate(prompt(1))
@@ -153,7 +153,7 @@ async def test_a_corrupt_row_is_a_miss_and_neighbours_survive(tmp_path: Path) ->
 async def test_a_vanished_value_file_is_a_miss(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "cache")
     model = MockLanguageModel(generate=text_result(answer_text(0)))
-    wrapped = wrap_model(model, CacheMiddleware(store))
+    wrapped = wrap_model(model, CacheMiddleware(store, store_timeout=RELAXED))
     await wrapped.do_generate(prompt(0))
     for file in (tmp_path / "cache").rglob("*.val"):
         file.unlink()
@@ -248,7 +248,7 @@ async def test_sigkill_of_one_writer_leaves_the_other_working(tmp_path: Path) ->
     assert result["mismatches"] == 0
     assert result["stats"]["errors"] == 0
 
-    cache = CacheMiddleware(DiskStore(directory), mode="replay")
+    cache = CacheMiddleware(DiskStore(directory), mode="replay", store_timeout=RELAXED)
     offline = MockLanguageModel()
     wrapped = wrap_model(offline, cache)
     for index in range(KEYS):

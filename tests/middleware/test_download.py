@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from pipeline.prompt import (
     ContentOutput,
     FilePart,
     MediaItem,
+    Message,
     TextItem,
     TextPart,
     ToolCallPart,
@@ -34,6 +36,11 @@ from pipeline.testing import MockLanguageModel
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
 PDF = b"%PDF-1.7\n"
+
+
+def parts(message: Message) -> list[Any]:
+    assert isinstance(message.content, list)
+    return list(message.content)
 
 
 def url_part(url: str, media_type: str, **extra: object) -> FilePart:
@@ -122,13 +129,11 @@ async def test_unsupported_urls_are_replaced_by_bytes_and_supported_ones_pass_th
             DownloadRequest(httpx.URL("http://files.example/doc.pdf"), False),
         ]
     ]
-    user = result.prompt[0]
-    assert isinstance(user, UserMessage) and isinstance(user.content, list)
-    text, image, pdf = user.content
-    assert text is params.prompt[0].content[0]  # type: ignore[index]
+    text, image, pdf = parts(result.prompt[0])
+    assert text is parts(params.prompt[0])[0]
     assert image == url_part("https://cdn.example/cat.png", "image")
     assert pdf == FilePart(data=PDF, media_type="application/pdf", filename="doc.pdf")
-    assert isinstance(params.prompt[0].content[2].data, httpx.URL)  # type: ignore[index,union-attr]
+    assert isinstance(parts(params.prompt[0])[2].data, httpx.URL)
 
 
 async def test_media_items_in_tool_and_assistant_tool_results_are_downloaded_in_prompt_order() -> None:
@@ -154,8 +159,8 @@ async def test_media_items_in_tool_and_assistant_tool_results_are_downloaded_in_
 
     assert [str(r.url) for r in download.calls[0]] == ["https://a.example/1", "https://a.example/2"]
     assert result.prompt[0] is params.prompt[0]
-    first = result.prompt[1].content[0].output.value  # type: ignore[union-attr]
-    second = result.prompt[2].content[0].output.value  # type: ignore[union-attr]
+    first = parts(result.prompt[1])[0].output.value
+    second = parts(result.prompt[2])[0].output.value
     assert first == [TextItem(text="see"), MediaItem(data=PNG, media_type="image/png")]
     assert second == [TextItem(text="see"), MediaItem(data=b"x", media_type="image/gif")]
 
@@ -177,7 +182,7 @@ async def test_the_same_url_twice_is_answered_position_by_position() -> None:
         return [DownloadedFile(PNG, None), None]
 
     result = await download_attachments(params, {}, download=first_only)
-    first, second = result.prompt[0].content  # type: ignore[misc]
+    first, second = parts(result.prompt[0])
     assert first == FilePart(data=PNG, media_type="image/png")
     assert second == url_part("https://a.example/x", "image")
 
@@ -212,7 +217,7 @@ async def test_middleware_uses_the_inner_models_supported_urls() -> None:
     )
     await wrapped.do_stream(params)
 
-    seen = model.stream_calls[0].prompt[0].content
+    seen = parts(model.stream_calls[0].prompt[0])
     assert seen == [
         url_part("https://a.example/doc", "application/pdf"),
         FilePart(data=PNG, media_type="image/png"),

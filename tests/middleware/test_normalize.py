@@ -19,8 +19,9 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
 
 def _user_level_params() -> CallParams:
     image = ImagePart(image=base64.b64encode(PNG).decode())
-    return CallParams(prompt=[UserMessage(content=[TextPart(text=""), image, TextPart(text="What?")])],
-                      temperature=0.5)
+    return CallParams(
+        prompt=[UserMessage(content=[TextPart(text=""), image, TextPart(text="What?")])], temperature=0.5
+    )
 
 
 NORMALIZED = [UserMessage(content=[FilePart(data=PNG, media_type="image/png"), TextPart(text="What?")])]
@@ -57,8 +58,12 @@ async def test_url_data_stays_a_url() -> None:
 
 async def test_invalid_prompt_fails_before_the_model_is_called() -> None:
     mock = MockLanguageModel()
-    params = CallParams(prompt=[AssistantMessage(content=[ToolCallPart(tool_call_id="c", tool_name="t", input={})]),
-                                UserMessage(content="next")])
+    params = CallParams(
+        prompt=[
+            AssistantMessage(content=[ToolCallPart(tool_call_id="c", tool_name="t", input={})]),
+            UserMessage(content="next"),
+        ]
+    )
     with pytest.raises(MissingToolResultsError):
         await wrap_model(mock, NormalizeMiddleware()).do_generate(params)
     assert mock.calls == []

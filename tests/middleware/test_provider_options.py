@@ -67,6 +67,16 @@ async def test_headers_and_provider_options_merge_deeply_with_the_call_winning()
     }
 
 
+async def test_calls_never_share_the_default_containers() -> None:
+    middleware = ProviderOptionsMiddleware(settings={"headers": {"x-team": "a"}, "stop_sequences": ["END"]})
+    first = await call_through(middleware, CallParams(prompt=PROMPT))
+    assert first.headers is not None and first.stop_sequences is not None
+    first.headers["x-leak"] = "1"
+    first.stop_sequences.append("LEAK")
+    second = await call_through(middleware, CallParams(prompt=PROMPT))
+    assert (second.headers, second.stop_sequences) == ({"x-team": "a"}, ["END"])
+
+
 async def test_explicit_provider_options_merge_over_those_in_settings() -> None:
     middleware = ProviderOptionsMiddleware(
         settings={"providerOptions": {"openai": {"a": 1, "b": 1}}}, provider_options={"openai": {"b": 2}}

@@ -1,8 +1,9 @@
-"""normalize_prompt: the normalized-prompt invariants, data decoding, media types, tool messages, idempotence."""
+"""normalize_prompt: the normalized invariants, data decoding, media types, tool messages, idempotence."""
 
 from __future__ import annotations
 
 import base64
+import itertools
 from typing import Any
 
 import httpx
@@ -70,7 +71,9 @@ def _result(call_id: str, **options: Any) -> ToolResultPart:
 
 
 def test_string_content_becomes_a_text_part_list() -> None:
-    normalized = normalize_prompt([SystemMessage(content="S"), UserMessage(content="U"), AssistantMessage(content="A")])
+    normalized = normalize_prompt(
+        [SystemMessage(content="S"), UserMessage(content="U"), AssistantMessage(content="A")]
+    )
     assert normalized == [
         SystemMessage(content="S"),
         UserMessage(content=[TextPart(text="U")]),
@@ -112,8 +115,9 @@ def test_image_without_media_type_is_sniffed_from_bytes() -> None:
 
 
 def test_image_url_without_media_type_gets_top_level_image() -> None:
-    assert _one_file(ImagePart(image="https://example.com/cat")) == FilePart(data=URL.copy_with(path="/cat"),
-                                                                              media_type="image")
+    assert _one_file(ImagePart(image="https://example.com/cat")) == FilePart(
+        data=URL.copy_with(path="/cat"), media_type="image"
+    )
 
 
 def test_sniffed_image_type_beats_a_wrong_image_declaration() -> None:
@@ -135,7 +139,10 @@ def test_data_url_media_type_overrides_the_declared_one() -> None:
 
 
 def test_data_url_without_base64_flag_is_percent_decoded() -> None:
-    assert _one_file(FilePart(data="data:text/plain,hello%20world", media_type="text/plain")).data == b"hello world"
+    assert (
+        _one_file(FilePart(data="data:text/plain,hello%20world", media_type="text/plain")).data
+        == b"hello world"
+    )
 
 
 def test_data_url_given_as_url_object_is_split_too() -> None:
@@ -163,23 +170,40 @@ def test_http_url_strings_and_objects_become_httpx_urls() -> None:
     [
         ("not base64!", ".data", "Invalid data content. Content string is not a base64-encoded media."),
         ("abcde", ".data", "Invalid data content. Content string is not a base64-encoded media."),
-        ("data:image/png;base64,%%%", ".data", "Invalid data content. Content string is not a base64-encoded media."),
+        (
+            "data:image/png;base64,%%%",
+            ".data",
+            "Invalid data content. Content string is not a base64-encoded media.",
+        ),
         ("data:;base64,AAAA", ".data", "Invalid data URL format in content (str of length 17)"),
         ("data:image/png;base64,", ".data", "Invalid data URL format in content (str of length 22)"),
         ("data:image/png;base64", ".data", "Invalid data URL format in content (str of length 21)"),
-        ("ftp://example.com/a.png", ".data",
-         "URL scheme 'ftp' is not supported; use bytes, base64 text, a data: URL or an http(s) URL"),
-        ("file:///etc/passwd", ".data",
-         "URL scheme 'file' is not supported; use bytes, base64 text, a data: URL or an http(s) URL"),
-        (httpx.URL("file:///etc/passwd"), ".data",
-         "URL scheme 'file' is not supported; use bytes, base64 text, a data: URL or an http(s) URL"),
+        (
+            "ftp://example.com/a.png",
+            ".data",
+            "URL scheme 'ftp' is not supported; use bytes, base64 text, a data: URL or an http(s) URL",
+        ),
+        (
+            "file:///etc/passwd",
+            ".data",
+            "URL scheme 'file' is not supported; use bytes, base64 text, a data: URL or an http(s) URL",
+        ),
+        (
+            httpx.URL("file:///etc/passwd"),
+            ".data",
+            "URL scheme 'file' is not supported; use bytes, base64 text, a data: URL or an http(s) URL",
+        ),
         ("https://", ".data", "URL has no host"),
     ],
 )
 def test_bad_data_raises_invalid_data_content_error_with_path(data: Any, path_end: str, reason: str) -> None:
     with pytest.raises(InvalidDataContentError) as caught:
-        normalize_prompt([UserMessage(content="x"), UserMessage(content=[TextPart(text="a"),
-                                                                         FilePart(data=data, media_type="image/png")])])
+        normalize_prompt(
+            [
+                UserMessage(content="x"),
+                UserMessage(content=[TextPart(text="a"), FilePart(data=data, media_type="image/png")]),
+            ]
+        )
     assert caught.value.path == f"prompt[1].content[1]{path_end}"
     assert caught.value.reason == reason
 
@@ -192,7 +216,9 @@ def test_bad_image_data_names_the_image_field() -> None:
 
 def test_invalid_data_messages_do_not_echo_the_payload() -> None:
     with pytest.raises(InvalidDataContentError) as caught:
-        normalize_prompt([UserMessage(content=[FilePart(data="data:;base64," + "SECRET" * 20, media_type="a/b")])])
+        normalize_prompt(
+            [UserMessage(content=[FilePart(data="data:;base64," + "SECRET" * 20, media_type="a/b")])]
+        )
     assert "SECRET" not in str(caught.value)
 
 
@@ -208,7 +234,10 @@ def test_partial_media_type_is_kept_for_urls() -> None:
 def test_inline_data_with_an_undetectable_partial_media_type_is_unsupported() -> None:
     with pytest.raises(UnsupportedFunctionalityError) as caught:
         normalize_prompt([UserMessage(content=[FilePart(data=b"plain words", media_type="text")])])
-    assert str(caught.value) == 'file of media type \'text\' must specify subtype since it could not be auto-detected'
+    assert (
+        str(caught.value)
+        == "file of media type 'text' must specify subtype since it could not be auto-detected"
+    )
 
 
 def test_assistant_files_are_decoded_without_image_sniffing() -> None:
@@ -219,19 +248,28 @@ def test_assistant_files_are_decoded_without_image_sniffing() -> None:
 
 
 def test_tool_result_media_items_are_decoded() -> None:
-    output = ContentOutput(value=[TextItem(text="see"), MediaItem(data=f"data:image/png;base64,{_b64(PNG)}",
-                                                                   media_type="image/jpeg")])
+    output = ContentOutput(
+        value=[
+            TextItem(text="see"),
+            MediaItem(data=f"data:image/png;base64,{_b64(PNG)}", media_type="image/jpeg"),
+        ]
+    )
     message = ToolMessage(content=[ToolResultPart(tool_call_id="c", tool_name="t", output=output)])
     normalized = normalize_prompt([AssistantMessage(content=[_call("c")]), message])[1]
     assert isinstance(normalized, ToolMessage)
-    assert normalized.content[0].output == ContentOutput(value=[TextItem(text="see"),
-                                                                MediaItem(data=PNG, media_type="image/png")])
+    assert normalized.content[0].output == ContentOutput(
+        value=[TextItem(text="see"), MediaItem(data=PNG, media_type="image/png")]
+    )
 
 
 def test_provider_executed_tool_results_in_assistant_messages_are_decoded() -> None:
     output = ContentOutput(value=[MediaItem(data=_b64(PDF), media_type="application/pdf")])
-    message = AssistantMessage(content=[_call("p", provider_executed=True),
-                                        ToolResultPart(tool_call_id="p", tool_name="t", output=output)])
+    message = AssistantMessage(
+        content=[
+            _call("p", provider_executed=True),
+            ToolResultPart(tool_call_id="p", tool_name="t", output=output),
+        ]
+    )
     normalized = normalize_prompt([message])[0]
     result = normalized.content[1]
     assert isinstance(result, ToolResultPart) and isinstance(result.output, ContentOutput)
@@ -244,8 +282,10 @@ def test_provider_executed_tool_results_in_assistant_messages_are_decoded() -> N
 def test_consecutive_tool_messages_are_merged_and_options_move_to_the_last_part() -> None:
     prompt: list[Message] = [
         AssistantMessage(content=[_call("a"), _call("b"), _call("c")]),
-        ToolMessage(content=[_result("a"), _result("b", provider_options={"p": {"part": 1, "shared": "part"}})],
-                    provider_options={"p": {"message": 1, "shared": "message"}}),
+        ToolMessage(
+            content=[_result("a"), _result("b", provider_options={"p": {"part": 1, "shared": "part"}})],
+            provider_options={"p": {"message": 1, "shared": "message"}},
+        ),
         ToolMessage(content=[_result("c")], provider_options={"q": {"later": True}}),
     ]
     merged = normalize_prompt(prompt)
@@ -262,9 +302,15 @@ def test_consecutive_tool_messages_are_merged_and_options_move_to_the_last_part(
 
 
 def test_tool_messages_left_empty_are_removed() -> None:
-    prompt: list[Message] = [UserMessage(content="hi"), ToolMessage(content=[]), AssistantMessage(content="yo")]
-    assert normalize_prompt(prompt) == [UserMessage(content=[TextPart(text="hi")]),
-                                        AssistantMessage(content=[TextPart(text="yo")])]
+    prompt: list[Message] = [
+        UserMessage(content="hi"),
+        ToolMessage(content=[]),
+        AssistantMessage(content="yo"),
+    ]
+    assert normalize_prompt(prompt) == [
+        UserMessage(content=[TextPart(text="hi")]),
+        AssistantMessage(content=[TextPart(text="yo")]),
+    ]
 
 
 def test_missing_tool_result_before_the_next_user_message_raises() -> None:
@@ -277,7 +323,7 @@ def test_missing_tool_result_before_the_next_user_message_raises() -> None:
 
 def test_missing_tool_results_at_the_end_list_every_id() -> None:
     prompt: list[Message] = [AssistantMessage(content=[_call("a"), _call("b")]), ToolMessage(content=[])]
-    with pytest.raises(MissingToolResultsError, match="Tool results are missing for tool calls a, b."):
+    with pytest.raises(MissingToolResultsError, match=r"Tool results are missing for tool calls a, b\."):
         normalize_prompt(prompt)
 
 
@@ -287,7 +333,10 @@ def test_missing_tool_result_before_a_system_message_raises() -> None:
 
 
 def test_provider_executed_calls_need_no_tool_message() -> None:
-    prompt: list[Message] = [AssistantMessage(content=[_call("p", provider_executed=True)]), UserMessage(content="x")]
+    prompt: list[Message] = [
+        AssistantMessage(content=[_call("p", provider_executed=True)]),
+        UserMessage(content="x"),
+    ]
     assert len(normalize_prompt(prompt)) == 2
 
 
@@ -314,11 +363,21 @@ def test_normalizing_twice_changes_nothing() -> None:
     prompt = standardize_prompt(
         system="S",
         messages=[
-            {"role": "user", "content": [{"type": "image", "image": f"data:image/png;base64,{_b64(JPEG)}"},
-                                         {"type": "text", "text": ""},
-                                         {"type": "file", "data": "https://example.com/a", "mediaType": "image"}]},
-            {"role": "assistant", "content": [{"type": "tool-call", "toolCallId": "a", "toolName": "t", "input": {}},
-                                              {"type": "tool-call", "toolCallId": "b", "toolName": "t", "input": {}}]},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image", "image": f"data:image/png;base64,{_b64(JPEG)}"},
+                    {"type": "text", "text": ""},
+                    {"type": "file", "data": "https://example.com/a", "mediaType": "image"},
+                ],
+            },
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "tool-call", "toolCallId": "a", "toolName": "t", "input": {}},
+                    {"type": "tool-call", "toolCallId": "b", "toolName": "t", "input": {}},
+                ],
+            },
             {"role": "tool", "content": [_result("a").to_json_dict()], "providerOptions": {"x": {"y": 1}}},
             {"role": "tool", "content": [_result("b").to_json_dict()]},
             {"role": "assistant", "content": ""},
@@ -330,9 +389,24 @@ def test_normalizing_twice_changes_nothing() -> None:
 
 # Strategies pass camelCase keywords: hypothesis reads pydantic's alias-based __init__ signature.
 _SAFE_TEXT = st.text(max_size=5)
-_DATA = st.sampled_from([PNG, JPEG, PDF, b"", b"BMP?", _b64(PNG), _b64(b"xyz"), f"data:image/png;base64,{_b64(JPEG)}",
-                         "data:text/plain,hi", "https://example.com/f", URL])
-_FULL_TYPES = st.sampled_from(["image/png", "image/jpeg", "application/pdf", "text/plain", "image", "application"])
+_DATA = st.sampled_from(
+    [
+        PNG,
+        JPEG,
+        PDF,
+        b"",
+        b"BMP?",
+        _b64(PNG),
+        _b64(b"xyz"),
+        f"data:image/png;base64,{_b64(JPEG)}",
+        "data:text/plain,hi",
+        "https://example.com/f",
+        URL,
+    ]
+)
+_FULL_TYPES = st.sampled_from(
+    ["image/png", "image/jpeg", "application/pdf", "text/plain", "image", "application"]
+)
 _USER_PART = st.one_of(
     st.builds(TextPart, text=_SAFE_TEXT),
     st.builds(ImagePart, image=_DATA, mediaType=st.none() | _FULL_TYPES),
@@ -341,24 +415,55 @@ _USER_PART = st.one_of(
 _OUTPUT = st.one_of(
     st.builds(TextOutput, value=_SAFE_TEXT),
     st.builds(JsonOutput, value=st.integers()),
-    st.builds(ContentOutput, value=st.lists(st.one_of(st.builds(TextItem, text=_SAFE_TEXT),
-                                                      st.builds(MediaItem, data=_DATA, mediaType=_FULL_TYPES)),
-                                            max_size=2)),
+    st.builds(
+        ContentOutput,
+        value=st.lists(
+            st.one_of(
+                st.builds(TextItem, text=_SAFE_TEXT), st.builds(MediaItem, data=_DATA, mediaType=_FULL_TYPES)
+            ),
+            max_size=2,
+        ),
+    ),
 )
-_OPTIONS = st.none() | st.dictionaries(st.sampled_from(["a", "b"]), st.dictionaries(st.sampled_from(["k", "l"]),
-                                                                                       st.integers()), max_size=2)
+_OPTIONS = st.none() | st.dictionaries(
+    st.sampled_from(["a", "b"]), st.dictionaries(st.sampled_from(["k", "l"]), st.integers()), max_size=2
+)
 _MESSAGE = st.one_of(
     st.builds(SystemMessage, content=_SAFE_TEXT, providerOptions=_OPTIONS),
     st.builds(UserMessage, content=_SAFE_TEXT | st.lists(_USER_PART, max_size=3), providerOptions=_OPTIONS),
-    st.builds(AssistantMessage, providerOptions=_OPTIONS, content=_SAFE_TEXT | st.lists(st.one_of(
-        st.builds(TextPart, text=_SAFE_TEXT, providerOptions=_OPTIONS),
-        st.builds(ReasoningPart, text=_SAFE_TEXT),
-        st.builds(ToolCallPart, toolCallId=st.sampled_from(["a", "b"]), toolName=st.just("t"), input=st.just({}),
-                  providerExecuted=st.just(True)),
-    ), max_size=3)),
-    st.builds(ToolMessage, providerOptions=_OPTIONS, content=st.lists(
-        st.builds(ToolResultPart, toolCallId=st.sampled_from(["a", "b"]), toolName=st.just("t"), output=_OUTPUT,
-                  providerOptions=_OPTIONS), max_size=2)),
+    st.builds(
+        AssistantMessage,
+        providerOptions=_OPTIONS,
+        content=_SAFE_TEXT
+        | st.lists(
+            st.one_of(
+                st.builds(TextPart, text=_SAFE_TEXT, providerOptions=_OPTIONS),
+                st.builds(ReasoningPart, text=_SAFE_TEXT),
+                st.builds(
+                    ToolCallPart,
+                    toolCallId=st.sampled_from(["a", "b"]),
+                    toolName=st.just("t"),
+                    input=st.just({}),
+                    providerExecuted=st.just(True),
+                ),
+            ),
+            max_size=3,
+        ),
+    ),
+    st.builds(
+        ToolMessage,
+        providerOptions=_OPTIONS,
+        content=st.lists(
+            st.builds(
+                ToolResultPart,
+                toolCallId=st.sampled_from(["a", "b"]),
+                toolName=st.just("t"),
+                output=_OUTPUT,
+                providerOptions=_OPTIONS,
+            ),
+            max_size=2,
+        ),
+    ),
 )
 
 
@@ -380,4 +485,6 @@ def test_normalization_is_idempotent_property(prompt: list[Message]) -> None:
             if isinstance(part, FilePart):
                 assert isinstance(part.data, bytes | httpx.URL)
                 assert "/" in part.media_type or isinstance(part.data, httpx.URL)
-    assert not any(isinstance(a, ToolMessage) and isinstance(b, ToolMessage) for a, b in zip(once, once[1:]))
+    assert not any(
+        isinstance(a, ToolMessage) and isinstance(b, ToolMessage) for a, b in itertools.pairwise(once)
+    )

@@ -17,6 +17,7 @@ from pipeline.prompt import (
     ImagePart,
     JsonOutput,
     MediaItem,
+    Message,
     ToolCallPart,
     ToolMessage,
     ToolResultPart,
@@ -29,21 +30,35 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
 PNG_BASE64 = base64.b64encode(PNG).decode()
 
 AI_SDK_MESSAGES: list[dict[str, Any]] = [
-    {"role": "system", "content": "Be brief.", "providerOptions": {"anthropic": {"cacheControl": {"type": "ephemeral"}}}},
+    {
+        "role": "system",
+        "content": "Be brief.",
+        "providerOptions": {"anthropic": {"cacheControl": {"type": "ephemeral"}}},
+    },
     {
         "role": "user",
         "content": [
             {"type": "text", "text": "What is this?", "providerOptions": {"openai": {"imageDetail": "low"}}},
             {"type": "image", "image": PNG_BASE64, "mediaType": "image/png"},
-            {"type": "file", "data": "https://example.com/a.pdf", "mediaType": "application/pdf", "filename": "a.pdf"},
+            {
+                "type": "file",
+                "data": "https://example.com/a.pdf",
+                "mediaType": "application/pdf",
+                "filename": "a.pdf",
+            },
         ],
     },
     {
         "role": "assistant",
         "content": [
             {"type": "reasoning", "text": "Looking."},
-            {"type": "tool-call", "toolCallId": "call_1", "toolName": "lookup", "input": {"q": "cat"},
-             "providerExecuted": False},
+            {
+                "type": "tool-call",
+                "toolCallId": "call_1",
+                "toolName": "lookup",
+                "input": {"q": "cat"},
+                "providerExecuted": False,
+            },
         ],
     },
     {
@@ -53,10 +68,13 @@ AI_SDK_MESSAGES: list[dict[str, Any]] = [
                 "type": "tool-result",
                 "toolCallId": "call_1",
                 "toolName": "lookup",
-                "output": {"type": "content", "value": [
-                    {"type": "text", "text": "A cat."},
-                    {"type": "media", "data": PNG_BASE64, "mediaType": "image/png"},
-                ]},
+                "output": {
+                    "type": "content",
+                    "value": [
+                        {"type": "text", "text": "A cat."},
+                        {"type": "media", "data": PNG_BASE64, "mediaType": "image/png"},
+                    ],
+                },
             }
         ],
     },
@@ -65,13 +83,20 @@ AI_SDK_MESSAGES: list[dict[str, Any]] = [
 
 def _snake(value: Any) -> Any:
     """The same JSON with snake_case keys (except inside provider options, which are user data)."""
-    names = {"providerOptions": "provider_options", "mediaType": "media_type", "toolCallId": "tool_call_id",
-             "toolName": "tool_name", "providerExecuted": "provider_executed"}
+    names = {
+        "providerOptions": "provider_options",
+        "mediaType": "media_type",
+        "toolCallId": "tool_call_id",
+        "toolName": "tool_name",
+        "providerExecuted": "provider_executed",
+    }
     if isinstance(value, list):
         return [_snake(item) for item in value]
     if isinstance(value, dict):
-        return {names.get(key, key): (item if key == "providerOptions" else _snake(item))
-                for key, item in value.items()}
+        return {
+            names.get(key, key): (item if key == "providerOptions" else _snake(item))
+            for key, item in value.items()
+        }
     return value
 
 
@@ -83,7 +108,9 @@ def test_ai_sdk_camel_case_json_validates_verbatim() -> None:
     image = user.content[1]
     assert isinstance(image, ImagePart) and image.media_type == "image/png"
     call = messages[2].content[1]
-    assert isinstance(call, ToolCallPart) and call.tool_call_id == "call_1" and call.provider_executed is False
+    assert (
+        isinstance(call, ToolCallPart) and call.tool_call_id == "call_1" and call.provider_executed is False
+    )
     assert messages[0].provider_options == {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
 
 
@@ -111,8 +138,12 @@ def test_json_dump_round_trips_normalized_bytes_as_base64() -> None:
 
 def test_tool_result_model_dump_uses_ai_sdk_names() -> None:
     part = ToolResultPart(tool_call_id="c", tool_name="t", output=JsonOutput(value={"a": 1}))
-    assert part.to_json_dict() == {"type": "tool-result", "toolCallId": "c", "toolName": "t",
-                                   "output": {"type": "json", "value": {"a": 1}}}
+    assert part.to_json_dict() == {
+        "type": "tool-result",
+        "toolCallId": "c",
+        "toolName": "t",
+        "output": {"type": "json", "value": {"a": 1}},
+    }
 
 
 @pytest.mark.parametrize(
@@ -149,16 +180,24 @@ def test_every_url_form_normalizes_to_an_httpx_url(data: Any) -> None:
         file = messages[0].content[0]
         assert isinstance(file, FilePart)
         assert file.data == httpx.URL("https://example.com/cat.png")
-    image = normalize_prompt(standardize_prompt(messages=[{"role": "user", "content": [{"type": "image",
-                                                                                       "image": data}]}]))
-    assert image[0].content[0].media_type == "image"
+    image = normalize_prompt(
+        standardize_prompt(messages=[{"role": "user", "content": [{"type": "image", "image": data}]}])
+    )
+    assert image[0].content == [FilePart(data=httpx.URL("https://example.com/cat.png"), media_type="image")]
 
 
 def test_models_built_in_python_validate_like_dicts() -> None:
-    built = [
+    built: list[Message] = [
         UserMessage(content=[ImagePart(image=PNG)]),
         AssistantMessage(content=[ToolCallPart(tool_call_id="c", tool_name="t", input={})]),
-        ToolMessage(content=[ToolResultPart(tool_call_id="c", tool_name="t", output=ContentOutput(
-            value=[MediaItem(data=PNG, media_type="image/png")]))]),
+        ToolMessage(
+            content=[
+                ToolResultPart(
+                    tool_call_id="c",
+                    tool_name="t",
+                    output=ContentOutput(value=[MediaItem(data=PNG, media_type="image/png")]),
+                )
+            ]
+        ),
     ]
     assert messages_adapter.validate_python(messages_adapter.dump_python(built)) == built

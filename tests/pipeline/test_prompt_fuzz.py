@@ -17,34 +17,130 @@ from pipeline.standardize import standardize_prompt
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
 
 ROLES = ["system", "user", "assistant", "tool", "developer", "function", "", "User", None, 3]
-PART_TYPES = ["text", "image", "file", "reasoning", "tool-call", "tool-result", "media", "json", "content",
-              "reasoning-file", "tool-approval-request", "custom", "imagee", "", None, 7]
+PART_TYPES = [
+    "text",
+    "image",
+    "file",
+    "reasoning",
+    "tool-call",
+    "tool-result",
+    "media",
+    "json",
+    "content",
+    "reasoning-file",
+    "tool-approval-request",
+    "custom",
+    "imagee",
+    "",
+    None,
+    7,
+]
 OUTPUT_TYPES = ["text", "json", "error-text", "error-json", "execution-denied", "content", "file-url", "x"]
-FIELDS = ["text", "image", "data", "mediaType", "media_type", "filename", "toolCallId", "tool_call_id",
-          "toolName", "tool_name", "input", "output", "providerExecuted", "providerOptions", "provider_options",
-          "value", "reason", "type", "role", "content", "extra"]
+FIELDS = [
+    "text",
+    "image",
+    "data",
+    "mediaType",
+    "media_type",
+    "filename",
+    "toolCallId",
+    "tool_call_id",
+    "toolName",
+    "tool_name",
+    "input",
+    "output",
+    "providerExecuted",
+    "providerOptions",
+    "provider_options",
+    "value",
+    "reason",
+    "type",
+    "role",
+    "content",
+    "extra",
+]
 
 DATA_VALUES = [
-    base64.b64encode(PNG).decode(), "not base64!", "abcde", "", "=", "data:image/png;base64,iVBORw0KGgo=",
-    "data:;base64,AAAA", "data:image/png;base64,", "data:text/plain,hi%zz", "data:", "https://example.com/a.png",
-    "https://", "http:no-host", "ftp://example.com/x", "file:///etc/passwd", "C:\\files\\a.png", "héllo",
-    "https://exa mple.com/\x00", PNG, b"", bytearray(b"BM"), memoryview(b"%PDF"),
-    httpx.URL("https://example.com/x"), httpx.URL("data:image/png;base64,AAAA"), httpx.URL("mailto:a@b"),
+    base64.b64encode(PNG).decode(),
+    "not base64!",
+    "abcde",
+    "",
+    "=",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "data:;base64,AAAA",
+    "data:image/png;base64,",
+    "data:text/plain,hi%zz",
+    "data:",
+    "https://example.com/a.png",
+    "https://",
+    "http:no-host",
+    "ftp://example.com/x",
+    "file:///etc/passwd",
+    "C:\\files\\a.png",
+    "héllo",
+    "https://exa mple.com/\x00",
+    PNG,
+    b"",
+    bytearray(b"BM"),
+    memoryview(b"%PDF"),
+    httpx.URL("https://example.com/x"),
+    httpx.URL("data:image/png;base64,AAAA"),
+    httpx.URL("mailto:a@b"),
 ]
 WEIRD_VALUES: list[Any] = [
-    None, True, 0, -1, 2**70, 1.5, float("nan"), float("inf"), "", "x" * 300, "\x00", b"\xff", object(), (), (1,),
-    frozenset({1}), {1, 2}, [], [[]], [None], {}, {1: 2}, {"": None}, {"type": None}, {"openai": 1},
-    {"openai": {"k": [1, {"deep": object()}]}}, [{"type": "text"}], {"role": "user"}, {"type": "text", "text": 1},
-    SystemMessage(content="s"), TextPart(text="t"), UserMessage(content="u"), httpx.URL("https://x.example"),
+    None,
+    True,
+    0,
+    -1,
+    2**70,
+    1.5,
+    float("nan"),
+    float("inf"),
+    "",
+    "x" * 300,
+    "\x00",
+    b"\xff",
+    object(),
+    (),
+    (1,),
+    frozenset({1}),
+    {1, 2},
+    [],
+    [[]],
+    [None],
+    {},
+    {1: 2},
+    {"": None},
+    {"type": None},
+    {"openai": 1},
+    {"openai": {"k": [1, {"deep": object()}]}},
+    [{"type": "text"}],
+    {"role": "user"},
+    {"type": "text", "text": 1},
+    SystemMessage(content="s"),
+    TextPart(text="t"),
+    UserMessage(content="u"),
+    httpx.URL("https://x.example"),
 ]
 MEDIA_TYPES = ["image/png", "image", "application", "", "text/plain", "audio/*", 1, None]
 OUTPUTS: list[Any] = [
     {"type": kind, "value": value}
     for kind in OUTPUT_TYPES
-    for value in ["v", 1, None, [], [{"type": "text", "text": "a"}], [{"type": "text"}],
-                  [{"type": "media", "data": data, "mediaType": media}
-                   for data, media in zip(DATA_VALUES[::3], MEDIA_TYPES, strict=False)],
-                  [{"type": "file-data", "data": "AAAA"}], [5], {"a": 1}]
+    for value in [
+        "v",
+        1,
+        None,
+        [],
+        [{"type": "text", "text": "a"}],
+        [{"type": "text"}],
+        [
+            {"type": "media", "data": data, "mediaType": media}
+            for data, media in zip(DATA_VALUES[::3], MEDIA_TYPES, strict=False)
+        ],
+        [{"type": "file-data", "data": "AAAA"}],
+        [5],
+        {"a": 1},
+    ]
 ] + [{"value": 1}, {"type": "execution-denied", "reason": 3}, {"type": "json"}, 5, "text", []]
 FIELD_VALUES = st.sampled_from([*DATA_VALUES, *WEIRD_VALUES, *MEDIA_TYPES, *OUTPUTS, "a", "call_1", {"q": 1}])
 ANY_VALUE = st.sampled_from(WEIRD_VALUES + DATA_VALUES)
@@ -81,7 +177,9 @@ def messages(draw: st.DrawFn) -> Any:
 CALLS = st.fixed_dictionaries(
     {},
     optional={
-        "system": st.sampled_from(["s", ""]) | st.lists(st.just("s") | messages(), max_size=2) | messages()
+        "system": st.sampled_from(["s", ""])
+        | st.lists(st.just("s") | messages(), max_size=2)
+        | messages()
         | ANY_VALUE,
         "prompt": st.sampled_from(["p", ""]) | st.lists(messages(), max_size=4) | ANY_VALUE,
         "messages": st.lists(messages(), max_size=5) | st.tuples(messages()) | ANY_VALUE,
@@ -134,20 +232,52 @@ def test_fuzzer_reaches_both_valid_and_invalid_prompts() -> None:
 
 
 VALID_MESSAGES: list[dict[str, Any]] = [
-    {"role": "system", "content": "Be brief.", "providerOptions": {"anthropic": {"cacheControl": {"type": "x"}}}},
-    {"role": "user", "content": [
-        {"type": "text", "text": "Look:"},
-        {"type": "image", "image": base64.b64encode(PNG).decode(), "mediaType": "image/png"},
-        {"type": "file", "data": "https://example.com/a.pdf", "mediaType": "application/pdf", "filename": "a.pdf"},
-    ]},
-    {"role": "assistant", "content": [
-        {"type": "reasoning", "text": "hm"},
-        {"type": "tool-call", "toolCallId": "c1", "toolName": "look", "input": {"q": 1}},
-    ]},
-    {"role": "tool", "content": [{"type": "tool-result", "toolCallId": "c1", "toolName": "look", "output": {
-        "type": "content", "value": [{"type": "text", "text": "ok"},
-                                     {"type": "media", "data": "data:image/png;base64,iVBORw0KGgo=",
-                                      "mediaType": "image/png"}]}}]},
+    {
+        "role": "system",
+        "content": "Be brief.",
+        "providerOptions": {"anthropic": {"cacheControl": {"type": "x"}}},
+    },
+    {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": "Look:"},
+            {"type": "image", "image": base64.b64encode(PNG).decode(), "mediaType": "image/png"},
+            {
+                "type": "file",
+                "data": "https://example.com/a.pdf",
+                "mediaType": "application/pdf",
+                "filename": "a.pdf",
+            },
+        ],
+    },
+    {
+        "role": "assistant",
+        "content": [
+            {"type": "reasoning", "text": "hm"},
+            {"type": "tool-call", "toolCallId": "c1", "toolName": "look", "input": {"q": 1}},
+        ],
+    },
+    {
+        "role": "tool",
+        "content": [
+            {
+                "type": "tool-result",
+                "toolCallId": "c1",
+                "toolName": "look",
+                "output": {
+                    "type": "content",
+                    "value": [
+                        {"type": "text", "text": "ok"},
+                        {
+                            "type": "media",
+                            "data": "data:image/png;base64,iVBORw0KGgo=",
+                            "mediaType": "image/png",
+                        },
+                    ],
+                },
+            }
+        ],
+    },
 ]
 
 

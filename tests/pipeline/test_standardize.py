@@ -45,7 +45,11 @@ def test_system_string_comes_first() -> None:
 
 
 def test_system_may_be_a_message_dict_or_a_list_of_them_keeping_provider_options() -> None:
-    cached = {"role": "system", "content": "A", "providerOptions": {"anthropic": {"cacheControl": {"type": "x"}}}}
+    cached = {
+        "role": "system",
+        "content": "A",
+        "providerOptions": {"anthropic": {"cacheControl": {"type": "x"}}},
+    }
     result = standardize_prompt(system=[cached, SystemMessage(content="B"), "C"], prompt="Hi")
     assert result[:3] == [
         SystemMessage(content="A", provider_options={"anthropic": {"cacheControl": {"type": "x"}}}),
@@ -62,7 +66,9 @@ def test_prompt_may_be_a_message_list() -> None:
 
 
 def test_system_messages_are_allowed_inside_messages() -> None:
-    result = standardize_prompt(messages=[{"role": "system", "content": "S"}, {"role": "user", "content": "U"}])
+    result = standardize_prompt(
+        messages=[{"role": "system", "content": "S"}, {"role": "user", "content": "U"}]
+    )
     assert result == [SystemMessage(content="S"), UserMessage(content="U")]
 
 
@@ -73,36 +79,56 @@ def test_message_models_pass_through_unchanged() -> None:
 
 
 def test_dicts_may_hold_part_models() -> None:
-    result = standardize_prompt(messages=[{"role": "user", "content": [TextPart(text="a"), ImagePart(image=b"x")]}])
+    result = standardize_prompt(
+        messages=[{"role": "user", "content": [TextPart(text="a"), ImagePart(image=b"x")]}]
+    )
     assert result == [UserMessage(content=[TextPart(text="a"), ImagePart(image=b"x")])]
 
 
 def test_user_level_data_is_kept_for_normalization() -> None:
     encoded = base64.b64encode(b"abc").decode()
-    result = standardize_prompt(messages=_user({"type": "image", "image": encoded},
-                                               {"type": "image", "image": httpx.URL("https://a.example/x.png")}))
-    assert result[0].content == [ImagePart(image=encoded), ImagePart(image=httpx.URL("https://a.example/x.png"))]
+    result = standardize_prompt(
+        messages=_user(
+            {"type": "image", "image": encoded},
+            {"type": "image", "image": httpx.URL("https://a.example/x.png")},
+        )
+    )
+    assert result[0].content == [
+        ImagePart(image=encoded),
+        ImagePart(image=httpx.URL("https://a.example/x.png")),
+    ]
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({}, "Invalid prompt: prompt or messages must be defined"),
-        ({"prompt": "a", "messages": [{"role": "user", "content": "b"}]},
-         "Invalid prompt: prompt and messages cannot be defined at the same time"),
+        (
+            {"prompt": "a", "messages": [{"role": "user", "content": "b"}]},
+            "Invalid prompt: prompt and messages cannot be defined at the same time",
+        ),
         ({"messages": []}, "Invalid prompt: messages must not be empty"),
         ({"prompt": []}, "Invalid prompt: messages must not be empty"),
-        ({"messages": {"role": "user", "content": "x"}},
-         "Invalid prompt: messages must be a list of messages, got dict of length 2"),
+        (
+            {"messages": {"role": "user", "content": "x"}},
+            "Invalid prompt: messages must be a list of messages, got dict of length 2",
+        ),
         ({"messages": "hello"}, "Invalid prompt: messages must be a list of messages, got str of length 5"),
         ({"prompt": 42}, "Invalid prompt: prompt must be a string or a list of messages, got int"),
-        ({"system": 3, "prompt": "x"},
-         "Invalid prompt: system must be a string, SystemMessage, or list of SystemMessage, got int"),
-        ({"system": [{"role": "user", "content": "x"}], "prompt": "x"},
-         "Invalid prompt: system[0]: system must be a string, SystemMessage, or list of SystemMessage, "
-         "got dict of length 2"),
-        ({"system": UserMessage(content="x"), "prompt": "x"},
-         "Invalid prompt: system must be a string, SystemMessage, or list of SystemMessage, got UserMessage"),
+        (
+            {"system": 3, "prompt": "x"},
+            "Invalid prompt: system must be a string, SystemMessage, or list of SystemMessage, got int",
+        ),
+        (
+            {"system": [{"role": "user", "content": "x"}], "prompt": "x"},
+            "Invalid prompt: system[0]: system must be a string, SystemMessage, or list of SystemMessage, "
+            "got dict of length 2",
+        ),
+        (
+            {"system": UserMessage(content="x"), "prompt": "x"},
+            "Invalid prompt: system must be a string, SystemMessage, or list of SystemMessage, "
+            "got UserMessage",
+        ),
     ],
 )
 def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: str) -> None:
@@ -118,32 +144,72 @@ def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: s
     ("messages", "path", "reason"),
     [
         ([5], "messages[0]", "message must be an object with a 'role', got int"),
-        ([{"content": "x"}], "messages[0]", "message needs 'role'; use 'system', 'user', 'assistant' or 'tool'"),
+        (
+            [{"content": "x"}],
+            "messages[0]",
+            "message needs 'role'; use 'system', 'user', 'assistant' or 'tool'",
+        ),
         ([{"role": "user"}], "messages[0]", "user message needs 'content'"),
-        ([{"role": "user", "content": 5}], "messages[0].content",
-         "user message content must be a string or a list of parts, got int"),
-        ([{"role": "system", "content": [{"type": "text", "text": "t"}]}], "messages[0].content",
-         "system message content must be a string, got list of length 1"),
-        ([{"role": "tool", "content": "x"}], "messages[0].content",
-         "tool message content must be a list of tool-result parts, got str of length 1"),
+        (
+            [{"role": "user", "content": 5}],
+            "messages[0].content",
+            "user message content must be a string or a list of parts, got int",
+        ),
+        (
+            [{"role": "system", "content": [{"type": "text", "text": "t"}]}],
+            "messages[0].content",
+            "system message content must be a string, got list of length 1",
+        ),
+        (
+            [{"role": "tool", "content": "x"}],
+            "messages[0].content",
+            "tool message content must be a list of tool-result parts, got str of length 1",
+        ),
         (_user("hi"), "messages[0].content[0]", "part must be an object with a 'type', got str of length 2"),
-        (_user({"text": "hi"}), "messages[0].content[0]", "part needs 'type'; expected one of 'text', 'image', 'file'"),
-        (_user({"type": "imagee"}), "messages[0].content[0]",
-         "unknown part type 'imagee'; expected one of 'text', 'image', 'file'"),
-        (_user({"type": "tool-call", "toolCallId": "a", "toolName": "b", "input": {}}), "messages[0].content[0]",
-         "part type 'tool-call' is not allowed in a user message; expected one of 'text', 'image', 'file'"),
-        ([{"role": "tool", "content": [{"type": "text", "text": "x"}]}], "messages[0].content[0]",
-         "part type 'text' is not allowed in a tool message; expected one of 'tool-result'"),
+        (
+            _user({"text": "hi"}),
+            "messages[0].content[0]",
+            "part needs 'type'; expected one of 'text', 'image', 'file'",
+        ),
+        (
+            _user({"type": "imagee"}),
+            "messages[0].content[0]",
+            "unknown part type 'imagee'; expected one of 'text', 'image', 'file'",
+        ),
+        (
+            _user({"type": "tool-call", "toolCallId": "a", "toolName": "b", "input": {}}),
+            "messages[0].content[0]",
+            "part type 'tool-call' is not allowed in a user message; expected one of 'text', 'image', 'file'",
+        ),
+        (
+            [{"role": "tool", "content": [{"type": "text", "text": "x"}]}],
+            "messages[0].content[0]",
+            "part type 'text' is not allowed in a tool message; expected one of 'tool-result'",
+        ),
         (_user({"type": "image"}), "messages[0].content[0]", "image part needs 'image'"),
         (_user({"type": "file", "data": "aGk="}), "messages[0].content[0]", "file part needs 'mediaType'"),
         (_user({"type": "text", "text": "a", "colour": 1}), "messages[0].content[0].colour", "unknown field"),
         ([{"role": "user", "content": "a", "name": "x"}], "messages[0].name", "unknown field"),
-        ([{"role": "user", "content": "a", "providerOptions": {"openai": 5}}],
-         "messages[0].providerOptions.openai", "input should be a valid dictionary, got int"),
-        ([{"role": "assistant", "content": [{"type": "tool-call", "toolCallId": "a", "toolName": "b"}]}],
-         "messages[0].content[0]", "tool-call part needs 'input'"),
-        ([{"role": "assistant", "content": [{"type": "tool-call", "tool_call_id": 7, "tool_name": "b", "input": 1}]}],
-         "messages[0].content[0].tool_call_id", "input should be a valid string, got int"),
+        (
+            [{"role": "user", "content": "a", "providerOptions": {"openai": 5}}],
+            "messages[0].providerOptions.openai",
+            "input should be a valid dictionary, got int",
+        ),
+        (
+            [{"role": "assistant", "content": [{"type": "tool-call", "toolCallId": "a", "toolName": "b"}]}],
+            "messages[0].content[0]",
+            "tool-call part needs 'input'",
+        ),
+        (
+            [
+                {
+                    "role": "assistant",
+                    "content": [{"type": "tool-call", "tool_call_id": 7, "tool_name": "b", "input": 1}],
+                }
+            ],
+            "messages[0].content[0].tool_call_id",
+            "input should be a valid string, got int",
+        ),
     ],
 )
 def test_message_errors_name_the_bad_element(messages: list[Any], path: str, reason: str) -> None:
@@ -155,23 +221,40 @@ def test_message_errors_name_the_bad_element(messages: list[Any], path: str, rea
 
 
 def _tool_result(output: Any) -> list[dict[str, Any]]:
-    return [{"role": "tool", "content": [{"type": "tool-result", "toolCallId": "c", "toolName": "t", "output": output}]}]
+    return [
+        {
+            "role": "tool",
+            "content": [{"type": "tool-result", "toolCallId": "c", "toolName": "t", "output": output}],
+        }
+    ]
 
 
 @pytest.mark.parametrize(
     ("output", "path", "reason"),
     [
-        ({"type": "jsn", "value": 1}, "messages[0].content[0].output",
-         "unknown output type 'jsn'; expected one of 'text', 'json', 'error-text', 'error-json', "
-         "'execution-denied', 'content'"),
+        (
+            {"type": "jsn", "value": 1},
+            "messages[0].content[0].output",
+            "unknown output type 'jsn'; expected one of 'text', 'json', 'error-text', 'error-json', "
+            "'execution-denied', 'content'",
+        ),
         ({"type": "json"}, "messages[0].content[0].output", "json output needs 'value'"),
         ({"value": 1}, "messages[0].content[0].output", "output needs 'type'"),
-        ({"type": "content", "value": [{"type": "text"}]}, "messages[0].content[0].output.value[0]",
-         "text item needs 'text'"),
-        ({"type": "content", "value": [{"type": "text", "text": 5}]}, "messages[0].content[0].output.value[0].text",
-         "input should be a valid string, got int"),
-        ({"type": "content", "value": [{"type": "picture"}]}, "messages[0].content[0].output.value[0]",
-         "unknown item type 'picture'; expected one of 'text', 'media'"),
+        (
+            {"type": "content", "value": [{"type": "text"}]},
+            "messages[0].content[0].output.value[0]",
+            "text item needs 'text'",
+        ),
+        (
+            {"type": "content", "value": [{"type": "text", "text": 5}]},
+            "messages[0].content[0].output.value[0].text",
+            "input should be a valid string, got int",
+        ),
+        (
+            {"type": "content", "value": [{"type": "picture"}]},
+            "messages[0].content[0].output.value[0]",
+            "unknown item type 'picture'; expected one of 'text', 'media'",
+        ),
     ],
 )
 def test_tool_output_errors_drop_union_tags_from_the_path(output: Any, path: str, reason: str) -> None:
@@ -199,8 +282,11 @@ def test_bad_data_types_raise_invalid_data_content_error() -> None:
     assert isinstance(error, InvalidDataContentError)
     assert error.path == "messages[0].content[0].image"
     assert "got int" in error.reason
-    media = _error(messages=_tool_result({"type": "content", "value": [{"type": "media", "data": [1],
-                                                                         "mediaType": "image/png"}]}))
+    media = _error(
+        messages=_tool_result(
+            {"type": "content", "value": [{"type": "media", "data": [1], "mediaType": "image/png"}]}
+        )
+    )
     assert isinstance(media, InvalidDataContentError)
     assert media.path == "messages[0].content[0].output.value[0].data"
 
@@ -225,10 +311,37 @@ def test_errors_never_echo_the_payload() -> None:
 
 
 def test_snake_case_and_camel_case_validate_alike() -> None:
-    camel = [{"role": "assistant", "content": [{"type": "tool-call", "toolCallId": "a", "toolName": "b",
-                                                 "input": {}, "providerExecuted": True}]}]
-    snake = [{"role": "assistant", "content": [{"type": "tool-call", "tool_call_id": "a", "tool_name": "b",
-                                                 "input": {}, "provider_executed": True}]}]
-    expected = [AssistantMessage(content=[ToolCallPart(tool_call_id="a", tool_name="b", input={},
-                                                       provider_executed=True)])]
+    camel = [
+        {
+            "role": "assistant",
+            "content": [
+                {
+                    "type": "tool-call",
+                    "toolCallId": "a",
+                    "toolName": "b",
+                    "input": {},
+                    "providerExecuted": True,
+                }
+            ],
+        }
+    ]
+    snake = [
+        {
+            "role": "assistant",
+            "content": [
+                {
+                    "type": "tool-call",
+                    "tool_call_id": "a",
+                    "tool_name": "b",
+                    "input": {},
+                    "provider_executed": True,
+                }
+            ],
+        }
+    ]
+    expected = [
+        AssistantMessage(
+            content=[ToolCallPart(tool_call_id="a", tool_name="b", input={}, provider_executed=True)]
+        )
+    ]
     assert standardize_prompt(messages=camel) == standardize_prompt(messages=snake) == expected

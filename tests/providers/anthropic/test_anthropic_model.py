@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
+from pipeline.generate import generate_text
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams
 from pipeline.registry import resolve_model
@@ -88,7 +89,7 @@ async def test_every_prompt_form_arrives_as_anthropic_wire_json(
     server: LoopbackServer, model: AnthropicMessagesModel
 ) -> None:
     ephemeral = {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
-    prompt = [
+    prompt: list[dict[str, Any]] = [
         {"role": "system", "content": "Be brief.", "providerOptions": ephemeral},
         {
             "role": "user",
@@ -467,3 +468,45 @@ async def test_the_api_key_never_leaks_into_errors_reprs_or_request_metadata(
     server.enqueue(wire.text_reply("ok"))
     result = await model.do_generate(params())
     assert API_KEY not in result.model_dump_json()
+
+
+async def test_user_level_image_forms_arrive_as_base64_or_url_through_generate_text(
+    server: LoopbackServer, model: AnthropicMessagesModel
+) -> None:
+    png64 = base64.b64encode(PNG).decode()
+    pdf_data_url = "data:application/pdf;base64," + base64.b64encode(PDF).decode()
+    server.enqueue(wire.text_reply("seen"))
+    result = await generate_text(
+        model,
+        system="Describe.",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image", "image": PNG},
+                    {"type": "image", "image": png64},
+                    {"type": "image", "image": "data:image/png;base64," + png64},
+                    {"type": "image", "image": "https://example.com/x.png"},
+                    {"type": "file", "data": pdf_data_url, "mediaType": "application/pdf"},
+                ],
+            }
+        ],
+    )
+    assert result.text == "seen"
+    body = server.requests[-1].json()
+    inline = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": png64}}
+    assert body["system"] == [{"type": "text", "text": "Describe."}]
+    assert body["messages"][0]["content"] == [
+        inline,
+        inline,
+        inline,
+        {"type": "image", "source": {"type": "url", "url": "https://example.com/x.png"}},
+        {
+            "type": "document",
+            "source": {
+                "type": "base64",
+                "media_type": "application/pdf",
+                "data": base64.b64encode(PDF).decode(),
+            },
+        },
+    ]

@@ -1,0 +1,76 @@
+"""The AI SDK's `middleware` conformance cases for default settings and chain order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from middleware.provider_options import ProviderOptionsMiddleware
+from pipeline.chain import Middleware, TransformContext, wrap_model
+from pipeline.params import CallParams
+from pipeline.testing import MockLanguageModel
+
+CASES = json.loads((Path(__file__).parent / "middleware.json").read_text())["cases"]
+
+DIVERGENCES = {
+    "defaultSettings: null param overrides default": (
+        "None in the call means 'not set' (Python has no separate undefined), so the default applies"
+    ),
+}
+
+
+def subset_matches(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key, value in expected.items():
+        if value == {"$absent": True}:
+            assert actual.get(key) is None, key
+        elif isinstance(value, dict) and isinstance(actual.get(key), dict):
+            subset_matches(actual[key], value)
+        else:
+            assert actual.get(key) == value, key
+
+
+async def run_default_settings(case: dict[str, Any]) -> None:
+    spec = case["input"]
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, ProviderOptionsMiddleware(settings=spec["settings"]))
+    await wrapped.do_generate(CallParams.model_validate(spec["params"]))
+    seen = model.generate_calls[0].model_dump(mode="json", by_alias=True)
+    subset_matches(seen, case["expect"]["params_subset"])
+
+
+class AddHeader(Middleware):
+    """Adds a header named after its step and records the headers it was given."""
+
+    def __init__(self, step: str) -> None:
+        self.step = step
+        self.seen: list[dict[str, str]] = []
+
+    async def transform_params(self, ctx: TransformContext) -> CallParams:
+        self.seen.append(dict(ctx.params.headers or {}))
+        return ctx.params.model_copy(update={"headers": {**(ctx.params.headers or {}), self.step: "true"}})
+
+
+async def run_chain_order(case: dict[str, Any]) -> None:
+    steps = [entry.rpartition("add ")[2] for entry in case["input"]["chain"]]
+    layers = [AddHeader(step) for step in steps]
+    model = MockLanguageModel()
+    await wrap_model(model, layers).do_generate(CallParams(prompt=[]))
+    second_sees = {name: True for name in layers[1].seen[0]}
+    assert second_sees == case["expect"]["second_sees"]
+    received = {name: value == "true" for name, value in (model.generate_calls[0].headers or {}).items()}
+    assert received == case["expect"]["model_receives"]
+
+
+def marked(case: dict[str, Any]) -> Any:
+    reason = DIVERGENCES.get(case["name"])
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(case, id=f"middleware:{case['name']}", marks=marks)
+
+
+@pytest.mark.parametrize("case", [marked(case) for case in CASES])
+async def test_middleware_case(case: dict[str, Any]) -> None:
+    runner = {"defaultSettingsMiddleware": run_default_settings, "wrapLanguageModel": run_chain_order}
+    await runner[case["input"]["middleware"]](case)
