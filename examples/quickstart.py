@@ -23,7 +23,9 @@ def make_provider(stack: ExitStack) -> OpenAIProvider:
     server = stack.enter_context(LoopbackServer())
     server.enqueue(
         fake_openai.text_reply("Lantern Day: everyone hangs a paper lantern and tells one story."),
-        fake_openai.stream_reply(fake_openai.stream_chunks(["Roses ", "are ", "red, ", "loopbacks ", "are ", "fast."])),
+        fake_openai.stream_reply(
+            fake_openai.stream_chunks(["Roses ", "are ", "red, ", "loopbacks ", "are ", "fast."])
+        ),
     )
     print(f"(no OPENAI_API_KEY: answering from a loopback OpenAI-compatible server at {server.base_url})")
     return OpenAIProvider(base_url=f"{server.base_url}/v1", api_key="loopback")

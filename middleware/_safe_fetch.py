@@ -83,7 +83,7 @@ async def fetch_attachment(
         return await _follow(client, url, policy, budget, shown)
     except httpx.TimeoutException as error:
         raise DownloadTimeoutError(shown, timeout=None, cause=_describe(error)) from error
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
+    except (httpx.HTTPError, OSError) as error:
         raise DownloadError(shown, cause=_describe(error)) from error
 
 

@@ -18,6 +18,8 @@ the key. Inner ``transform_params`` therefore run twice per call: keep them chea
   others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
   Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
   on another consumer reading its stream to the end;
+* a prompt with URL attachments the model fetches itself is not cached in read-write mode (what is
+  behind a URL can change) unless ``cache_url_attachments=True``; record and replay modes cache it;
 * per call, ``providerOptions={"modelpipe": {"cache": "bypass"}}`` skips the cache entirely and
   ``"refresh"`` calls the model and overwrites the entry (this option is not part of the key);
 * ``mode="replay"`` never calls the model (per-call flags are ignored): a miss raises
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Literal, TypeVar, get_args
 
 import anyio
+import anyio.lowlevel
 
 from pipeline.chain import Middleware, WrapContext, resolve_params
 from pipeline.errors import CacheMissError, InvalidArgumentError
@@ -58,7 +61,7 @@ from .cache_codec import (
     encode_generate,
     encode_stream,
 )
-from .cache_key import CONTROL_NAMESPACE, KeyFunction, cache_key
+from .cache_key import CONTROL_NAMESPACE, KeyFunction, cache_key, has_url_attachments
 from .stores import CacheStore, DiskStore, StoreUnavailableError
 
 __all__ = [
@@ -141,7 +144,8 @@ class CacheMiddleware(Middleware):
     ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites;
     ``key_function`` replaces :func:`~middleware.cache_key.cache_key`; ``store_timeout`` is the deadline
     of each store operation; ``max_entry_bytes`` caps one stored entry; ``replay_delay`` paces replayed
-    stream parts (seconds before each part).
+    stream parts (seconds before each part); ``cache_url_attachments`` caches calls whose prompt
+    holds URLs the model fetches itself.
     """
 
     def __init__(
@@ -156,6 +160,7 @@ class CacheMiddleware(Middleware):
         replay_delay: float = 0.0,
         store_timeout: float = 0.25,
         single_flight: bool = True,
+        cache_url_attachments: bool = False,
         key_function: KeyFunction = cache_key,
     ) -> None:
         if mode not in get_args(CacheMode):
@@ -172,9 +177,10 @@ class CacheMiddleware(Middleware):
         self.replay_delay = replay_delay
         self.store_timeout = store_timeout
         self.single_flight = single_flight
+        self.cache_url_attachments = cache_url_attachments
         self.key_function = key_function
         self._counters = _Counters()
-        self._flights: dict[str, _Flight] = {}
+        self._flights: dict[tuple[object, str], _Flight] = {}
 
     @property
     def stats(self) -> CacheStats:
@@ -193,12 +199,22 @@ class CacheMiddleware(Middleware):
             call.model.provider, call.model.model_id, call.type, effective, namespace=self.namespace
         )
 
+    def _passes_through(self, call: WrapContext) -> bool:
+        """Whether this call skips the cache (a bypass flag, or an uncacheable URL prompt)."""
+        if self.mode == "replay":
+            return False
+        if cache_flag(call.params) == "bypass":
+            return True
+        return (
+            self.mode == "read-write" and not self.cache_url_attachments and has_url_attachments(call.params)
+        )
+
     # -- generate ---------------------------------------------------------------------------------
 
     async def wrap_generate(self, call: WrapContext) -> GenerateResult:
-        flag = cache_flag(call.params)
-        if flag == "bypass" and self.mode != "replay":
+        if self._passes_through(call):
             return await call.do_generate()
+        flag = cache_flag(call.params)
         key = await self.key_for(call)
         if self.mode == "replay" or (flag is None and self.mode == "read-write"):
             cached = await self._load(key, decode_generate)
@@ -208,7 +224,7 @@ class CacheMiddleware(Middleware):
             if self.mode == "replay":
                 self._counters.misses += 1
                 raise CacheMissError(key)
-        flight = self._flights.get(key) if self.single_flight else None
+        flight = self._flights.get(_flight_key(key)) if self.single_flight else None
         if flight is not None:
             await flight.done.wait()
             if flight.result is not None:
@@ -218,10 +234,11 @@ class CacheMiddleware(Middleware):
         return await self._generate_and_store(key, call)
 
     async def _generate_and_store(self, key: str, call: WrapContext) -> GenerateResult:
-        lead = self.single_flight and key not in self._flights
+        flight_key = _flight_key(key)
+        lead = self.single_flight and flight_key not in self._flights
         flight = _Flight()
         if lead:
-            self._flights[key] = flight
+            self._flights[flight_key] = flight
         try:
             result = await call.do_generate()
             cacheable = result.finish_reason in self.cache_finish_reasons
@@ -229,7 +246,7 @@ class CacheMiddleware(Middleware):
                 flight.result = result
         finally:
             if lead:
-                del self._flights[key]
+                del self._flights[flight_key]
                 flight.done.set()
         if cacheable:
             await self._save(key, lambda: encode_generate(key, result))
@@ -238,9 +255,9 @@ class CacheMiddleware(Middleware):
     # -- stream -----------------------------------------------------------------------------------
 
     async def wrap_stream(self, call: WrapContext) -> StreamResult:
-        flag = cache_flag(call.params)
-        if flag == "bypass" and self.mode != "replay":
+        if self._passes_through(call):
             return await call.do_stream()
+        flag = cache_flag(call.params)
         key = await self.key_for(call)
         if self.mode == "replay" or (flag is None and self.mode == "read-write"):
             recording = await self._load(key, decode_stream)
@@ -336,6 +353,11 @@ class CacheMiddleware(Middleware):
             type(error).__name__,
             error,
         )
+
+
+def _flight_key(key: str) -> tuple[object, str]:
+    """Flights are per event loop: a waiter can only wait on an event of its own loop."""
+    return (anyio.lowlevel.current_token(), key)
 
 
 def _approximate_size(part: StreamPart) -> int:

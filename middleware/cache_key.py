@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -21,6 +21,7 @@ import httpx
 
 from pipeline.chain import CallType
 from pipeline.params import CallParams
+from pipeline.prompt import ContentOutput, FilePart, MediaItem, SystemMessage, ToolResultPart
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
@@ -31,6 +32,7 @@ __all__ = [
     "cache_key",
     "canonical_json",
     "canonical_value",
+    "has_url_attachments",
     "key_material",
 ]
 
@@ -134,6 +136,25 @@ def _semantic_options(options: Mapping[str, Any] | None) -> dict[str, Any] | Non
         else:
             del kept[CONTROL_NAMESPACE]
     return kept or None
+
+
+def _attachment_data(params: CallParams) -> Iterator[object]:
+    for message in params.prompt:
+        if isinstance(message, SystemMessage) or isinstance(message.content, str):
+            continue
+        for part in message.content:
+            if isinstance(part, FilePart):
+                yield part.data
+            elif isinstance(part, ToolResultPart) and isinstance(part.output, ContentOutput):
+                yield from (item.data for item in part.output.value if isinstance(item, MediaItem))
+
+
+def has_url_attachments(params: CallParams) -> bool:
+    """True when a file (or tool-result media) in the prompt is a URL the model will fetch itself.
+
+    The content behind a URL can change while the URL stays the same, so such a call may be stale.
+    """
+    return any(isinstance(data, httpx.URL) for data in _attachment_data(params))
 
 
 def key_material(

@@ -1,7 +1,7 @@
 """modelpipe's core: prompt types, the middleware chain, and the generate / stream entry points.
 
-    from pipeline import generate_text
-    result = await generate_text("openai/gpt-4o", prompt="Invent a new holiday.")
+from pipeline import generate_text
+result = await generate_text("openai/gpt-4o", prompt="Invent a new holiday.")
 """
 
 from .chain import Middleware, TransformContext, WrapContext, resolve_params, wrap_model

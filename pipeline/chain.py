@@ -16,7 +16,15 @@ from .params import CallParams
 from .result import GenerateResult
 from .stream import StreamResult
 
-__all__ = ["CallType", "Middleware", "TransformContext", "WrapContext", "resolve_params", "wrap_model"]
+__all__ = [
+    "CallType",
+    "Middleware",
+    "TransformContext",
+    "WrapContext",
+    "WrappedModel",
+    "resolve_params",
+    "wrap_model",
+]
 
 CallType = Literal["generate", "stream"]
 
@@ -84,8 +92,16 @@ def _overrides(middleware: Middleware, name: str) -> bool:
 class WrappedModel:
     """One middleware layer around an inner model; satisfies :class:`LanguageModel`."""
 
-    __slots__ = ("_generate_hook", "_has_transform", "_stream_hook", "inner", "middleware", "provider",
-                 "model_id", "supported_urls")
+    __slots__ = (
+        "_generate_hook",
+        "_has_transform",
+        "_stream_hook",
+        "inner",
+        "middleware",
+        "model_id",
+        "provider",
+        "supported_urls",
+    )
 
     def __init__(
         self,

@@ -182,9 +182,7 @@ class APICallError(ModelCallError):
         self.status_code = status_code
         self.response_headers = dict(response_headers) if response_headers is not None else None
         self.response_body = response_body
-        self.is_retryable = (
-            is_retryable if is_retryable is not None else is_retryable_status(status_code)
-        )
+        self.is_retryable = is_retryable if is_retryable is not None else is_retryable_status(status_code)
         self.retry_after = retry_after
         self.data = data
 

@@ -30,7 +30,16 @@ from .stream_text_result import FinishCallback, StreamTextResult
 from .text_result import GenerateTextResult
 from .tools import Tool, ToolSet, execute_tool_calls
 
-__all__ = ["CallSettings", "StopCondition", "ToolsInput", "executable_tools", "generate_text", "prepare_call", "stream_text", "with_attempt"]
+__all__ = [
+    "CallSettings",
+    "StopCondition",
+    "ToolsInput",
+    "executable_tools",
+    "generate_text",
+    "prepare_call",
+    "stream_text",
+    "with_attempt",
+]
 
 PromptInput = str | Sequence[Message | Mapping[str, Any]]
 SystemInput = str | SystemMessage | Mapping[str, Any] | Sequence[SystemMessage | Mapping[str, Any]]
@@ -72,7 +81,9 @@ def prepare_call(
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
     standardized = standardize_prompt(system=system, prompt=prompt, messages=messages)
-    definitions = None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
+    definitions = (
+        None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
+    )
     return build_call_params(normalize_prompt(standardized), **settings, tools=definitions)
 
 
@@ -101,7 +112,9 @@ def _policy(max_retries: int) -> RetryPolicy:
 
 
 def _check_timeout(timeout: float | None) -> None:
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
         raise InvalidArgumentError("timeout", "timeout must be a positive number of seconds")
 
 
@@ -147,10 +160,7 @@ async def generate_text(
     with anyio.fail_after(timeout):
         params = await download_attachments(params, language_model.supported_urls, download=download)
         while True:
-            step_params = params
-            result = await with_retries(
-                lambda attempt: language_model.do_generate(with_attempt(step_params, attempt)), policy
-            )
+            result = await _generate_step(language_model, params, policy)
             step, _ = await _run_tools(result, toolset)
             steps.append(step)
             if not _continue_loop(steps, max_steps, stop_when):
@@ -161,7 +171,14 @@ async def generate_text(
     )
 
 
-async def _run_tools(step: GenerateResult, toolset: ToolSet) -> tuple[GenerateResult, list[ToolResultContent]]:
+async def _generate_step(model: LanguageModel, params: CallParams, policy: RetryPolicy) -> GenerateResult:
+    """One model call under the retry policy (each attempt re-runs the middleware chain)."""
+    return await with_retries(lambda attempt: model.do_generate(with_attempt(params, attempt)), policy)
+
+
+async def _run_tools(
+    step: GenerateResult, toolset: ToolSet
+) -> tuple[GenerateResult, list[ToolResultContent]]:
     """Run the client tools the step called (in parallel); the step with their results appended."""
     calls = _client_tool_calls(step)
     if not calls or step.finish_reason not in _TOOL_FINISH_REASONS:

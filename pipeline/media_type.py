@@ -18,10 +18,10 @@ __all__ = [
     "media_type_from_url_extension",
 ]
 
-Signature = tuple[str, tuple[int | None, ...]]
+_Signature = tuple[str, tuple[int | None, ...]]
 """A media type and the byte prefix that identifies it (``None`` matches any byte)."""
 
-_IMAGE: tuple[Signature, ...] = (
+_IMAGE: tuple[_Signature, ...] = (
     ("image/gif", (0x47, 0x49, 0x46)),
     ("image/png", (0x89, 0x50, 0x4E, 0x47)),
     ("image/jpeg", (0xFF, 0xD8)),
@@ -33,9 +33,9 @@ _IMAGE: tuple[Signature, ...] = (
     ("image/heic", (0x00, 0x00, 0x00, 0x20, 0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69, 0x63)),
 )
 
-_DOCUMENT: tuple[Signature, ...] = (("application/pdf", (0x25, 0x50, 0x44, 0x46)),)
+_DOCUMENT: tuple[_Signature, ...] = (("application/pdf", (0x25, 0x50, 0x44, 0x46)),)
 
-_AUDIO_WITHOUT_MP4: tuple[Signature, ...] = (
+_AUDIO_WITHOUT_MP4: tuple[_Signature, ...] = (
     ("audio/mpeg", (0xFF, 0xFB)),
     ("audio/mpeg", (0xFF, 0xFA)),
     ("audio/mpeg", (0xFF, 0xF3)),
@@ -51,16 +51,16 @@ _AUDIO_WITHOUT_MP4: tuple[Signature, ...] = (
 
 _FTYP = (0x00, 0x00, 0x00, None, 0x66, 0x74, 0x79, 0x70)
 
-_AUDIO: tuple[Signature, ...] = (*_AUDIO_WITHOUT_MP4, ("audio/mp4", _FTYP))
+_AUDIO: tuple[_Signature, ...] = (*_AUDIO_WITHOUT_MP4, ("audio/mp4", _FTYP))
 
-_VIDEO: tuple[Signature, ...] = (
+_VIDEO: tuple[_Signature, ...] = (
     ("video/mp4", _FTYP),
     ("video/webm", (0x1A, 0x45, 0xDF, 0xA3)),
     ("video/quicktime", (0x00, 0x00, 0x00, 0x14, 0x66, 0x74, 0x79, 0x70, 0x71, 0x74)),
     ("video/x-msvideo", (0x52, 0x49, 0x46, 0x46)),
 )
 
-_TABLES: dict[str, tuple[Signature, ...]] = {
+_TABLES: dict[str, tuple[_Signature, ...]] = {
     "image": _IMAGE,
     "audio": _AUDIO,
     "video": _VIDEO,
@@ -68,7 +68,7 @@ _TABLES: dict[str, tuple[Signature, ...]] = {
 }
 
 # Without a top-level type, an MP4 container (ftyp) is reported as video, as the AI SDK does.
-_ALL: tuple[Signature, ...] = (*_IMAGE, *_DOCUMENT, *_AUDIO_WITHOUT_MP4, *_VIDEO)
+_ALL: tuple[_Signature, ...] = (*_IMAGE, *_DOCUMENT, *_AUDIO_WITHOUT_MP4, *_VIDEO)
 
 _SNIFF_BYTES = 18
 _MAX_SIGNATURE_BYTES = 12

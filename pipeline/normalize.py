@@ -45,7 +45,7 @@ from .prompt import (
 
 __all__ = ["normalize_prompt"]
 
-Data = bytes | httpx.URL
+_Data = bytes | httpx.URL
 """Normalized file data: inline bytes or an http(s) URL."""
 
 _URL_SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -59,11 +59,13 @@ def normalize_prompt(messages: Sequence[Message]) -> list[Message]:
 
     Raises :class:`InvalidDataContentError` for undecodable file data, :class:`MissingToolResultsError`
     for a client tool call without a result, and :class:`UnsupportedFunctionalityError` for inline data
-    whose media type lacks a subtype that cannot be sniffed.
+    whose media type lacks a subtype that cannot be sniffed. Error paths index ``messages`` as given
+    (``prompt[2].content[0].data``), leading system messages included.
     """
     converted = [_normalize_message(message, f"prompt[{index}]") for index, message in enumerate(messages)]
     merged = [
-        message for message in _merge_tool_messages(converted)
+        message
+        for message in _merge_tool_messages(converted)
         if not (isinstance(message, ToolMessage) and not message.content)
     ]
     _check_tool_results(merged)
@@ -140,7 +142,7 @@ def _normalize_media_item(item: MediaItem, path: str) -> MediaItem:
     return item.model_copy(update={"data": data, "media_type": media_type})
 
 
-def _user_media_type(data: Data, media_type: str) -> str:
+def _user_media_type(data: _Data, media_type: str) -> str:
     """A user file's media type: sniffed image types win over an image (or partial) declaration."""
     declared_image = get_top_level_media_type(media_type) == "image" or not is_full_media_type(media_type)
     if isinstance(data, bytes) and declared_image:
@@ -148,7 +150,7 @@ def _user_media_type(data: Data, media_type: str) -> str:
     return _full_media_type(data, media_type)
 
 
-def _full_media_type(data: Data, media_type: str) -> str:
+def _full_media_type(data: _Data, media_type: str) -> str:
     """``media_type`` when full (or when the data is a URL); else the type sniffed from inline bytes."""
     if is_full_media_type(media_type) or isinstance(data, httpx.URL):
         return media_type
@@ -162,7 +164,7 @@ def _full_media_type(data: Data, media_type: str) -> str:
     return detected
 
 
-def _resolve_data(data: str | bytes | httpx.URL, path: str) -> tuple[Data, str | None]:
+def _resolve_data(data: str | bytes | httpx.URL, path: str) -> tuple[_Data, str | None]:
     """Decoded data and, for a ``data:`` URL, the media type it declares."""
     if isinstance(data, bytes):
         return data, None
@@ -179,7 +181,7 @@ def _resolve_data(data: str | bytes | httpx.URL, path: str) -> tuple[Data, str |
     return _resolve_url(url, path)
 
 
-def _resolve_url(url: httpx.URL, path: str) -> tuple[Data, str | None]:
+def _resolve_url(url: httpx.URL, path: str) -> tuple[_Data, str | None]:
     if url.scheme == "data":
         return _split_data_url(str(url), path)
     if url.scheme not in ("http", "https"):
@@ -196,7 +198,7 @@ def _resolve_url(url: httpx.URL, path: str) -> tuple[Data, str | None]:
 def _split_data_url(text: str, path: str) -> tuple[bytes, str]:
     """``data:<type>[;base64],<payload>`` as (bytes, type); non-base64 payloads are percent-decoded."""
     header, comma, payload = text.partition(",")
-    media_type, *parameters = header[len("data:"):].split(";")
+    media_type, *parameters = header[len("data:") :].split(";")
     media_type = media_type.strip()
     if not comma or not media_type or not payload:
         raise InvalidDataContentError(

@@ -223,9 +223,7 @@ class ToolMessage(Record):
     provider_options: ProviderOptions | None = None
 
 
-Message = Annotated[
-    SystemMessage | UserMessage | AssistantMessage | ToolMessage, Field(discriminator="role")
-]
+Message = Annotated[SystemMessage | UserMessage | AssistantMessage | ToolMessage, Field(discriminator="role")]
 """One prompt message, discriminated on ``role``."""
 
 messages_adapter: TypeAdapter[list[Message]] = TypeAdapter(list[Message])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable
 
@@ -49,7 +50,5 @@ def _load_builtins() -> None:
     global _builtins_loaded
     if not _builtins_loaded:
         _builtins_loaded = True
-        try:
+        with contextlib.suppress(ImportError):  # the bundled providers ship with the distribution
             importlib.import_module("providers")
-        except ImportError:  # pragma: no cover - the bundled providers are part of the distribution
-            pass

@@ -69,7 +69,9 @@ def to_response_messages(step: GenerateResult) -> list[Message]:
             case ReasoningContent():
                 assistant_parts.append(ReasoningPart(text=part.text, provider_options=options))
             case FileContent():
-                assistant_parts.append(FilePart(data=part.data, media_type=part.media_type, provider_options=options))
+                assistant_parts.append(
+                    FilePart(data=part.data, media_type=part.media_type, provider_options=options)
+                )
             case ToolCallContent():
                 assistant_parts.append(
                     ToolCallPart(

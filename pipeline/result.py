@@ -131,8 +131,10 @@ class Usage(Record):
         raw: dict[str, Any] | None = None,
     ) -> Usage:
         """Build a usage with ``total_tokens`` computed as input + output."""
-        total = None if input_tokens is None and output_tokens is None else (
-            (input_tokens or 0) + (output_tokens or 0)
+        total = (
+            None
+            if input_tokens is None and output_tokens is None
+            else ((input_tokens or 0) + (output_tokens or 0))
         )
         return cls(
             input_tokens=input_tokens,

@@ -65,9 +65,7 @@ _MISSING: Final = object()
 _MAX_SHOWN = 40
 
 
-def standardize_prompt(
-    *, system: Any = None, prompt: Any = None, messages: Any = None
-) -> list[Message]:
+def standardize_prompt(*, system: Any = None, prompt: Any = None, messages: Any = None) -> list[Message]:
     """Validate a call's prompt into user-level messages, the system prompt first.
 
     ``system`` is a string, a :class:`SystemMessage` (or its dict), or a list of them. Exactly one of

@@ -18,7 +18,15 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from middleware.download import DownloadFunction
 
-from .generate import CallSettings, PromptInput, StopCondition, SystemInput, ToolsInput, generate_text, stream_text
+from .generate import (
+    CallSettings,
+    PromptInput,
+    StopCondition,
+    SystemInput,
+    ToolsInput,
+    generate_text,
+    stream_text,
+)
 from .model import LanguageModel
 from .prompt import Message
 from .stream import StreamPart

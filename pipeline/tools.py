@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_type_hints
 
@@ -77,9 +77,7 @@ def tool(
             default = ... if parameter.default is inspect.Parameter.empty else parameter.default
             fields[parameter.name] = (annotation, default)
         tool_name = name or fn.__name__
-        model = create_model(
-            f"{tool_name}_input", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        model = create_model(f"{tool_name}_input", __config__=ConfigDict(extra="forbid"), **fields)
         return Tool(
             name=tool_name,
             input_model=model,
@@ -187,7 +185,9 @@ async def _execute_one(call: ToolCallContent, tools: ToolSet) -> ToolResultConte
         output = await tool_def.run(arguments)
     except Exception as error:  # a failing tool is reported to the model, not raised
         return error_result(f"Tool {call.tool_name!r} failed: {type(error).__name__}: {error}")
-    return ToolResultContent(tool_call_id=call.tool_call_id, tool_name=call.tool_name, result=_jsonable(output))
+    return ToolResultContent(
+        tool_call_id=call.tool_call_id, tool_name=call.tool_name, result=_jsonable(output)
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -14,6 +14,7 @@ from pipeline.result import (
     ToolCallContent,
 )
 
+from .citations import CitationDocument, citation_source
 from .map_finish_reason import map_stop_reason
 from .map_usage import convert_usage
 from .request import JSON_RESPONSE_TOOL_NAME
@@ -83,10 +84,21 @@ def anthropic_metadata(
     }
 
 
-def map_response(value: Any, *, uses_json_response_tool: bool) -> GenerateResult:
+def _text_content(block: TextBlock, documents: list[CitationDocument]) -> list[Content]:
+    citations = block.citations or []
+    web = [citation for citation in citations if citation.get("type") == "web_search_result_location"]
+    text = TextContent(text=block.text, provider_metadata={"anthropic": {"citations": web}} if web else None)
+    sources = [citation_source(citation, documents) for citation in citations]
+    return [text, *(source for source in sources if source is not None)]
+
+
+def map_response(
+    value: Any, *, uses_json_response_tool: bool, citation_documents: list[CitationDocument] | None = None
+) -> GenerateResult:
     """Content, finish reason, usage, response id / model and provider metadata of a response body.
 
     When the synthetic ``json`` tool was used for ``response_format``, its input becomes the text.
+    Citations become source parts after their text (documents are looked up in ``citation_documents``).
     """
     message = WireMessage.model_validate(value)
     content: list[Content] = []
@@ -95,7 +107,7 @@ def map_response(value: Any, *, uses_json_response_tool: bool) -> GenerateResult
         match block:
             case TextBlock():
                 if not uses_json_response_tool:
-                    content.append(TextContent(text=block.text))
+                    content.extend(_text_content(block, citation_documents or []))
             case ThinkingBlock():
                 metadata = {"anthropic": {"signature": block.signature}} if block.signature else None
                 content.append(ReasoningContent(text=block.thinking, provider_metadata=metadata))

@@ -32,6 +32,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
+from .citations import CitationDocument, citation_source
 from .map_finish_reason import map_stop_reason
 from .map_response import anthropic_metadata, compact_json
 from .map_usage import convert_usage
@@ -60,7 +61,8 @@ class _ToolBlock:
 
 
 class _TextBlock:
-    pass
+    def __init__(self) -> None:
+        self.web_citations: list[dict[str, Any]] = []
 
 
 class _ReasoningBlock:
@@ -80,7 +82,9 @@ class AnthropicStreamMapper:
         warnings: list[CallWarning] | None = None,
         uses_json_response_tool: bool = False,
         include_raw_chunks: bool = False,
+        citation_documents: list[CitationDocument] | None = None,
     ) -> None:
+        self._documents = list(citation_documents or [])
         self._warnings = list(warnings or [])
         self._uses_json_tool = uses_json_response_tool
         self._include_raw = include_raw_chunks
@@ -238,7 +242,15 @@ class AnthropicStreamMapper:
                 return []
             block.input += partial
             return [ToolInputDeltaPart(id=block.tool_call_id, delta=partial)]
-        return []  # citations and other deltas are not mapped
+        if kind == "citations_delta":
+            citation = delta.get("citation")
+            if not isinstance(citation, dict):
+                return []
+            if isinstance(block, _TextBlock) and citation.get("type") == "web_search_result_location":
+                block.web_citations.append(citation)
+            source = citation_source(citation, self._documents)
+            return [source] if source is not None else []
+        return []  # other deltas are not mapped
 
     def _block_stop(self, event: ContentBlockStopEvent) -> list[StreamPart]:
         self._block_type = None
@@ -246,7 +258,8 @@ class AnthropicStreamMapper:
         block_id = str(event.index)
         match block:
             case _TextBlock():
-                return [TextEndPart(id=block_id)]
+                metadata = {"anthropic": {"citations": block.web_citations}} if block.web_citations else None
+                return [TextEndPart(id=block_id, provider_metadata=metadata)]
             case _ReasoningBlock():
                 return [ReasoningEndPart(id=block_id)]
             case _ToolBlock():

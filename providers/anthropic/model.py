@@ -20,6 +20,7 @@ from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, Stream
 from providers._http import HttpClient, post_json, post_sse, shared_http
 from providers._sse import SSEEvent
 
+from .citations import citation_documents
 from .map_response import map_response
 from .map_stream import AnthropicStreamMapper
 from .request import AnthropicRequest, build_request
@@ -163,7 +164,11 @@ class AnthropicMessagesModel:
             self._client(), url, headers=headers, body=request.body, parse_error=parse_error_body
         )
         try:
-            result = map_response(response.value, uses_json_response_tool=request.uses_json_response_tool)
+            result = map_response(
+                response.value,
+                uses_json_response_tool=request.uses_json_response_tool,
+                citation_documents=citation_documents(params.prompt),
+            )
         except ValidationError as error:
             raise InvalidResponseError(
                 f"Invalid JSON response: {error.errors()[0]['msg']}",
@@ -203,6 +208,7 @@ class AnthropicMessagesModel:
             warnings=request.warnings,
             uses_json_response_tool=request.uses_json_response_tool,
             include_raw_chunks=params.include_raw_chunks,
+            citation_documents=citation_documents(params.prompt),
         )
         parts = _stream_parts(mapper, event_stream.events, url)
         peeked: list[StreamPart] = []

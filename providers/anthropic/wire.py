@@ -18,6 +18,7 @@ __all__ = [
     "ContentBlockStartEvent",
     "ContentBlockStopEvent",
     "ErrorEvent",
+    "MessageDeltaBody",
     "MessageDeltaEvent",
     "MessageStartEvent",
     "MessageStopEvent",

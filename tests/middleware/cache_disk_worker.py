@@ -105,7 +105,8 @@ async def hammer(directory: str, rounds: int) -> dict[str, Any]:
 
 
 async def write_forever(directory: str) -> None:
-    wrapped = wrap_model(_model(), CacheMiddleware(DiskStore(directory, timeout=RELAXED), store_timeout=RELAXED))
+    cache = CacheMiddleware(DiskStore(directory, timeout=RELAXED), store_timeout=RELAXED)
+    wrapped = wrap_model(_model(), cache)
     first = True
     while True:
         for index in range(KEYS):

@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 import trio
 
@@ -171,6 +172,32 @@ async def test_a_user_key_function_decides_what_is_shared() -> None:
     wrapped, _ = cached(model, key_function=one_key)
     await wrapped.do_generate(params("x"))
     assert (await wrapped.do_generate(params("completely different"))).text == "first"
+
+
+def url_prompt() -> CallParams:
+    image = {"type": "file", "data": httpx.URL("https://example.com/cat.png"), "mediaType": "image/png"}
+    return CallParams.model_validate({"prompt": [{"role": "user", "content": [image]}]})
+
+
+async def test_a_prompt_with_url_attachments_is_not_cached_by_default() -> None:
+    model = MockLanguageModel()
+    wrapped, cache = cached(model)
+    for _ in range(2):
+        await wrapped.do_generate(url_prompt())
+        await read_all(await wrapped.do_stream(url_prompt()))
+    assert len(model.calls) == 4
+    assert cache.stats == CacheStats()
+
+
+@pytest.mark.parametrize("settings", [{"cache_url_attachments": True}, {"mode": "record"}])
+async def test_url_attachments_are_cached_when_allowed_or_recording(settings: dict[str, Any]) -> None:
+    model = MockLanguageModel()
+    wrapped, cache = cached(model, **settings)
+    for _ in range(2):
+        await wrapped.do_generate(url_prompt())
+    assert cache.stats.stores >= 1
+    if settings.get("cache_url_attachments"):
+        assert len(model.generate_calls) == 1
 
 
 # -- per-call flags and modes ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 import diskcache
 import pytest
 
-from middleware.cache import CacheMiddleware, CacheStats
+from middleware.cache import CacheMiddleware, CacheStats, default_cache_directory
 from middleware.cache_codec import CorruptEntryError
 from middleware.stores import DiskStore, SafeDisk
 from pipeline.chain import WrapContext, wrap_model
@@ -254,3 +254,24 @@ async def test_sigkill_of_one_writer_leaves_the_other_working(tmp_path: Path) ->
     for index in range(KEYS):
         assert (await wrapped.do_generate(prompt(index))).text == answer_text(index)
     assert cache.stats == CacheStats(hits=KEYS, misses=0, stores=0, errors=0)
+
+
+async def test_the_default_store_is_a_disk_store_in_the_configured_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODELPIPE_CACHE_DIR", str(tmp_path / "configured"))
+    cache = CacheMiddleware(store_timeout=RELAXED)
+    assert isinstance(cache.store, DiskStore)
+    assert cache.store.directory == tmp_path / "configured"
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, cache)
+    await wrapped.do_generate(prompt(1))
+    await wrapped.do_generate(prompt(1))
+    assert len(model.generate_calls) == 1
+    assert (tmp_path / "configured" / "cache.db").exists()
+
+
+def test_default_cache_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("MODELPIPE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_directory() == tmp_path / "modelpipe"

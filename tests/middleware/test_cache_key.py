@@ -99,6 +99,19 @@ def test_url_attachment_and_bytes_attachment_differ() -> None:
     assert key_of(by_url) != key_of(file_prompt(httpx.URL("https://example.com/b.png")))
 
 
+def test_url_attachments_are_detected_in_files_and_tool_results() -> None:
+    from middleware.cache_key import has_url_attachments
+
+    url = httpx.URL("https://example.com/a.png")
+    assert has_url_attachments(CallParams.model_validate(file_prompt(url)))
+    assert not has_url_attachments(CallParams.model_validate(file_prompt(b"bytes")))
+    assert not has_url_attachments(CallParams.model_validate(BASE))
+    tool_result = {"role": "tool", "content": [{"type": "tool-result", "toolCallId": "c", "toolName": "t",
+                   "output": {"type": "content", "value": [{"type": "media", "data": url,
+                                                            "mediaType": "image/png"}]}}]}
+    assert has_url_attachments(CallParams.model_validate({"prompt": [tool_result]}))
+
+
 def test_provider_model_call_type_and_namespace_are_in_the_key() -> None:
     base = key_of(BASE)
     assert key_of(BASE, provider="anthropic.messages") != base

@@ -18,7 +18,6 @@ from providers.openai import OpenAIProvider
 from providers.testing import LoopbackServer
 from providers.testing.openai import stream_chunks, stream_reply, text_reply
 
-
 RELAXED = 5.0
 """Store deadline for tests that are not about deadlines (a loaded CI machine must not flake them)."""
 

@@ -81,7 +81,8 @@ async def test_two_clients_share_entries(redis_server: RedisServer) -> None:
         model = MockLanguageModel(generate=text_result(answer_text(0)))
         await wrap_model(model, CacheMiddleware(first, store_timeout=RELAXED)).do_generate(prompt(0))
         other = MockLanguageModel(generate=text_result("other machine"))
-        served = await wrap_model(other, CacheMiddleware(second, store_timeout=RELAXED)).do_generate(prompt(0))
+        reader = wrap_model(other, CacheMiddleware(second, store_timeout=RELAXED))
+        served = await reader.do_generate(prompt(0))
         assert served.text == answer_text(0)
         assert other.calls == []
     finally:

@@ -83,7 +83,8 @@ async def test_hook_model_is_the_next_inner_model_and_thunks_reach_both_call_typ
         async def wrap_stream(self, call: WrapContext) -> StreamResult:
             seen.append(call.model)
             generated = await call.do_generate()  # wrap_stream may use do_generate
-            return await call.do_stream() if generated.text == "never" else await call.do_stream()
+            assert generated.text == "m9(Hello!)"
+            return await call.do_stream()
 
     inner = wrap_model(base, Recorder("m9", []))
     outer = wrap_model(inner, SimulateStream())

@@ -42,7 +42,9 @@ async def test_generate_text_normalizes_the_prompt_before_the_model_sees_it() ->
     result = await generate_text(
         model,
         system="Be brief.",
-        messages=[{"role": "user", "content": [{"type": "image", "image": PNG}, {"type": "text", "text": "What?"}]}],
+        messages=[
+            {"role": "user", "content": [{"type": "image", "image": PNG}, {"type": "text", "text": "What?"}]}
+        ],
     )
     assert result.text == "Hello!"
     (params,) = model.generate_calls
@@ -167,7 +169,9 @@ async def test_result_exposes_text_reasoning_tool_calls_usage_and_metadata() -> 
 
 async def test_stream_text_yields_text_deltas_and_a_final_result() -> None:
     finished: list[str] = []
-    result = stream_text(MockLanguageModel(), prompt="Hi", on_finish=lambda final: finished.append(final.text))
+    result = stream_text(
+        MockLanguageModel(), prompt="Hi", on_finish=lambda final: finished.append(final.text)
+    )
     chunks = [chunk async for chunk in result.text_stream]
     assert chunks == ["Hel", "lo", "!"]
     final = await result.result()
@@ -201,7 +205,7 @@ async def test_stream_text_retries_failures_before_content_but_never_after() -> 
     assert (await result.result()).text == "ok"
     assert len(model.stream_calls) == 2
 
-    after_content = text_stream_parts(["partial"])[:4] + [_overloaded()]  # type: ignore[list-item]
+    after_content = [*text_stream_parts(["partial"])[:4], _overloaded()]
     model = MockLanguageModel(stream=[after_content, text_stream_parts(["never"])])
     result = stream_text(model, prompt="Hi")
     seen: list[str] = []

@@ -10,7 +10,11 @@ from pipeline.retry import RetryPolicy, backoff_delay, with_retries
 
 def _error(status: int, retry_after: float | None = None, retryable: bool | None = None) -> APICallError:
     return APICallError(
-        f"status {status}", url="http://x/v1", status_code=status, retry_after=retry_after, is_retryable=retryable
+        f"status {status}",
+        url="http://x/v1",
+        status_code=status,
+        retry_after=retry_after,
+        is_retryable=retryable,
     )
 
 
@@ -33,7 +37,9 @@ class Script:
 
 
 async def _run(script: Script, policy: RetryPolicy | None = None) -> str:
-    return await with_retries(script.attempt, policy or RetryPolicy(), sleep=script.sleep, uniform=lambda: 0.0)
+    return await with_retries(
+        script.attempt, policy or RetryPolicy(), sleep=script.sleep, uniform=lambda: 0.0
+    )
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 529])

@@ -106,11 +106,19 @@ async def test_three_step_loop_with_parallel_calls_errors_and_invalid_input() ->
     assistant, tool_message = second_prompt[-2:]
     assert isinstance(assistant, AssistantMessage) and isinstance(tool_message, ToolMessage)
     assert [p.tool_call_id for p in assistant.content if isinstance(p, ToolCallPart)] == ["a", "b"]
-    assert tool_message.content[0].output == JsonOutput(value={"city": "Paris", "temperature": 21, "unit": "C"})
+    assert tool_message.content[0].output == JsonOutput(
+        value={"city": "Paris", "temperature": 21, "unit": "C"}
+    )
     third_prompt = model.generate_calls[2].prompt
     assert isinstance(third_prompt[-1], ToolMessage)
     assert isinstance(third_prompt[-1].content[0].output, ErrorTextOutput)
-    assert [m.role for m in result.response_messages] == ["assistant", "tool", "assistant", "tool", "assistant"]
+    assert [m.role for m in result.response_messages] == [
+        "assistant",
+        "tool",
+        "assistant",
+        "tool",
+        "assistant",
+    ]
 
 
 async def test_parallel_tool_calls_run_concurrently() -> None:
@@ -132,7 +140,9 @@ async def test_default_single_step_runs_tools_but_does_not_call_the_model_again(
 
 async def test_tools_without_execute_end_the_loop_and_return_the_calls() -> None:
     client_side = tool_from_model(Order)
-    model = MockLanguageModel(generate=[_calls(("a", "Order", '{"item":"tea","quantity":1}')), text_result("x")])
+    model = MockLanguageModel(
+        generate=[_calls(("a", "Order", '{"item":"tea","quantity":1}')), text_result("x")]
+    )
     result = await generate_text(model, prompt="x", tools=[client_side], max_steps=3)
     assert len(model.generate_calls) == 1
     assert [c.tool_name for c in result.tool_calls] == ["Order"]
@@ -149,7 +159,9 @@ async def test_stop_when_ends_the_loop() -> None:
 
 async def test_tool_definitions_reach_the_model_with_tool_choice() -> None:
     model = MockLanguageModel()
-    await generate_text(model, prompt="x", tools=[weather], tool_choice={"type": "tool", "toolName": "weather"})
+    await generate_text(
+        model, prompt="x", tools=[weather], tool_choice={"type": "tool", "toolName": "weather"}
+    )
     params: CallParams = model.generate_calls[0]
     assert params.tools is not None and params.tools[0].name == "weather"
     assert params.tool_choice is not None and params.tool_choice.tool_name == "weather"  # type: ignore[union-attr]
@@ -172,8 +184,14 @@ async def test_stream_text_runs_tools_between_steps_and_streams_tool_parts() -> 
     types = [part.type async for part in result.full_stream]
 
     assert types == [
-        "stream-start", "tool-call", "tool-result", "finish",
-        "stream-start", "text-start", "text-delta", "finish",
+        "stream-start",
+        "tool-call",
+        "tool-result",
+        "finish",
+        "stream-start",
+        "text-start",
+        "text-delta",
+        "finish",
     ]
     final = await result.result()
     assert len(final.steps) == 2

@@ -1,0 +1,3 @@
+"""Loopback benchmarks of modelpipe against a raw-httpx floor and peer libraries (not shipped)."""
+
+__all__: list[str] = []

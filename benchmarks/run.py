@@ -1,0 +1,160 @@
+"""The benchmark runner: ``python -m benchmarks`` (or ``python benchmarks/run.py``).
+
+Starts the loopback server in its own process and one worker process per row (raw httpx floor,
+modelpipe bare, full stack, cache hit, and the openai SDK / LiteLLM when installed), warms every row up,
+then measures the rows interleaved (rotating order each repetition) and writes
+``benchmarks/results.json``, ``benchmarks/RESULTS.md`` and, with matplotlib, ``benchmarks/results.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "benchmarks"
+
+from benchmarks.clients import available_clients
+from benchmarks.measure import ServerProcess, WorkerProcess, import_cost
+from benchmarks.report import environment, evaluate, render_markdown
+
+__all__ = ["main", "measure_rows", "summarize"]
+
+HERE = Path(__file__).resolve().parent
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Run every measurement for ``rows``; raw per-repetition figures per row."""
+    server = ServerProcess()
+    workers: dict[str, WorkerProcess] = {}
+    try:
+        for row in rows:
+            try:
+                workers[row] = WorkerProcess(row, server.base_url)
+            except RuntimeError as error:
+                print(f"note: row {row!r} left out: {error}", file=sys.stderr)
+        for worker in workers.values():
+            worker.ask(op="generate", n=args.warmup)
+            worker.ask(op="stream", n=max(1, args.warmup // 4))
+            worker.ask(op="concurrent", n=args.concurrency * 2, concurrency=args.concurrency)
+        raw: dict[str, dict[str, list[Any]]] = {
+            row: {"generate": [], "stream": [], "concurrent": []} for row in workers
+        }
+        server_costs: list[float] = []
+        order = list(workers)
+        for repetition in range(args.repetitions):
+            shift = repetition % len(order)
+            for row in order[shift:] + order[:shift]:
+                worker = workers[row]
+                for op, command in (
+                    ("generate", {"n": args.calls}),
+                    ("stream", {"n": args.stream_calls}),
+                    ("concurrent", {"n": args.concurrent_calls, "concurrency": args.concurrency}),
+                ):
+                    before = server.stats()
+                    answer = worker.ask(op=op, **command)
+                    after = server.stats()
+                    requests = after["requests"] - before["requests"]
+                    answer["new_connections"] = after["chat_connections"] - before["chat_connections"]
+                    answer["server_requests"] = requests
+                    raw[row][op].append(answer)
+                    if row == "floor" and op == "generate" and requests:
+                        server_costs.append((after["cpu_seconds"] - before["cpu_seconds"]) / requests)
+            print(f"repetition {repetition + 1}/{args.repetitions} done", file=sys.stderr)
+        memory = {row: worker.ask(op="memory")["max_rss_kib"] for row, worker in workers.items()}
+    finally:
+        for worker in workers.values():
+            worker.stop()
+        server.stop()
+    return {"raw": raw, "memory": memory, "server_cpu_per_request": server_costs}
+
+
+def summarize(measured: dict[str, Any]) -> dict[str, Any]:
+    """Medians and min-max per row from the raw repetitions."""
+    rows: dict[str, Any] = {}
+    for row, ops in measured["raw"].items():
+        generate, stream, concurrent = ops["generate"], ops["stream"], ops["concurrent"]
+        firsts = [first for answer in stream for first in answer.get("first", [])]
+        rows[row] = {
+            "cpu_us_per_call": _spread([a["cpu"] / a["n"] * 1e6 for a in generate]),
+            "wall_us_per_call": _spread([a["wall"] / a["n"] * 1e6 for a in generate]),
+            "new_connections_per_call": max(a["new_connections"] / a["n"] for a in generate),
+            "stream_cpu_us_per_call": _spread([a["cpu"] / a["n"] * 1e6 for a in stream]),
+            "first_chunk_ms": _spread([first * 1e3 for first in firsts]) if firsts else None,
+            "calls_per_second": _spread([a["n"] / a["wall"] for a in concurrent]),
+            "concurrent_connections_opened": max(a["new_connections"] for a in concurrent),
+            "max_rss_mib": measured["memory"][row] / 1024,
+        }
+    costs = measured["server_cpu_per_request"]
+    return {"rows": rows, "server_cpu_us_per_request": _spread([c * 1e6 for c in costs]) if costs else None}
+
+
+def _imports(rows: list[str]) -> dict[str, Any]:
+    targets = {"modelpipe": ["pipeline", "providers.openai"]}
+    if "openai" in rows:
+        targets["openai SDK"] = ["openai"]
+    if "litellm" in rows:
+        targets["LiteLLM"] = ["litellm"]
+    return {name: import_cost(modules, repetitions=5) for name, modules in targets.items()}
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--calls", type=int, default=300, help="sequential calls per repetition")
+    parser.add_argument("--stream-calls", type=int, default=100, help="streamed calls per repetition")
+    parser.add_argument("--concurrent-calls", type=int, default=640)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--rows", nargs="*", help="row keys (default: every available one)")
+    parser.add_argument("--quick", action="store_true", help="a small smoke run (numbers are noisy)")
+    parser.add_argument("--output", type=Path, default=HERE, help="where results.json/RESULTS.md/png go")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repetitions, args.calls, args.stream_calls, args.concurrent_calls, args.warmup = 2, 40, 10, 128, 20
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure, then write results.json, RESULTS.md and (with matplotlib) results.png."""
+    args = _parse(argv)
+    available = available_clients()
+    for peer in ("openai", "litellm"):
+        if peer not in available:
+            print(f"note: {peer} is not installed; its row is left out (pip install -e '.[bench]')")
+    rows = [row for row in (args.rows or available) if row in available]
+    if "floor" not in rows:
+        rows.insert(0, "floor")
+    summary = summarize(measure_rows(rows, args))
+    summary["imports"] = _imports(rows)
+    summary["environment"] = environment()
+    summary["settings"] = {key: value for key, value in vars(args).items() if key != "output"}
+    summary["settings"]["rows"] = rows
+    summary["targets"] = evaluate(summary)
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "results.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    markdown = render_markdown(summary)
+    (args.output / "RESULTS.md").write_text(markdown)
+    print(markdown)
+    try:
+        from benchmarks.chart import draw
+    except ImportError:  # pragma: no cover - chart needs matplotlib
+        print("note: matplotlib is not installed; results.png not written")
+    else:
+        try:
+            draw(summary, args.output / "results.png")
+        except ImportError:
+            print("note: matplotlib is not installed; results.png not written")
+
+
+if __name__ == "__main__":
+    main()

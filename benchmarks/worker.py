@@ -1,0 +1,112 @@
+"""One benchmark client process: ``python -m benchmarks.worker ROW BASE_URL``.
+
+It builds the client for ROW, then answers JSON commands read from stdin, one per line, with one JSON
+line each, measuring its own process only (CPU seconds are user + sys of this process, all threads):
+
+* ``{"op": "generate", "n": N}``: N sequential calls;
+* ``{"op": "stream", "n": N}``: N sequential streamed calls (with the time to each first delta);
+* ``{"op": "concurrent", "n": N, "concurrency": C}``: N calls, C at a time;
+* ``{"op": "memory"}``: the process's peak resident set size;
+* ``{"op": "quit"}``.
+
+Every answer is checked against the server's fixed text, so a broken client cannot look fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+from .clients import BenchClient, build_client
+from .server import ANSWER_TEXT, STREAM_CHUNKS
+
+__all__ = ["main"]
+
+_STREAM_TEXT = "".join(f"tok{index} " for index in range(STREAM_CHUNKS))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Worker:
+    def __init__(self, client: BenchClient) -> None:
+        self.client = client
+        self.counter = itertools.count()
+
+    def prompt(self) -> str:
+        return f"Say hello (call {next(self.counter)})."
+
+    async def generate(self, n: int) -> dict[str, Any]:
+        cpu, wall = _cpu(), time.perf_counter()
+        for _ in range(n):
+            _check(await self.client.generate(self.prompt()), ANSWER_TEXT)
+        return {"cpu": _cpu() - cpu, "wall": time.perf_counter() - wall, "n": n}
+
+    async def stream(self, n: int) -> dict[str, Any]:
+        if self.client.stream is None:
+            return {"skipped": True}
+        firsts: list[float] = []
+        cpu, wall = _cpu(), time.perf_counter()
+        for _ in range(n):
+            first, text = await self.client.stream(self.prompt())
+            _check(text, _STREAM_TEXT)
+            firsts.append(first)
+        return {"cpu": _cpu() - cpu, "wall": time.perf_counter() - wall, "n": n, "first": firsts}
+
+    async def concurrent(self, n: int, concurrency: int) -> dict[str, Any]:
+        queue = iter(range(n))
+
+        async def lane() -> None:
+            for _ in queue:
+                _check(await self.client.generate(self.prompt()), ANSWER_TEXT)
+
+        cpu, wall = _cpu(), time.perf_counter()
+        await asyncio.gather(*(lane() for _ in range(concurrency)))
+        return {"cpu": _cpu() - cpu, "wall": time.perf_counter() - wall, "n": n}
+
+
+def _check(text: str, expected: str) -> None:
+    if text != expected:
+        raise AssertionError(f"unexpected answer {text[:80]!r}")
+
+
+async def _serve(row: str, base_url: str) -> None:
+    worker = _Worker(build_client(row, base_url))
+    loop = asyncio.get_running_loop()
+    print(json.dumps({"ready": row}), flush=True)
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            break
+        command = json.loads(line)
+        op = command["op"]
+        if op == "quit":
+            break
+        if op == "generate":
+            answer = await worker.generate(command["n"])
+        elif op == "stream":
+            answer = await worker.stream(command["n"])
+        elif op == "concurrent":
+            answer = await worker.concurrent(command["n"], command["concurrency"])
+        elif op == "memory":
+            answer = {"max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+        else:
+            answer = {"error": f"unknown op {op!r}"}
+        print(json.dumps(answer), flush=True)
+    await worker.client.close()
+
+
+def main(argv: list[str]) -> None:
+    """Serve commands for row ``argv[0]`` against ``argv[1]``."""
+    asyncio.run(_serve(argv[0], argv[1]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
