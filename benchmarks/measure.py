@@ -27,6 +27,7 @@ def project_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # LiteLLM would otherwise fetch its price list at import
     return env
 
 

@@ -47,6 +47,8 @@ async def read_limited(response: httpx.Response, *, url: str, max_bytes: int, bu
 
     ``url`` is the redacted URL used in error messages. The caller closes the response.
     """
+    if response.is_stream_consumed:  # a custom transport answered with a body already read and decoded
+        return _checked(response.content, url, max_bytes, budget)
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in _GZIP and encoding not in ("identity", ""):
         raise DownloadError(url, cause=f"unsupported Content-Encoding {encoding!r}")
@@ -66,6 +68,13 @@ async def read_limited(response: httpx.Response, *, url: str, max_bytes: int, bu
     if decoder is not None:
         decoder.finish()
     return b"".join(chunks)
+
+
+def _checked(data: bytes, url: str, max_bytes: int, budget: ByteBudget) -> bytes:
+    if len(data) > max_bytes:
+        raise _too_large(url, max_bytes, "")
+    budget.take(len(data), url)
+    return data
 
 
 class _GzipDecoder:

@@ -14,7 +14,7 @@ from typing import TypeGuard
 import httpx
 
 from pipeline.chain import Middleware, TransformContext
-from pipeline.errors import InvalidArgumentError
+from pipeline.errors import DownloadError, InvalidArgumentError
 from pipeline.media_type import detect_media_type, get_top_level_media_type, is_full_media_type
 from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
@@ -28,6 +28,7 @@ from pipeline.prompt import (
     ToolResultPart,
     UserMessage,
 )
+from pipeline.redact import redact_url
 
 from ._download_types import DownloadedFile, DownloadFunction, DownloadRequest
 from .safe_download import SafeDownloader
@@ -80,7 +81,7 @@ def resolve_downloaded_media_type(declared: str, downloaded: DownloadedFile) -> 
 
     A full type the prompt declared wins (``application/octet-stream`` counts as unknown), then
     sniffing the bytes (within the declared top-level type, if any), then the server's
-    ``Content-Type`` without parameters, then whatever was declared.
+    ``Content-Type`` without parameters (unless it is octet-stream), then whatever was declared.
     """
     declared = declared.lower()
     if is_full_media_type(declared) and declared not in _UNKNOWN_MEDIA_TYPES:
@@ -90,9 +91,7 @@ def resolve_downloaded_media_type(declared: str, downloaded: DownloadedFile) -> 
     if sniffed is not None:
         return sniffed
     served = (downloaded.media_type or "").partition(";")[0].strip().lower()
-    if served and (served not in _UNKNOWN_MEDIA_TYPES or not is_full_media_type(declared)):
-        return served
-    return declared
+    return served if served and served not in _UNKNOWN_MEDIA_TYPES else declared
 
 
 async def download_attachments(
@@ -130,7 +129,17 @@ async def download_attachments(
 
 
 def _replaced(item: Attachment, downloaded: DownloadedFile) -> Attachment:
+    """The attachment holding the downloaded bytes.
+
+    A part declared only by kind (``image``) refuses content of another kind (an HTML error page).
+    """
     media_type = resolve_downloaded_media_type(item.media_type, downloaded)
+    declared_kind = get_top_level_media_type(item.media_type.lower())
+    if not is_full_media_type(item.media_type) and get_top_level_media_type(media_type) != declared_kind:
+        raise DownloadError(
+            redact_url(str(item.data)),
+            cause=f"expected {declared_kind} content but the server sent {media_type}",
+        )
     return item.model_copy(update={"data": downloaded.data, "media_type": media_type})
 
 

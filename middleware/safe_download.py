@@ -92,7 +92,7 @@ class SafeDownloader:
             return results
         budget = ByteBudget(self.max_call_bytes)
         limiter = anyio.CapacityLimiter(self.max_concurrency)
-        failures: list[DownloadError] = []
+        failures: list[Exception] = []
         client = self._client()
         try:
             async with anyio.create_task_group() as group:
@@ -101,7 +101,7 @@ class SafeDownloader:
                     try:
                         async with limiter:
                             downloaded = await self._download_one(client, httpx.URL(url), budget)
-                    except DownloadError as error:
+                    except Exception as error:  # the first failure ends the call, unwrapped
                         failures.append(error)
                         group.cancel_scope.cancel()
                         return

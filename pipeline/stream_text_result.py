@@ -66,7 +66,8 @@ class StreamTextResult:
         try:
             async for part in reader:
                 if isinstance(part, TextDeltaPart):
-                    yield part.delta
+                    if part.delta:
+                        yield part.delta
                 elif isinstance(part, ErrorPart):
                     raise _as_exception(part.error)
         finally:

@@ -76,7 +76,8 @@ class DiskStore:
     """A :class:`~middleware.stores.base.CacheStore` on a diskcache directory.
 
     ``timeout`` is SQLite's busy timeout in seconds (kept short: a busy database means a miss);
-    ``size_limit`` is the directory's size budget in bytes (oldest stored entries are culled first).
+    ``size_limit`` is the directory's size budget in bytes (oldest stored entries are culled first);
+    ``open_deadline`` bounds the retries while another process holds the database during its setup.
     """
 
     def __init__(

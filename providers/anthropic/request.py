@@ -11,6 +11,7 @@ from pipeline.result import CallWarning
 from .cache_control import CacheBreakpoints
 from .capabilities import ModelCapabilities, model_capabilities
 from .convert_messages import convert_to_anthropic_prompt
+from .json_schema import sanitize_json_schema
 from .options import AnthropicCallOptions, ThinkingOptions, parse_call_options
 
 __all__ = [
@@ -308,7 +309,7 @@ def build_request(model_id: str, params: CallParams, *, stream: bool) -> Anthrop
     if effort is not None:
         output_config["effort"] = effort
     if use_output_format and json_schema is not None:
-        output_config["format"] = {"type": "json_schema", "schema": json_schema}
+        output_config["format"] = {"type": "json_schema", "schema": sanitize_json_schema(json_schema)}
     if output_config:
         body["output_config"] = output_config
     if options.speed is not None:

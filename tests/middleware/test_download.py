@@ -90,7 +90,7 @@ def test_is_url_supported(
         ("application/octet-stream", b"plain", "text/plain; charset=utf-8", "text/plain"),
         ("application/octet-stream", b"plain", "application/octet-stream", "application/octet-stream"),
         ("image", b"\x00\x01", None, "image"),
-        ("image", b"\x00\x01", "application/octet-stream", "application/octet-stream"),
+        ("image", b"\x00\x01", "application/octet-stream", "image"),
     ],
 )
 def test_downloaded_media_type_prefers_declared_then_sniffed_then_served(
@@ -163,6 +163,32 @@ async def test_media_items_in_tool_and_assistant_tool_results_are_downloaded_in_
     second = parts(result.prompt[2])[0].output.value
     assert first == [TextItem(text="see"), MediaItem(data=PNG, media_type="image/png")]
     assert second == [TextItem(text="see"), MediaItem(data=b"x", media_type="image/gif")]
+
+
+@pytest.mark.parametrize(
+    ("declared", "served", "data", "refused"),
+    [
+        ("image", "text/html", b"<html>login</html>", True),
+        ("image", "text/html", PNG, False),
+        ("image/png", "text/html", b"<html></html>", False),
+        ("application/octet-stream", "image/png", b"\x00", False),
+    ],
+)
+async def test_content_of_another_kind_than_a_kind_only_declaration_is_refused(
+    declared: str, served: str, data: bytes, refused: bool
+) -> None:
+    params = CallParams(prompt=[UserMessage(content=[url_part("https://a.example/x?sig=s3cret", declared)])])
+
+    async def serve(requests: list[DownloadRequest]) -> list[DownloadedFile | None]:
+        return [DownloadedFile(data, served)]
+
+    if refused:
+        expected = "expected image content but the server sent text/html"
+        with pytest.raises(DownloadError, match=expected) as raised:
+            await download_attachments(params, {}, download=serve)
+        assert raised.value.url == "https://a.example/x"
+    else:
+        assert parts((await download_attachments(params, {}, download=serve)).prompt[0])[0].data == data
 
 
 async def test_custom_download_may_pass_any_url_through_by_returning_none() -> None:

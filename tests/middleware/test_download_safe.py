@@ -306,7 +306,9 @@ async def test_metadata_targets_stay_blocked_with_private_networks_allowed(url: 
         await fetch_one(local(resolver=table_resolver(NAMES)), url)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/file", "gopher://example.com/"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/file", "gopher://example.com/", "gs://bucket/object"]
+)
 async def test_only_http_and_https_are_fetched(url: str) -> None:
     with pytest.raises(DownloadBlockedError, match="scheme"):
         await fetch_one(SafeDownloader(), url)
@@ -325,6 +327,33 @@ async def test_connection_goes_to_the_checked_address_with_the_original_host(ser
     assert await fetch_one(downloader, server.url("/f", "files.example")) == b"pinned"
     assert calls == ["files.example"]
     assert server.requests[0].headers["host"] == f"files.example:{server.port}"
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "server_name", "host"),
+    [
+        ("https://files.example/a.png", "93.184.216.34", "files.example", "files.example"),
+        ("https://files.example:8443/a.png", "93.184.216.34", "files.example", "files.example:8443"),
+        ("http://files.example/a.png", "93.184.216.34", None, "files.example"),
+        ("https://[2606:4700::1]/a.png", "2606:4700::1", None, "[2606:4700::1]"),
+    ],
+)
+async def test_https_requests_present_the_original_name_for_tls_while_connecting_to_the_address(
+    url: str, address: str, server_name: str | None, host: str
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, content=b"ok")
+
+    transport = httpx.MockTransport(handler)
+    downloader = SafeDownloader(resolver=lambda name: ["93.184.216.34"], transport=transport)
+    assert await fetch_one(downloader, url) == b"ok"
+    [request] = sent
+    assert request.url.host == address
+    assert request.extensions.get("sni_hostname") == server_name
+    assert request.headers["host"] == host
 
 
 async def test_an_async_resolver_is_awaited(server: Loopback) -> None:
@@ -543,7 +572,9 @@ async def test_generate_text_downloads_an_image_url_the_model_cannot_fetch(serve
     server.routes["/cat"] = respond(200, PNG, headers={"Content-Type": "application/octet-stream"})
     model = MockLanguageModel()
     messages = [{"role": "user", "content": [{"type": "image", "image": server.url("/cat")}]}]
-    await generate_text(model, messages=messages, download=local())
+    call_headers = {"Authorization": "Bearer provider-key", "x-api-key": "provider-key"}
+    await generate_text(model, messages=messages, download=local(), headers=call_headers)
+    assert not {"authorization", "x-api-key"} & set(server.requests[0].headers)
     content = model.generate_calls[0].prompt[0].content
     assert isinstance(content, list)
     [part] = content

@@ -165,7 +165,8 @@ def test_tool_definitions_take_cache_breakpoints() -> None:
 def test_json_response_format_uses_output_config_where_structured_outputs_exist() -> None:
     schema = {"type": "object", "properties": {"a": {"type": "string"}}}
     request = build(responseFormat={"type": "json", "schema": schema})
-    assert request.body["output_config"] == {"format": {"type": "json_schema", "schema": schema}}
+    sent = {**schema, "additionalProperties": False}  # sanitized for Anthropic's decoder
+    assert request.body["output_config"] == {"format": {"type": "json_schema", "schema": sent}}
     assert not request.uses_json_response_tool
 
 
