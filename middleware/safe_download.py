@@ -14,7 +14,7 @@ from functools import cached_property
 import anyio
 import httpx
 
-from pipeline.errors import DownloadError, DownloadTimeoutError
+from pipeline.errors import DownloadTimeoutError
 from pipeline.redact import redact_url
 
 from ._destination import Resolver, system_resolver

@@ -170,22 +170,34 @@ async def embed_many(
     Batches run concurrently (at most ``max_parallel_calls`` at once, default unlimited) when the model
     ``supports_parallel_calls``, else one after another. Embeddings come back in input order.
     """
-    if max_parallel_calls is not None and (isinstance(max_parallel_calls, bool) or max_parallel_calls < 1):
+    if isinstance(values, str):
+        raise InvalidArgumentError("values", "values must be a list of strings (use embed() for one value)")
+    limit = max_parallel_calls
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise InvalidArgumentError("max_parallel_calls", "max_parallel_calls must be an integer >= 1")
     policy = RetryPolicy(max_retries=max_retries)
     batches = _batches(list(values), model.max_embeddings_per_call)
     results: list[EmbedResult | None] = [None] * len(batches)
-    limit = max_parallel_calls if model.supports_parallel_calls else 1
+    if not model.supports_parallel_calls:
+        limit = 1
     limiter = anyio.CapacityLimiter(limit if limit is not None else max(len(batches), 1))
 
-    async def run(index: int, batch: list[str]) -> None:
-        async with limiter:
-            results[index] = await _embed_batch(model, _params(batch, headers, provider_options), policy)
+    failures: list[Exception] = []
+
+    async def run(index: int, batch: list[str], scope: anyio.CancelScope) -> None:
+        try:
+            async with limiter:
+                results[index] = await _embed_batch(model, _params(batch, headers, provider_options), policy)
+        except Exception as error:  # the first failure ends the call, unwrapped (no exception group)
+            failures.append(error)
+            scope.cancel()
 
     with anyio.fail_after(timeout):
         async with anyio.create_task_group() as group:
             for index, batch in enumerate(batches):
-                group.start_soon(run, index, batch)
+                group.start_soon(run, index, batch, group.cancel_scope)
+    if failures:
+        raise failures[0]
     done = [result for result in results if result is not None]
     return EmbedManyResult(
         values=list(values),

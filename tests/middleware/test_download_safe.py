@@ -23,6 +23,11 @@ from pipeline.testing import MockLanguageModel
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(32))
 
 
+def public_resolver(host: str) -> list[str]:
+    """A resolver answering a public address for every name (for stubbed transports)."""
+    return ["93.184.216.34"]
+
+
 @dataclass
 class Seen:
     """One request a loopback server received."""
@@ -348,12 +353,28 @@ async def test_https_requests_present_the_original_name_for_tls_while_connecting
         return httpx.Response(200, content=b"ok")
 
     transport = httpx.MockTransport(handler)
-    downloader = SafeDownloader(resolver=lambda name: ["93.184.216.34"], transport=transport)
+    downloader = SafeDownloader(resolver=public_resolver, transport=transport)
     assert await fetch_one(downloader, url) == b"ok"
     [request] = sent
     assert request.url.host == address
     assert request.extensions.get("sni_hostname") == server_name
     assert request.headers["host"] == host
+
+
+async def test_bodies_a_custom_transport_already_read_are_limited_too() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"x" * 11))
+    downloader = SafeDownloader(resolver=public_resolver, transport=transport, max_file_bytes=10)
+    with pytest.raises(DownloadTooLargeError):
+        await fetch_one(downloader, "https://files.example/big")
+
+
+async def test_unexpected_errors_surface_unwrapped_not_as_exception_groups() -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("transport bug")
+
+    downloader = SafeDownloader(resolver=public_resolver, transport=httpx.MockTransport(broken))
+    with pytest.raises(RuntimeError, match="transport bug"):
+        await fetch_one(downloader, "https://files.example/x")
 
 
 async def test_an_async_resolver_is_awaited(server: Loopback) -> None:
