@@ -36,6 +36,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryError",
     "StreamProtocolError",
+    "TooManyEmbeddingValuesForCallError",
     "UnsupportedFunctionalityError",
     "is_retryable_status",
 ]
@@ -328,3 +329,17 @@ class DownloadTimeoutError(DownloadError):
         self.timeout = timeout
         limit = f" (limit {timeout:g} s)" if timeout is not None else ""
         super().__init__(url, cause=cause, message=f"Download of {url} timed out{limit}: {cause}")
+
+
+class TooManyEmbeddingValuesForCallError(ModelPipeError):
+    """More values were given to one ``do_embed`` call than the model takes (``embed_many`` batches them)."""
+
+    def __init__(self, *, provider: str, model_id: str, max_embeddings_per_call: int, values: int) -> None:
+        super().__init__(
+            f"Too many values for a single embedding call. The {provider} model {model_id!r} can only embed "
+            f"up to {max_embeddings_per_call} values per call, but {values} values were provided."
+        )
+        self.provider = provider
+        self.model_id = model_id
+        self.max_embeddings_per_call = max_embeddings_per_call
+        self.values = values

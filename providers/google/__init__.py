@@ -8,6 +8,7 @@ from __future__ import annotations
 from pipeline.registry import register_provider
 
 from .convert_messages import GooglePrompt, convert_to_google_messages
+from .embedding import GoogleEmbeddingModel, GoogleEmbeddingOptions
 from .json_schema import to_openapi_schema
 from .map_finish_reason import map_google_finish_reason
 from .map_stream import GoogleStreamMapper
@@ -24,6 +25,8 @@ __all__ = [
     "API_KEY_ENV",
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
+    "GoogleEmbeddingModel",
+    "GoogleEmbeddingOptions",
     "GoogleLanguageModel",
     "GoogleOptions",
     "GooglePrompt",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.registry import register_provider
 
+from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
 from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
 from .options import OpenAIChatOptions
 from .provider import OpenAIProvider
@@ -13,6 +14,8 @@ __all__ = [
     "ChatEndpoint",
     "OpenAIChatLanguageModel",
     "OpenAIChatOptions",
+    "OpenAIEmbeddingModel",
+    "OpenAIEmbeddingOptions",
     "OpenAIProvider",
     "register",
 ]

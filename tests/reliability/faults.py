@@ -203,13 +203,16 @@ def _success(plan: CallPlan, *, first_byte_delay: float) -> Reply:
     return type(success)(body=success.body, status=success.status, headers=success.headers, delay=first_byte_delay)
 
 
-# events sent before the first text delta, per provider (role chunk; message_start, block start, ping)
-_PREAMBLE_EVENTS = {"openai": 1, "anthropic": 3, "google": 0}
+# Events sent before the cut: a stream cut early has sent no content part at all (OpenAI's role chunk,
+# Anthropic's message_start, nothing for Gemini); one cut late has sent 5 text deltas. (An Anthropic
+# stream cut between content_block_start and the first delta: test_load.test_a_stream_cut_before_its_first_delta_is_retried.)
+_EARLY_CUT = {"openai": 1, "anthropic": 1, "google": 0}
+_FIRST_DELTA = {"openai": 1, "anthropic": 3, "google": 0}
 
 
 def _cut(plan: CallPlan, *, early: bool) -> Reply:
     chunks = answer_chunks(plan.index)
-    cut_after = _PREAMBLE_EVENTS[plan.provider] + (0 if early else 5)
+    cut_after = _EARLY_CUT[plan.provider] if early else _FIRST_DELTA[plan.provider] + 5
     if plan.provider == "openai":
         return openai.stream_reply(openai.stream_chunks(chunks), cut_after=cut_after)
     if plan.provider == "anthropic":
