@@ -119,10 +119,10 @@ def _imports(rows: list[str]) -> dict[str, Any]:
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repetitions", type=int, default=7)
-    parser.add_argument("--calls", type=int, default=300, help="sequential calls per repetition")
-    parser.add_argument("--stream-calls", type=int, default=100, help="streamed calls per repetition")
-    parser.add_argument("--concurrent-calls", type=int, default=640)
+    parser.add_argument("--repetitions", type=int, default=15)
+    parser.add_argument("--calls", type=int, default=150, help="sequential calls per repetition")
+    parser.add_argument("--stream-calls", type=int, default=40, help="streamed calls per repetition")
+    parser.add_argument("--concurrent-calls", type=int, default=320)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--rows", nargs="*", help="row keys (default: every available one)")

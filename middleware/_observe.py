@@ -77,8 +77,15 @@ def cache_status(result: GenerateResult | None) -> str | None:
 
 
 def _record(call: WrapContext, outcome: Outcome, started: float, **fields: Any) -> CallRecord:
-    return CallRecord(call.type, call.model.provider, call.model.model_id, call.params, outcome,
-                      time.perf_counter() - started, **fields)
+    return CallRecord(
+        call.type,
+        call.model.provider,
+        call.model.model_id,
+        call.params,
+        outcome,
+        time.perf_counter() - started,
+        **fields,
+    )
 
 
 def _failure(error: BaseException) -> tuple[Outcome, BaseException, str]:
@@ -162,8 +169,17 @@ async def _observed(
             result = collector.result()
             if result.response.id is None and inner.response.id is not None:
                 result = result.model_copy(update={"response": inner.response})
-            on_end(_record(call, outcome, started, time_to_first_chunk=first_chunk, result=result,
-                           error=error, error_type=error_type))
+            on_end(
+                _record(
+                    call,
+                    outcome,
+                    started,
+                    time_to_first_chunk=first_chunk,
+                    result=result,
+                    error=error,
+                    error_type=error_type,
+                )
+            )
 
 
 def _settle(
@@ -174,9 +190,8 @@ def _settle(
         outcome = "ok"
     if outcome == "ok" and collector.errors:
         first = collector.errors[0]
-        return "error", redact_exception(first) if isinstance(first, Exception) else None, _part_error_type(
-            first
-        )
+        redacted = redact_exception(first) if isinstance(first, Exception) else None
+        return "error", redacted, _part_error_type(first)
     return outcome, error, error_type
 
 

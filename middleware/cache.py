@@ -220,7 +220,7 @@ class CacheMiddleware(Middleware):
             cached = await self._load(key, decode_generate)
             if cached is not None:
                 self._counters.hits += 1
-                return cached
+                return _marked(cached, "hit")
             if self.mode == "replay":
                 self._counters.misses += 1
                 raise CacheMissError(key)
@@ -229,9 +229,9 @@ class CacheMiddleware(Middleware):
             await flight.done.wait()
             if flight.result is not None:
                 self._counters.hits += 1
-                return flight.result
+                return _marked(flight.result, "hit")
         self._counters.misses += 1
-        return await self._generate_and_store(key, call)
+        return _marked(await self._generate_and_store(key, call), "miss")
 
     async def _generate_and_store(self, key: str, call: WrapContext) -> GenerateResult:
         flight_key = _flight_key(key)
@@ -277,7 +277,7 @@ class CacheMiddleware(Middleware):
         for part in recording.parts:
             if self.replay_delay > 0:
                 await anyio.sleep(self.replay_delay)
-            yield part
+            yield _marked(part, "hit") if isinstance(part, FinishPart) else part
 
     async def _record(self, key: str, inner: StreamResult) -> AsyncGenerator[StreamPart, None]:
         parts: list[StreamPart] = []
@@ -299,7 +299,7 @@ class CacheMiddleware(Middleware):
                     parts.append(part)
                 if not storable:
                     parts.clear()
-                yield part
+                yield _marked(part, "miss") if isinstance(part, FinishPart) else part
         finally:
             with anyio.CancelScope(shield=True):
                 await source.aclose()
@@ -353,6 +353,16 @@ class CacheMiddleware(Middleware):
             type(error).__name__,
             error,
         )
+
+
+_Marked = TypeVar("_Marked", GenerateResult, FinishPart)
+
+
+def _marked(item: _Marked, status: Literal["hit", "miss"]) -> _Marked:
+    """``item`` with ``provider_metadata["modelpipe"]["cache"] = status``, for observers further out."""
+    metadata = dict(item.provider_metadata or {})
+    metadata[CONTROL_NAMESPACE] = {**metadata.get(CONTROL_NAMESPACE, {}), "cache": status}
+    return item.model_copy(update={"provider_metadata": metadata})
 
 
 def _flight_key(key: str) -> tuple[object, str]:

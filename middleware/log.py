@@ -152,8 +152,14 @@ class LoggingMiddleware(Middleware):
                 record.model_id,
                 json.dumps(content["prompt"], ensure_ascii=False),
                 json.dumps(content["completion"], ensure_ascii=False),
-                extra={"modelpipe": {"call_type": record.type, "provider": record.provider,
-                                     "model": record.model_id, **content}},
+                extra={
+                    "modelpipe": {
+                        "call_type": record.type,
+                        "provider": record.provider,
+                        "model": record.model_id,
+                        **content,
+                    }
+                },
             )
 
     def __repr__(self) -> str:

@@ -171,10 +171,18 @@ def _modality(media_type: str) -> str:
 
 def _file_part(data: object, media_type: str) -> dict[str, Any]:
     if isinstance(data, bytes | str) and not (isinstance(data, str) and "://" in data[:16]):
-        return {"type": "blob", "modality": _modality(media_type), "mime_type": media_type,
-                "content": redact_value({"mediaType": media_type, "data": data})["data"]}
-    return {"type": "uri", "modality": _modality(media_type), "mime_type": media_type,
-            "uri": redact_url(str(data))}
+        return {
+            "type": "blob",
+            "modality": _modality(media_type),
+            "mime_type": media_type,
+            "content": redact_value({"mediaType": media_type, "data": data})["data"],
+        }
+    return {
+        "type": "uri",
+        "modality": _modality(media_type),
+        "mime_type": media_type,
+        "uri": redact_url(str(data)),
+    }
 
 
 def _tool_response(part: ToolResultPart) -> Any:
@@ -195,8 +203,12 @@ def _prompt_part(part: Any) -> dict[str, Any]:
         case FilePart():
             return _file_part(part.data, part.media_type)
         case ToolCallPart():
-            return {"type": "tool_call", "id": part.tool_call_id, "name": part.tool_name,
-                    "arguments": part.input}
+            return {
+                "type": "tool_call",
+                "id": part.tool_call_id,
+                "name": part.tool_name,
+                "arguments": part.input,
+            }
         case ToolResultPart():
             return {"type": "tool_call_response", "id": part.tool_call_id, "response": _tool_response(part)}
         case _:
@@ -243,8 +255,12 @@ def _output_part(part: Any) -> dict[str, Any]:
                 arguments: Any = json.loads(part.input)
             except ValueError:
                 arguments = part.input
-            return {"type": "tool_call", "id": part.tool_call_id, "name": part.tool_name,
-                    "arguments": arguments}
+            return {
+                "type": "tool_call",
+                "id": part.tool_call_id,
+                "name": part.tool_name,
+                "arguments": arguments,
+            }
         case ToolResultContent():
             return {"type": "tool_call_response", "id": part.tool_call_id, "response": part.result}
         case FileContent():

@@ -5,6 +5,7 @@ result = await generate_text("openai/gpt-4o", prompt="Invent a new holiday.")
 """
 
 from .chain import Middleware, TransformContext, WrapContext, resolve_params, wrap_model
+from .embed import EmbeddingMiddleware, EmbeddingModel, embed, embed_many, wrap_embedding_model
 from .errors import (
     APICallError,
     CacheMissError,
@@ -30,6 +31,7 @@ from .errors import (
 )
 from .generate import CallSettings, generate_text, stream_text
 from .model import LanguageModel, SupportedUrls
+from .objects import GenerateObjectResult, StreamObjectResult, generate_object, stream_object
 from .params import CallParams, FunctionTool, ResponseFormatJson, ResponseFormatText, ToolChoiceTool
 from .prompt import (
     AssistantMessage,
@@ -80,11 +82,14 @@ __all__ = [
     "ContentOutput",
     "DownloadBlockedError",
     "DownloadError",
+    "EmbeddingMiddleware",
+    "EmbeddingModel",
     "ErrorJsonOutput",
     "ErrorTextOutput",
     "FileContent",
     "FilePart",
     "FunctionTool",
+    "GenerateObjectResult",
     "GenerateResult",
     "GenerateTextResult",
     "ImagePart",
@@ -115,6 +120,7 @@ __all__ = [
     "RetryError",
     "RetryPolicy",
     "SourceContent",
+    "StreamObjectResult",
     "StreamPart",
     "StreamResult",
     "StreamTextResult",
@@ -137,15 +143,20 @@ __all__ = [
     "UserMessage",
     "WrapContext",
     "collect_stream",
+    "embed",
+    "embed_many",
+    "generate_object",
     "generate_text",
     "generate_text_sync",
     "register_provider",
     "registered_providers",
     "resolve_model",
     "resolve_params",
+    "stream_object",
     "stream_text",
     "stream_text_sync",
     "tool",
     "tool_from_model",
+    "wrap_embedding_model",
     "wrap_model",
 ]

@@ -79,16 +79,18 @@ _SENSITIVE_WORDS = frozenset(
 _SENSITIVE_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key"), ("subscription", "key")})
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
-_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*?;base64,([A-Za-z0-9+/_-]*={0,2})")
+_DATA_URL = re.compile(
+    r"data:([\w.+-]{1,100}/[\w.+-]{1,100})?(?:;[\w=.+-]{1,100}){0,8}?;base64,([A-Za-z0-9+/_-]*={0,2})"
+)
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{256,}={0,2}")
 _BASE64_STRING = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
-_URL_IN_TEXT = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")
+_URL_IN_TEXT = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^\s\"'<>]+")
 _API_KEY_SHAPES = re.compile(
     r"\bsk-[A-Za-z0-9_-]{16,}|\bAIza[0-9A-Za-z_-]{35}|\b(?:xox[abpr]|gh[pousr])[-_][A-Za-z0-9_-]{16,}"
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _KEY_VALUE = re.compile(
-    r"(?i)([\w-]*(?:api[-_]?key|secret|password|passwd|token|authorization|cookie|credential)(?![a-z])"
+    r"(?i)([\w-]{0,40}(?:api[-_]?key|secret|password|passwd|token|authorization|cookie|credential)(?![a-z])"
     r"[\"']?\s*[:=]\s*[\"']?)([^\s\"',;&}\]]+)"
 )
 _DATA_KEYS = frozenset({"data", "image", "bytes", "b64_json", "base64", "file_data", "audio"})
@@ -192,9 +194,7 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
     if headers is None:
         return {}
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {
-        name: REDACTED if is_sensitive_name(name) else redact_text(str(value)) for name, value in items
-    }
+    return {name: REDACTED if is_sensitive_name(name) else redact_text(str(value)) for name, value in items}
 
 
 def _elide(text: str, limit: int) -> str:
@@ -296,9 +296,11 @@ def _redact_exception(error: BaseException, seen: set[int]) -> None:
                     _redact_exception(item, seen)
         elif isinstance(attribute, _SAFE_ATTRIBUTE_TYPES):
             redacted = (
-                REDACTED if is_sensitive_name(name) else
-                redact_text(attribute) if isinstance(attribute, str) else
-                redact_value(attribute)
+                REDACTED
+                if is_sensitive_name(name)
+                else redact_text(attribute)
+                if isinstance(attribute, str)
+                else redact_value(attribute)
             )
             with contextlib.suppress(AttributeError, TypeError):
                 setattr(error, name, redacted)

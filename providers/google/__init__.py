@@ -17,9 +17,9 @@ from .model import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     GoogleLanguageModel,
-    GoogleProvider,
 )
 from .options import GoogleOptions, SafetySetting, ThinkingConfig
+from .provider import GoogleProvider
 
 __all__ = [
     "API_KEY_ENV",

@@ -1,4 +1,4 @@
-"""The Gemini terminal: GoogleLanguageModel and GoogleProvider (the only Google module doing HTTP)."""
+"""The Gemini terminal: GoogleLanguageModel (with embedding.py, the only Google modules doing HTTP)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "HTTPS_MEDIA_TYPES",
     "GoogleLanguageModel",
-    "GoogleProvider",
+    "new_response_id",
     "parse_google_error",
 ]
 
@@ -83,7 +83,8 @@ def _status_phrase(status: int) -> str:
         return f"HTTP {status}"
 
 
-def _new_id() -> str:
+def new_response_id() -> str:
+    """A random id for responses that arrive without one."""
     return secrets.token_hex(8)
 
 
@@ -105,7 +106,7 @@ class GoogleLanguageModel:
         http: HttpClient | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        generate_id: Callable[[], str] = _new_id,
+        generate_id: Callable[[], str] = new_response_id,
     ) -> None:
         self._model_id = model_id
         self._api_key = api_key
@@ -255,38 +256,3 @@ async def _stream_parts(
                 raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
         for part in mapper.close():
             yield part
-
-
-class GoogleProvider:
-    """Makes Gemini models that share settings and one HTTP client: ``google.chat("gemini-2.5-flash")``."""
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        http: HttpClient | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        generate_id: Callable[[], str] = _new_id,
-    ) -> None:
-        if http is None and (http_client is not None or transport is not None):
-            http = HttpClient(client=http_client, transport=transport)
-        self._settings: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "headers": headers,
-            "http": http,
-            "generate_id": generate_id,
-        }
-
-    def __repr__(self) -> str:
-        return f"GoogleProvider(base_url={self._settings['base_url']!r})"
-
-    def chat(self, model_id: str) -> GoogleLanguageModel:
-        """A Gemini language model."""
-        return GoogleLanguageModel(model_id, **self._settings)
-
-    __call__ = chat
-    language_model = chat

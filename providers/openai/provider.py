@@ -8,6 +8,7 @@ import httpx
 
 from providers._http import HttpClient
 
+from .embedding import OpenAIEmbeddingModel
 from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
 
 __all__ = ["OpenAIProvider"]
@@ -69,3 +70,16 @@ class OpenAIProvider:
 
     def __call__(self, model_id: str) -> OpenAIChatLanguageModel:
         return self.chat(model_id)
+
+    def embedding(self, model_id: str) -> OpenAIEmbeddingModel:
+        """An embeddings model (``POST <base>/embeddings``) with this provider's settings."""
+        return OpenAIEmbeddingModel(
+            model_id,
+            api_key=self._api_key,
+            base_url=self._base_url,
+            organization=self._organization,
+            project=self._project,
+            headers=self._headers,
+            http=self._http,
+            endpoint=self._endpoint,
+        )

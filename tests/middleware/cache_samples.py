@@ -27,6 +27,7 @@ from pipeline.stream import (
     ReasoningStartPart,
     ResponseMetadataPart,
     StreamPart,
+    StreamResult,
     StreamStartPart,
     TextDeltaPart,
     TextEndPart,
@@ -36,7 +37,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
-__all__ = ["STAMP", "rich_parts", "rich_result"]
+__all__ = ["STAMP", "read_all", "rich_parts", "rich_result", "unmarked", "unmarked_part"]
 
 STAMP = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 
@@ -97,3 +98,21 @@ def rich_parts() -> list[StreamPart]:
     ]
 
 
+
+
+def unmarked(value: GenerateResult) -> GenerateResult:
+    """``value`` without the ``provider_metadata["modelpipe"]`` marker the cache adds on the way out."""
+    metadata = {name: data for name, data in (value.provider_metadata or {}).items() if name != "modelpipe"}
+    return value.model_copy(update={"provider_metadata": metadata or None})
+
+
+async def read_all(result: StreamResult) -> list[StreamPart]:
+    """Every part of a stream, with the cache marker removed from its finish part."""
+    return [unmarked_part(part) async for part in result.stream]
+
+
+def unmarked_part(part: StreamPart) -> StreamPart:
+    if not isinstance(part, FinishPart):
+        return part
+    metadata = {name: data for name, data in (part.provider_metadata or {}).items() if name != "modelpipe"}
+    return part.model_copy(update={"provider_metadata": metadata or None})

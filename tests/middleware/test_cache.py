@@ -23,7 +23,7 @@ from pipeline.params import CallParams
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
 from pipeline.stream import ErrorPart, FinishPart, StreamPart, StreamResult, TextDeltaPart
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
-from tests.middleware.cache_samples import rich_parts, rich_result
+from tests.middleware.cache_samples import read_all, rich_parts, rich_result, unmarked
 
 
 def params(text: str = "Hi", **options: Any) -> CallParams:
@@ -35,9 +35,6 @@ def cached(model: LanguageModel, store: Any = None, **settings: Any) -> tuple[La
     cache = CacheMiddleware(store if store is not None else MemoryStore(), **settings)
     return wrap_model(model, cache), cache
 
-
-async def read_all(result: StreamResult) -> list[StreamPart]:
-    return [part async for part in result.stream]
 
 
 def stream_of(parts: Sequence[Any]) -> Any:
@@ -64,7 +61,12 @@ async def test_generate_miss_calls_the_model_then_a_hit_does_not() -> None:
     wrapped, cache = cached(model)
     first = await wrapped.do_generate(params())
     second = await wrapped.do_generate(params())
-    assert first == second == rich_result()
+    assert unmarked(first) == unmarked(second) == rich_result()
+    assert first.provider_metadata is not None and second.provider_metadata is not None
+    assert (first.provider_metadata["modelpipe"], second.provider_metadata["modelpipe"]) == (
+        {"cache": "miss"},
+        {"cache": "hit"},
+    )
     assert len(model.generate_calls) == 1
     assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
 

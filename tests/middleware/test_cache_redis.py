@@ -13,11 +13,10 @@ import pytest
 from middleware.cache import CacheMiddleware, CacheStats
 from middleware.stores import CircuitBreaker, RedisStore, StoreUnavailableError
 from pipeline.chain import wrap_model
-from pipeline.stream import StreamPart, StreamResult
 from pipeline.testing import MockLanguageModel, text_result
 from tests.middleware import redis_server as redis_server_module
 from tests.middleware.cache_disk_worker import RELAXED, answer_text, prompt
-from tests.middleware.cache_samples import rich_parts, rich_result
+from tests.middleware.cache_samples import read_all, rich_parts, rich_result, unmarked
 from tests.middleware.redis_server import RedisServer, running_redis_server
 
 
@@ -33,9 +32,6 @@ async def store(redis_server: RedisServer) -> AsyncIterator[RedisStore]:
     yield redis_store
     await redis_store.aclose()
 
-
-async def read_all(result: StreamResult) -> list[StreamPart]:
-    return [part async for part in result.stream]
 
 
 async def test_store_contract(store: RedisStore) -> None:
@@ -68,7 +64,7 @@ async def test_results_and_streams_round_trip_through_redis(store: RedisStore) -
     cache = CacheMiddleware(store, store_timeout=RELAXED)
     wrapped = wrap_model(model, cache)
     for _ in range(2):
-        assert await wrapped.do_generate(prompt(1)) == rich_result()
+        assert unmarked(await wrapped.do_generate(prompt(1))) == rich_result()
         assert await read_all(await wrapped.do_stream(prompt(1))) == rich_parts()
     assert len(model.calls) == 2
     assert cache.stats == CacheStats(hits=2, misses=2, stores=2, errors=0)

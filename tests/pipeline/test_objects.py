@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import APICallError, InvalidArgumentError, NoObjectGeneratedError
 from pipeline.object_output import object_output, strict_object_schema
 from pipeline.objects import generate_object, parse_object_text, stream_object
-from pipeline.params import ResponseFormatJson
+from pipeline.params import CallParams, ResponseFormatJson
 from pipeline.result import Usage
 from pipeline.stream import ErrorPart, StreamPart
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
@@ -162,6 +163,23 @@ async def test_retryable_failures_are_retried_like_generate_text() -> None:
     result = await generate_object(model, schema=Recipe, prompt="Recipe.")
     assert result.object.name == "Lasagna"
     assert len(model.generate_calls) == 2
+
+
+class LowTemperature(Middleware):
+    async def transform_params(self, ctx: TransformContext) -> CallParams:
+        return ctx.params.model_copy(update={"temperature": 0.0})
+
+
+async def test_every_call_goes_through_the_middleware_chain_with_the_json_format() -> None:
+    base = MockLanguageModel(generate=text_result(RECIPE_TEXT), stream=text_stream_parts([RECIPE_TEXT]))
+    model = wrap_model(base, LowTemperature())
+    await generate_object(model, schema=Recipe, prompt="Recipe.")
+    await stream_object(model, schema=Recipe, prompt="Recipe.").object()
+    assert [(call.type, call.params.temperature) for call in base.calls] == [
+        ("generate", 0.0),
+        ("stream", 0.0),
+    ]
+    assert all(isinstance(call.params.response_format, ResponseFormatJson) for call in base.calls)
 
 
 @pytest.mark.parametrize(

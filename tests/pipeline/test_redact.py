@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -313,3 +314,14 @@ def test_redact_exception_leaves_non_text_attributes_alone_and_is_idempotent() -
     redact_exception(redact_exception(error))
     assert str(error) == f"bad {REDACTED}"
     assert error.handle is marker  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["漢" * 50_000, "a." * 25_000, "data:" * 10_000, "token:" * 10_000, "x" * 255 + " " + "y" * 50_000],
+)
+def test_redaction_stays_fast_on_adversarial_text(text: str) -> None:
+    started = time.perf_counter()
+    redact_text(text)
+    redact_value({"data": text, "mediaType": "text/plain"})
+    assert time.perf_counter() - started < 2.0

@@ -118,11 +118,11 @@ _TRANSIENT: list[tuple[int, tuple[Fault, ...]]] = [
     (1, ("400",)),
     (1, ("500", "400")),
 ]
-_STREAM_ONLY: list[tuple[int, tuple[Fault, ...]]] = [
-    (3, ("cut-early", "ok")),
-    (2, ("cut-late",)),
-]
-_ANTHROPIC_STREAM: list[tuple[int, tuple[Fault, ...]]] = [(1, ("overloaded-event", "ok"))]
+_STREAM_ONLY: dict[Provider, list[tuple[int, tuple[Fault, ...]]]] = {
+    "openai": [(3, ("cut-early", "ok")), (2, ("cut-late",))],
+    "anthropic": [(2, ("cut-late",)), (1, ("overloaded-event", "ok"))],
+    "google": [(3, ("cut-early", "ok")), (2, ("cut-late",))],
+}
 
 
 _PROVIDER_CYCLE: tuple[Provider, ...] = ("openai",) * 5 + ("anthropic",) * 3 + ("google",) * 2
@@ -137,9 +137,7 @@ def build_schedule(calls: int, seed: int = 8) -> list[CallPlan]:
         stream = index % 2 == 1
         table = list(_TRANSIENT)
         if stream:
-            table += _STREAM_ONLY if chosen != "anthropic" else _STREAM_ONLY[1:]
-            if chosen == "anthropic":
-                table += _ANTHROPIC_STREAM
+            table += _STREAM_ONLY[chosen]
         weights = [weight for weight, _ in table]
         faults = rng.choices([faults for _, faults in table], weights=weights)[0]
         plans.append(CallPlan(index=index, provider=chosen, stream=stream, faults=faults))

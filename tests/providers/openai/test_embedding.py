@@ -29,12 +29,12 @@ def server() -> Iterator[LoopbackServer]:
         yield running
 
 
-def _model(server: LoopbackServer, **kwargs: object) -> OpenAIEmbeddingModel:
+def _model(server: LoopbackServer, max_embeddings_per_call: int = 2048) -> OpenAIEmbeddingModel:
     return OpenAIEmbeddingModel(
         "text-embedding-3-small",
         base_url=server.url("/v1"),
         api_key="sk-test",
-        **kwargs,  # type: ignore[arg-type]
+        max_embeddings_per_call=max_embeddings_per_call,
     )
 
 
