@@ -25,7 +25,10 @@ def ratio_table(summary: dict[str, Any]) -> dict[str, dict[str, float]]:
     rows = summary["rows"]
     floor = rows["floor"]
     return {
-        label: {LABELS.get(row, row): figures[metric]["median"] / floor[metric]["median"] for row, figures in rows.items()}
+        label: {
+            LABELS.get(row, row): figures[metric]["median"] / floor[metric]["median"]
+            for row, figures in rows.items()
+        }
         for metric, label in _METRICS
     }
 

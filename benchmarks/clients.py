@@ -61,7 +61,7 @@ def raw_httpx(base_url: str) -> BenchClient:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
+                    continue  # read on to the end of the body, so the connection goes back to the pool
                 for choice in json.loads(data)["choices"]:
                     text = choice["delta"].get("content")
                     if text:
@@ -217,7 +217,9 @@ def available_clients() -> list[str]:
     """Row keys whose libraries can be imported here (peers are optional)."""
     import importlib.util
 
-    return [key for key in CLIENTS if key not in _PEER_MODULES or importlib.util.find_spec(_PEER_MODULES[key])]
+    return [
+        key for key in CLIENTS if key not in _PEER_MODULES or importlib.util.find_spec(_PEER_MODULES[key])
+    ]
 
 
 def build_client(key: str, base_url: str) -> BenchClient:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -89,10 +90,8 @@ class WorkerProcess:
         return dict(json.loads(line))
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, BrokenPipeError, ValueError):
             self.ask(op="quit")
-        except (RuntimeError, BrokenPipeError, ValueError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

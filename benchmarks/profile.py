@@ -41,7 +41,9 @@ def top_functions(profile: cProfile.Profile, count: int, calls: int) -> str:
     out = io.StringIO()
     out.write(f"{'own us/call':>12} {'cum us/call':>12} {'calls/call':>10}  function\n")
     for tottime, cumtime, ncalls, name in rows[:count]:
-        out.write(f"{tottime / calls * 1e6:12.1f} {cumtime / calls * 1e6:12.1f} {ncalls / calls:10.1f}  {name}\n")
+        out.write(
+            f"{tottime / calls * 1e6:12.1f} {cumtime / calls * 1e6:12.1f} {ncalls / calls:10.1f}  {name}\n"
+        )
     return out.getvalue()
 
 

@@ -70,7 +70,9 @@ def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         ratio = rows[row][metric]["median"] / floor[metric]["median"]
         met = ratio <= bound if comparison == "<=" else ratio >= bound
-        results.append({"target": f"{name} {comparison} {bound}x floor", "value": f"{ratio:.2f}x", "met": met})
+        results.append(
+            {"target": f"{name} {comparison} {bound}x floor", "value": f"{ratio:.2f}x", "met": met}
+        )
     for row in ("bare", "stack"):
         if row in rows:
             per_call = rows[row]["new_connections_per_call"]
@@ -164,7 +166,10 @@ def render_markdown(summary: dict[str, Any]) -> str:
     imports = summary.get("imports", {})
     if imports:
         lines += ["", "## Import time (fresh interpreter, median of 5)", ""]
-        lines += ["| import | ms (min-max) | peak RSS MiB | costliest modules (self ms) |", "|---|---|---|---|"]
+        lines += [
+            "| import | ms (min-max) | peak RSS MiB | costliest modules (self ms) |",
+            "|---|---|---|---|",
+        ]
         for name, cost in imports.items():
             top = ", ".join(f"{module} {us / 1000:.1f}" for module, us in cost["top_self_us"][:5])
             lines.append(

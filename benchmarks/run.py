@@ -17,8 +17,8 @@ from typing import Any
 
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    __package__ = "benchmarks"
 
+from benchmarks.chart import draw
 from benchmarks.clients import available_clients
 from benchmarks.measure import ServerProcess, WorkerProcess, import_cost
 from benchmarks.report import environment, evaluate, render_markdown
@@ -118,7 +118,9 @@ def _imports(rows: list[str]) -> dict[str, Any]:
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repetitions", type=int, default=15)
     parser.add_argument("--calls", type=int, default=150, help="sequential calls per repetition")
     parser.add_argument("--stream-calls", type=int, default=40, help="streamed calls per repetition")
@@ -130,7 +132,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=HERE, help="where results.json/RESULTS.md/png go")
     args = parser.parse_args(argv)
     if args.quick:
-        args.repetitions, args.calls, args.stream_calls, args.concurrent_calls, args.warmup = 2, 40, 10, 128, 20
+        args.repetitions, args.calls, args.stream_calls, args.concurrent_calls, args.warmup = (
+            2,
+            40,
+            10,
+            128,
+            20,
+        )
     return args
 
 
@@ -156,14 +164,9 @@ def main(argv: list[str] | None = None) -> None:
     (args.output / "RESULTS.md").write_text(markdown)
     print(markdown)
     try:
-        from benchmarks.chart import draw
-    except ImportError:  # pragma: no cover - chart needs matplotlib
+        draw(summary, args.output / "results.png")
+    except ImportError:
         print("note: matplotlib is not installed; results.png not written")
-    else:
-        try:
-            draw(summary, args.output / "results.png")
-        except ImportError:
-            print("note: matplotlib is not installed; results.png not written")
 
 
 if __name__ == "__main__":

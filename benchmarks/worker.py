@@ -36,8 +36,13 @@ def _cpu() -> float:
 
 
 class _Worker:
-    def __init__(self, client: BenchClient) -> None:
+    """Sequential and streamed calls use ``client``; concurrent calls use ``concurrent_client``, a second
+    instance with its own connection pool: httpcore's per-request cost grows with the number of idle
+    connections in the pool, so a pool widened by a concurrent burst would tax the sequential figures."""
+
+    def __init__(self, client: BenchClient, concurrent_client: BenchClient) -> None:
         self.client = client
+        self.concurrent_client = concurrent_client
         self.counter = itertools.count()
 
     def prompt(self) -> str:
@@ -65,7 +70,7 @@ class _Worker:
 
         async def lane() -> None:
             for _ in queue:
-                _check(await self.client.generate(self.prompt()), ANSWER_TEXT)
+                _check(await self.concurrent_client.generate(self.prompt()), ANSWER_TEXT)
 
         cpu, wall = _cpu(), time.perf_counter()
         await asyncio.gather(*(lane() for _ in range(concurrency)))
@@ -78,7 +83,7 @@ def _check(text: str, expected: str) -> None:
 
 
 async def _serve(row: str, base_url: str) -> None:
-    worker = _Worker(build_client(row, base_url))
+    worker = _Worker(build_client(row, base_url), build_client(row, base_url))
     loop = asyncio.get_running_loop()
     print(json.dumps({"ready": row}), flush=True)
     while True:
@@ -101,6 +106,7 @@ async def _serve(row: str, base_url: str) -> None:
             answer = {"error": f"unknown op {op!r}"}
         print(json.dumps(answer), flush=True)
     await worker.client.close()
+    await worker.concurrent_client.close()
 
 
 def main(argv: list[str]) -> None:

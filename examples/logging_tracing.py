@@ -5,7 +5,8 @@ The model is wrapped in LoggingMiddleware (stdlib logging, one record per call) 
 opt in to content here, so prompts and completions appear, redacted: the API key planted in the
 prompt, headers and error messages shows as ``[REDACTED]`` and the image as ``<image/png, N bytes>``.
 
-Runs offline against a mock model: python examples/logging_tracing.py
+Runs offline: the OpenAI terminal talks to a loopback server on 127.0.0.1 that answers, streams,
+and then rejects the key with a 401 whose message repeats it. python examples/logging_tracing.py
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import ExitStack
 
 import anyio
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -25,7 +27,9 @@ from pipeline.errors import APICallError
 from pipeline.generate import generate_text, stream_text
 from pipeline.model import LanguageModel
 from pipeline.redact import register_secret
-from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
+from providers.openai import OpenAIProvider
+from providers.testing import LoopbackServer
+from providers.testing import openai as fake_openai
 
 __all__ = ["API_KEY", "main"]
 
@@ -52,25 +56,17 @@ def show_span(span: ReadableSpan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def demo_models() -> tuple[LanguageModel, LanguageModel]:
-    """A working model and one that fails with 401 (mocks; swap in real providers to try them)."""
-    working = MockLanguageModel(
-        generate=text_result("A tiny black square.", model_id="gpt-4o-mini"),
-        stream=text_stream_parts(["Hello", " there", "!"]),
-        provider="openai.chat",
-        model_id="gpt-4o-mini",
-    )
-    failing = MockLanguageModel(
-        generate=APICallError(
-            f"Incorrect API key provided: {API_KEY}",
-            url="https://api.openai.com/v1/chat/completions",
-            status_code=401,
-            response_body=json.dumps({"error": {"message": f"Incorrect API key provided: {API_KEY}"}}),
+def loopback_models(server: LoopbackServer) -> tuple[LanguageModel, LanguageModel]:
+    """A working model and one whose calls fail with 401, both OpenAI chat models on ``server``."""
+    server.enqueue(
+        fake_openai.text_reply("A tiny black square.", model="gpt-4o-mini"),
+        fake_openai.stream_reply(fake_openai.stream_chunks(["Hello", " there", "!"])),
+        fake_openai.error_reply(
+            401, f"Incorrect API key provided: {API_KEY}", error_type="invalid_request_error"
         ),
-        provider="openai.chat",
-        model_id="gpt-4o-mini",
     )
-    return working, failing
+    provider = OpenAIProvider(base_url=f"{server.base_url}/v1", api_key=API_KEY)
+    return provider.chat("gpt-4o-mini"), provider.chat("gpt-4o-mini")
 
 
 async def main(model: LanguageModel | None = None, failing_model: LanguageModel | None = None) -> None:
@@ -89,13 +85,15 @@ async def main(model: LanguageModel | None = None, failing_model: LanguageModel 
     )
     tracer = tracer_provider.get_tracer("example-app")
 
-    default_model, default_failing = demo_models()
+    stack = ExitStack()
+    if model is None or failing_model is None:
+        model, failing_model = loopback_models(stack.enter_context(LoopbackServer()))
     layers = [
         LoggingMiddleware(include_content=True),
         TracingMiddleware(tracer_provider=tracer_provider, include_content=True),
     ]
-    observed = wrap_model(model or default_model, layers)
-    observed_failing = wrap_model(failing_model or default_failing, layers)
+    observed = wrap_model(model, layers)
+    observed_failing = wrap_model(failing_model, layers)
 
     try:
         with tracer.start_as_current_span("handle request"):
@@ -125,6 +123,7 @@ async def main(model: LanguageModel | None = None, failing_model: LanguageModel 
             except APICallError as error:
                 print(f"caught: {error!r}")
     finally:
+        stack.close()
         library_logger.removeHandler(handler)
         library_logger.setLevel(previous_level)
         tracer_provider.shutdown()

@@ -17,6 +17,7 @@ from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, StreamStartPart
+from providers._credentials import resolve_api_key
 from providers._http import HttpClient, post_json, post_sse, shared_http
 from providers._sse import SSEEvent
 
@@ -129,7 +130,7 @@ class AnthropicMessagesModel:
 
     def _endpoint(self, params: CallParams, request: AnthropicRequest) -> tuple[str, dict[str, str]]:
         base_url = self.base_url
-        api_key = self._api_key or os.environ.get(API_KEY_ENV)
+        api_key = resolve_api_key(self._api_key, API_KEY_ENV)
         if not api_key and base_url == DEFAULT_BASE_URL:
             raise InvalidArgumentError(
                 "apiKey",

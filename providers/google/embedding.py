@@ -13,6 +13,7 @@ from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, InvalidResponseError, TooManyEmbeddingValuesForCallError
 from pipeline.result import ResponseMetadata
+from providers._credentials import resolve_api_key
 from providers._http import HttpClient, post_json, shared_http
 
 from .model import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, parse_google_error
@@ -166,7 +167,7 @@ class GoogleEmbeddingModel:
             ) from error
 
     def _request_headers(self, params: EmbedParams) -> dict[str, str]:
-        api_key = self._api_key or os.environ.get(API_KEY_ENV)
+        api_key = resolve_api_key(self._api_key, API_KEY_ENV)
         if not api_key:
             raise InvalidArgumentError(
                 "api_key",

@@ -19,6 +19,7 @@ from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
+from providers._credentials import resolve_api_key
 from providers._http import HttpClient, post_json, post_sse, shared_http
 from providers._sse import SSEEvent
 
@@ -228,7 +229,7 @@ class GoogleLanguageModel:
         return self._http if self._http is not None else shared_http()
 
     def _request_headers(self, params: CallParams) -> dict[str, str]:
-        api_key = self._api_key or os.environ.get(API_KEY_ENV)
+        api_key = resolve_api_key(self._api_key, API_KEY_ENV)
         if not api_key:
             raise InvalidArgumentError(
                 "api_key",

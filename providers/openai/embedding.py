@@ -13,6 +13,7 @@ from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbeddingUsage, EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, InvalidResponseError, TooManyEmbeddingValuesForCallError
 from pipeline.result import ResponseMetadata
+from providers._credentials import resolve_api_key
 from providers._http import HttpClient, post_json, shared_http
 
 from .error_mapping import parse_openai_error
@@ -179,7 +180,7 @@ class OpenAIEmbeddingModel:
 
     def _request_headers(self, params: EmbedParams) -> dict[str, str]:
         env = self._endpoint.api_key_env
-        api_key = self._api_key or (os.environ.get(env) if env else None)
+        api_key = resolve_api_key(self._api_key, env)
         at_default = self.base_url == self._endpoint.default_base_url.rstrip("/")
         if not api_key and self._endpoint.api_key_required and at_default:
             source = f"the {env} environment variable" if env else "the api_key argument"

@@ -17,6 +17,7 @@ from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
+from providers._credentials import resolve_api_key
 from providers._http import HttpClient, post_json, post_sse, shared_http
 from providers._sse import SSEEvent
 
@@ -188,7 +189,7 @@ class OpenAIChatLanguageModel:
 
     def _resolve_api_key(self, base_url: str) -> str | None:
         env = self._endpoint.api_key_env
-        api_key = self._api_key or (os.environ.get(env) if env else None)
+        api_key = resolve_api_key(self._api_key, env)
         needs_key = self._endpoint.api_key_required and base_url == self._endpoint.default_base_url.rstrip(
             "/"
         )

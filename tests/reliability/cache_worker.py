@@ -1,4 +1,4 @@
-"""A client process for the shared disk cache tests: ``python -m tests.reliability.cache_worker MODE DIR URL``.
+"""A client process for the shared disk cache tests (``python -m tests.reliability.cache_worker MODE ...``).
 
 ``hammer``: ROUNDS rounds over KEYS prompts, each prompt once per round through generate_text and once
 through stream_text (concurrently), on the OpenAI terminal behind CacheMiddleware(DiskStore(DIR));

@@ -203,7 +203,9 @@ def success_reply(plan: CallPlan, *, first_byte_delay: float = 0.0) -> Reply:
         success = anthropic.text_reply(text)
     else:
         success = google.text_reply(text)
-    return type(success)(body=success.body, status=success.status, headers=success.headers, delay=first_byte_delay)
+    return type(success)(
+        body=success.body, status=success.status, headers=success.headers, delay=first_byte_delay
+    )
 
 
 # Events sent before the cut: a stream cut early has sent no text delta (OpenAI's role chunk, nothing for
@@ -228,6 +230,8 @@ def _status(provider: Provider, status: int, headers: dict[str, str]) -> Reply:
         return openai.error_reply(status, f"injected {status}", headers=headers)
     if provider == "anthropic":
         kinds = {400: "invalid_request_error", 429: "rate_limit_error", 529: "overloaded_error"}
-        return anthropic.error_reply(status, kinds.get(status, "api_error"), f"injected {status}", headers=headers)
+        return anthropic.error_reply(
+            status, kinds.get(status, "api_error"), f"injected {status}", headers=headers
+        )
     statuses = {400: "INVALID_ARGUMENT", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 529: "UNAVAILABLE"}
     return google.error_reply(status, f"injected {status}", statuses[status], headers=headers)

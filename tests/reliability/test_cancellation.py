@@ -34,7 +34,9 @@ def server() -> Iterator[LoopbackServer]:
         yield running
 
 
-def _cached_model(server: LoopbackServer, http: HttpClient) -> tuple[LanguageModel, CacheMiddleware, MemoryStore]:
+def _cached_model(
+    server: LoopbackServer, http: HttpClient
+) -> tuple[LanguageModel, CacheMiddleware, MemoryStore]:
     store = MemoryStore()
     cache = CacheMiddleware(store)
     bare = OpenAIChatLanguageModel("gpt-4o-mini", api_key="sk-cancel", base_url=server.url("/v1"), http=http)
@@ -45,7 +47,9 @@ def _slow_stream(chunks: int = 40, delay: float = 0.02) -> SSEReply:
     return SSEReply(events=list(stream_chunks([f"t{n} " for n in range(chunks)])), event_delay=delay)
 
 
-async def _cancel_in_flight(call: Callable[[], Awaitable[object]], arrived: Callable[[], bool], delay: float) -> float:
+async def _cancel_in_flight(
+    call: Callable[[], Awaitable[object]], arrived: Callable[[], bool], delay: float
+) -> float:
     """Run ``call()`` and cancel it ``delay`` s after ``arrived()`` holds (its request reached the server).
 
     Returns the seconds from the cancel to the call giving control back.
@@ -79,8 +83,10 @@ async def test_a_generate_cancelled_while_waiting_for_headers(server: LoopbackSe
     saw_disconnect = server.wait_until(lambda s: s.disconnects == 1, timeout=1.0)
     again = await generate_text(model, prompt="same prompt")
     await http.aclose()
-    print(f"\nCANCEL generate: returned {latency * 1e3:.1f} ms after cancel; server disconnects "
-          f"{server.disconnects}; cache stores before retry call {cache.stats.stores - 1}")
+    print(
+        f"\nCANCEL generate: returned {latency * 1e3:.1f} ms after cancel; server disconnects "
+        f"{server.disconnects}; cache stores before retry call {cache.stats.stores - 1}"
+    )
     assert latency <= RETURN_LIMIT
     assert saw_disconnect
     assert again.text == "fresh"
@@ -105,8 +111,10 @@ async def test_a_stream_cancelled_after_three_deltas(server: LoopbackServer) -> 
     saw_disconnect = server.wait_until(lambda s: s.disconnects == 1, timeout=1.0)
     in_use, _ = pool_connections(http)
     await http.aclose()
-    print(f"\nCANCEL stream: {len(received)} deltas read; returned {latency * 1e3:.1f} ms after cancel; "
-          f"server disconnects {server.disconnects}; pool in use {in_use}; cache entries {len(store)}")
+    print(
+        f"\nCANCEL stream: {len(received)} deltas read; returned {latency * 1e3:.1f} ms after cancel; "
+        f"server disconnects {server.disconnects}; pool in use {in_use}; cache entries {len(store)}"
+    )
     assert received == ["t0 ", "t1 ", "t2 "]
     assert latency <= RETURN_LIMIT
     assert saw_disconnect
@@ -116,7 +124,7 @@ async def test_a_stream_cancelled_after_three_deltas(server: LoopbackServer) -> 
 
 async def test_a_call_cancelled_during_backoff_starts_no_further_attempt(server: LoopbackServer) -> None:
     http = HttpClient()
-    model, cache, store = _cached_model(server, http)
+    model, _, store = _cached_model(server, http)
     server.enqueue(error_reply(500), text_reply("never asked for"))
     latency = await _cancel_in_flight(
         lambda: generate_text(model, prompt="backoff"), lambda: len(server.requests) == 1, 0.1
@@ -169,11 +177,13 @@ async def test_a_hundred_calls_cancelled_at_random_points_leak_nothing(server: L
         await asyncio.sleep(0)
     latencies.sort()
     p99 = latencies[98]
-    print(f"\nCANCEL x100: return after cancel p50 {statistics.median(latencies) * 1e3:.1f} ms, "
-          f"p99 {p99 * 1e3:.1f} ms, max {latencies[-1] * 1e3:.1f} ms; server requests {len(server.requests)}, "
-          f"disconnects {server.disconnects}; pool in use {in_use}; cache entries {len(store)}; "
-          f"tasks {tasks_before}->{len(asyncio.all_tasks())}; fds {fds_before}->{open_fds()}; "
-          f"problems {problems.count}")
+    print(
+        f"\nCANCEL x100: return after cancel p50 {statistics.median(latencies) * 1e3:.1f} ms, "
+        f"p99 {p99 * 1e3:.1f} ms, max {latencies[-1] * 1e3:.1f} ms; server requests {len(server.requests)}, "
+        f"disconnects {server.disconnects}; pool in use {in_use}; cache entries {len(store)}; "
+        f"tasks {tasks_before}->{len(asyncio.all_tasks())}; fds {fds_before}->{open_fds()}; "
+        f"problems {problems.count}"
+    )
     assert len(server.requests) == 100
     assert all_seen, f"server saw {server.disconnects} disconnects"
     assert p99 <= 0.1 and latencies[-1] <= RETURN_LIMIT

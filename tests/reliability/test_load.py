@@ -50,11 +50,15 @@ def server() -> Iterator[LoopbackServer]:
 
 def _models(server: LoopbackServer, http: HttpClient, counter: AttemptCounter) -> dict[str, LanguageModel]:
     bare: dict[str, LanguageModel] = {
-        "openai": OpenAIChatLanguageModel("gpt-4o-mini", api_key="sk-load", base_url=server.url("/v1"), http=http),
+        "openai": OpenAIChatLanguageModel(
+            "gpt-4o-mini", api_key="sk-load", base_url=server.url("/v1"), http=http
+        ),
         "anthropic": AnthropicMessagesModel(
             "claude-sonnet-4-5", api_key="sk-ant-load", base_url=server.url("/v1"), http=http
         ),
-        "google": GoogleLanguageModel("gemini-2.5-flash", api_key="g-load", base_url=server.url("/v1beta"), http=http),
+        "google": GoogleLanguageModel(
+            "gemini-2.5-flash", api_key="g-load", base_url=server.url("/v1beta"), http=http
+        ),
     }
     return {name: wrap_model(model, [counter]) for name, model in bare.items()}
 
@@ -74,7 +78,9 @@ async def _call(model: LanguageModel, plan: CallPlan) -> tuple[str, str | None]:
     return "success", text
 
 
-async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leaks(server: LoopbackServer) -> None:
+async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leaks(
+    server: LoopbackServer,
+) -> None:
     plans = build_schedule(CALLS)
     replies = FaultingReplies(plans)
     server.default_reply = replies
@@ -117,10 +123,10 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
     wrong_text = [
         index for index, (kind, text) in outcomes.items() if kind == "success" and text != answer_text(index)
     ]
-    attempt_mismatch = [
-        index for index in expected if counter.attempts[index] != replies.attempts[index]
+    attempt_mismatch = [index for index in expected if counter.attempts[index] != replies.attempts[index]]
+    attempts_wrong = [
+        index for index, (_, attempts) in expected.items() if replies.attempts[index] != attempts
     ]
-    attempts_wrong = [index for index, (_, attempts) in expected.items() if replies.attempts[index] != attempts]
     over_budget = [index for index in expected if replies.attempts[index] > MAX_ATTEMPTS]
     gaps = [
         replies.arrivals[plan.index][position + 1] - replies.arrivals[plan.index][position]
@@ -130,11 +136,13 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
     ]
     by_outcome = Counter(kind for kind, _ in outcomes.values())
     print(
-        f"\nLOAD: {CALLS} calls at concurrency {CONCURRENCY} in {elapsed:.2f} s; outcomes {dict(by_outcome)}; "
+        f"\nLOAD: {CALLS} calls at concurrency {CONCURRENCY} in {elapsed:.2f} s; "
+        f"outcomes {dict(by_outcome)}; "
         f"escapes {dict(escapes)}; attempts client={sum(counter.attempts.values())} "
         f"server={sum(replies.attempts.values())} (mismatched calls {len(attempt_mismatch)}, "
         f"over budget {len(over_budget)}); retry-after-ms {RETRY_AFTER_MS} gaps: min "
-        f"{min(gaps) * 1e3:.1f} ms, median {statistics.median(gaps) * 1e3:.1f} ms, max {max(gaps) * 1e3:.1f} ms; "
+        f"{min(gaps) * 1e3:.1f} ms, median {statistics.median(gaps) * 1e3:.1f} ms, "
+        f"max {max(gaps) * 1e3:.1f} ms; "
         f"pool in use {in_use} (idle {idle}); server live after close {server.live_connections}; "
         f"connections opened {server.connections_opened}; tasks {tasks_before}->{tasks_after}; "
         f"fds {fds_before}->{fds_after}; resource warnings {len(problems.resource_warnings)}; "
@@ -167,7 +175,9 @@ _ANTHROPIC_CUT_NOT_RETRIED = pytest.mark.xfail(
     [
         pytest.param("openai", 1, id="openai-after-role-chunk"),
         pytest.param("anthropic", 1, id="anthropic-after-message-start", marks=_ANTHROPIC_CUT_NOT_RETRIED),
-        pytest.param("anthropic", 2, id="anthropic-after-content-block-start", marks=_ANTHROPIC_CUT_NOT_RETRIED),
+        pytest.param(
+            "anthropic", 2, id="anthropic-after-content-block-start", marks=_ANTHROPIC_CUT_NOT_RETRIED
+        ),
         pytest.param("anthropic", 3, id="anthropic-after-ping", marks=_ANTHROPIC_CUT_NOT_RETRIED),
         pytest.param("google", 0, id="google-before-first-chunk"),
     ],
@@ -184,6 +194,9 @@ async def test_a_stream_cut_before_its_first_delta_is_retried(
         outcome = await _call(model, plan)
     finally:
         await http.aclose()
-    print(f"\nCUT-EARLY {provider} after {cut_after} events: {outcome[0]}, server requests {len(server.requests)}")
+    print(
+        f"\nCUT-EARLY {provider} after {cut_after} events: {outcome[0]}, "
+        f"server requests {len(server.requests)}"
+    )
     assert outcome == ("success", answer_text(7))
     assert len(server.requests) == 2

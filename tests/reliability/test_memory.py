@@ -76,8 +76,11 @@ async def test_a_long_loop_of_calls_does_not_grow(server: LoopbackServer) -> Non
                 elif kind == 1:  # a fresh prompt: a miss that reaches the server, never cached
                     await generate_text(bare, prompt=f"fresh {counter}")
                 elif kind == 2:
-                    async with stream_text(model, prompt=f"fresh stream {counter}",
-                                           provider_options={"modelpipe": {"cache": "bypass"}}) as result:
+                    async with stream_text(
+                        model,
+                        prompt=f"fresh stream {counter}",
+                        provider_options={"modelpipe": {"cache": "bypass"}},
+                    ) as result:
                         async for _ in result.text_stream:
                             pass
                 else:  # a failing call
@@ -99,9 +102,13 @@ async def test_a_long_loop_of_calls_does_not_grow(server: LoopbackServer) -> Non
     per_call = growth / ((ROUNDS - 2) * CALLS_PER_ROUND)
     print(
         f"\nMEMORY: {ROUNDS} rounds x {CALLS_PER_ROUND} calls; traced KiB per round "
-        f"{[round(value / 1024) for value in traced]}; growth round 2->{ROUNDS} {growth / 1024:.1f} KiB ({per_call:.0f} B per call); "
+        f"{[round(value / 1024) for value in traced]}; growth round 2->{ROUNDS} {growth / 1024:.1f} KiB "
+        f"({per_call:.0f} B per call); "
         f"RSS KiB {rss[0]}->{rss[-1]} (round 2->{ROUNDS}: {rss[-1] - rss[1]:+d}); largest growth sites: "
-        + "; ".join(f"{stat.traceback[0].filename.rsplit('/', 2)[-1]}:{stat.traceback[0].lineno} "
-                    f"{stat.size_diff:+d} B" for stat in top)
+        + "; ".join(
+            f"{stat.traceback[0].filename.rsplit('/', 2)[-1]}:{stat.traceback[0].lineno} "
+            f"{stat.size_diff:+d} B"
+            for stat in top
+        )
     )
     assert per_call < PER_CALL_LIMIT

@@ -44,7 +44,10 @@ def server() -> Iterator[LoopbackServer]:
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.reliability.cache_worker", *args],
         cwd=ROOT,

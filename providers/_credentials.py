@@ -1,0 +1,25 @@
+"""API keys: read from the argument or the environment, and known to the redaction policy."""
+
+from __future__ import annotations
+
+import os
+
+from pipeline.redact import register_secret
+
+__all__ = ["resolve_api_key"]
+
+_MIN_REDACTABLE_CHARS = 8
+_registered: set[str] = set()
+
+
+def resolve_api_key(explicit: str | None, env_var: str | None) -> str | None:
+    """The explicit key, else the environment variable's value (read now, so late ``export`` works).
+
+    Every key found is registered with :func:`pipeline.redact.register_secret` (once), so it shows as
+    ``[REDACTED]`` in logs, spans, error messages and reprs.
+    """
+    key = explicit or (os.environ.get(env_var) if env_var else None)
+    if key and key not in _registered and len(key) >= _MIN_REDACTABLE_CHARS:
+        register_secret(key)
+        _registered.add(key)
+    return key
