@@ -58,6 +58,10 @@ PROVIDERS: dict[str, Provider] = {
 }
 
 
+def _renderings(error: BaseException) -> list[str]:
+    return [str(error), repr(error), "".join(traceback.format_exception(error))]
+
+
 class Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -102,7 +106,7 @@ async def test_the_api_key_is_never_in_logs_spans_errors_or_reprs(name: str) -> 
                 assert getattr(raised.value, "status_code", None) == status
             with pytest.raises(ModelCallError) as cut:
                 await stream_text(model, prompt="hello", max_retries=0).text()
-            seen += [str(cut.value), repr(cut.value), "".join(traceback.format_exception(cut.value))]
+            seen += _renderings(cut.value)
             seen += [repr(terminal), repr(model)]
             assert server.requests[0].headers.get(
                 "x-api-key", server.requests[0].headers.get("authorization", "")
