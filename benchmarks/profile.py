@@ -18,7 +18,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.clients import CLIENTS, BenchClient, build_client
-from benchmarks.measure import ServerProcess
+from benchmarks.measure import PROJECT_ROOT, ServerProcess
 
 __all__ = ["main", "top_functions"]
 
@@ -48,7 +48,8 @@ def top_functions(profile: cProfile.Profile, count: int, calls: int) -> str:
 
 
 def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/work/", "lib/python3"):
+    """A file name relative to the project or to site-packages / the standard library."""
+    for marker in (f"{PROJECT_ROOT}/", "site-packages/", "lib/python3"):
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename

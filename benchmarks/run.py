@@ -71,7 +71,7 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     if row == "floor" and op == "generate" and requests:
                         server_costs.append((after["cpu_seconds"] - before["cpu_seconds"]) / requests)
             print(f"repetition {repetition + 1}/{args.repetitions} done", file=sys.stderr)
-        memory = {row: worker.ask(op="memory")["max_rss_kib"] for row, worker in workers.items()}
+        memory = {row: worker.ask(op="memory") for row, worker in workers.items()}
     finally:
         for worker in workers.values():
             worker.stop()
@@ -102,7 +102,8 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
             "first_chunk_ms": _spread([first * 1e3 for first in firsts]) if firsts else None,
             "calls_per_second": _spread([a["n"] / a["wall"] for a in concurrent]),
             "concurrent_connections_opened": max(a["new_connections"] for a in concurrent),
-            "max_rss_mib": measured["memory"][row] / 1024,
+            "max_rss_mib": measured["memory"][row]["max_rss_kib"] / 1024,
+            "cache_failures": measured["memory"][row]["cache_failures"],
         }
     costs = measured["server_cpu_per_request"]
     return {"rows": rows, "server_cpu_us_per_request": _spread([c * 1e6 for c in costs]) if costs else None}

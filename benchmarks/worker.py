@@ -6,7 +6,8 @@ line each, measuring its own process only (CPU seconds are user + sys of this pr
 * ``{"op": "generate", "n": N}``: N sequential calls;
 * ``{"op": "stream", "n": N}``: N sequential streamed calls (with the time to each first delta);
 * ``{"op": "concurrent", "n": N, "concurrency": C}``: N calls, C at a time;
-* ``{"op": "memory"}``: the process's peak resident set size;
+* ``{"op": "memory"}``: the process's peak resident set size, and how many cache store failures
+  (warnings on the ``modelpipe.cache`` logger) happened so far;
 * ``{"op": "quit"}``.
 
 Every answer is checked against the server's fixed text, so a broken client cannot look fast.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import resource
 import sys
 import time
@@ -28,6 +30,17 @@ from .server import ANSWER_TEXT, STREAM_CHUNKS
 __all__ = ["main"]
 
 _STREAM_TEXT = "".join(f"tok{index} " for index in range(STREAM_CHUNKS))
+
+
+class _Counting(logging.Handler):
+    """Counts the records it sees (cache store failures are logged, not raised)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 def _cpu() -> float:
@@ -83,6 +96,10 @@ def _check(text: str, expected: str) -> None:
 
 
 async def _serve(row: str, base_url: str) -> None:
+    cache_failures = _Counting()
+    cache_logger = logging.getLogger("modelpipe.cache")
+    cache_logger.addHandler(cache_failures)
+    cache_logger.propagate = False
     worker = _Worker(build_client(row, base_url), build_client(row, base_url))
     loop = asyncio.get_running_loop()
     print(json.dumps({"ready": row}), flush=True)
@@ -101,7 +118,10 @@ async def _serve(row: str, base_url: str) -> None:
         elif op == "concurrent":
             answer = await worker.concurrent(command["n"], command["concurrency"])
         elif op == "memory":
-            answer = {"max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            answer = {
+                "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "cache_failures": cache_failures.count,
+            }
         else:
             answer = {"error": f"unknown op {op!r}"}
         print(json.dumps(answer), flush=True)

@@ -208,12 +208,15 @@ class RetryError(ModelCallError):
         self.last_error = self.errors[-1] if self.errors else None
 
 
-class IncompleteStreamError(ModelCallError):
-    """A stream ended (or was cut) before the provider signalled its end."""
+class IncompleteStreamError(APICallError):
+    """A stream ended (or was cut) before the provider signalled its end.
+
+    Retryable like any dropped connection: ``stream_text`` retries it only while no content has been
+    handed out, and never after.
+    """
 
     def __init__(self, message: str, *, url: str | None = None) -> None:
-        super().__init__(message)
-        self.url = url
+        super().__init__(message, url=url or "", is_retryable=True)
 
 
 class InvalidResponseDataError(ModelCallError):

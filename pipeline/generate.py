@@ -48,7 +48,10 @@ ToolsInput = Sequence[Tool | FunctionTool | Mapping[str, Any]] | Mapping[str, To
 StopCondition = Callable[[list[GenerateResult]], bool]
 """Called after each step with the steps so far; ``True`` ends the tool loop."""
 
-_CONTENT_FREE_PARTS = frozenset({"stream-start", "response-metadata", "raw"})
+_CONTENT_FREE_PARTS = frozenset(
+    {"stream-start", "response-metadata", "raw", "text-start", "reasoning-start", "tool-input-start"}
+)
+"""Parts that hand out no content: a stream that fails after only these may still be retried."""
 _TOOL_FINISH_REASONS = frozenset({"stop", "tool-calls"})
 
 
@@ -263,6 +266,14 @@ class _StreamLoop:
         self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
     ) -> AsyncGenerator[StreamPart, None]:
         params = await download_attachments(params, self.model.supported_urls, download=download)
+        if not self.toolset.tools:  # one step, nothing to run: pass the parts straight through
+            stream = _stream_with_retries(self.model, params, self.policy, on_open)
+            try:
+                async for part in stream:
+                    yield part
+            finally:
+                await stream.aclose()
+            return
         steps: list[GenerateResult] = []
         while True:
             collector = StreamCollector()

@@ -12,7 +12,9 @@ from providers.testing.embeddings import google_embedding_reply, openai_embeddin
 async def test_openai_provider_embedding_uses_the_provider_settings() -> None:
     with LoopbackServer() as server:
         server.enqueue(openai_embedding_reply([[0.5, 0.25]]))
-        model = OpenAIProvider(base_url=f"{server.base_url}/v1", api_key="k-openai").embedding("text-embedding-3-small")
+        model = OpenAIProvider(base_url=f"{server.base_url}/v1", api_key="k-openai").embedding(
+            "text-embedding-3-small"
+        )
         assert isinstance(model, OpenAIEmbeddingModel)
         result = await embed(model, "sunny day")
         assert result.embedding == [0.5, 0.25]
@@ -23,7 +25,9 @@ async def test_openai_provider_embedding_uses_the_provider_settings() -> None:
 async def test_google_provider_embedding_uses_the_provider_settings() -> None:
     with LoopbackServer() as server:
         server.enqueue(google_embedding_reply([[0.125, 0.5]]))
-        model = GoogleProvider(base_url=f"{server.base_url}/v1beta", api_key="k-google").embedding("text-embedding-004")
+        model = GoogleProvider(base_url=f"{server.base_url}/v1beta", api_key="k-google").embedding(
+            "text-embedding-004"
+        )
         assert isinstance(model, GoogleEmbeddingModel)
         result = await embed(model, "sunny day")
         assert result.embedding == [0.125, 0.5]

@@ -162,23 +162,13 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
     assert problems.count == 0, (problems.resource_warnings, problems.loop_errors)
 
 
-_ANTHROPIC_CUT_NOT_RETRIED = pytest.mark.xfail(
-    strict=True,
-    reason="known gap: providers/anthropic/model.py:_stream_parts turns a transport error into "
-    "IncompleteStreamError (not retryable) even before any text delta, and pipeline/generate.py counts a "
-    "text-start part as content; so an Anthropic stream cut before its first delta is not retried",
-)
-
-
 @pytest.mark.parametrize(
     ("provider", "cut_after"),
     [
         pytest.param("openai", 1, id="openai-after-role-chunk"),
-        pytest.param("anthropic", 1, id="anthropic-after-message-start", marks=_ANTHROPIC_CUT_NOT_RETRIED),
-        pytest.param(
-            "anthropic", 2, id="anthropic-after-content-block-start", marks=_ANTHROPIC_CUT_NOT_RETRIED
-        ),
-        pytest.param("anthropic", 3, id="anthropic-after-ping", marks=_ANTHROPIC_CUT_NOT_RETRIED),
+        pytest.param("anthropic", 1, id="anthropic-after-message-start"),
+        pytest.param("anthropic", 2, id="anthropic-after-content-block-start"),
+        pytest.param("anthropic", 3, id="anthropic-after-ping"),
         pytest.param("google", 0, id="google-before-first-chunk"),
     ],
 )
