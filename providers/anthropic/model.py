@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import os
 import re
 from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime
@@ -17,8 +16,8 @@ from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, StreamStartPart
-from providers._credentials import resolve_api_key
-from providers._http import HttpClient, post_json, post_sse, shared_http
+from providers._http import HttpClient, post_json, post_sse
+from providers._settings import ConnectionSettings
 from providers._sse import SSEEvent
 
 from .citations import citation_documents
@@ -100,12 +99,10 @@ class AnthropicMessagesModel:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._model_id = model_id
-        self._api_key = api_key
-        self._base_url = base_url
-        self._headers = {name.lower(): value for name, value in (headers or {}).items()}
-        if http is None and (http_client is not None or transport is not None):
-            http = HttpClient(client=http_client, transport=transport)
-        self._http = http
+        lowercase_headers = {name.lower(): value for name, value in (headers or {}).items()}
+        self._settings = ConnectionSettings.from_arguments(
+            api_key, base_url, lowercase_headers, http, http_client, transport
+        )
 
     def __repr__(self) -> str:
         return f"AnthropicMessagesModel({self._model_id!r}, base_url={self.base_url!r})"
@@ -126,11 +123,11 @@ class AnthropicMessagesModel:
     @property
     def base_url(self) -> str:
         """The API base URL in effect (argument, then environment, then the public endpoint)."""
-        return (self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        return self._settings.base_url_or(BASE_URL_ENV, DEFAULT_BASE_URL)
 
     def _endpoint(self, params: CallParams, request: AnthropicRequest) -> tuple[str, dict[str, str]]:
         base_url = self.base_url
-        api_key = resolve_api_key(self._api_key, API_KEY_ENV)
+        api_key = self._settings.api_key_or_env(API_KEY_ENV)
         if not api_key and base_url == DEFAULT_BASE_URL:
             raise InvalidArgumentError(
                 "apiKey",
@@ -140,11 +137,11 @@ class AnthropicMessagesModel:
         headers = {"anthropic-version": ANTHROPIC_VERSION}
         if api_key:
             headers["x-api-key"] = api_key
-        headers.update(self._headers)
+        headers.update(self._settings.headers)
         headers.update(call_headers)
         betas: list[str] = []
         user_betas = [
-            *_betas_from_header(self._headers.get("anthropic-beta")),
+            *_betas_from_header(self._settings.headers.get("anthropic-beta")),
             *_betas_from_header(call_headers.get("anthropic-beta")),
         ]
         for beta in [*request.betas, *user_betas]:
@@ -155,7 +152,7 @@ class AnthropicMessagesModel:
         return f"{base_url}/messages", headers
 
     def _client(self) -> HttpClient:
-        return self._http if self._http is not None else shared_http()
+        return self._settings.client()
 
     async def do_generate(self, params: CallParams) -> GenerateResult:
         """One non-streaming call."""
@@ -293,21 +290,16 @@ class AnthropicProvider:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        if http is None and (http_client is not None or transport is not None):
-            http = HttpClient(client=http_client, transport=transport)
-        self._api_key = api_key
-        self._base_url = base_url
-        self._headers = dict(headers or {})
-        self._http = http
+        self._settings = ConnectionSettings.from_arguments(
+            api_key, base_url, headers, http, http_client, transport
+        )
 
     def __repr__(self) -> str:
-        return f"AnthropicProvider(base_url={self._base_url!r})"
+        return f"AnthropicProvider(base_url={self._settings.base_url!r})"
 
     def messages(self, model_id: str) -> AnthropicMessagesModel:
         """A Messages API model."""
-        return AnthropicMessagesModel(
-            model_id, api_key=self._api_key, base_url=self._base_url, headers=self._headers, http=self._http
-        )
+        return AnthropicMessagesModel(model_id, **self._settings.as_arguments())
 
     chat = messages
     __call__ = messages

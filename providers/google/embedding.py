@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -13,10 +12,10 @@ from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, InvalidResponseError, TooManyEmbeddingValuesForCallError
 from pipeline.result import ResponseMetadata
-from providers._credentials import resolve_api_key
-from providers._http import HttpClient, post_json, shared_http
+from providers._http import HttpClient, post_json
+from providers._settings import ConnectionSettings
 
-from .model import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, parse_google_error
+from .model import BASE_URL_ENV, DEFAULT_BASE_URL, google_request_headers, parse_google_error
 
 __all__ = [
     "GoogleEmbeddingModel",
@@ -109,12 +108,9 @@ class GoogleEmbeddingModel:
         supports_parallel_calls: bool = True,
     ) -> None:
         self._model_id = model_id
-        self._api_key = api_key
-        self._base_url = base_url
-        self._headers = dict(headers or {})
-        if http is None and (http_client is not None or transport is not None):
-            http = HttpClient(client=http_client, transport=transport)
-        self._http = http
+        self._settings = ConnectionSettings.from_arguments(
+            api_key, base_url, headers, http, http_client, transport
+        )
         self.max_embeddings_per_call = max_embeddings_per_call
         self.supports_parallel_calls = supports_parallel_calls
 
@@ -131,7 +127,8 @@ class GoogleEmbeddingModel:
 
     @property
     def base_url(self) -> str:
-        return (self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        """The API base URL in effect (argument, then environment, then the public endpoint)."""
+        return self._settings.base_url_or(BASE_URL_ENV, DEFAULT_BASE_URL)
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         """One ``batchEmbedContents`` call for ``params.values``."""
@@ -148,9 +145,9 @@ class GoogleEmbeddingModel:
         )
         url = f"{self.base_url}/{model_path}:batchEmbedContents"
         answer = await post_json(
-            self._http or shared_http(),
+            self._settings.client(),
             url,
-            headers=self._request_headers(params),
+            headers=google_request_headers(self._settings, params.headers),
             body=body,
             parse_error=parse_google_error,
         )
@@ -165,13 +162,3 @@ class GoogleEmbeddingModel:
                 response_headers=answer.headers,
                 response_body=str(answer.value)[:1000],
             ) from error
-
-    def _request_headers(self, params: EmbedParams) -> dict[str, str]:
-        api_key = resolve_api_key(self._api_key, API_KEY_ENV)
-        if not api_key:
-            raise InvalidArgumentError(
-                "api_key",
-                f"Google Generative AI API key is missing. Pass it using the 'api_key' argument "
-                f"or set the {API_KEY_ENV} environment variable.",
-            )
-        return {"x-goog-api-key": api_key, **self._headers, **(params.headers or {})}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http
-import os
 import re
 import secrets
 from collections.abc import AsyncGenerator, Callable, Mapping
@@ -19,8 +18,8 @@ from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
-from providers._credentials import resolve_api_key
-from providers._http import HttpClient, post_json, post_sse, shared_http
+from providers._http import HttpClient, post_json, post_sse
+from providers._settings import ConnectionSettings
 from providers._sse import SSEEvent
 
 from .capabilities import model_capabilities
@@ -35,6 +34,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "HTTPS_MEDIA_TYPES",
     "GoogleLanguageModel",
+    "google_request_headers",
     "new_response_id",
     "parse_google_error",
 ]
@@ -84,6 +84,20 @@ def _status_phrase(status: int) -> str:
         return f"HTTP {status}"
 
 
+def google_request_headers(
+    settings: ConnectionSettings, call_headers: Mapping[str, str] | None
+) -> dict[str, str]:
+    """``x-goog-api-key`` (``InvalidArgumentError`` if there is none), the settings' headers, the call's."""
+    api_key = settings.api_key_or_env(API_KEY_ENV)
+    if not api_key:
+        raise InvalidArgumentError(
+            "api_key",
+            f"Google Generative AI API key is missing. Pass it using the 'api_key' argument "
+            f"or set the {API_KEY_ENV} environment variable.",
+        )
+    return {"x-goog-api-key": api_key, **settings.headers, **(call_headers or {})}
+
+
 def new_response_id() -> str:
     """A random id for responses that arrive without one."""
     return secrets.token_hex(8)
@@ -110,12 +124,9 @@ class GoogleLanguageModel:
         generate_id: Callable[[], str] = new_response_id,
     ) -> None:
         self._model_id = model_id
-        self._api_key = api_key
-        self._base_url = base_url
-        self._headers = dict(headers or {})
-        if http is None and (http_client is not None or transport is not None):
-            http = HttpClient(client=http_client, transport=transport)
-        self._http = http
+        self._settings = ConnectionSettings.from_arguments(
+            api_key, base_url, headers, http, http_client, transport
+        )
         self._generate_id = generate_id
 
     def __repr__(self) -> str:
@@ -132,7 +143,7 @@ class GoogleLanguageModel:
     @property
     def base_url(self) -> str:
         """The API base URL in effect (argument, then environment, then the public endpoint)."""
-        return (self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        return self._settings.base_url_or(BASE_URL_ENV, DEFAULT_BASE_URL)
 
     @property
     def supported_urls(self) -> SupportedUrls:
@@ -226,17 +237,10 @@ class GoogleLanguageModel:
         return self._model_id if "/" in self._model_id else f"models/{self._model_id}"
 
     def _http_client(self) -> HttpClient:
-        return self._http if self._http is not None else shared_http()
+        return self._settings.client()
 
     def _request_headers(self, params: CallParams) -> dict[str, str]:
-        api_key = resolve_api_key(self._api_key, API_KEY_ENV)
-        if not api_key:
-            raise InvalidArgumentError(
-                "api_key",
-                f"Google Generative AI API key is missing. Pass it using the 'api_key' argument "
-                f"or set the {API_KEY_ENV} environment variable.",
-            )
-        return {"x-goog-api-key": api_key, **self._headers, **(params.headers or {})}
+        return google_request_headers(self._settings, params.headers)
 
 
 async def _stream_parts(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,11 +12,11 @@ from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbeddingUsage, EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, InvalidResponseError, TooManyEmbeddingValuesForCallError
 from pipeline.result import ResponseMetadata
-from providers._credentials import resolve_api_key
-from providers._http import HttpClient, post_json, shared_http
+from providers._http import HttpClient, post_json
+from providers._settings import ConnectionSettings
 
 from .error_mapping import parse_openai_error
-from .model import OPENAI, ChatEndpoint
+from .model import OPENAI, ChatEndpoint, OpenAIConnection
 
 __all__ = [
     "OpenAIEmbeddingModel",
@@ -116,15 +115,9 @@ class OpenAIEmbeddingModel:
         supports_parallel_calls: bool = True,
     ) -> None:
         self._model_id = model_id
-        self._api_key = api_key
-        self._base_url = base_url
-        self._organization = organization
-        self._project = project
-        self._headers = dict(headers or {})
-        if http is None and (http_client is not None or transport is not None):
-            http = HttpClient(client=http_client, transport=transport)
-        self._http = http
         self._endpoint = endpoint
+        settings = ConnectionSettings.from_arguments(api_key, base_url, headers, http, http_client, transport)
+        self._connection = OpenAIConnection(endpoint, settings, organization, project)
         self.max_embeddings_per_call = max_embeddings_per_call
         self.supports_parallel_calls = supports_parallel_calls
 
@@ -141,9 +134,8 @@ class OpenAIEmbeddingModel:
 
     @property
     def base_url(self) -> str:
-        env = self._endpoint.base_url_env
-        configured = self._base_url or (os.environ.get(env) if env else None)
-        return (configured or self._endpoint.default_base_url).rstrip("/")
+        """The API base URL this call would use (argument, then environment, then default)."""
+        return self._connection.base_url
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         """One ``/embeddings`` call for ``params.values``."""
@@ -158,11 +150,11 @@ class OpenAIEmbeddingModel:
         body = build_embedding_body(
             self._model_id, params.values, parse_embedding_options(params.provider_options, keys)
         )
-        url = f"{self.base_url}/embeddings"
+        url, headers = self._connection.target("/embeddings", params.headers)
         answer = await post_json(
-            self._http or shared_http(),
+            self._connection.settings.client(),
             url,
-            headers=self._request_headers(params),
+            headers=headers,
             body=body,
             parse_error=parse_openai_error,
         )
@@ -177,21 +169,3 @@ class OpenAIEmbeddingModel:
                 response_headers=answer.headers,
                 response_body=str(answer.value)[:1000],
             ) from error
-
-    def _request_headers(self, params: EmbedParams) -> dict[str, str]:
-        env = self._endpoint.api_key_env
-        api_key = resolve_api_key(self._api_key, env)
-        at_default = self.base_url == self._endpoint.default_base_url.rstrip("/")
-        if not api_key and self._endpoint.api_key_required and at_default:
-            source = f"the {env} environment variable" if env else "the api_key argument"
-            raise InvalidArgumentError(
-                "apiKey", f"{self._endpoint.name} API key is missing. Pass api_key=... or set {source}."
-            )
-        headers: dict[str, str] = {"authorization": f"Bearer {api_key}"} if api_key else {}
-        if self._organization:
-            headers["openai-organization"] = self._organization
-        if self._project:
-            headers["openai-project"] = self._project
-        for extra in (self._headers, params.headers or {}):
-            headers.update({name.lower(): value for name, value in extra.items()})
-        return headers

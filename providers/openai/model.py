@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
-from providers._credentials import resolve_api_key
-from providers._http import HttpClient, post_json, post_sse, shared_http
+from providers._http import HttpClient, post_json, post_sse
+from providers._settings import ConnectionSettings
 from providers._sse import SSEEvent
 
 from .error_mapping import parse_openai_error, stream_error_to_api_error
@@ -28,7 +27,7 @@ from .options import parse_openai_options
 from .request import build_chat_body, stream_body
 from .wire import ChatResponse
 
-__all__ = ["OPENAI", "ChatEndpoint", "OpenAIChatLanguageModel"]
+__all__ = ["OPENAI", "ChatEndpoint", "OpenAIChatLanguageModel", "OpenAIConnection"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +56,53 @@ OPENAI = ChatEndpoint(
 )
 """The OpenAI API: ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``, key required at api.openai.com."""
 
+
+@dataclass(frozen=True, slots=True)
+class OpenAIConnection:
+    """An OpenAI-style model's settings: where calls go and the headers they carry.
+
+    Headers, later ones winning: ``authorization: Bearer <key>``, ``openai-organization``,
+    ``openai-project``, the settings' headers, then the call's (all names lower-cased).
+    """
+
+    endpoint: ChatEndpoint
+    settings: ConnectionSettings
+    organization: str | None = None
+    project: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The base URL in effect (argument, then the endpoint's environment variable, then its default)."""
+        return self.settings.base_url_or(self.endpoint.base_url_env, self.endpoint.default_base_url)
+
+    def target(self, path: str, call_headers: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
+        """The URL of ``path`` (e.g. ``"/embeddings"``) and the request headers for one call."""
+        base_url = self.base_url
+        api_key = self._api_key(base_url)
+        headers: dict[str, str] = {}
+        if api_key:
+            headers["authorization"] = f"Bearer {api_key}"
+        if self.organization:
+            headers["openai-organization"] = self.organization
+        if self.project:
+            headers["openai-project"] = self.project
+        for extra in (self.settings.headers, call_headers or {}):
+            headers.update({name.lower(): value for name, value in extra.items()})
+        return f"{base_url}{path}", headers
+
+    def _api_key(self, base_url: str) -> str | None:
+        env = self.endpoint.api_key_env
+        api_key = self.settings.api_key_or_env(env)
+        needs_key = self.endpoint.api_key_required and base_url == self.endpoint.default_base_url.rstrip("/")
+        if not api_key and needs_key:
+            source = f"the {env} environment variable" if env else "the api_key argument"
+            raise InvalidArgumentError(
+                "apiKey",
+                f"{self.endpoint.name} API key is missing. Pass api_key=... or set {source}.",
+            )
+        return api_key
+
+
 _SUPPORTED_URLS: SupportedUrls = {"image/*": [re.compile(r"^https?://.*$")]}
 
 
@@ -84,19 +130,9 @@ class OpenAIChatLanguageModel:
         endpoint: ChatEndpoint = OPENAI,
     ) -> None:
         self._model_id = model_id
-        self._api_key = api_key
-        self._base_url = base_url
-        self._organization = organization
-        self._project = project
-        self._headers = dict(headers or {})
-        self._http = (
-            http
-            if http is not None
-            else HttpClient(client=http_client, transport=transport)
-            if http_client is not None or transport is not None
-            else None
-        )
         self._endpoint = endpoint
+        settings = ConnectionSettings.from_arguments(api_key, base_url, headers, http, http_client, transport)
+        self._connection = OpenAIConnection(endpoint, settings, organization, project)
 
     def __repr__(self) -> str:
         return f"OpenAIChatLanguageModel(provider={self.provider!r}, model_id={self._model_id!r})"
@@ -117,9 +153,7 @@ class OpenAIChatLanguageModel:
     @property
     def base_url(self) -> str:
         """The API base URL this call would use (argument, then environment, then default)."""
-        env = self._endpoint.base_url_env
-        configured = self._base_url or (os.environ.get(env) if env else None)
-        return (configured or self._endpoint.default_base_url).rstrip("/")
+        return self._connection.base_url
 
     async def do_generate(self, params: CallParams) -> GenerateResult:
         """One non-streaming call."""
@@ -174,35 +208,10 @@ class OpenAIChatLanguageModel:
         return build_chat_body(self._model_id, params, parse_openai_options(params.provider_options, keys))
 
     def _target(self, params: CallParams) -> tuple[str, dict[str, str]]:
-        base_url = self.base_url
-        api_key = self._resolve_api_key(base_url)
-        headers: dict[str, str] = {}
-        if api_key:
-            headers["authorization"] = f"Bearer {api_key}"
-        if self._organization:
-            headers["openai-organization"] = self._organization
-        if self._project:
-            headers["openai-project"] = self._project
-        for extra in (self._headers, params.headers or {}):
-            headers.update({name.lower(): value for name, value in extra.items()})
-        return f"{base_url}/chat/completions", headers
-
-    def _resolve_api_key(self, base_url: str) -> str | None:
-        env = self._endpoint.api_key_env
-        api_key = resolve_api_key(self._api_key, env)
-        needs_key = self._endpoint.api_key_required and base_url == self._endpoint.default_base_url.rstrip(
-            "/"
-        )
-        if not api_key and needs_key:
-            source = f"the {env} environment variable" if env else "the api_key argument"
-            raise InvalidArgumentError(
-                "apiKey",
-                f"{self._endpoint.name} API key is missing. Pass api_key=... or set {source}.",
-            )
-        return api_key
+        return self._connection.target("/chat/completions", params.headers)
 
     def _client(self) -> HttpClient:
-        return self._http if self._http is not None else shared_http()
+        return self._connection.settings.client()
 
 
 async def _peek_for_early_error(

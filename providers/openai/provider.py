@@ -7,11 +7,18 @@ from collections.abc import Mapping
 import httpx
 
 from providers._http import HttpClient
+from providers._settings import ConnectionArguments, ConnectionSettings
 
 from .embedding import OpenAIEmbeddingModel
 from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
 
 __all__ = ["OpenAIProvider"]
+
+
+class _ModelArguments(ConnectionArguments):
+    organization: str | None
+    project: str | None
+    endpoint: ChatEndpoint
 
 
 class OpenAIProvider:
@@ -34,19 +41,14 @@ class OpenAIProvider:
         transport: httpx.AsyncBaseTransport | None = None,
         endpoint: ChatEndpoint = OPENAI,
     ) -> None:
-        self._api_key = api_key
-        self._base_url = base_url
-        self._organization = organization
-        self._project = project
-        self._headers = dict(headers or {})
-        self._http = (
-            http
-            if http is not None
-            else HttpClient(client=http_client, transport=transport)
-            if http_client is not None or transport is not None
-            else None
-        )
         self._endpoint = endpoint
+        settings = ConnectionSettings.from_arguments(api_key, base_url, headers, http, http_client, transport)
+        self._model_arguments: _ModelArguments = {
+            **settings.as_arguments(),
+            "organization": organization,
+            "project": project,
+            "endpoint": endpoint,
+        }
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self._endpoint.name!r})"
@@ -57,29 +59,11 @@ class OpenAIProvider:
 
     def chat(self, model_id: str) -> OpenAIChatLanguageModel:
         """A chat-completions model with this provider's settings."""
-        return OpenAIChatLanguageModel(
-            model_id,
-            api_key=self._api_key,
-            base_url=self._base_url,
-            organization=self._organization,
-            project=self._project,
-            headers=self._headers,
-            http=self._http,
-            endpoint=self._endpoint,
-        )
+        return OpenAIChatLanguageModel(model_id, **self._model_arguments)
 
     def __call__(self, model_id: str) -> OpenAIChatLanguageModel:
         return self.chat(model_id)
 
     def embedding(self, model_id: str) -> OpenAIEmbeddingModel:
         """An embeddings model (``POST <base>/embeddings``) with this provider's settings."""
-        return OpenAIEmbeddingModel(
-            model_id,
-            api_key=self._api_key,
-            base_url=self._base_url,
-            organization=self._organization,
-            project=self._project,
-            headers=self._headers,
-            http=self._http,
-            endpoint=self._endpoint,
-        )
+        return OpenAIEmbeddingModel(model_id, **self._model_arguments)
