@@ -36,6 +36,7 @@ class Record(BaseModel):
         arbitrary_types_allowed=True,
         ser_json_bytes="base64",
         val_json_bytes="base64",
+        defer_build=True,  # schemas are built on first use, not at import (import time)
     )
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -46,4 +47,4 @@ class Record(BaseModel):
 class WireModel(BaseModel):
     """Base of provider wire models: tolerant of unknown fields, names exactly as on the wire."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)

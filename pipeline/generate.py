@@ -267,12 +267,16 @@ class _StreamLoop:
     ) -> AsyncGenerator[StreamPart, None]:
         params = await download_attachments(params, self.model.supported_urls, download=download)
         if not self.toolset.tools:  # one step, nothing to run: pass the parts straight through
-            stream = _stream_with_retries(self.model, params, self.policy, on_open)
+            opened, preamble, finished = await _open_with_retries(self.model, params, self.policy)
+            on_open(opened)
             try:
-                async for part in stream:
+                for part in preamble:
                     yield part
+                if not finished:
+                    async for part in opened.stream:
+                        yield part
             finally:
-                await stream.aclose()
+                await opened.stream.aclose()
             return
         steps: list[GenerateResult] = []
         while True:
@@ -306,6 +310,25 @@ async def _stream_with_retries(
     on_open: Callable[[StreamResult], None],
 ) -> AsyncGenerator[StreamPart, None]:
     """Open the model stream, retrying until its first content part; never retry after content."""
+    opened, preamble, finished = await _open_with_retries(model, params, policy)
+    on_open(opened)
+    try:
+        for part in preamble:
+            yield part
+        if not finished:
+            async for part in opened.stream:
+                yield part
+    finally:
+        await opened.stream.aclose()
+
+
+async def _open_with_retries(
+    model: LanguageModel, params: CallParams, policy: RetryPolicy
+) -> tuple[StreamResult, list[StreamPart], bool]:
+    """Open the model stream and read up to its first content part, retrying failures until then.
+
+    Returns the open stream, the parts read (to be passed on first) and whether the stream has ended.
+    """
 
     async def open_attempt(attempt: int) -> tuple[StreamResult, list[StreamPart], bool]:
         opened = await model.do_stream(with_attempt(params, attempt))
@@ -316,16 +339,7 @@ async def _stream_with_retries(
             raise
         return opened, preamble, finished
 
-    opened, preamble, finished = await with_retries(open_attempt, policy)
-    on_open(opened)
-    try:
-        for part in preamble:
-            yield part
-        if not finished:
-            async for part in opened.stream:
-                yield part
-    finally:
-        await opened.stream.aclose()
+    return await with_retries(open_attempt, policy)
 
 
 async def _read_until_content(stream: AsyncGenerator[StreamPart, None]) -> tuple[list[StreamPart], bool]:

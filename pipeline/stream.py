@@ -194,6 +194,14 @@ class StreamCollector:
     def add(self, part: StreamPart) -> None:
         """Fold one part in."""
         match part:
+            case TextDeltaPart() | ReasoningDeltaPart():  # first: the most frequent parts
+                kind = part.type.split("-", 1)[0]
+                block = self._open.get((kind, part.id))
+                if block is None:
+                    block = self._start_block(kind, part.id, None)
+                block.chunks.append(part.delta)
+                if part.provider_metadata:
+                    block.provider_metadata = {**(block.provider_metadata or {}), **part.provider_metadata}
             case StreamStartPart():
                 self.warnings.extend(part.warnings)
             case ResponseMetadataPart():
@@ -210,13 +218,6 @@ class StreamCollector:
                 )
             case TextStartPart() | ReasoningStartPart():
                 self._start_block(part.type.split("-")[0], part.id, part.provider_metadata)
-            case TextDeltaPart() | ReasoningDeltaPart():
-                block = self._open.get((part.type.split("-")[0], part.id))
-                if block is None:
-                    block = self._start_block(part.type.split("-")[0], part.id, None)
-                block.chunks.append(part.delta)
-                if part.provider_metadata:
-                    block.provider_metadata = {**(block.provider_metadata or {}), **part.provider_metadata}
             case TextEndPart() | ReasoningEndPart():
                 ended = self._open.pop((part.type.split("-")[0], part.id), None)
                 if ended is not None and part.provider_metadata:

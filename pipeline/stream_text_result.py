@@ -41,6 +41,7 @@ class StreamTextResult:
         self._steps: list[GenerateResult] = []
         self._source: AsyncGenerator[StreamPart, None] | None = None
         self._started = False
+        self._deadline: float | None = None
         self._final: GenerateTextResult | None = None
         self._error: BaseException | None = None
         self._request = RequestMetadata()
@@ -62,43 +63,55 @@ class StreamTextResult:
         return self._text_deltas()
 
     async def _text_deltas(self) -> AsyncGenerator[str, None]:
-        reader = self._read()
+        source = self._open()
         try:
-            async for part in reader:
+            while (part := await self._next_part(source)) is not None:
                 if isinstance(part, TextDeltaPart):
                     if part.delta:
                         yield part.delta
                 elif isinstance(part, ErrorPart):
                     raise _as_exception(part.error)
         finally:
-            await reader.aclose()
+            await source.aclose()
+        await self._finish()
 
     async def _read(self) -> AsyncGenerator[StreamPart, None]:
+        source = self._open()
+        try:
+            while (part := await self._next_part(source)) is not None:
+                yield part
+        finally:
+            await source.aclose()
+        await self._finish()
+
+    def _open(self) -> AsyncGenerator[StreamPart, None]:
         if self._started:
             raise RuntimeError("the stream of a stream_text result can only be read once")
         self._started = True
+        self._deadline = None if self._timeout is None else anyio.current_time() + self._timeout
         self._source = source = self._open_stream(self)
-        deadline = None if self._timeout is None else anyio.current_time() + self._timeout
+        return source
+
+    async def _next_part(self, source: AsyncGenerator[StreamPart, None]) -> StreamPart | None:
+        """The next part, folded into the result so far; ``None`` at the end of the stream."""
         try:
-            while True:
-                try:
-                    if deadline is None:
-                        part = await source.__anext__()
-                    else:
-                        with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
-                            part = await source.__anext__()
-                except StopAsyncIteration:
-                    break
-                self._collector.add(part)
-                if isinstance(part, FinishPart):
-                    self._steps.append(self._collector.result())
-                    self._collector = StreamCollector()
-                yield part
+            if self._deadline is None:
+                part = await source.__anext__()
+            else:
+                with anyio.fail_after(max(self._deadline - anyio.current_time(), 0)):
+                    part = await source.__anext__()
+        except StopAsyncIteration:
+            return None
         except Exception as error:
             self._error = error
             raise
-        finally:
-            await source.aclose()
+        self._collector.add(part)
+        if isinstance(part, FinishPart):
+            self._steps.append(self._collector.result())
+            self._collector = StreamCollector()
+        return part
+
+    async def _finish(self) -> None:
         self._final = self._build_final()
         if self._on_finish is not None:
             outcome = self._on_finish(self._final)

@@ -16,7 +16,6 @@ import re
 import sys
 import threading
 from collections.abc import AsyncGenerator, Callable, Mapping
-from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +26,7 @@ import httpx
 
 from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, is_retryable_status
 
-from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEEvent, iter_sse
+from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder, SSEEvent
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -391,11 +390,13 @@ async def _read_capped(response: httpx.Response, url: str, body: Any, max_bytes:
     if declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(response, url, body, max_bytes)
     buffer = bytearray()
-    async with aclosing(_body_chunks(response, url, body)) as chunks:
-        async for chunk in chunks:
+    try:
+        async for chunk in response.aiter_bytes():
             buffer += chunk
             if len(buffer) > max_bytes:
                 raise _too_large(response, url, body, max_bytes)
+    except (httpx.TransportError, httpx.DecodingError) as exc:
+        raise _read_error(exc, response, url, body) from exc
     return bytes(buffer)
 
 
@@ -410,44 +411,56 @@ def _too_large(response: httpx.Response, url: str, body: Any, max_bytes: int) ->
     )
 
 
-async def _body_chunks(response: httpx.Response, url: str, body: Any) -> AsyncGenerator[bytes, None]:
-    try:
-        async for chunk in response.aiter_bytes():
-            yield chunk
-    except httpx.TransportError as exc:
-        raise APICallError(
-            f"Connection to API failed while reading the response: {_describe(exc)}",
-            url=url,
-            request_body=body,
-            status_code=response.status_code,
-            response_headers=_response_headers(response),
-            is_retryable=True,
-        ) from exc
-    except httpx.DecodingError as exc:
-        raise InvalidResponseError(
+def _read_error(
+    exc: httpx.TransportError | httpx.DecodingError, response: httpx.Response, url: str, body: Any
+) -> APICallError:
+    """The error for a failure while reading a 2xx body: a retryable transport error, or bad encoding."""
+    if isinstance(exc, httpx.DecodingError):
+        return InvalidResponseError(
             f"Cannot decode the response body: {_describe(exc)}",
             url=url,
             content_type=response.headers.get("content-type"),
             request_body=body,
             status_code=response.status_code,
             response_headers=_response_headers(response),
-        ) from exc
+        )
+    return APICallError(
+        f"Connection to API failed while reading the response: {_describe(exc)}",
+        url=url,
+        request_body=body,
+        status_code=response.status_code,
+        response_headers=_response_headers(response),
+        is_retryable=True,
+    )
 
 
 async def _events(
     response: httpx.Response, url: str, body: Any, max_event_bytes: int
 ) -> AsyncGenerator[SSEEvent, None]:
-    chunks = _body_chunks(response, url, body)
+    """The events of a 2xx stream (one generator over the body: bytes are decoded and parsed in place)."""
+    decoder = SSEDecoder(max_event_size=max_event_bytes)
+    chunks = response.aiter_bytes()
     try:
-        async with aclosing(iter_sse(chunks, max_event_bytes=max_event_bytes)) as events:
-            async for event in events:
+        while True:
+            try:
+                chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                break
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise _read_error(exc, response, url, body) from exc
+            for event in decoder.feed_bytes(chunk):
                 yield event
+        for event in decoder.feed_bytes(b"", final=True):
+            yield event
     finally:
-        await chunks.aclose()
+        if isinstance(chunks, AsyncGenerator):
+            await chunks.aclose()
         await _close(response)
 
 
 async def _close(response: httpx.Response) -> None:
     """Close the response even inside a cancelled scope (bounded, so a dead peer cannot hang us)."""
+    if response.is_closed:  # a body read to its end is closed by httpx already
+        return
     with anyio.move_on_after(_CLOSE_GRACE_SECONDS, shield=True):
         await response.aclose()

@@ -28,7 +28,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _BOM = "\ufeff"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SSEEvent:
     """One dispatched event. ``event`` is ``None`` when the stream named no type (``"message"`` in browsers).
 
@@ -43,7 +43,8 @@ class SSEEvent:
 
 
 class SSEDecoder:
-    """Incremental event-stream parser: call :meth:`feed` with text as it arrives, then :meth:`flush`.
+    """Incremental event-stream parser: call :meth:`feed` with text (or :meth:`feed_bytes` with raw
+    bytes) as it arrives, then :meth:`flush`.
 
     ``max_event_size`` caps the characters buffered for one event (data lines plus the unfinished line);
     exceeding it raises :class:`~pipeline.errors.StreamProtocolError`.
@@ -54,6 +55,7 @@ class SSEDecoder:
         self._reset()
 
     def _reset(self) -> None:
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._started = False
         self._skip_lf = False
         self._partial: list[str] = []
@@ -63,6 +65,11 @@ class SSEDecoder:
         self._data_size = 0
         self._last_id: str | None = None
         self._retry: int | None = None
+
+    def feed_bytes(self, chunk: bytes, *, final: bool = False) -> list[SSEEvent]:
+        """Like :meth:`feed` for raw bytes: UTF-8 is decoded incrementally (a character split across
+        chunks is kept whole; invalid bytes become U+FFFD). Pass ``final=True`` at the end of the stream."""
+        return self.feed(self._utf8.decode(chunk, final))
 
     def feed(self, text: str) -> list[SSEEvent]:
         """Parse ``text`` (any piece of the stream) and return the events completed by it."""
@@ -74,22 +81,30 @@ class SSEDecoder:
         if self._skip_lf:
             self._skip_lf = False
             text = text.removeprefix("\n")
+        if "\r" in text:
+            lines = _LINE_END.split(text)
+            self._skip_lf = text.endswith("\r")
+        else:
+            lines = text.split("\n")
+        rest = lines.pop()  # the unfinished last line ("" when the text ends with a line break)
         events: list[SSEEvent] = []
-        position = 0
-        for match in _LINE_END.finditer(text):
-            line = text[position : match.start()]
-            if self._partial:
-                self._partial.append(line)
-                line = "".join(self._partial)
-                self._partial.clear()
-                self._partial_size = 0
-            position = match.end()
-            event = self._process_line(line)
-            if event is not None:
-                events.append(event)
-        if text.endswith("\r"):
-            self._skip_lf = True
-        rest = text[position:]
+        if lines and self._partial:
+            self._partial.append(lines[0])
+            lines[0] = "".join(self._partial)
+            self._partial.clear()
+            self._partial_size = 0
+        for line in lines:
+            if line.startswith("data:"):  # the common line, handled inline
+                value = line[6:] if line.startswith(" ", 5) else line[5:]
+                self._data.append(value)
+                self._data_size += len(value) + 1
+                self._check_size()
+            elif not line:
+                event = self._dispatch()
+                if event is not None:
+                    events.append(event)
+            else:
+                self._process_field(line)
         if rest:
             self._partial.append(rest)
             self._partial_size += len(rest)
@@ -101,11 +116,9 @@ class SSEDecoder:
         self._reset()
         return []
 
-    def _process_line(self, line: str) -> SSEEvent | None:
-        if not line:
-            return self._dispatch()
+    def _process_field(self, line: str) -> None:
         if line.startswith(":"):
-            return None
+            return
         field, colon, value = line.partition(":")
         if colon and value.startswith(" "):
             value = value[1:]
@@ -119,14 +132,14 @@ class SSEDecoder:
             self._last_id = value
         elif field == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
-        return None
 
     def _dispatch(self) -> SSEEvent | None:
         event_type, data, retry = self._event_type, self._data, self._retry
         self._event_type, self._data, self._data_size, self._retry = None, [], 0, None
         if not data:
             return None
-        return SSEEvent(event=event_type or None, data="\n".join(data), id=self._last_id, retry=retry)
+        joined = data[0] if len(data) == 1 else "\n".join(data)
+        return SSEEvent(event_type or None, joined, self._last_id, retry)
 
     def _check_size(self) -> None:
         limit = self._max_event_size
@@ -145,11 +158,10 @@ async def iter_sse(
     U+FFFD). An event larger than ``max_event_bytes`` (counted in decoded characters) raises
     :class:`~pipeline.errors.StreamProtocolError`.
     """
-    utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
     decoder = SSEDecoder(max_event_size=max_event_bytes)
     async for chunk in chunks:
-        for event in decoder.feed(utf8.decode(chunk)):
+        for event in decoder.feed_bytes(chunk):
             yield event
-    for event in decoder.feed(utf8.decode(b"", final=True)):
+    for event in decoder.feed_bytes(b"", final=True):
         yield event
     decoder.flush()

@@ -121,6 +121,15 @@ class GoogleStreamMapper:
     def feed(self, data: str) -> list[StreamPart]:
         """Parts for one SSE ``data`` payload."""
         out: list[StreamPart] = []
+        if not self._include_raw:  # fast path: one validation straight from the JSON text
+            try:
+                parsed = GenerateContentResponse.model_validate_json(data)
+            except ValidationError:
+                pass  # not JSON or not a chunk: the general path below reports it
+            else:
+                if not parsed.model_extra or "error" not in parsed.model_extra:
+                    self._chunk(parsed, out)
+                    return out
         try:
             raw: Any = json.loads(data)
         except ValueError:

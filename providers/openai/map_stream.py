@@ -102,6 +102,14 @@ class ChatStreamMapper:
         if data == DONE:
             self.done = True
             return []
+        if not self.include_raw_chunks:  # fast path: one validation straight from the JSON text
+            try:
+                chunk = ChatChunk.model_validate_json(data)
+            except ValidationError:
+                pass  # not JSON or not a chunk: the general path below reports it
+            else:
+                if not chunk.model_extra or "error" not in chunk.model_extra:
+                    return self._map_chunk(chunk)
         parts: list[StreamPart] = []
         try:
             value = parse_chunk(data)
@@ -151,16 +159,20 @@ class ChatStreamMapper:
 
     def _map_chunk(self, chunk: ChatChunk) -> list[StreamPart]:
         parts: list[StreamPart] = []
-        timestamp = response_timestamp(chunk.created)
-        if not self._metadata_sent and (chunk.id or chunk.model or timestamp):
-            self._metadata_sent = True
-            parts.append(
-                ResponseMetadataPart(id=chunk.id or None, timestamp=timestamp, model_id=chunk.model or None)
-            )
+        if not self._metadata_sent:
+            timestamp = response_timestamp(chunk.created)
+            if chunk.id or chunk.model or timestamp:
+                self._metadata_sent = True
+                metadata = ResponseMetadataPart(
+                    id=chunk.id or None, timestamp=timestamp, model_id=chunk.model or None
+                )
+                parts.append(metadata)
         if chunk.usage is not None:
             self._usage = chunk.usage
         choice = chunk.choices[0] if chunk.choices else None
-        self._metadata.update(prediction_metadata(chunk.usage, choice.logprobs if choice else None))
+        logprobs = choice.logprobs if choice else None
+        if chunk.usage is not None or logprobs is not None:
+            self._metadata.update(prediction_metadata(chunk.usage, logprobs))
         if choice is None:
             return parts
         if choice.finish_reason is not None:
@@ -174,11 +186,12 @@ class ChatStreamMapper:
                 self._text_open = True
                 parts.append(TextStartPart(id=_TEXT_ID))
             parts.append(TextDeltaPart(id=_TEXT_ID, delta=delta.content))
-        for tool_delta in delta.tool_calls or []:
-            parts.extend(self._tool_delta(tool_delta))
-        parts.extend(
-            source_from_annotation(annotation, self.generate_id()) for annotation in delta.annotations or []
-        )
+        if delta.tool_calls:
+            for tool_delta in delta.tool_calls:
+                parts.extend(self._tool_delta(tool_delta))
+        if delta.annotations:
+            for annotation in delta.annotations:
+                parts.append(source_from_annotation(annotation, self.generate_id()))
         return parts
 
     def _tool_delta(self, delta: ToolCallDelta) -> list[StreamPart]:

@@ -217,3 +217,17 @@ async def test_cap_applies_per_event_not_per_stream() -> None:
     events = await parse_bytes(stream, [7, 900, 20000], max_event_bytes=1000)
     assert len(events) == 100
     assert all(event.data == "z" * 500 for event in events)
+
+
+def test_feed_bytes_keeps_a_split_character_and_flush_forgets_it() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed_bytes(b"data: caf\xc3") == []
+    assert decoder.feed_bytes(b"\xa9\n\n") == [SSEEvent(None, "caf\u00e9")]
+    assert decoder.feed_bytes(b"data: \xc3") == []
+    assert decoder.flush() == []
+    assert decoder.feed_bytes(b"data: x\n\n") == [SSEEvent(None, "x")]
+
+
+def test_feed_splits_lines_on_every_line_ending_in_one_piece() -> None:
+    text = "data: a\r\ndata:b\rdata\n\nevent: e\r\nid: 7\ndata:  c\r\r"
+    assert SSEDecoder().feed(text) == [SSEEvent(None, "a\nb\n"), SSEEvent("e", " c", "7")]

@@ -128,3 +128,22 @@ def test_in_band_error_reads_the_gemini_error_shape_only() -> None:
     assert (error.message, error.status_code, error.is_retryable) == ("quota", 429, True)
     assert in_band_error(text_chunk("hi"), url="u") is None
     assert in_band_error("not json", url="u") is None
+
+
+@pytest.mark.parametrize(
+    "payloads",
+    [
+        ["{oops", json.dumps({"candidates": "nope"}), text_chunk("a\ud800", finish="STOP")],
+        [text_chunk("x"), json.dumps({"error": {"code": 500, "message": "boom", "status": "INTERNAL"}})],
+        [text_chunk("Hel"), text_chunk("lo", finish="STOP")],
+    ],
+    ids=["invalid-chunks", "error-event", "text"],
+)
+def test_parts_are_the_same_with_and_without_raw_chunks(payloads: list[str]) -> None:
+    """The one-validation fast path (no raw chunks) gives exactly the parts of the general path."""
+    fast = run(mapper(), *payloads)
+    general = [part for part in run(mapper(include_raw_chunks=True), *payloads) if part.type != "raw"]
+    assert [part.type for part in fast] == [part.type for part in general]
+    assert [str(getattr(part, "error", part)) for part in fast] == [
+        str(getattr(part, "error", part)) for part in general
+    ]

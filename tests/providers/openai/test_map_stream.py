@@ -111,3 +111,34 @@ def test_output_chunk_detection() -> None:
     assert not is_output_chunk(json.loads(chunk({"role": "assistant", "content": ""})))
     assert not is_output_chunk({"error": {"message": "x"}})
     assert not is_output_chunk(json.loads(chunk(None, usage_body=usage())))
+
+
+def test_invalid_chunks_without_raw_chunks_become_the_same_error_parts() -> None:
+    """The one-validation fast path falls back to the general path, so errors read the same."""
+    payloads = ["{oops", json.dumps({"choices": "nope"}), "[DONE]"]
+    fast = [part for part in run(payloads) if isinstance(part, ErrorPart)]
+    general = [part for part in run(payloads, include_raw_chunks=True) if isinstance(part, ErrorPart)]
+    assert [str(part.error) for part in fast] == [str(part.error) for part in general]
+    assert str(fast[0].error).startswith("Invalid JSON in stream chunk")
+    assert str(fast[1].error).startswith("Invalid stream chunk")
+
+
+def test_error_chunk_that_also_fits_the_chunk_schema_is_an_error_part() -> None:
+    parts = run([json.dumps({"error": {"message": "overloaded"}, "choices": []}), "[DONE]"])
+    errors = [part.error for part in parts if isinstance(part, ErrorPart)]
+    assert errors == [{"message": "overloaded"}]
+    assert finish(parts).finish_reason == "error"
+
+
+def test_chunks_the_json_validator_rejects_but_python_json_accepts_still_map() -> None:
+    """A lone surrogate is valid for json.loads but not for pydantic's JSON parser: the text goes through."""
+    payload = chunk({"content": "a"}).replace('"content": "a"', '"content": "a\\ud800"')
+    assert "\\ud800" in payload
+    parts = run([payload, "[DONE]"])
+    assert collect_stream(parts).text == "a\ud800"
+
+
+def test_identical_parts_with_and_without_raw_chunks() -> None:
+    payloads = stream_chunks(["Hel", "lo"], usage_body=usage(5, 2, cached=3))
+    with_raw = [part for part in run(payloads, include_raw_chunks=True) if not isinstance(part, RawPart)]
+    assert run(payloads) == with_raw

@@ -1,0 +1,78 @@
+"""Lazy packages: importing one provider or one middleware module does not import the others."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import middleware
+import providers
+from pipeline.registry import registered_providers, resolve_model
+from providers.compatible import COMPATIBLE_ENDPOINTS
+
+
+def modules_after(statement: str) -> set[str]:
+    """The module names loaded by ``statement`` in a fresh interpreter."""
+    probe = f"import sys\n{statement}\nprint(' '.join(sorted(sys.modules)))"
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(output.stdout.split())
+
+
+def test_importing_one_provider_leaves_the_others_unimported() -> None:
+    loaded = modules_after("import pipeline, providers.openai")
+    assert "providers.openai" in loaded
+    assert not {"providers.anthropic", "providers.google", "providers.compatible"} & loaded
+
+
+def test_importing_the_download_middleware_leaves_the_cache_and_diskcache_unimported() -> None:
+    loaded = modules_after("import middleware.download")
+    assert "middleware.download" in loaded
+    assert not {"middleware.cache", "middleware.log", "diskcache"} & loaded
+
+
+def test_every_builtin_model_string_prefix_is_registered_without_importing_its_provider() -> None:
+    expected = {"openai", "anthropic", "google", *COMPATIBLE_ENDPOINTS}
+    assert expected <= set(registered_providers())
+
+
+@pytest.mark.parametrize("name", sorted(COMPATIBLE_ENDPOINTS))
+def test_compatible_model_strings_resolve_to_their_endpoint(name: str) -> None:
+    model = resolve_model(f"{name}/some-model")
+    assert (model.provider, model.model_id) == (f"{name}.chat", "some-model")
+
+
+@pytest.mark.parametrize(
+    ("model_string", "provider"),
+    [
+        ("openai/gpt-4o-mini", "openai.chat"),
+        ("anthropic/claude-sonnet-4-5", "anthropic.messages"),
+        ("google/gemini-2.5-flash", "google.generative-ai"),
+    ],
+)
+def test_builtin_model_strings_resolve(model_string: str, provider: str) -> None:
+    model = resolve_model(model_string)
+    assert model.provider == provider
+    assert model.model_id == model_string.split("/", 1)[1]
+
+
+def test_provider_submodules_load_on_attribute_access() -> None:
+    import providers.google as google
+
+    assert providers.google is google
+    with pytest.raises(AttributeError, match="no attribute 'bedrock'"):
+        _ = providers.bedrock
+
+
+def test_middleware_names_load_on_first_use() -> None:
+    from middleware.cache import CacheMiddleware
+    from middleware.download import download_attachments
+
+    assert middleware.CacheMiddleware is CacheMiddleware
+    assert middleware.download_attachments is download_attachments
+    for name in middleware.__all__:
+        assert getattr(middleware, name).__name__ == name
+    assert set(middleware.__all__) <= set(dir(middleware))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = middleware.Nope
