@@ -12,8 +12,9 @@ the key. Inner ``transform_params`` therefore run twice per call: keep them chea
   occurred and the size cap was kept; a hit replays the same parts in the same order (optionally paced);
 * finish reasons ``error`` and ``other`` are never stored; ``length`` / ``content-filter`` only when
   listed in ``cache_finish_reasons``;
-* a broken, slow or full store never fails the call: every store operation has a deadline, and a
-  failure logs a warning on the ``modelpipe.cache`` logger and counts an error;
+* a broken, slow or full store never fails the call: every store operation has a deadline (a store
+  with :class:`~middleware.stores.InlineAccess` may answer a read at once without blocking instead),
+  and a failure logs a warning on the ``modelpipe.cache`` logger and counts an error;
 * single flight (generate only): concurrent identical misses in one process make one model call, the
   others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
   Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
@@ -62,7 +63,7 @@ from .cache_codec import (
     encode_stream,
 )
 from .cache_key import CONTROL_NAMESPACE, KeyFunction, cache_key, has_url_attachments
-from .stores import CacheStore, DiskStore, StoreUnavailableError
+from .stores import UNANSWERED, CacheStore, DiskStore, InlineAccess, StoreUnavailableError, Unanswered
 
 __all__ = [
     "DEFAULT_CACHE_FINISH_REASONS",
@@ -91,7 +92,9 @@ class CacheStats:
 
     ``hits``: calls answered without a model call (including single-flight waiters that reused a
     concurrent call's result); ``misses``: cache lookups that led to a model call (refresh and record
-    included, bypass not); ``stores``: entries written; ``errors``: store failures and corrupt entries.
+    included, bypass not); ``stores``: entries written (for a write-behind store such as the default
+    :class:`~middleware.stores.DiskStore`: queued; a later failure is counted by the store);
+    ``errors``: store failures and corrupt entries.
     """
 
     hits: int = 0
@@ -179,6 +182,7 @@ class CacheMiddleware(Middleware):
         self.single_flight = single_flight
         self.cache_url_attachments = cache_url_attachments
         self.key_function = key_function
+        self._inline = self.store if isinstance(self.store, InlineAccess) else None
         self._counters = _Counters()
         self._flights: dict[tuple[object, str], _Flight] = {}
 
@@ -311,8 +315,10 @@ class CacheMiddleware(Middleware):
 
     async def _load(self, key: str, decode: Callable[[str, bytes], _T]) -> _T | None:
         try:
-            with anyio.fail_after(self.store_timeout):
-                data = await self.store.get(key)
+            data = self._inline.get_inline(key) if self._inline is not None else UNANSWERED
+            if isinstance(data, Unanswered):
+                with anyio.fail_after(self.store_timeout):
+                    data = await self.store.get(key)
             return None if data is None else decode(key, data)
         except CorruptEntryError as error:
             self._failed("read", key, error)
@@ -330,6 +336,15 @@ class CacheMiddleware(Middleware):
         if len(data) > self.max_entry_bytes:
             logger.debug("cache entry %s is %d bytes, over max_entry_bytes; not stored", key, len(data))
             return
+        if self._inline is not None:
+            try:
+                stored = self._inline.set_inline(key, data, ttl=self.ttl)
+            except Exception as error:
+                self._failed("write", key, error)
+                return
+            if stored:
+                self._counters.stores += 1
+                return
         if await self._guard("write", key, lambda: self.store.set(key, data, ttl=self.ttl)):
             self._counters.stores += 1
 

@@ -39,6 +39,10 @@ __all__ = [
 MAGIC = b"MPC1"
 _CHECKSUM_BYTES = 16
 _TAG = "$mp"
+_TAG_MARK = b'"$mp"'
+_DICT_TAG_MARK = b'"dict"'
+_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 
 _parts_adapter: TypeAdapter[list[StreamPart]] = TypeAdapter(list[StreamPart])
 
@@ -59,6 +63,22 @@ class StreamRecording:
 
 
 def _to_json(value: Any) -> Any:
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is list:
+        return [item if type(item) in _JSON_SCALARS else _to_json(item) for item in value]
+    if kind is dict:
+        plain = {
+            key if type(key) is str else str(key): item if type(item) in _JSON_SCALARS else _to_json(item)
+            for key, item in value.items()
+        }
+        return {_TAG: "dict", "v": plain} if _TAG in plain else plain
+    return _other_to_json(value)
+
+
+def _other_to_json(value: Any) -> Any:
+    """:func:`_to_json` of anything but an exact JSON scalar, list or dict."""
     if isinstance(value, Mapping):
         plain = {str(key): _to_json(item) for key, item in value.items()}
         return {_TAG: "dict", "v": plain} if _TAG in plain else plain
@@ -70,37 +90,44 @@ def _to_json(value: Any) -> Any:
         return {_TAG: "url", "v": str(value)}
     if isinstance(value, datetime):
         return {_TAG: "datetime", "v": value.isoformat()}
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, bool | int | float | str):
         return value
     raise TypeError(f"a cache entry cannot hold a value of type {type(value).__name__}")
 
 
 def _from_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        tag = value.get(_TAG)
-        if tag is None:
-            return {key: _from_json(item) for key, item in value.items()}
-        inner = value.get("v")
-        if tag == "dict" and isinstance(inner, dict):
-            return {key: _from_json(item) for key, item in inner.items()}
-        if tag == "bytes" and isinstance(inner, str):
-            return base64.b64decode(inner, validate=True)
-        if tag == "url" and isinstance(inner, str):
-            return httpx.URL(inner)
-        if tag == "datetime" and isinstance(inner, str):
-            return datetime.fromisoformat(inner)
-        raise CorruptEntryError(f"unknown value tag {tag!r}")
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is list:
         return [_from_json(item) for item in value]
-    return value
+    if kind is not dict:
+        return value
+    tag = value.get(_TAG)
+    if tag is None:
+        return {key: _from_json(item) for key, item in value.items()}
+    if tag == "dict" and isinstance(value.get("v"), dict):
+        return {key: _from_json(item) for key, item in value["v"].items()}
+    return _tagged_value(tag, value.get("v"))
+
+
+def _restore_tag(value: dict[str, Any]) -> Any:
+    """``json.loads`` object hook for bodies without the ``dict`` tag: restores one tagged value."""
+    tag = value.get(_TAG)
+    return value if tag is None else _tagged_value(tag, value.get("v"))
+
+
+def _tagged_value(tag: object, inner: object) -> Any:
+    if tag == "bytes" and isinstance(inner, str):
+        return base64.b64decode(inner, validate=True)
+    if tag == "url" and isinstance(inner, str):
+        return httpx.URL(inner)
+    if tag == "datetime" and isinstance(inner, str):
+        return datetime.fromisoformat(inner)
+    raise CorruptEntryError(f"unknown value tag {tag!r}")
 
 
 def _seal(key: str, kind: EntryKind, payload: Any) -> bytes:
-    body = json.dumps(
-        {"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind, "payload": _to_json(payload)},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode("utf-8")
+    envelope = {"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind, "payload": _to_json(payload)}
+    body = _BODY_ENCODER.encode(envelope).encode("utf-8")
     return MAGIC + hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] + body
 
 
@@ -111,14 +138,23 @@ def _open(data: bytes, key: str, kind: EntryKind) -> Any:
     body = data[header:]
     if hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] != data[len(MAGIC) : header]:
         raise CorruptEntryError("checksum mismatch")
+    # The body decides how tagged values are restored: none at all; by an object hook while parsing
+    # (every "$mp" object is a tag); or, when a "dict" tag or an escape that could spell one may be
+    # present, by a walk afterwards that knows a tagged user dict's inside is not a tag.
+    walk = b"\\u" in body or _DICT_TAG_MARK in body
+    hook = _restore_tag if not walk and _TAG_MARK in body else None
     try:
-        envelope = json.loads(body)
-    except ValueError as error:
+        envelope = json.loads(body, object_hook=hook)
+    except CorruptEntryError:
+        raise
+    except (ValueError, httpx.InvalidURL) as error:
         raise CorruptEntryError(f"invalid JSON: {error}") from error
     if not isinstance(envelope, dict) or envelope.get("v") != CACHE_FORMAT_VERSION:
         raise CorruptEntryError("unsupported cache format version")
     if envelope.get("key") != key or envelope.get("kind") != kind:
         raise CorruptEntryError("entry was written for another key or call type")
+    if not walk:
+        return envelope.get("payload")
     try:
         return _from_json(envelope.get("payload"))
     except (ValueError, httpx.InvalidURL) as error:

@@ -65,6 +65,13 @@ NON_SEMANTIC_HEADERS = frozenset(
 
 _NON_SEMANTIC_HEADER_PREFIXES = ("x-b3-", "x-stainless-")
 
+_CANONICAL_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+_AS_IS: frozenset[type] = frozenset({str, int, bool, type(None)})
+"""Exact types :func:`canonical_value` keeps unchanged (checked inline: most values are these)."""
+
 
 class KeyFunction(Protocol):
     """A cache key function: same inputs as :func:`cache_key`, returns a string key."""
@@ -86,6 +93,21 @@ def canonical_value(value: Any) -> Any:
     Bytes become ``{"$sha256": hex}`` (hashed, not inlined), URLs ``{"$url": text}``, integral floats
     ints (so ``1.0`` and ``1`` agree), non-finite floats tagged strings, datetimes ISO text.
     """
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {
+            key if type(key) is str else str(key): item if type(item) in _AS_IS else canonical_value(item)
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [item if type(item) in _AS_IS else canonical_value(item) for item in value]
+    return _canonical_other(value)
+
+
+def _canonical_other(value: Any) -> Any:
+    """:func:`canonical_value` of anything but an exact str / int / bool / None / dict / list."""
     if isinstance(value, Mapping):
         return {str(key): canonical_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -94,7 +116,7 @@ def canonical_value(value: Any) -> Any:
         return {"$sha256": hashlib.sha256(bytes(value)).hexdigest()}
     if isinstance(value, httpx.URL):
         return {"$url": str(value)}
-    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+    if isinstance(value, int | str):  # subclasses (bool included), as json.dumps writes them
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -107,9 +129,7 @@ def canonical_value(value: Any) -> Any:
 
 def canonical_json(value: Any) -> str:
     """Canonical JSON text of ``value``: sorted keys, no whitespace, see :func:`canonical_value`."""
-    return json.dumps(
-        canonical_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _CANONICAL_ENCODER.encode(canonical_value(value))
 
 
 def _semantic_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import CacheStore, CircuitBreaker, StoreUnavailableError
+from .base import UNANSWERED, CacheStore, CircuitBreaker, InlineAccess, StoreUnavailableError, Unanswered
 from .disk_store import DiskStore, SafeDisk
 from .memory_store import MemoryStore
 
@@ -13,13 +13,16 @@ if TYPE_CHECKING:
     from .redis_store import RedisStore
 
 __all__ = [
+    "UNANSWERED",
     "CacheStore",
     "CircuitBreaker",
     "DiskStore",
+    "InlineAccess",
     "MemoryStore",
     "RedisStore",
     "SafeDisk",
     "StoreUnavailableError",
+    "Unanswered",
 ]
 
 

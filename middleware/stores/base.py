@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
-__all__ = ["CacheStore", "CircuitBreaker", "StoreUnavailableError"]
+__all__ = [
+    "UNANSWERED",
+    "CacheStore",
+    "CircuitBreaker",
+    "InlineAccess",
+    "StoreUnavailableError",
+    "Unanswered",
+]
 
 
 @runtime_checkable
@@ -32,6 +39,30 @@ class CacheStore(Protocol):
 
     async def clear(self) -> None:
         """Remove every entry of this store."""
+        ...
+
+
+class Unanswered:
+    """The type of :data:`UNANSWERED`."""
+
+    def __repr__(self) -> str:
+        return "UNANSWERED"
+
+
+UNANSWERED: Final = Unanswered()
+"""What :meth:`InlineAccess.get_inline` returns when only the awaitable ``get`` can answer."""
+
+
+@runtime_checkable
+class InlineAccess(Protocol):
+    """Optional for a store: serve a read or take a write at once on the caller's thread when cheap."""
+
+    def get_inline(self, key: str) -> bytes | Unanswered | None:
+        """Like ``get`` but never blocks: the value, ``None``, or :data:`UNANSWERED` (then call ``get``)."""
+        ...
+
+    def set_inline(self, key: str, value: bytes, *, ttl: float | None = None) -> bool:
+        """Like ``set`` but never blocks; False when only the awaitable ``set`` can store it."""
         ...
 
 

@@ -5,9 +5,16 @@ diskcache pickles every value that is not a plain scalar and unpickles any row w
 stores only ``bytes`` values under ``str`` keys and refuses every other row mode on read: a planted
 pickle row raises :class:`~middleware.cache_codec.CorruptEntryError` and is deleted, never loaded.
 
-Every diskcache call is blocking, so it runs in a worker thread; SQLite's busy timeout is short so a
-contended or broken database degrades to a miss. Several processes may share one directory (SQLite
-WAL); do not put it on NFS/SMB and do not copy a live cache directory.
+Reads first try a connection of their own on the caller's thread that never waits for a lock: a
+small raw-bytes row (the usual entry) is answered there in microseconds; a missing row is a miss;
+anything else (a busy database, an entry kept in a file, a row of another mode, an error) goes to a
+worker thread through diskcache and :class:`SafeDisk`, under SQLite's short busy timeout, so a
+contended or broken database degrades to a miss. Writes are write-behind by default (see
+:mod:`middleware.stores.write_behind`): ``set`` queues the entry and returns, one background thread
+writes the queued entries, this process reads its own queued writes at once, and other
+processes see them once written (normally within milliseconds). :meth:`DiskStore.flush` waits for
+the queue; :meth:`DiskStore.close` (also run at interpreter exit) flushes it. Several processes may
+share one directory (SQLite WAL); do not put it on NFS/SMB and do not copy a live cache directory.
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ import logging
 import os
 import sqlite3
 import stat
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +36,8 @@ import diskcache
 from diskcache.core import MODE_BINARY, MODE_RAW
 
 from ..cache_codec import CorruptEntryError
+from .base import UNANSWERED, Unanswered
+from .write_behind import PendingWrite, WriteBehind
 
 __all__ = ["DiskStore", "SafeDisk"]
 
@@ -72,12 +83,66 @@ def _check_directory(directory: Path) -> None:
         raise PermissionError(f"cache directory {directory} is owned by another user")
 
 
+_EXIT_FLUSH_TIMEOUT = 10.0
+"""Seconds queued writes may take to flush when a store is collected or the interpreter exits."""
+
+_INLINE_SELECT = (
+    "SELECT mode, filename, value FROM Cache"
+    " WHERE key = ? AND raw = 1 AND (expire_time IS NULL OR expire_time > ?)"
+)
+
+
+class _InlineReader:
+    """Reads small raw-bytes rows on the caller's thread; never waits for a lock or opens a file.
+
+    Mirrors diskcache's lock-free fast path of ``Cache.get`` (no statistics, an eviction policy that
+    does not update rows on read), which is how :class:`DiskStore` opens its cache.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self._database = database
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open the connection (again in a child process: SQLite connections must not cross ``fork``)."""
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._connection = sqlite3.connect(
+            self._database, timeout=0, isolation_level=None, check_same_thread=False
+        )
+        self._connection.execute("PRAGMA query_only = ON")
+
+    def read(self, key: str) -> bytes | Unanswered | None:
+        if self._pid != os.getpid():
+            self._connect()
+        if not self._lock.acquire(blocking=False):
+            return UNANSWERED
+        try:
+            rows = self._connection.execute(_INLINE_SELECT, (key, time.time())).fetchall()
+        except sqlite3.Error:
+            return UNANSWERED
+        finally:
+            self._lock.release()
+        if not rows:
+            return None
+        ((mode, filename, value),) = rows
+        if mode == MODE_RAW and filename is None and type(value) is bytes:
+            return value
+        return UNANSWERED
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+
 class DiskStore:
     """A :class:`~middleware.stores.base.CacheStore` on a diskcache directory.
 
     ``timeout`` is SQLite's busy timeout in seconds (kept short: a busy database means a miss);
     ``size_limit`` is the directory's size budget in bytes (oldest stored entries are culled first);
-    ``open_deadline`` bounds the retries while another process holds the database during its setup.
+    ``open_deadline`` bounds the retries while another process holds the database during its setup;
+    ``write_behind`` queues writes for a background thread (at most ``write_queue_bytes`` of values
+    wait; beyond that a write is skipped), ``False`` writes in a worker thread before ``set`` returns.
     """
 
     def __init__(
@@ -87,39 +152,123 @@ class DiskStore:
         timeout: float = 0.25,
         size_limit: int = 2**30,
         open_deadline: float = 10.0,
+        write_behind: bool = True,
+        write_queue_bytes: int = 64 * 2**20,
     ) -> None:
         self.directory = Path(directory)
         _check_directory(self.directory)
         self._cache = _open_cache(self.directory, timeout, size_limit, open_deadline)
+        self._reader = _InlineReader(self.directory / "cache.db")
+        self._writes: WriteBehind | None = None
+        if write_behind:
+            self._writes = WriteBehind(
+                functools.partial(_write_entry, self._cache), max_bytes=write_queue_bytes
+            )
+            weakref.finalize(self, self._writes.close, _EXIT_FLUSH_TIMEOUT)
+
+    @property
+    def write_failures(self) -> int:
+        """Background writes that failed (logged as warnings on the ``modelpipe.cache`` logger)."""
+        return 0 if self._writes is None else self._writes.failures
 
     async def _run(self, function: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         return await anyio.to_thread.run_sync(
             functools.partial(function, *args, **kwargs), abandon_on_cancel=True
         )
 
+    def get_inline(self, key: str) -> bytes | Unanswered | None:
+        """A queued write of ``key``, else a small row read without waiting (see the module doc)."""
+        if self._writes is not None:
+            pending = self._writes.pending(key)
+            if pending is not None:
+                return _unexpired(pending)
+        return self._reader.read(key)
+
     async def get(self, key: str) -> bytes | None:
+        value = self.get_inline(key)
+        if not isinstance(value, Unanswered):
+            return value
         return await self._run(self._get_sync, key)
 
     def _get_sync(self, key: str) -> bytes | None:
         try:
             value = self._cache.get(key, default=None, retry=False)
+            if value is None:
+                # Reads come here when the inline reader saw a row it could not serve. None now most
+                # likely means another process just rewrote the row and removed the value file
+                # diskcache was about to read: the new row is worth one more look.
+                value = self._cache.get(key, default=None, retry=False)
         except CorruptEntryError:
             self._cache.delete(key, retry=False)
             raise
         return value if value is None else bytes(value)
 
+    def set_inline(self, key: str, value: bytes, *, ttl: float | None = None) -> bool:
+        """Queue the write (write-behind); False without write-behind (then ``set`` writes)."""
+        if self._writes is None:
+            return False
+        if type(key) is not str or type(value) is not bytes:
+            raise TypeError("DiskStore keys must be str and values bytes")
+        self._writes.put(key, value, None if ttl is None else time.time() + ttl)
+        return True
+
     async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
-        await self._run(self._cache.set, key, value, expire=ttl, retry=False)
+        if not self.set_inline(key, value, ttl=ttl):
+            await self._run(self._cache.set, key, value, expire=ttl, retry=False)
 
     async def delete(self, key: str) -> None:
-        await self._run(self._cache.delete, key, retry=False)
+        if self._writes is not None:
+            self._writes.discard(key)
+        await self._run(self._after_queued_writes, functools.partial(self._cache.delete, key, retry=False))
 
     async def clear(self) -> None:
-        await self._run(self._cache.clear, retry=True)
+        if self._writes is not None:
+            self._writes.discard()
+        await self._run(self._after_queued_writes, functools.partial(self._cache.clear, retry=True))
+
+    def _after_queued_writes(self, operation: Callable[[], object]) -> None:
+        """Run ``operation`` once the batch being written (if any) is committed, so it wins."""
+        if self._writes is None:
+            operation()
+        else:
+            self._writes.exclusive(operation)
+
+    async def flush(self) -> None:
+        """Wait until every write queued so far is committed (or failed and was logged)."""
+        if self._writes is not None:
+            await self._run(self._writes.flush)
 
     def close(self) -> None:
-        """Close this process's SQLite connections (the files stay)."""
+        """Write queued entries (blocking), then close this process's SQLite connections (the files stay)."""
+        if self._writes is not None:
+            self._writes.close()
+        self._reader.close()
         self._cache.close()
+
+
+def _unexpired(pending: PendingWrite) -> bytes | None:
+    value, expires_at = pending
+    return value if expires_at is None or expires_at > time.time() else None
+
+
+_WRITE_ATTEMPTS = 3
+
+
+def _write_entry(cache: diskcache.Cache, key: str, value: bytes, expires_at: float | None) -> None:
+    """Store one entry in its own transaction, retrying a busy database a few times.
+
+    One transaction per entry on purpose: diskcache removes a replaced value file as soon as its
+    ``set`` is done, so inside a longer transaction other processes would still see rows naming
+    files already gone.
+    """
+    for attempt in range(_WRITE_ATTEMPTS):
+        expire = None if expires_at is None else max(expires_at - time.time(), 0.0)
+        try:
+            cache.set(key, value, expire=expire, retry=False)
+            return
+        except diskcache.Timeout:
+            if attempt == _WRITE_ATTEMPTS - 1:
+                raise
 
 
 def _open_cache(directory: Path, timeout: float, size_limit: int, open_deadline: float) -> diskcache.Cache:

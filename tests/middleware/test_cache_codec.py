@@ -17,7 +17,7 @@ from middleware.cache_codec import (
     encode_generate,
     encode_stream,
 )
-from pipeline.result import FileContent, RequestMetadata, ResponseMetadata
+from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
 from pipeline.stream import FinishPart, RawPart, StreamPart
 from tests.middleware.cache_samples import STAMP, rich_parts, rich_result
 
@@ -90,3 +90,48 @@ def test_values_json_cannot_hold_are_refused_at_encode_time() -> None:
     parts: list[StreamPart] = [RawPart(raw_value=object()), FinishPart(finish_reason="stop")]
     with pytest.raises(TypeError):
         encode_stream("k", parts, RequestMetadata(), ResponseMetadata())
+
+
+def plain_result() -> GenerateResult:
+    """Tagged values (bytes, URL, datetime) but no escapes and no user ``$mp`` dict in the body."""
+    return GenerateResult(
+        content=[
+            TextContent(text="plain text"),
+            FileContent(media_type="image/png", data=b"\x89PNG\x00\xff"),
+            FileContent(media_type="image/png", data=httpx.URL("https://example.com/x.png")),
+        ],
+        finish_reason="stop",
+        response=ResponseMetadata(id="r1", timestamp=STAMP, headers={"x-a": "b"}),
+    )
+
+
+def test_tagged_values_are_restored_while_parsing_a_body_without_escapes() -> None:
+    data = encode_generate("k", plain_result())
+    assert b"\\u" not in data and b'"$mp"' in data
+    assert decode_generate("k", data) == plain_result()
+
+
+def test_a_tag_spelled_with_an_escape_is_still_restored() -> None:
+    data = encode_generate("k", plain_result())
+    body = data[len(MAGIC) + 16:].replace(b'"$mp":"bytes"', b'"\\u0024mp":"bytes"')
+    resealed = MAGIC + hashlib.sha256(body).digest()[:16] + body
+    decoded = decode_generate("k", resealed)
+    assert isinstance(decoded.content[1], FileContent) and decoded.content[1].data == b"\x89PNG\x00\xff"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"content": [{"type": "text", "text": "a", "providerMetadata": {"$mp": "pickle", "v": "x"}}]},
+        {"content": [{"type": "file", "mediaType": "a/b", "data": {"$mp": "bytes", "v": "!!"}}]},
+        {"content": [{"type": "file", "mediaType": "a/b", "data": {"$mp": "url", "v": "http://[::1"}}]},
+        {"content": [], "response": {"timestamp": {"$mp": "datetime", "v": "yesterday"}}},
+    ],
+    ids=["unknown tag", "bad base64", "bad url", "bad datetime"],
+)
+def test_bad_tags_are_refused_in_a_body_without_escapes(payload: dict[str, Any]) -> None:
+    envelope = json.loads(encode_generate("k", plain_result())[len(MAGIC) + 16:])
+    data = _reseal({**envelope, "payload": {**envelope["payload"], **payload}})
+    assert b"\\u" not in data
+    with pytest.raises(CorruptEntryError):
+        decode_generate("k", data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import signal
@@ -18,7 +19,7 @@ import pytest
 
 from middleware.cache import CacheMiddleware, CacheStats, default_cache_directory
 from middleware.cache_codec import CorruptEntryError
-from middleware.stores import DiskStore, SafeDisk
+from middleware.stores import DiskStore, SafeDisk, StoreUnavailableError
 from pipeline.chain import WrapContext, wrap_model
 from pipeline.testing import MockLanguageModel, text_result
 from tests.middleware.cache_disk_worker import KEYS, RELAXED, answer_text, prompt
@@ -68,6 +69,7 @@ async def test_a_large_entry_lives_in_a_file_and_round_trips(tmp_path: Path) -> 
     model = MockLanguageModel(generate=text_result(answer_text(0)))
     wrapped = wrap_model(model, CacheMiddleware(store, store_timeout=RELAXED))
     await wrapped.do_generate(prompt(0))
+    await store.flush()
     assert list((tmp_path / "cache").rglob("*.val"))
     assert (await wrapped.do_generate(prompt(0))).text == answer_text(0)
     assert len(model.generate_calls) == 1
@@ -114,6 +116,7 @@ async def test_a_planted_row_is_a_miss_and_is_deleted(
     model = MockLanguageModel(generate=[text_result("one"), text_result("two")])
     wrapped = wrap_model(model, cache)
     await wrapped.do_generate(prompt(1))
+    await store.flush()
     key = await key_of(cache, model, 1)
     malicious = pickle.dumps(Exploit())
     if row == "pickle in row":
@@ -126,6 +129,7 @@ async def test_a_planted_row_is_a_miss_and_is_deleted(
     assert no_unpickling == []
     assert cache.stats == CacheStats(hits=0, misses=2, stores=2, errors=1)
     assert "refused" in caplog.text
+    await store.flush()
     with pytest.raises(CorruptEntryError):
         plant(directory, key, 4, malicious)
         await store.get(key)
@@ -140,6 +144,7 @@ async def test_a_corrupt_row_is_a_miss_and_neighbours_survive(tmp_path: Path) ->
     wrapped = wrap_model(model, cache)
     await wrapped.do_generate(prompt(1))
     await wrapped.do_generate(prompt(2))
+    await store.flush()
     plant(directory, await key_of(cache, model, 1), 1, b"MPC1" + b"\x00" * 40)
     assert (await wrapped.do_generate(prompt(1))).text == "c"
     assert (await wrapped.do_generate(prompt(2))).text == "b"
@@ -151,6 +156,7 @@ async def test_a_vanished_value_file_is_a_miss(tmp_path: Path) -> None:
     model = MockLanguageModel(generate=text_result(answer_text(0)))
     wrapped = wrap_model(model, CacheMiddleware(store, store_timeout=RELAXED))
     await wrapped.do_generate(prompt(0))
+    await store.flush()
     for file in (tmp_path / "cache").rglob("*.val"):
         file.unlink()
     assert (await wrapped.do_generate(prompt(0))).text == answer_text(0)
@@ -159,7 +165,7 @@ async def test_a_vanished_value_file_is_a_miss(tmp_path: Path) -> None:
 
 async def test_a_locked_database_costs_at_most_the_deadline(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
-    cache = CacheMiddleware(DiskStore(directory, timeout=0.05), store_timeout=0.2)
+    cache = CacheMiddleware(DiskStore(directory, timeout=0.05, write_behind=False), store_timeout=0.2)
     model = MockLanguageModel()
     wrapped = wrap_model(model, cache)
     locker = sqlite3.connect(directory / "cache.db", isolation_level=None)
@@ -173,6 +179,97 @@ async def test_a_locked_database_costs_at_most_the_deadline(tmp_path: Path) -> N
         locker.close()
     assert cache.stats.errors >= 1
     assert cache.stats.stores == 0
+
+
+async def test_a_locked_database_does_not_slow_a_write_behind_call_and_the_lost_write_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory, timeout=0.05)
+    cache = CacheMiddleware(store, store_timeout=0.2)
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, cache)
+    locker = sqlite3.connect(directory / "cache.db", isolation_level=None)
+    try:
+        locker.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        assert (await wrapped.do_generate(prompt(1))).text == "Hello!"
+        assert time.monotonic() - started < 0.2
+        with caplog.at_level(logging.WARNING, logger="modelpipe.cache"):
+            await store.flush()
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert store.write_failures == 1
+    assert "were not stored" in caplog.text
+    assert await store.get(await key_of(cache, model, 1)) is None
+    assert (await wrapped.do_generate(prompt(1))).text == "Hello!"
+    assert len(model.generate_calls) == 2
+
+
+async def test_write_behind_reads_its_own_writes_and_commits_them_in_batches(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory)
+    await store.set("gone", b"0")
+    for index in range(20):
+        await store.set(f"k{index}", str(index).encode())
+    await store.set("k0", b"newest")
+    await store.set("brief", b"x", ttl=0.05)
+    await store.delete("gone")
+    assert await store.get("k0") == b"newest" and await store.get("k19") == b"19"
+    await store.flush()
+    other = DiskStore(directory, write_behind=False)
+    try:
+        assert await other.get("k0") == b"newest" and await other.get("k7") == b"7"
+        assert await other.get("gone") is None
+        time.sleep(0.1)
+        assert await store.get("brief") is None and await other.get("brief") is None
+        await store.set("late", b"1")
+        store.close()
+        assert await other.get("late") == b"1"
+    finally:
+        other.close()
+    with pytest.raises(StoreUnavailableError):
+        await store.set("after close", b"1")
+
+
+async def test_a_full_write_queue_skips_the_write(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "cache", write_queue_bytes=10)
+    with pytest.raises(StoreUnavailableError, match="full"):
+        await store.set("big", b"x" * 11)
+    await store.set("small", b"x" * 10)
+    assert await store.get("small") == b"x" * 10
+    store.close()
+
+
+async def test_a_write_the_full_queue_refuses_is_counted_and_the_call_goes_on(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "cache", write_queue_bytes=10)
+    model = MockLanguageModel()
+    cache = CacheMiddleware(store, store_timeout=RELAXED)
+    assert (await wrap_model(model, cache).do_generate(prompt(1))).text == "Hello!"
+    assert cache.stats == CacheStats(hits=0, misses=1, stores=0, errors=1)
+    store.close()
+
+
+async def test_a_large_or_unusual_row_is_read_through_diskcache(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "cache", write_behind=False)
+    large = b"L" * 100_000
+    await store.set("large", large)
+    await store.set("small", b"s")
+    reads: list[str] = []
+    original = store._get_sync
+
+    def counting(key: str) -> bytes | None:
+        reads.append(key)
+        return original(key)
+
+    store._get_sync = counting  # type: ignore[method-assign]
+    assert await store.get("small") == b"s"
+    assert await store.get("missing") is None
+    assert reads == []
+    assert await store.get("large") == large
+    assert reads == ["large"]
+    store.close()
 
 
 def test_a_directory_others_can_write_is_refused(tmp_path: Path) -> None:
@@ -271,3 +368,40 @@ def test_default_cache_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.delenv("MODELPIPE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache_directory() == tmp_path / "modelpipe"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_reads_and_writes_through_its_own_connection_and_thread(tmp_path: Path) -> None:
+    import anyio
+
+    store = DiskStore(tmp_path / "cache")
+    assert store.set_inline("parent", b"p")
+    anyio.run(store.flush)
+    assert store.get_inline("parent") == b"p"
+
+    async def child() -> bool:
+        await store.set("child", b"c")
+        await store.flush()
+        return await store.get("parent") == b"p"
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report through the pipe and exit without pytest's teardown
+        code = 1
+        try:
+            code = 0 if anyio.run(child) else 2
+        finally:
+            os.write(write, bytes([code]))
+            os._exit(code)
+    os.close(write)
+    try:
+        assert os.read(read, 1) == bytes([0])
+    finally:
+        os.close(read)
+        os.waitpid(pid, 0)
+    other = DiskStore(tmp_path / "cache", write_behind=False)
+    try:
+        assert anyio.run(other.get, "child") == b"c"
+    finally:
+        other.close()
+        store.close()

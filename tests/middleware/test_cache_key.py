@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 import httpx
@@ -205,3 +206,21 @@ async def test_a_shared_cache_does_not_serve_an_answer_made_under_other_injected
     await wrap_model(model, [CacheMiddleware(store), InjectOptions("low")]).do_generate(params)
     assert len(model.generate_calls) == 2
     assert len(store) == 2
+
+
+def test_canonical_json_spells_every_kind_of_value_one_way() -> None:
+    class Text(str):
+        pass
+
+    value = {
+        "b": [1.0, -0.0, 1e16, float("inf"), 2.5, (1, 2), None, False],
+        "a": {3: b"x", "z": {"y": 1}},
+        "u": httpx.URL("https://e.com/a"),
+        "d": date(2024, 1, 2),
+        Text("s"): Text("v"),
+    }
+    assert canonical_json(value) == (
+        '{"a":{"3":{"$sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"},'
+        '"z":{"y":1}},"b":[1,0,10000000000000000,{"$float":"inf"},2.5,[1,2],null,false],'
+        '"d":{"$datetime":"2024-01-02"},"s":"v","u":{"$url":"https://e.com/a"}}'
+    )
