@@ -130,4 +130,6 @@ def test_killing_a_writer_mid_write_leaves_the_other_process_working(
     assert survivor["stats"]["errors"] == 0
     assert after["mismatches"] == 0 and after["errors"] == [] and after["stats"]["errors"] == 0
     assert after["stats"]["hits"] > 0
-    assert problems == []
+    # A writer killed between diskcache's mkdir and its file write leaves an empty folder behind: harmless
+    # (no row points at it). Any other finding of check() is a real problem.
+    assert [problem for problem in problems if "empty directory" not in problem] == []
