@@ -145,16 +145,23 @@ async def _observed(
     error: BaseException | None = None
     error_type: str | None = None
     try:
-        while True:
-            with step_context():
-                try:
-                    part = await anext(inner.stream)
-                except StopAsyncIteration:
-                    break
-            if first_chunk is None and part.type not in _NOT_OUTPUT:
-                first_chunk = time.perf_counter() - started
-            collector.add(part)
-            yield part
+        if step_context is contextlib.nullcontext:  # nothing to enter: the plain (cheaper) loop
+            async for part in inner.stream:
+                if first_chunk is None and part.type not in _NOT_OUTPUT:
+                    first_chunk = time.perf_counter() - started
+                collector.add(part)
+                yield part
+        else:
+            while True:
+                with step_context():
+                    try:
+                        part = await anext(inner.stream)
+                    except StopAsyncIteration:
+                        break
+                if first_chunk is None and part.type not in _NOT_OUTPUT:
+                    first_chunk = time.perf_counter() - started
+                collector.add(part)
+                yield part
         outcome = "ok"
     except GeneratorExit:
         raise

@@ -8,6 +8,7 @@ retry policy. Retries re-run the whole chain.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypedDict, Unpack
 
 import anyio
@@ -121,6 +122,11 @@ def _check_timeout(timeout: float | None) -> None:
         raise InvalidArgumentError("timeout", "timeout must be a positive number of seconds")
 
 
+def _deadline(timeout: float | None) -> AbstractContextManager[object]:
+    """``anyio.fail_after(timeout)``; without a timeout no cancel scope at all (it would never fire)."""
+    return nullcontext() if timeout is None else anyio.fail_after(timeout)
+
+
 def with_attempt(params: CallParams, attempt: int) -> CallParams:
     """Params for retry ``attempt`` (>= 2 carries ``provider_options["modelpipe"]["attempt"]``)."""
     if attempt == 1:
@@ -160,7 +166,7 @@ async def generate_text(
     _check_timeout(timeout)
     _check_steps(max_steps)
     steps: list[GenerateResult] = []
-    with anyio.fail_after(timeout):
+    with _deadline(timeout):
         params = await download_attachments(params, language_model.supported_urls, download=download)
         while True:
             result = await _generate_step(language_model, params, policy)

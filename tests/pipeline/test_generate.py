@@ -143,6 +143,20 @@ async def test_generate_text_timeout_bounds_the_whole_call() -> None:
         await generate_text(MockLanguageModel(generate=slow), prompt="Hi", timeout=0.05)
 
 
+async def test_generate_text_without_timeout_is_cancelled_by_the_callers_scope() -> None:
+    started = anyio.Event()
+
+    async def slow(params: CallParams) -> GenerateResult:
+        started.set()
+        await anyio.sleep(5)
+        return text_result("late")
+
+    with anyio.move_on_after(0.05) as scope:
+        await generate_text(MockLanguageModel(generate=slow), prompt="Hi")
+    assert started.is_set()
+    assert scope.cancelled_caught
+
+
 async def test_result_exposes_text_reasoning_tool_calls_usage_and_metadata() -> None:
     model = MockLanguageModel(
         generate=GenerateResult(
