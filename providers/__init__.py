@@ -10,13 +10,10 @@ does not import the others.
 from __future__ import annotations
 
 import importlib
-import threading
-from collections.abc import Callable
 from types import ModuleType
-from typing import Any
 
 from pipeline.model import LanguageModel
-from pipeline.registry import ModelFactory, register_provider
+from pipeline.registry import ModelFactory, register_provider, resolve_model
 
 __all__ = ["anthropic", "compatible", "google", "openai"]
 
@@ -24,47 +21,15 @@ __all__ = ["anthropic", "compatible", "google", "openai"]
 _COMPATIBLE_NAMES = ("ollama", "vllm", "llamacpp", "lmstudio", "groq", "together", "deepseek")
 
 
-class _LazyFactory:
-    """A model factory that builds the real one (importing its provider module) on first use."""
+def _deferred(module_name: str, prefix: str) -> ModelFactory:
+    """A factory that imports ``providers.<module_name>`` on first use and lets its ``register()`` put
+    the real factories in place (replacing this one), then resolves the model through them."""
 
-    def __init__(self, load: Callable[[], ModelFactory]) -> None:
-        self._load = load
-        self._factory: ModelFactory | None = None
-        self._lock = threading.Lock()
+    def build(model_id: str) -> LanguageModel:
+        importlib.import_module(f"{__name__}.{module_name}").register()
+        return resolve_model(f"{prefix}/{model_id}")
 
-    def __call__(self, model_id: str) -> LanguageModel:
-        if self._factory is None:
-            with self._lock:
-                if self._factory is None:
-                    self._factory = self._load()
-        return self._factory(model_id)
-
-
-def _module(name: str) -> Any:
-    return importlib.import_module(f"{__name__}.{name}")
-
-
-def _openai() -> ModelFactory:
-    factory: ModelFactory = _module("openai").OpenAIProvider().chat
-    return factory
-
-
-def _anthropic() -> ModelFactory:
-    factory: ModelFactory = _module("anthropic").AnthropicProvider().messages
-    return factory
-
-
-def _google() -> ModelFactory:
-    google_model = _module("google").GoogleLanguageModel
-    return lambda model_id: google_model(model_id)
-
-
-def _compatible(name: str) -> Callable[[], ModelFactory]:
-    def load() -> ModelFactory:
-        factory: ModelFactory = _module("compatible").compatible_provider(name).chat
-        return factory
-
-    return load
+    return build
 
 
 def __getattr__(name: str) -> ModuleType:
@@ -74,8 +39,11 @@ def __getattr__(name: str) -> ModuleType:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-register_provider("openai", _LazyFactory(_openai))
-for _name in _COMPATIBLE_NAMES:
-    register_provider(_name, _LazyFactory(_compatible(_name)))
-register_provider("anthropic", _LazyFactory(_anthropic))
-register_provider("google", _LazyFactory(_google))
+for _module_name, _prefixes in (
+    ("openai", ("openai",)),
+    ("compatible", _COMPATIBLE_NAMES),
+    ("anthropic", ("anthropic",)),
+    ("google", ("google",)),
+):
+    for _prefix in _prefixes:
+        register_provider(_prefix, _deferred(_module_name, _prefix))
