@@ -71,8 +71,7 @@ _CLOUD_METADATA_IPV4 = frozenset(
     )
 )
 _CLOUD_METADATA_IPV6 = frozenset(
-    ipaddress.IPv6Address(text)
-    for text in ("fd00:ec2::254", "fd00:ec2::23", "fd20:ce::254", "fd00:42::42")
+    ipaddress.IPv6Address(text) for text in ("fd00:ec2::254", "fd00:ec2::23", "fd20:ce::254", "fd00:42::42")
 )
 _CLOUD_METADATA_HOSTS = frozenset(
     {"metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal"}

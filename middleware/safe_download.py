@@ -76,8 +76,9 @@ class SafeDownloader:
         )
         self.max_call_bytes = max_call_bytes
         self.max_concurrency = max_concurrency
-        self.timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout,
-                                     pool=connect_timeout)
+        self.timeout = httpx.Timeout(
+            connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
+        )
         self.total_timeout = total_timeout
         self.transport = transport
 

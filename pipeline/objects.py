@@ -168,8 +168,10 @@ async def parse_object_text(
 
 
 def _no_object(text: str, error: ValueError, finish_reason: str | None) -> NoObjectGeneratedError:
-    problem = "could not parse the response" if isinstance(error, json.JSONDecodeError) else (
-        "response did not match schema"
+    problem = (
+        "could not parse the response"
+        if isinstance(error, json.JSONDecodeError)
+        else ("response did not match schema")
     )
     return NoObjectGeneratedError(
         f"No object generated: {problem}. {error}", text=text, cause=error, finish_reason=finish_reason
@@ -310,8 +312,10 @@ class StreamObjectResult(Generic[T]):
             async for part in self._source.full_stream:
                 if isinstance(part, ErrorPart):
                     error = part.error
-                    raise error if isinstance(error, BaseException) else ModelCallError(
-                        f"The model stream reported an error: {error}"
+                    raise (
+                        error
+                        if isinstance(error, BaseException)
+                        else ModelCallError(f"The model stream reported an error: {error}")
                     )
                 if not isinstance(part, TextDeltaPart) or not part.delta:
                     continue

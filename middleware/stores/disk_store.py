@@ -276,9 +276,7 @@ def _open_cache(directory: Path, timeout: float, size_limit: int, open_deadline:
     give_up_at = time.monotonic() + open_deadline
     while True:
         try:
-            return diskcache.Cache(
-                str(directory), timeout=timeout, disk=SafeDisk, size_limit=size_limit
-            )
+            return diskcache.Cache(str(directory), timeout=timeout, disk=SafeDisk, size_limit=size_limit)
         except (diskcache.Timeout, sqlite3.OperationalError) as error:
             if time.monotonic() >= give_up_at:
                 raise

@@ -150,8 +150,10 @@ async def run_convert(case: dict[str, Any]) -> None:
 
         async def custom(requests: list[DownloadRequest]) -> list[DownloadedFile | None]:
             calls.append(requests)
-            return [None if r is None else DownloadedFile(decode(r["data"]), r["mediaType"])
-                    for r in spec["downloader"]["returns"]]
+            return [
+                None if r is None else DownloadedFile(decode(r["data"]), r["mediaType"])
+                for r in spec["downloader"]["returns"]
+            ]
 
         result = await download_attachments(params, supported, download=custom)
     else:

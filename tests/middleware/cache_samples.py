@@ -61,12 +61,14 @@ def rich_result() -> GenerateResult:
         ],
         finish_reason="tool-calls",
         raw_finish_reason="tool_use",
-        usage=Usage.of(input_tokens=10, output_tokens=5, cache_read_tokens=3, reasoning_tokens=2,
-                       raw={"in": 10}),
+        usage=Usage.of(
+            input_tokens=10, output_tokens=5, cache_read_tokens=3, reasoning_tokens=2, raw={"in": 10}
+        ),
         warnings=[CallWarning(type="unsupported", setting="topK")],
         request=RequestMetadata(body={"model": "m", "messages": []}),
-        response=ResponseMetadata(id="r1", timestamp=STAMP, model_id="m", headers={"x-a": "b"},
-                                  body={"bytes": "not bytes"}),
+        response=ResponseMetadata(
+            id="r1", timestamp=STAMP, model_id="m", headers={"x-a": "b"}, body={"bytes": "not bytes"}
+        ),
         provider_metadata={"openai": {"logprobs": [0.1, -1e-9]}},
     )
 
@@ -93,11 +95,13 @@ def rich_parts() -> list[StreamPart]:
         ToolCallContent(tool_call_id="c2", tool_name="w", input='{"city":"Paris"}'),
         FileContent(media_type="audio/wav", data=b"RIFF\x00"),
         RawPart(raw_value={"choices": [{"delta": {}}]}),
-        FinishPart(finish_reason="tool-calls", raw_finish_reason="tool_calls",
-                   usage=Usage.of(input_tokens=4, output_tokens=9), provider_metadata={"openai": {"a": 1}}),
+        FinishPart(
+            finish_reason="tool-calls",
+            raw_finish_reason="tool_calls",
+            usage=Usage.of(input_tokens=4, output_tokens=9),
+            provider_metadata={"openai": {"a": 1}},
+        ),
     ]
-
-
 
 
 def unmarked(value: GenerateResult) -> GenerateResult:

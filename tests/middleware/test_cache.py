@@ -36,7 +36,6 @@ def cached(model: LanguageModel, store: Any = None, **settings: Any) -> tuple[La
     return wrap_model(model, cache), cache
 
 
-
 def stream_of(parts: Sequence[Any]) -> Any:
     """A stream script that also records whether the stream was closed."""
 
@@ -47,8 +46,11 @@ def stream_of(parts: Sequence[Any]) -> Any:
                     raise part
                 yield part
 
-        return StreamResult(stream=generate(), request=RequestMetadata(body={"n": 1}),
-                            response=ResponseMetadata(headers={"x": "y"}))
+        return StreamResult(
+            stream=generate(),
+            request=RequestMetadata(body={"n": 1}),
+            response=ResponseMetadata(headers={"x": "y"}),
+        )
 
     return script
 
@@ -99,8 +101,9 @@ async def test_generate_results_with_unlisted_finish_reasons_are_not_stored(reas
 
 
 async def test_length_and_content_filter_are_stored_when_configured() -> None:
-    model = MockLanguageModel(generate=[text_result("x", finish_reason="length"),
-                                        text_result("y", finish_reason="content-filter")])
+    model = MockLanguageModel(
+        generate=[text_result("x", finish_reason="length"), text_result("y", finish_reason="content-filter")]
+    )
     wrapped, _ = cached(model, cache_finish_reasons={"stop", "length", "content-filter"})
     for text in ("a", "b", "a", "b"):
         await wrapped.do_generate(params(text))
@@ -382,8 +385,11 @@ async def test_a_cancelled_stream_is_not_stored() -> None:
 
 CUT_STREAMS: dict[str, list[Any]] = {
     "exception mid-stream": [*text_stream_parts(["a", "b"])[:4], APICallError("reset", url="u")],
-    "error part": [*text_stream_parts(["a"])[:-1], ErrorPart(error={"message": "overloaded"}),
-                   text_stream_parts(["a"])[-1]],
+    "error part": [
+        *text_stream_parts(["a"])[:-1],
+        ErrorPart(error={"message": "overloaded"}),
+        text_stream_parts(["a"])[-1],
+    ],
     "no finish part": text_stream_parts(["a", "b"])[:-1],
     "finish error": text_stream_parts(["a"], finish_reason="error"),
     "finish other": text_stream_parts(["a"], finish_reason="other"),
@@ -698,8 +704,9 @@ async def test_memory_store_evicts_the_oldest_entries() -> None:
 
 
 async def test_cached_text_content_survives_unicode() -> None:
-    model = MockLanguageModel(generate=GenerateResult(content=[TextContent(text="🎉 ünïcödé \u2028")],
-                                                      finish_reason="stop"))
+    model = MockLanguageModel(
+        generate=GenerateResult(content=[TextContent(text="🎉 ünïcödé \u2028")], finish_reason="stop")
+    )
     wrapped, _ = cached(model)
     await wrapped.do_generate(params())
     assert (await wrapped.do_generate(params())).text == "🎉 ünïcödé \u2028"

@@ -44,8 +44,8 @@ def test_stream_recording_round_trips_exactly() -> None:
 def test_entry_is_json_with_no_pickle_and_a_checksum() -> None:
     data = encode_generate("k", rich_result())
     assert data.startswith(MAGIC)
-    body = data[len(MAGIC) + 16:]
-    assert hashlib.sha256(body).digest()[:16] == data[len(MAGIC):len(MAGIC) + 16]
+    body = data[len(MAGIC) + 16 :]
+    assert hashlib.sha256(body).digest()[:16] == data[len(MAGIC) : len(MAGIC) + 16]
     envelope = json.loads(body)
     assert envelope["key"] == "k" and envelope["kind"] == "generate"
 
@@ -57,7 +57,7 @@ def _reseal(body: dict[str, Any]) -> bytes:
 
 def _damaged() -> dict[str, bytes]:
     good = encode_generate("k", rich_result())
-    envelope = json.loads(good[len(MAGIC) + 16:])
+    envelope = json.loads(good[len(MAGIC) + 16 :])
     return {
         "empty": b"",
         "truncated": good[: len(good) // 2],
@@ -69,8 +69,14 @@ def _damaged() -> dict[str, bytes]:
         "other kind": _reseal({**envelope, "kind": "stream"}),
         "bad shape": _reseal({**envelope, "payload": {"content": 5}}),
         "unknown tag": _reseal({**envelope, "payload": {"$mp": "pickle", "v": "x"}}),
-        "bad base64": _reseal({**envelope, "payload": {"content": [
-            {"type": "file", "mediaType": "a/b", "data": {"$mp": "bytes", "v": "!!"}}]}}),
+        "bad base64": _reseal(
+            {
+                **envelope,
+                "payload": {
+                    "content": [{"type": "file", "mediaType": "a/b", "data": {"$mp": "bytes", "v": "!!"}}]
+                },
+            }
+        ),
         "not json": MAGIC + hashlib.sha256(b"{nope").digest()[:16] + b"{nope",
     }
 
@@ -113,7 +119,7 @@ def test_tagged_values_are_restored_while_parsing_a_body_without_escapes() -> No
 
 def test_a_tag_spelled_with_an_escape_is_still_restored() -> None:
     data = encode_generate("k", plain_result())
-    body = data[len(MAGIC) + 16:].replace(b'"$mp":"bytes"', b'"\\u0024mp":"bytes"')
+    body = data[len(MAGIC) + 16 :].replace(b'"$mp":"bytes"', b'"\\u0024mp":"bytes"')
     resealed = MAGIC + hashlib.sha256(body).digest()[:16] + body
     decoded = decode_generate("k", resealed)
     assert isinstance(decoded.content[1], FileContent) and decoded.content[1].data == b"\x89PNG\x00\xff"
@@ -130,7 +136,7 @@ def test_a_tag_spelled_with_an_escape_is_still_restored() -> None:
     ids=["unknown tag", "bad base64", "bad url", "bad datetime"],
 )
 def test_bad_tags_are_refused_in_a_body_without_escapes(payload: dict[str, Any]) -> None:
-    envelope = json.loads(encode_generate("k", plain_result())[len(MAGIC) + 16:])
+    envelope = json.loads(encode_generate("k", plain_result())[len(MAGIC) + 16 :])
     data = _reseal({**envelope, "payload": {**envelope["payload"], **payload}})
     assert b"\\u" not in data
     with pytest.raises(CorruptEntryError):

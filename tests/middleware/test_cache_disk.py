@@ -43,7 +43,6 @@ def no_unpickling(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return attempts
 
 
-
 async def key_of(cache: CacheMiddleware, model: MockLanguageModel, index: int) -> str:
     async def never() -> Any:
         raise AssertionError
@@ -289,7 +288,11 @@ def worker(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "tests.middleware.cache_disk_worker", *args],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

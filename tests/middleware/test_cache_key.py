@@ -30,8 +30,9 @@ def key_of(params: dict[str, Any] | CallParams, **overrides: Any) -> str:
     call = params if isinstance(params, CallParams) else CallParams.model_validate(params)
     args: dict[str, Any] = {"provider": "openai.chat", "model_id": "gpt-4o", "call_type": "generate"}
     args.update(overrides)
-    return cache_key(args["provider"], args["model_id"], args["call_type"], call,
-                     namespace=args.get("namespace"))
+    return cache_key(
+        args["provider"], args["model_id"], args["call_type"], call, namespace=args.get("namespace")
+    )
 
 
 def file_prompt(data: Any) -> dict[str, Any]:
@@ -48,12 +49,22 @@ def test_key_is_hex_sha256_of_the_canonical_material() -> None:
 
 
 def test_camel_case_and_snake_case_inputs_share_a_key() -> None:
-    camel = {**BASE, "maxOutputTokens": 10, "topP": 0.9, "providerOptions": {"openai": {"user": "u"}},
-             "toolChoice": {"type": "tool", "toolName": "w"},
-             "tools": [{"type": "function", "name": "w", "inputSchema": {"type": "object"}}]}
-    snake = {**BASE, "max_output_tokens": 10, "top_p": 0.9, "provider_options": {"openai": {"user": "u"}},
-             "tool_choice": {"type": "tool", "tool_name": "w"},
-             "tools": [{"type": "function", "name": "w", "input_schema": {"type": "object"}}]}
+    camel = {
+        **BASE,
+        "maxOutputTokens": 10,
+        "topP": 0.9,
+        "providerOptions": {"openai": {"user": "u"}},
+        "toolChoice": {"type": "tool", "toolName": "w"},
+        "tools": [{"type": "function", "name": "w", "inputSchema": {"type": "object"}}],
+    }
+    snake = {
+        **BASE,
+        "max_output_tokens": 10,
+        "top_p": 0.9,
+        "provider_options": {"openai": {"user": "u"}},
+        "tool_choice": {"type": "tool", "tool_name": "w"},
+        "tools": [{"type": "function", "name": "w", "input_schema": {"type": "object"}}],
+    }
     assert key_of(camel) == key_of(snake)
 
 
@@ -66,10 +77,14 @@ def test_dict_key_order_and_integral_floats_do_not_change_the_key() -> None:
 
 def test_non_semantic_headers_and_the_cache_flag_do_not_change_the_key() -> None:
     plain = key_of({**BASE, "headers": {"X-Custom": "1"}})
-    noisy_headers = {"x-custom": "1", "User-Agent": "a/1", "traceparent": "00-ab", "X-Request-Id": "r",
-                     "x-stainless-retry-count": "2"}
-    noisy = {**BASE, "headers": noisy_headers,
-             "providerOptions": {"modelpipe": {"cache": "refresh"}}}
+    noisy_headers = {
+        "x-custom": "1",
+        "User-Agent": "a/1",
+        "traceparent": "00-ab",
+        "X-Request-Id": "r",
+        "x-stainless-retry-count": "2",
+    }
+    noisy = {**BASE, "headers": noisy_headers, "providerOptions": {"modelpipe": {"cache": "refresh"}}}
     assert key_of(noisy) == plain
     assert key_of({**BASE, "headers": {"X-Custom": "2"}}) != plain
 
@@ -107,9 +122,20 @@ def test_url_attachments_are_detected_in_files_and_tool_results() -> None:
     assert has_url_attachments(CallParams.model_validate(file_prompt(url)))
     assert not has_url_attachments(CallParams.model_validate(file_prompt(b"bytes")))
     assert not has_url_attachments(CallParams.model_validate(BASE))
-    tool_result = {"role": "tool", "content": [{"type": "tool-result", "toolCallId": "c", "toolName": "t",
-                   "output": {"type": "content", "value": [{"type": "media", "data": url,
-                                                            "mediaType": "image/png"}]}}]}
+    tool_result = {
+        "role": "tool",
+        "content": [
+            {
+                "type": "tool-result",
+                "toolCallId": "c",
+                "toolName": "t",
+                "output": {
+                    "type": "content",
+                    "value": [{"type": "media", "data": url, "mediaType": "image/png"}],
+                },
+            }
+        ],
+    }
     assert has_url_attachments(CallParams.model_validate({"prompt": [tool_result]}))
 
 

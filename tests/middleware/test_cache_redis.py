@@ -33,7 +33,6 @@ async def store(redis_server: RedisServer) -> AsyncIterator[RedisStore]:
     await redis_store.aclose()
 
 
-
 async def test_store_contract(store: RedisStore) -> None:
     assert await store.get("k") is None
     await store.set("k", b"\x00v\xff")

@@ -238,8 +238,14 @@ async def test_middleware_uses_the_inner_models_supported_urls() -> None:
     download = RecordingDownload({"https://a.example/img": DownloadedFile(PNG, "image/png")})
     wrapped = wrap_model(model, DownloadMiddleware(download))
     params = CallParams(
-        prompt=[UserMessage(content=[url_part("https://a.example/doc", "application/pdf"),
-                                     url_part("https://a.example/img", "image")])]
+        prompt=[
+            UserMessage(
+                content=[
+                    url_part("https://a.example/doc", "application/pdf"),
+                    url_part("https://a.example/img", "image"),
+                ]
+            )
+        ]
     )
     await wrapped.do_stream(params)
 

@@ -303,8 +303,14 @@ async def test_the_listener_counts_connections_when_private_networks_are_allowed
 
 @pytest.mark.parametrize(
     "url",
-    ["http://169.254.169.254/latest/meta-data/", "http://168.63.129.16/", "http://[fd00:ec2::254]/",
-     "http://meta.example/", "http://metadata.google.internal/computeMetadata/v1/", "http://0xa9fea9fe/"],
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://168.63.129.16/",
+        "http://[fd00:ec2::254]/",
+        "http://meta.example/",
+        "http://metadata.google.internal/computeMetadata/v1/",
+        "http://0xa9fea9fe/",
+    ],
 )
 async def test_metadata_targets_stay_blocked_with_private_networks_allowed(url: str) -> None:
     with pytest.raises(DownloadBlockedError, match="metadata"):
@@ -459,8 +465,14 @@ async def test_credentials_are_never_sent_and_caller_headers_stop_at_the_first_c
     server.routes["/b"] = redirect(other_server.url("/c"))
     other_server.routes["/c"] = redirect(server.url("/d"))
     server.routes["/d"] = respond(200, b"done")
-    headers = {"Authorization": "Bearer secret", "Cookie": "s=1", "X-Forwarded-For": "1.2.3.4",
-               "Proxy-Authorization": "p", "X-Trace": "t1", "User-Agent": "my-agent"}
+    headers = {
+        "Authorization": "Bearer secret",
+        "Cookie": "s=1",
+        "X-Forwarded-For": "1.2.3.4",
+        "Proxy-Authorization": "p",
+        "X-Trace": "t1",
+        "User-Agent": "my-agent",
+    }
     assert await fetch_one(local(headers=headers), server.url("/a")) == b"done"
 
     sent = [*server.requests[:2], other_server.requests[0], server.requests[2]]
