@@ -89,7 +89,7 @@ class MockLanguageModel:
     provider: str = "mock"
     model_id: str = "mock-model"
     supported_urls: SupportedUrls = field(default_factory=dict)
-    calls: list[RecordedCall] = field(default_factory=list)
+    calls: list[RecordedCall] = field(default_factory=list, repr=False)
 
     @property
     def generate_calls(self) -> list[CallParams]:
