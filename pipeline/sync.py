@@ -8,34 +8,24 @@ are pooled across calls.
 from __future__ import annotations
 
 import atexit
+import functools
 import threading
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, TypeVar, Unpack
+from typing import Any, ParamSpec, TypeVar
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from middleware.download import DownloadFunction
-
-from .generate import (
-    CallSettings,
-    PromptInput,
-    StopCondition,
-    SystemInput,
-    ToolsInput,
-    generate_text,
-    stream_text,
-)
-from .model import LanguageModel
-from .prompt import Message
+from .generate import generate_text, stream_text
 from .stream import StreamPart
-from .stream_text_result import FinishCallback, StreamTextResult
+from .stream_text_result import StreamTextResult
 from .text_result import GenerateTextResult
 
 __all__ = ["StreamTextSyncResult", "generate_text_sync", "stream_text_sync"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _lock = threading.Lock()
 _portal: BlockingPortal | None = None
@@ -60,71 +50,42 @@ def _stop_portal() -> None:
         _portal, _portal_cm = None, None
 
 
-def generate_text_sync(
-    model: LanguageModel | str,
-    *,
-    system: SystemInput | None = None,
-    prompt: PromptInput | None = None,
-    messages: Sequence[Message | Mapping[str, Any]] | None = None,
-    max_retries: int = 2,
-    timeout: float | None = None,
-    download: DownloadFunction | None = None,
-    tools: ToolsInput | None = None,
-    max_steps: int = 1,
-    stop_when: StopCondition | None = None,
-    **settings: Unpack[CallSettings],
-) -> GenerateTextResult:
-    """The blocking form of :func:`pipeline.generate.generate_text` (same arguments)."""
+def _blocking(function: Callable[P, Awaitable[T]], name: str, doc: str) -> Callable[P, T]:
+    """``function`` run to completion on the shared portal loop; same parameters (and signature)."""
 
-    async def run() -> GenerateTextResult:
-        return await generate_text(
-            model,
-            system=system,
-            prompt=prompt,
-            messages=messages,
-            max_retries=max_retries,
-            timeout=timeout,
-            download=download,
-            tools=tools,
-            max_steps=max_steps,
-            stop_when=stop_when,
-            **settings,
-        )
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return _shared_portal().call(functools.partial(function, *args, **kwargs))
 
-    return _shared_portal().call(run)
+    run.__name__ = run.__qualname__ = name
+    run.__module__, run.__doc__ = __name__, doc
+    return run
 
 
-def stream_text_sync(
-    model: LanguageModel | str,
-    *,
-    system: SystemInput | None = None,
-    prompt: PromptInput | None = None,
-    messages: Sequence[Message | Mapping[str, Any]] | None = None,
-    max_retries: int = 2,
-    timeout: float | None = None,
-    download: DownloadFunction | None = None,
-    tools: ToolsInput | None = None,
-    max_steps: int = 1,
-    stop_when: StopCondition | None = None,
-    on_finish: FinishCallback | None = None,
-    **settings: Unpack[CallSettings],
-) -> StreamTextSyncResult:
-    """The blocking form of :func:`pipeline.generate.stream_text`; bad input raises here."""
-    result = stream_text(
-        model,
-        system=system,
-        prompt=prompt,
-        messages=messages,
-        max_retries=max_retries,
-        timeout=timeout,
-        download=download,
-        tools=tools,
-        max_steps=max_steps,
-        stop_when=stop_when,
-        on_finish=on_finish,
-        **settings,
-    )
-    return StreamTextSyncResult(result, _shared_portal())
+def _streaming(
+    function: Callable[P, StreamTextResult], name: str, doc: str
+) -> Callable[P, StreamTextSyncResult]:
+    """``function``'s stream, read with plain ``for`` loops through the shared portal loop."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> StreamTextSyncResult:
+        return StreamTextSyncResult(function(*args, **kwargs), _shared_portal())
+
+    run.__name__ = run.__qualname__ = name
+    run.__module__, run.__doc__ = __name__, doc
+    return run
+
+
+generate_text_sync = _blocking(
+    generate_text,
+    "generate_text_sync",
+    "The blocking form of :func:`pipeline.generate.generate_text` (same arguments).",
+)
+stream_text_sync = _streaming(
+    stream_text,
+    "stream_text_sync",
+    "The blocking form of :func:`pipeline.generate.stream_text`; bad input raises here.",
+)
 
 
 class StreamTextSyncResult:

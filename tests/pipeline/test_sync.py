@@ -46,3 +46,13 @@ def test_sync_facade_works_inside_a_running_event_loop() -> None:
 def test_sync_facade_raises_typed_input_errors() -> None:
     with pytest.raises(InvalidPromptError):
         generate_text_sync(MockLanguageModel(), messages=[])
+
+
+def test_sync_facade_passes_every_argument_through() -> None:
+    model = MockLanguageModel()
+    generate_text_sync(model, system="Be brief.", prompt="Hi", temperature=0.25, max_retries=0, timeout=5)
+    with stream_text_sync(model, prompt="Hi", seed=3) as result:
+        assert result.text() == "Hello!"
+    generated, streamed = model.generate_calls[0], model.stream_calls[0]
+    assert (generated.temperature, len(generated.prompt)) == (0.25, 2)
+    assert streamed.seed == 3
