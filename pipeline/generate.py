@@ -268,27 +268,22 @@ class _StreamLoop:
         self.max_steps = max_steps
         self.stop_when = stop_when
 
-    async def run(
+    def run(
         self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
     ) -> AsyncGenerator[StreamPart, None]:
-        params = await download_attachments(params, self.model.supported_urls, download=download)
-        if not self.toolset.tools:  # one step, nothing to run: pass the parts straight through
-            opened, preamble, finished = await _open_with_retries(self.model, params, self.policy)
-            on_open(opened)
-            try:
-                for part in preamble:
-                    yield part
-                if not finished:
-                    async for part in opened.stream:
-                        yield part
-            finally:
-                await opened.stream.aclose()
-            return
+        """The parts of the whole call (every step, tool results included)."""
+        if not self.toolset.tools:  # one step, nothing to run: the model's parts, passed straight through
+            return _stream_with_retries(self.model, params, self.policy, on_open, download)
+        return self._steps(params, download, on_open)
+
+    async def _steps(
+        self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
+    ) -> AsyncGenerator[StreamPart, None]:
         steps: list[GenerateResult] = []
         while True:
             collector = StreamCollector()
             finish: FinishPart | None = None
-            stream = _stream_with_retries(self.model, params, self.policy, on_open)
+            stream = _stream_with_retries(self.model, params, self.policy, on_open, download)
             try:
                 async for part in stream:
                     collector.add(part)
@@ -314,8 +309,11 @@ async def _stream_with_retries(
     params: CallParams,
     policy: RetryPolicy,
     on_open: Callable[[StreamResult], None],
+    download: DownloadFunction | None,
 ) -> AsyncGenerator[StreamPart, None]:
-    """Open the model stream, retrying until its first content part; never retry after content."""
+    """Download what the model cannot fetch, then open the model stream, retrying until its first
+    content part (never after content), and pass its parts on."""
+    params = await download_attachments(params, model.supported_urls, download=download)
     opened, preamble, finished = await _open_with_retries(model, params, policy)
     on_open(opened)
     try:

@@ -194,14 +194,10 @@ class StreamCollector:
     def add(self, part: StreamPart) -> None:
         """Fold one part in."""
         match part:
-            case TextDeltaPart() | ReasoningDeltaPart():  # first: the most frequent parts
-                kind = part.type.split("-", 1)[0]
-                block = self._open.get((kind, part.id))
-                if block is None:
-                    block = self._start_block(kind, part.id, None)
-                block.chunks.append(part.delta)
-                if part.provider_metadata:
-                    block.provider_metadata = {**(block.provider_metadata or {}), **part.provider_metadata}
+            case TextDeltaPart():  # first: the most frequent parts
+                self._add_delta("text", part.id, part.delta, part.provider_metadata)
+            case ReasoningDeltaPart():
+                self._add_delta("reasoning", part.id, part.delta, part.provider_metadata)
             case StreamStartPart():
                 self.warnings.extend(part.warnings)
             case ResponseMetadataPart():
@@ -230,6 +226,14 @@ class StreamCollector:
                 self.errors.append(part.error)
             case ToolInputStartPart() | ToolInputDeltaPart() | ToolInputEndPart() | RawPart():
                 pass
+
+    def _add_delta(self, kind: str, block_id: str, delta: str, metadata: ProviderMetadata | None) -> None:
+        block = self._open.get((kind, block_id))
+        if block is None:
+            block = self._start_block(kind, block_id, None)
+        block.chunks.append(delta)
+        if metadata:
+            block.provider_metadata = {**(block.provider_metadata or {}), **metadata}
 
     def _start_block(self, kind: str, block_id: str, metadata: ProviderMetadata | None) -> _OpenBlock:
         block = _OpenBlock(kind, metadata)

@@ -65,7 +65,15 @@ class StreamTextResult:
     async def _text_deltas(self) -> AsyncGenerator[str, None]:
         source = self._open()
         try:
-            while (part := await self._next_part(source)) is not None:
+            while True:  # the loop of _read, inlined: one frame less per part
+                try:
+                    part = await self._pull(source)
+                except StopAsyncIteration:
+                    break
+                except Exception as error:
+                    self._error = error
+                    raise
+                self._fold(part)
                 if isinstance(part, TextDeltaPart):
                     if part.delta:
                         yield part.delta
@@ -78,7 +86,15 @@ class StreamTextResult:
     async def _read(self) -> AsyncGenerator[StreamPart, None]:
         source = self._open()
         try:
-            while (part := await self._next_part(source)) is not None:
+            while True:
+                try:
+                    part = await self._pull(source)
+                except StopAsyncIteration:
+                    break
+                except Exception as error:
+                    self._error = error
+                    raise
+                self._fold(part)
                 yield part
         finally:
             await source.aclose()
@@ -92,24 +108,18 @@ class StreamTextResult:
         self._source = source = self._open_stream(self)
         return source
 
-    async def _next_part(self, source: AsyncGenerator[StreamPart, None]) -> StreamPart | None:
-        """The next part, folded into the result so far; ``None`` at the end of the stream."""
-        try:
-            if self._deadline is None:
-                part = await source.__anext__()
-            else:
-                with anyio.fail_after(max(self._deadline - anyio.current_time(), 0)):
-                    part = await source.__anext__()
-        except StopAsyncIteration:
-            return None
-        except Exception as error:
-            self._error = error
-            raise
+    def _pull(self, source: AsyncGenerator[StreamPart, None]) -> Awaitable[StreamPart]:
+        """The next part of ``source`` (its own awaitable when there is no deadline)."""
+        if self._deadline is None:
+            return source.__anext__()
+        return _before_deadline(source, self._deadline)
+
+    def _fold(self, part: StreamPart) -> None:
+        """Fold a part into the result so far."""
         self._collector.add(part)
         if isinstance(part, FinishPart):
             self._steps.append(self._collector.result())
             self._collector = StreamCollector()
-        return part
 
     async def _finish(self) -> None:
         self._final = self._build_final()
@@ -161,6 +171,11 @@ class StreamTextResult:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+async def _before_deadline(source: AsyncGenerator[StreamPart, None], deadline: float) -> StreamPart:
+    with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
+        return await source.__anext__()
 
 
 def _as_exception(error: object) -> BaseException:

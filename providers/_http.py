@@ -15,7 +15,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -439,7 +439,7 @@ async def _events(
 ) -> AsyncGenerator[SSEEvent, None]:
     """The events of a 2xx stream (one generator over the body: bytes are decoded and parsed in place)."""
     decoder = SSEDecoder(max_event_size=max_event_bytes)
-    chunks = response.aiter_bytes()
+    chunks = _body_chunks(response)
     try:
         while True:
             try:
@@ -456,6 +456,14 @@ async def _events(
         if isinstance(chunks, AsyncGenerator):
             await chunks.aclose()
         await _close(response)
+
+
+def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The decoded body. Without a ``content-encoding`` the raw chunks are the decoded ones, so httpx's
+    decoding layer (an async generator per chunk) is skipped; a body read already is replayed by httpx."""
+    if response.is_stream_consumed or "content-encoding" in response.headers:
+        return response.aiter_bytes()
+    return response.aiter_raw()
 
 
 async def _close(response: httpx.Response) -> None:

@@ -69,7 +69,39 @@ class SSEDecoder:
     def feed_bytes(self, chunk: bytes, *, final: bool = False) -> list[SSEEvent]:
         """Like :meth:`feed` for raw bytes: UTF-8 is decoded incrementally (a character split across
         chunks is kept whole; invalid bytes become U+FFFD). Pass ``final=True`` at the end of the stream."""
+        if self._idle and chunk.startswith(b"data: ") and chunk.endswith(b"\n\n") and chunk.count(b"\n") == 2:
+            event = self._single_data_event(chunk)
+            if event is not None:
+                return [event]
         return self.feed(self._utf8.decode(chunk, final))
+
+    @property
+    def _idle(self) -> bool:
+        """Between events with nothing pending: a whole ``data:`` event can be parsed on its own."""
+        return (
+            self._started
+            and not self._skip_lf
+            and not self._partial
+            and not self._data
+            and self._event_type is None
+            and self._retry is None
+            and not self._utf8.getstate()[0]
+        )
+
+    def _single_data_event(self, chunk: bytes) -> SSEEvent | None:
+        """The fast path for the common chunk ``data: <one line>\\n\\n`` (no CR, nothing pending).
+
+        Gives exactly what :meth:`feed` would; ``None`` (nothing consumed) when the line holds a CR.
+        """
+        if b"\r" in chunk:
+            return None
+        value = chunk[6:-2].decode("utf-8", errors="replace")
+        limit = self._max_event_size
+        if limit is not None and len(value) + 1 > limit:
+            raise StreamProtocolError(
+                f"Server-sent event exceeds the size limit of {limit} bytes", max_bytes=limit
+            )
+        return SSEEvent(None, value, self._last_id, None)
 
     def feed(self, text: str) -> list[SSEEvent]:
         """Parse ``text`` (any piece of the stream) and return the events completed by it."""

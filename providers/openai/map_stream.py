@@ -103,12 +103,13 @@ class ChatStreamMapper:
             self.done = True
             return []
         if not self.include_raw_chunks:  # fast path: one validation straight from the JSON text
-            try:
-                chunk = ChatChunk.model_validate_json(data)
+            try:  # the validator itself: what model_validate_json calls, minus a Python frame
+                chunk: ChatChunk = ChatChunk.__pydantic_validator__.validate_json(data)
             except ValidationError:
                 pass  # not JSON or not a chunk: the general path below reports it
             else:
-                if not chunk.model_extra or "error" not in chunk.model_extra:
+                extra = chunk.__pydantic_extra__
+                if not extra or "error" not in extra:
                     return self._map_chunk(chunk)
         parts: list[StreamPart] = []
         try:

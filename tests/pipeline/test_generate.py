@@ -271,6 +271,48 @@ async def test_leaving_a_stream_early_closes_the_model_stream() -> None:
         await closed.wait()
 
 
+async def test_a_stream_that_ends_before_any_content_passes_its_parts_on_and_closes() -> None:
+    closed = anyio.Event()
+
+    async def no_content(params: CallParams) -> StreamResult:
+        async def parts() -> AsyncGenerator[StreamPart, None]:
+            try:
+                yield StreamStartPart()
+                yield ResponseMetadataPart(id="r1")
+            finally:
+                closed.set()
+
+        return StreamResult(stream=parts())
+
+    result = stream_text(MockLanguageModel(stream=no_content), prompt="Hi")
+    assert [part.type async for part in result.full_stream] == ["stream-start", "response-metadata"]
+    final = await result.result()
+    assert (final.text, final.finish_reason, final.response.id) == ("", "other", "r1")
+    assert closed.is_set()
+
+
+async def test_closing_a_stream_before_reading_never_calls_the_model() -> None:
+    model = MockLanguageModel()
+    result = stream_text(model, prompt="Hi")
+    assert [chunk async for chunk in result.text_stream] == ["Hel", "lo", "!"]
+    unread = stream_text(model, prompt="Hi")
+    await unread.aclose()
+    assert len(model.stream_calls) == 1
+
+
+async def test_an_error_while_opening_the_stream_is_raised_by_the_stream_and_the_result() -> None:
+    async def refuses(params: CallParams) -> StreamResult:
+        raise APICallError("Bad request", url="http://127.0.0.1/v1", status_code=400, is_retryable=False)
+
+    result = stream_text(MockLanguageModel(stream=refuses), prompt="Hi")
+    with pytest.raises(APICallError, match="Bad request") as raised:
+        async for _ in result.text_stream:
+            pass
+    with pytest.raises(APICallError) as again:
+        await result.result()
+    assert again.value is raised.value
+
+
 async def test_stream_can_only_be_read_once() -> None:
     result = stream_text(MockLanguageModel(), prompt="Hi")
     assert await result.text() == "Hello!"
@@ -303,3 +345,15 @@ def test_generate_and_stream_work_under_trio() -> None:
         return generated.text, streamed
 
     assert anyio.run(main, backend="trio") == ("Hello!", "Hello!")
+
+
+async def test_reading_again_after_a_failed_open_ends_the_stream() -> None:
+    async def refuses(params: CallParams) -> StreamResult:
+        raise APICallError("Bad request", url="http://127.0.0.1/v1", status_code=400, is_retryable=False)
+
+    result = stream_text(MockLanguageModel(stream=refuses), prompt="Hi")
+    source = result.full_stream
+    with pytest.raises(APICallError):
+        await anext(source)
+    with pytest.raises(StopAsyncIteration):
+        await anext(source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gzip
 import json
 import time
 from collections.abc import Iterator
@@ -290,6 +291,14 @@ async def test_unsupported_url_scheme_is_not_retryable(http: HttpClient) -> None
         await post_json(http, "ftp://127.0.0.1/x", headers={}, body={}, parse_error=parse_error)
     assert caught.value.message.startswith("Invalid API URL")
     assert not caught.value.is_retryable
+
+
+async def test_post_sse_decodes_a_gzip_encoded_stream(server: LoopbackServer, http: HttpClient) -> None:
+    body = gzip.compress(b'data: {"a":1}\n\nevent: delta\ndata: x\n\ndata: [DONE]\n\n')
+    server.enqueue(RawReply(200, body, {"content-type": "text/event-stream", "content-encoding": "gzip"}))
+    stream = await post_sse(http, server.url("/v1/s"), headers=AUTH, body={}, parse_error=parse_error)
+    events = [event async for event in stream.events]
+    assert events == [SSEEvent(None, '{"a":1}'), SSEEvent("delta", "x"), SSEEvent(None, "[DONE]")]
 
 
 async def test_invalid_json_on_2xx(server: LoopbackServer, http: HttpClient) -> None:

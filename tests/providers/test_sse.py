@@ -231,3 +231,45 @@ def test_feed_bytes_keeps_a_split_character_and_flush_forgets_it() -> None:
 def test_feed_splits_lines_on_every_line_ending_in_one_piece() -> None:
     text = "data: a\r\ndata:b\rdata\n\nevent: e\r\nid: 7\ndata:  c\r\r"
     assert SSEDecoder().feed(text) == [SSEEvent(None, "a\nb\n"), SSEEvent("e", " c", "7")]
+
+
+_WHOLE_EVENTS = st.sampled_from(
+    ["data: a\n\n", 'data: {"x": 1}\n\n', "data: é\n\n", "data: a\rb\n\n", "data: \n\n"]
+)
+_OTHER_PIECES = st.sampled_from(
+    ["id: 7\n", "event: kind\n", "retry: 5\n", "data: p\n", "da", "\r", ": note\n", "\n", "data: x\r\n\r\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.one_of(_WHOLE_EVENTS, _OTHER_PIECES), max_size=20), bom=st.booleans())
+def test_whole_event_chunks_after_any_state_match_the_reference(pieces: list[str], bom: bool) -> None:
+    """Feeding one piece at a time (a whole ``data:`` event takes the fast path when nothing is pending)
+    gives the events of the reference parser."""
+    stream = ("\ufeff" if bom else "") + "".join(pieces)
+    decoder = SSEDecoder()
+    events = [] if not bom else decoder.feed_bytes("\ufeff".encode())
+    for piece in pieces:
+        events += decoder.feed_bytes(piece.encode("utf-8"))
+    assert events == reference_parse(stream)
+
+
+def test_whole_event_chunk_after_a_split_character_keeps_the_pending_bytes() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed_bytes(b"data: a\n\n") == [SSEEvent(None, "a")]
+    assert decoder.feed_bytes(b"\xc3") == []
+    assert decoder.feed_bytes(b"data: b\n\n") == []  # the line is "\ufffddata: b": an unknown field
+
+
+def test_whole_event_chunk_with_invalid_utf8_becomes_replacement_character() -> None:
+    decoder = SSEDecoder()
+    decoder.feed_bytes(b": start\n")
+    assert decoder.feed_bytes(b"data: a\xffb\n\n") == [SSEEvent(None, "a\ufffdb")]
+
+
+def test_whole_event_chunk_over_the_cap_raises() -> None:
+    decoder = SSEDecoder(max_event_size=4)
+    decoder.feed_bytes(b": start\n")
+    assert decoder.feed_bytes(b"data: abc\n\n") == [SSEEvent(None, "abc")]
+    with pytest.raises(StreamProtocolError):
+        decoder.feed_bytes(b"data: abcd\n\n")
