@@ -228,29 +228,31 @@ class CacheMiddleware(Middleware):
             if self.mode == "replay":
                 self._counters.misses += 1
                 raise CacheMissError(key)
-        flight = self._flights.get(_flight_key(key)) if self.single_flight else None
+        flight_key = _flight_key(key) if self.single_flight else None
+        flight = self._flights.get(flight_key) if flight_key is not None else None
         if flight is not None:
             await flight.done.wait()
             if flight.result is not None:
                 self._counters.hits += 1
                 return _marked(flight.result, "hit")
         self._counters.misses += 1
-        return _marked(await self._generate_and_store(key, call), "miss")
+        return _marked(await self._generate_and_store(key, flight_key, call), "miss")
 
-    async def _generate_and_store(self, key: str, call: WrapContext) -> GenerateResult:
-        flight_key = _flight_key(key)
-        lead = self.single_flight and flight_key not in self._flights
+    async def _generate_and_store(
+        self, key: str, flight_key: tuple[object, str] | None, call: WrapContext
+    ) -> GenerateResult:
+        lead = flight_key if flight_key is not None and flight_key not in self._flights else None
         flight = _Flight()
-        if lead:
-            self._flights[flight_key] = flight
+        if lead is not None:
+            self._flights[lead] = flight
         try:
             result = await call.do_generate()
             cacheable = result.finish_reason in self.cache_finish_reasons
             if cacheable:
                 flight.result = result
         finally:
-            if lead:
-                del self._flights[flight_key]
+            if lead is not None:
+                del self._flights[lead]
                 flight.done.set()
         if cacheable:
             await self._save(key, lambda: encode_generate(key, result))

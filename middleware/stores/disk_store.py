@@ -11,14 +11,16 @@ anything else (a busy database, an entry kept in a file, a row of another mode, 
 worker thread through diskcache and :class:`SafeDisk`, under SQLite's short busy timeout, so a
 contended or broken database degrades to a miss. Writes are write-behind by default (see
 :mod:`middleware.stores.write_behind`): ``set`` queues the entry and returns, one background thread
-writes the queued entries, this process reads its own queued writes at once, and other
-processes see them once written (normally within milliseconds). :meth:`DiskStore.flush` waits for
+writes the queued entries in batches (small ones in one transaction per batch), this process reads
+its own queued writes at once, and other processes see them once written (normally within
+``write_linger`` plus a few milliseconds). :meth:`DiskStore.flush` waits for
 the queue; :meth:`DiskStore.close` (also run at interpreter exit) flushes it. Several processes may
 share one directory (SQLite WAL); do not put it on NFS/SMB and do not copy a live cache directory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -27,7 +29,7 @@ import stat
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,6 +50,34 @@ _T = TypeVar("_T")
 
 class SafeDisk(diskcache.Disk):  # type: ignore[misc]
     """A diskcache ``Disk`` limited to ``str`` keys and ``bytes`` values; it never calls pickle."""
+
+    def __init__(self, directory: str, **settings: Any) -> None:
+        super().__init__(directory, **settings)
+        self._removals = threading.local()
+
+    @contextlib.contextmanager
+    def removals_after(self) -> Iterator[None]:
+        """Hold back this thread's value-file removals until the block ends without an exception.
+
+        diskcache removes a replaced or culled value file as soon as one ``set`` is done; around a
+        transaction of several sets this keeps every file until the transaction is committed (after a
+        rollback the rows still name them, so they stay).
+        """
+        held: list[str] = []
+        self._removals.held = held
+        try:
+            yield
+        finally:
+            self._removals.held = None
+        for name in held:
+            super().remove(name)
+
+    def remove(self, file_path: Any) -> None:
+        held = getattr(self._removals, "held", None)
+        if held is None:
+            super().remove(file_path)
+        else:
+            held.append(file_path)
 
     def put(self, key: Any) -> tuple[Any, bool]:
         if type(key) is not str:
@@ -142,7 +172,8 @@ class DiskStore:
     ``size_limit`` is the directory's size budget in bytes (oldest stored entries are culled first);
     ``open_deadline`` bounds the retries while another process holds the database during its setup;
     ``write_behind`` queues writes for a background thread (at most ``write_queue_bytes`` of values
-    wait; beyond that a write is skipped), ``False`` writes in a worker thread before ``set`` returns.
+    wait; beyond that a write is skipped), which gathers them for ``write_linger`` seconds and writes
+    them as one batch; ``False`` writes in a worker thread before ``set`` returns.
     """
 
     def __init__(
@@ -154,6 +185,7 @@ class DiskStore:
         open_deadline: float = 10.0,
         write_behind: bool = True,
         write_queue_bytes: int = 64 * 2**20,
+        write_linger: float = 0.02,
     ) -> None:
         self.directory = Path(directory)
         _check_directory(self.directory)
@@ -162,7 +194,9 @@ class DiskStore:
         self._writes: WriteBehind | None = None
         if write_behind:
             self._writes = WriteBehind(
-                functools.partial(_write_entry, self._cache), max_bytes=write_queue_bytes
+                functools.partial(_write_entries, self._cache),
+                max_bytes=write_queue_bytes,
+                linger=write_linger,
             )
             weakref.finalize(self, self._writes.close, _EXIT_FLUSH_TIMEOUT)
 
@@ -254,6 +288,34 @@ def _unexpired(pending: PendingWrite) -> bytes | None:
 _WRITE_ATTEMPTS = 3
 
 
+def _write_entries(cache: diskcache.Cache, batch: Mapping[str, PendingWrite]) -> list[Exception]:
+    """Store a batch of entries; the errors of the entries that failed.
+
+    Small entries (kept in the database row, no value file) go in one transaction, which costs far
+    less than one per entry; replaced or culled value files are removed only after its commit, as a
+    single ``set`` would. If that transaction fails, every entry is written on its own.
+    """
+    if len(batch) > 1 and all(len(value) < cache.disk_min_file_size for value, _ in batch.values()):
+        try:
+            with cache.disk.removals_after(), cache.transact(retry=False):
+                for key, (value, expires_at) in batch.items():
+                    cache.set(key, value, expire=_seconds_left(expires_at), retry=False)
+            return []
+        except Exception as error:
+            logger.debug("batched cache write failed (%s); writing entries one by one", error)
+    failed: list[Exception] = []
+    for key, (value, expires_at) in batch.items():
+        try:
+            _write_entry(cache, key, value, expires_at)
+        except Exception as error:
+            failed.append(error)
+    return failed
+
+
+def _seconds_left(expires_at: float | None) -> float | None:
+    return None if expires_at is None else max(expires_at - time.time(), 0.0)
+
+
 def _write_entry(cache: diskcache.Cache, key: str, value: bytes, expires_at: float | None) -> None:
     """Store one entry in its own transaction, retrying a busy database a few times.
 
@@ -262,9 +324,8 @@ def _write_entry(cache: diskcache.Cache, key: str, value: bytes, expires_at: flo
     files already gone.
     """
     for attempt in range(_WRITE_ATTEMPTS):
-        expire = None if expires_at is None else max(expires_at - time.time(), 0.0)
         try:
-            cache.set(key, value, expire=expire, retry=False)
+            cache.set(key, value, expire=_seconds_left(expires_at), retry=False)
             return
         except diskcache.Timeout:
             if attempt == _WRITE_ATTEMPTS - 1:

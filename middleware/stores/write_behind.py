@@ -1,11 +1,14 @@
 """WriteBehind: a bounded queue of pending writes drained by one background thread.
 
-A caller hands a write over and goes on at once; the thread takes everything queued so far as a
-batch and writes it entry by entry, so calls never wait for the database and concurrent calls do
-not contend for its lock. Until a write is done, :meth:`WriteBehind.pending` still answers it, so the
-writing process reads its own writes. Newer writes of a key replace queued older ones. A write that
-fails is dropped, counted in :attr:`WriteBehind.failures` and logged as a warning on the
-``modelpipe.cache`` logger (once per batch; the cache is best effort: a lost write is a later miss).
+A caller hands a write over and goes on at once; the thread lets writes gather for a short
+``linger`` after the first one arrives (less when the queue grows large or someone flushes), then
+takes everything queued as a batch and writes it, so calls never wait for the database, concurrent
+calls do not contend for its lock, and the thread wakes once per batch rather than once per write
+(each wake-up competes with the event loop's thread for the GIL). Until a write is done,
+:meth:`WriteBehind.pending` still answers it, so the writing process reads its own writes. Newer
+writes of a key replace queued older ones. A write that fails is dropped, counted in
+:attr:`WriteBehind.failures` and logged as a warning on the ``modelpipe.cache`` logger (once per
+batch; the cache is best effort: a lost write is a later miss).
 """
 
 from __future__ import annotations
@@ -25,26 +28,38 @@ logger = logging.getLogger("modelpipe.cache")
 PendingWrite = tuple[bytes, float | None]
 """A queued value and its expiry as a ``time.time()`` value (``None`` for never)."""
 
-EntryWriter = Callable[[str, bytes, float | None], None]
+BatchWriter = Callable[[Mapping[str, PendingWrite]], list[Exception]]
+"""Writes a batch (key to pending write); returns the errors of the entries that were not stored."""
 
 
 class WriteBehind:
-    """Queues writes for ``write_entry(key, value, expires_at)``, which one daemon thread calls.
+    """Queues writes for ``write_batch(batch)``, which one daemon thread calls.
 
     At most ``max_entries`` writes and ``max_bytes`` value bytes wait at a time; beyond that
     :meth:`put` raises :class:`~middleware.stores.base.StoreUnavailableError` (the write is skipped).
-    A batch of writes and every ``exclusive`` operation run under one lock, in order.
+    A batch of writes and every ``exclusive`` operation run under one lock, in order. A batch is taken
+    ``linger`` seconds after its first write, or at once when a quarter of either limit is queued or
+    :meth:`flush` / :meth:`close` wait.
     """
 
-    def __init__(self, write_entry: EntryWriter, *, max_entries: int = 4096, max_bytes: int = 64 * 2**20):
+    def __init__(
+        self,
+        write_batch: BatchWriter,
+        *,
+        max_entries: int = 4096,
+        max_bytes: int = 64 * 2**20,
+        linger: float = 0.02,
+    ):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.linger = linger
         self.failures = 0
-        self._write_entry = write_entry
+        self._write_batch = write_batch
         self._queued: dict[str, PendingWrite] = {}
         self._queued_bytes = 0
         self._in_flight: Mapping[str, PendingWrite] = {}
         self._closed = False
+        self._flushing = 0
         self._start_fresh()
 
     def _start_fresh(self) -> None:
@@ -74,7 +89,8 @@ class WriteBehind:
                     target=self._drain, name="modelpipe-cache-writer", daemon=True
                 )
                 self._thread.start()
-            self._changed.notify_all()
+            if (replaced is None and len(self._queued) == 1) or self._batch_is_due():
+                self._changed.notify_all()
 
     def pending(self, key: str) -> PendingWrite | None:
         """The newest write of ``key`` not yet committed, or ``None``."""
@@ -100,11 +116,16 @@ class WriteBehind:
         """Block until every write queued so far is committed or dropped; False on timeout."""
         give_up_at = None if timeout is None else time.monotonic() + timeout
         with self._changed:
-            while self._queued or self._in_flight:
-                left = None if give_up_at is None else give_up_at - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._changed.wait(left)
+            self._flushing += 1
+            self._changed.notify_all()
+            try:
+                while self._queued or self._in_flight:
+                    left = None if give_up_at is None else give_up_at - time.monotonic()
+                    if left is not None and left <= 0:
+                        return False
+                    self._changed.wait(left)
+            finally:
+                self._flushing -= 1
         return True
 
     def close(self, timeout: float | None = None) -> None:
@@ -121,8 +142,11 @@ class WriteBehind:
             with self._changed:
                 while not self._queued and not self._closed:
                     self._changed.wait()
+                self._linger()
                 if not self._queued:
-                    return
+                    if self._closed:
+                        return
+                    continue
                 # In flight before it leaves the queue, so pending() never misses it in between.
                 batch = self._in_flight = self._queued
                 self._queued, self._queued_bytes = {}, 0
@@ -134,13 +158,25 @@ class WriteBehind:
                         self._in_flight = {}
                         self._changed.notify_all()
 
+    def _linger(self) -> None:
+        """Let more writes join the batch (called holding ``_changed``, with a write queued)."""
+        give_up_at = time.monotonic() + self.linger
+        while self._queued and not self._batch_is_due():
+            left = give_up_at - time.monotonic()
+            if left <= 0:
+                return
+            self._changed.wait(left)
+
+    def _batch_is_due(self) -> bool:
+        return (
+            self._closed
+            or self._flushing > 0
+            or len(self._queued) * 4 >= self.max_entries
+            or self._queued_bytes * 4 >= self.max_bytes
+        )
+
     def _write(self, batch: Mapping[str, PendingWrite]) -> None:
-        failed: list[Exception] = []
-        for key, (value, expires_at) in batch.items():
-            try:
-                self._write_entry(key, value, expires_at)
-            except Exception as error:
-                failed.append(error)
+        failed = self._write_batch(batch)
         if failed:
             self.failures += len(failed)
             logger.warning(

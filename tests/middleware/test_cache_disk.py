@@ -408,3 +408,123 @@ def test_a_forked_child_reads_and_writes_through_its_own_connection_and_thread(t
     finally:
         other.close()
         store.close()
+
+
+async def test_a_lone_write_is_committed_after_the_linger_without_a_flush(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory, write_linger=0.3)
+    other = DiskStore(directory, write_behind=False)
+    try:
+        await store.set("k", b"v")
+        assert await store.get("k") == b"v"
+        assert await other.get("k") is None
+        give_up_at = time.monotonic() + 10
+        while await other.get("k") is None:
+            assert time.monotonic() < give_up_at, "the write was never committed"
+            time.sleep(0.02)
+        assert await other.get("k") == b"v"
+    finally:
+        store.close()
+        other.close()
+
+
+async def test_flush_and_close_do_not_wait_for_the_linger(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory, write_linger=60)
+    other = DiskStore(directory, write_behind=False)
+    try:
+        started = time.monotonic()
+        await store.set("a", b"1")
+        await store.flush()
+        assert await other.get("a") == b"1"
+        await store.set("b", b"2")
+        store.close()
+        assert await other.get("b") == b"2"
+        assert time.monotonic() - started < 10
+    finally:
+        other.close()
+
+
+async def test_a_discard_during_the_linger_leaves_the_writer_running(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory, write_linger=0.2)
+    other = DiskStore(directory, write_behind=False)
+    try:
+        await store.set("a", b"1")
+        await store.delete("a")
+        await store.set("b", b"2")
+        await store.flush()
+        assert await other.get("a") is None
+        assert await other.get("b") == b"2"
+    finally:
+        store.close()
+        other.close()
+
+
+async def test_a_batch_replacing_file_values_removes_the_old_files_after_commit(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory)
+    other = DiskStore(directory, write_behind=False)
+    try:
+        for index in range(2):
+            await store.set(f"k{index}", b"L" * 100_000)
+        await store.flush()
+        assert len(list(directory.rglob("*.val"))) == 2
+        for index in range(3):
+            await store.set(f"k{index}", str(index).encode())
+        await store.flush()
+        assert list(directory.rglob("*.val")) == []
+        assert [await other.get(f"k{index}") for index in range(3)] == [b"0", b"1", b"2"]
+        assert store.write_failures == 0
+    finally:
+        store.close()
+        other.close()
+    check = diskcache.Cache(str(directory), disk=SafeDisk)
+    try:
+        assert check.check() == []
+    finally:
+        check.close()
+
+
+def test_safe_disk_holds_removals_until_the_block_succeeds(tmp_path: Path) -> None:
+    disk = SafeDisk(str(tmp_path))
+    kept, removed = tmp_path / "kept.val", tmp_path / "removed.val"
+    kept.write_bytes(b"1")
+    removed.write_bytes(b"2")
+    with pytest.raises(RuntimeError), disk.removals_after():
+        disk.remove("kept.val")
+        raise RuntimeError("rolled back")
+    assert kept.exists()
+    with disk.removals_after():
+        disk.remove("removed.val")
+        assert removed.exists()
+    assert not removed.exists()
+    disk.remove("kept.val")
+    assert not kept.exists()
+
+
+async def test_a_batch_that_cannot_commit_counts_every_entry_as_failed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory, timeout=0.05)
+    locker = sqlite3.connect(directory / "cache.db", isolation_level=None)
+    try:
+        locker.execute("BEGIN EXCLUSIVE")
+        for index in range(3):
+            await store.set(f"k{index}", b"v")
+        with caplog.at_level(logging.WARNING, logger="modelpipe.cache"):
+            await store.flush()
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert store.write_failures == 3
+    assert "3 of 3 entries failed" in caplog.text
+    await store.set("k0", b"again")
+    await store.flush()
+    store.close()
+    other = DiskStore(directory, write_behind=False)
+    try:
+        assert await other.get("k0") == b"again"
+    finally:
+        other.close()
