@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 
 import anyio
 import httpx
+from pydantic import ValidationError
 
 from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, is_retryable_status
 
@@ -67,6 +68,19 @@ class JsonResponse:
 
     value: Any
     headers: dict[str, str]
+
+    def unexpected(
+        self, what: str, error: ValidationError, *, url: str, request_body: Any
+    ) -> InvalidResponseError:
+        """The error for a 2xx answer whose JSON does not have the provider's documented shape."""
+        return InvalidResponseError(
+            f"Invalid {what}: {error.errors()[0]['msg']}",
+            url=url,
+            request_body=request_body,
+            status_code=200,
+            response_headers=self.headers,
+            response_body=json.dumps(self.value, default=str)[:MAX_ERROR_BODY_BYTES],
+        )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
 from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
@@ -168,14 +168,7 @@ class AnthropicMessagesModel:
                 citation_documents=citation_documents(params.prompt),
             )
         except ValidationError as error:
-            raise InvalidResponseError(
-                f"Invalid JSON response: {error.errors()[0]['msg']}",
-                url=url,
-                request_body=request.body,
-                status_code=200,
-                response_headers=response.headers,
-                response_body=json.dumps(response.value),
-            ) from error
+            raise response.unexpected("JSON response", error, url=url, request_body=request.body) from error
         return result.model_copy(
             update={
                 "warnings": request.warnings,

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
 from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
@@ -166,14 +166,7 @@ class GoogleLanguageModel:
         try:
             response = GenerateContentResponse.model_validate(answer.value)
         except ValidationError as exc:
-            raise InvalidResponseError(
-                "Invalid JSON response",
-                url=url,
-                request_body=request.body,
-                status_code=200,
-                response_headers=answer.headers,
-                response_body=str(answer.value)[:1000],
-            ) from exc
+            raise answer.unexpected("JSON response", exc, url=url, request_body=request.body) from exc
         result = map_response(response, warnings=request.warnings, generate_id=self._generate_id)
         completed: GenerateResult = result.model_copy(
             update={

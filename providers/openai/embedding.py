@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbeddingUsage, EmbedParams, EmbedResult
-from pipeline.errors import InvalidArgumentError, InvalidResponseError, TooManyEmbeddingValuesForCallError
+from pipeline.errors import InvalidArgumentError, TooManyEmbeddingValuesForCallError
 from pipeline.result import ResponseMetadata
 from providers._http import HttpClient, post_json
 from providers._settings import ConnectionSettings
@@ -161,11 +161,4 @@ class OpenAIEmbeddingModel:
         try:
             return map_embedding_response(answer.value, answer.headers)
         except ValidationError as error:
-            raise InvalidResponseError(
-                f"Invalid embedding response: {error.errors()[0]['msg']}",
-                url=url,
-                request_body=body,
-                status_code=200,
-                response_headers=answer.headers,
-                response_body=str(answer.value)[:1000],
-            ) from error
+            raise answer.unexpected("embedding response", error, url=url, request_body=body) from error

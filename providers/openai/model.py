@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
 from pipeline.model import SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
@@ -165,13 +165,8 @@ class OpenAIChatLanguageModel:
         try:
             chat = ChatResponse.model_validate(response.value)
         except ValidationError as error:
-            raise InvalidResponseError(
-                f"Invalid chat completion response: {error.errors()[0]['msg']}",
-                url=url,
-                request_body=body,
-                status_code=200,
-                response_headers=response.headers,
-                response_body=json.dumps(response.value),
+            raise response.unexpected(
+                "chat completion response", error, url=url, request_body=body
             ) from error
         return map_chat_response(
             chat,
