@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio
 import diskcache
 import pytest
 
@@ -80,7 +81,7 @@ async def test_store_contract(tmp_path: Path) -> None:
     await store.set("k", b"v")
     assert await store.get("k") == b"v"
     await store.set("short", b"x", ttl=0.05)
-    time.sleep(0.1)
+    await anyio.sleep(0.1)
     assert await store.get("short") is None
     await store.delete("k")
     await store.delete("k")
@@ -221,7 +222,7 @@ async def test_write_behind_reads_its_own_writes_and_commits_them_in_batches(tmp
     try:
         assert await other.get("k0") == b"newest" and await other.get("k7") == b"7"
         assert await other.get("gone") is None
-        time.sleep(0.1)
+        await anyio.sleep(0.1)
         assert await store.get("brief") is None and await other.get("brief") is None
         await store.set("late", b"1")
         store.close()
@@ -421,7 +422,7 @@ async def test_a_lone_write_is_committed_after_the_linger_without_a_flush(tmp_pa
         give_up_at = time.monotonic() + 10
         while await other.get("k") is None:
             assert time.monotonic() < give_up_at, "the write was never committed"
-            time.sleep(0.02)
+            await anyio.sleep(0.02)
         assert await other.get("k") == b"v"
     finally:
         store.close()
