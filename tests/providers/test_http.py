@@ -20,6 +20,7 @@ from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLarge
 from providers._http import (
     DEFAULT_TIMEOUT,
     MAX_ERROR_BODY_BYTES,
+    USER_AGENT,
     HttpClient,
     parse_retry_after,
     post_json,
@@ -568,6 +569,59 @@ def test_shared_http_is_one_process_wide_instance() -> None:
     assert isinstance(shared_http(), HttpClient)
 
 
+async def test_pooled_requests_go_straight_to_the_transport_without_a_proxy(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(*args: Any, **kwargs: Any) -> httpx.Response:
+        raise AssertionError("AsyncClient.send must not be used on the direct path")
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", refuse)
+    http = HttpClient(timeout=httpx.Timeout(connect=1.0, read=2.0, write=3.0, pool=4.0))
+    server.enqueue(JsonReply({"n": 1}), SSEReply(["e1"]))
+    try:
+        first = await call_json(http, server)
+        stream = await post_sse(http, server.url("/s"), headers=AUTH, body={}, parse_error=parse_error)
+        events = [event.data async for event in stream.events]
+    finally:
+        await http.aclose()
+    assert (first.value, events) == ({"n": 1}, ["e1"])
+    sent = server.requests[0].headers
+    assert sent["accept-encoding"] == "gzip, deflate"
+    assert sent["user-agent"] == USER_AGENT and sent["x-api-key"] == API_KEY
+    assert server.connections_opened == 1
+
+
+async def test_direct_requests_carry_the_configured_timeouts(server: LoopbackServer) -> None:
+    http = HttpClient(timeout=httpx.Timeout(connect=1.0, read=0.2, write=1.0, pool=1.0))
+    server.enqueue(StallReply(seconds=2.0))
+    started = time.monotonic()
+    try:
+        with pytest.raises(APICallError, match="ReadTimeout") as caught:
+            await call_json(http, server)
+    finally:
+        await http.aclose()
+    assert caught.value.is_retryable
+    assert time.monotonic() - started < 1.5
+
+
+async def test_a_proxy_from_the_environment_is_honoured(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", server.url(""))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    http = HttpClient()
+    server.default_reply = JsonReply({"via": "proxy"})
+    try:
+        response = await post_json(
+            http, "http://api.example.test/v1/x", headers=AUTH, body={}, parse_error=parse_error
+        )
+    finally:
+        await http.aclose()
+    assert response.value == {"via": "proxy"}
+    assert server.requests[0].headers["host"] == "api.example.test"
+
+
 # -- injection ------------------------------------------------------------------------------------------
 
 
@@ -578,7 +632,9 @@ async def test_injected_client_is_used_and_left_open() -> None:
         seen.append(request)
         return httpx.Response(200, json={"via": "mock"})
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as injected:
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handler), headers={"x-team": "search"}
+    ) as injected:
         http = HttpClient(client=injected)
         assert http.client() is injected
         response = await post_json(
@@ -589,6 +645,7 @@ async def test_injected_client_is_used_and_left_open() -> None:
     assert response.value == {"via": "mock"}
     assert json.loads(seen[0].content) == {"a": 1}
     assert seen[0].headers["x-api-key"] == API_KEY
+    assert seen[0].headers["x-team"] == "search"  # the injected client's own defaults still apply
 
 
 async def test_transport_is_used_by_pooled_clients() -> None:
