@@ -453,7 +453,7 @@ async def _read_capped(response: httpx.Response, url: str, body: Any, max_bytes:
         raise _too_large(response, url, body, max_bytes)
     buffer = bytearray()
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in _body_chunks(response):
             buffer += chunk
             if len(buffer) > max_bytes:
                 raise _too_large(response, url, body, max_bytes)

@@ -21,13 +21,17 @@ __all__ = ["AttemptCounter", "LoopProblems", "open_fds", "pool_connections", "wa
 
 
 class AttemptCounter(Middleware):
-    """Counts the attempts the client made per ``x-call-id`` header (retries re-run the chain)."""
+    """Counts the attempts that reach it per call id (the integer in request header ``header``).
 
-    def __init__(self) -> None:
+    Retries re-run the chain, so placed inside a cache it counts the attempts that reach the provider.
+    """
+
+    def __init__(self, header: str) -> None:
+        self.header = header
         self.attempts: Counter[int] = Counter()
 
     def _count(self, call: WrapContext) -> None:
-        self.attempts[int((call.params.headers or {})["x-call-id"] or -1)] += 1
+        self.attempts[int((call.params.headers or {})[self.header] or -1)] += 1
 
     async def wrap_generate(self, call: WrapContext) -> GenerateResult:
         self._count(call)
