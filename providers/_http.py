@@ -521,11 +521,17 @@ async def _events(
 
 
 def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The decoded body. Without a ``content-encoding`` the raw chunks are the decoded ones, so httpx's
-    decoding layer (an async generator per chunk) is skipped; a body read already is replayed by httpx."""
-    if response.is_stream_consumed or "content-encoding" in response.headers:
+    """The decoded body. Without a ``content-encoding`` the transport's chunks are the decoded ones, so
+    they are read from the response stream itself, skipping httpx's raw and decoding layers (two async
+    generators per chunk); a body read already is replayed by httpx. The caller closes the response."""
+    stream = response.stream
+    if (
+        response.is_stream_consumed
+        or "content-encoding" in response.headers
+        or not isinstance(stream, httpx.AsyncByteStream)
+    ):
         return response.aiter_bytes()
-    return response.aiter_raw()
+    return stream.__aiter__()
 
 
 async def _close(response: httpx.Response) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import anyio
 import httpx
 
 from pipeline.chain import Middleware, WrapContext
@@ -17,7 +19,15 @@ from pipeline.result import GenerateResult
 from pipeline.stream import StreamResult
 from providers._http import HttpClient
 
-__all__ = ["AttemptCounter", "LoopProblems", "open_fds", "pool_connections", "watch_problems"]
+__all__ = [
+    "AttemptCounter",
+    "LoopLag",
+    "LoopProblems",
+    "measure_loop_lag",
+    "open_fds",
+    "pool_connections",
+    "watch_problems",
+]
 
 
 class AttemptCounter(Middleware):
@@ -76,7 +86,7 @@ def watch_problems() -> Iterator[LoopProblems]:
     previous = loop.get_exception_handler()
 
     def record(_: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        problems.loop_errors.append(str(context.get("message")))
+        problems.loop_errors.append(str(context.get("message")) + repr(context.get("exception")) + repr(context.get("future")))
 
     loop.set_exception_handler(record)
     with warnings.catch_warnings(record=True) as caught:
@@ -86,3 +96,33 @@ def watch_problems() -> Iterator[LoopProblems]:
         finally:
             loop.set_exception_handler(previous)
     problems.resource_warnings += [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+class LoopLag:
+    """How late a 10 ms timer fired, sample by sample (seconds)."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+
+    @property
+    def worst(self) -> float:
+        return max(self.samples, default=0.0)
+
+
+@asynccontextmanager
+async def measure_loop_lag(period: float = 0.01) -> AsyncIterator[LoopLag]:
+    """Sample the running loop's timer lateness while the block runs (context for latency figures)."""
+    lag = LoopLag()
+
+    async def sample() -> None:
+        while True:
+            before = time.monotonic()
+            await anyio.sleep(period)
+            lag.samples.append(time.monotonic() - before - period)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(sample)
+        try:
+            yield lag
+        finally:
+            group.cancel_scope.cancel()
