@@ -124,13 +124,32 @@ def cache_flag(params: CallParams) -> CacheFlag | None:
 
 
 class _Flight:
-    """One in-progress generate miss that identical concurrent calls can wait for."""
+    """One in-progress generate miss that identical concurrent calls can wait for.
 
-    __slots__ = ("done", "result")
+    The event is made by the first waiter (most misses have none); the lead lands the flight after
+    removing it from the table, so a waiter that found it there is waiting before it lands.
+    """
+
+    __slots__ = ("_done", "_landed", "result")
 
     def __init__(self) -> None:
-        self.done = anyio.Event()
+        self._done: anyio.Event | None = None
+        self._landed = False
         self.result: GenerateResult | None = None
+
+    async def wait(self) -> None:
+        """Wait until the lead call has landed."""
+        if self._landed:
+            return
+        if self._done is None:
+            self._done = anyio.Event()
+        await self._done.wait()
+
+    def land(self) -> None:
+        """Wake the waiters: the lead call is over (``result`` is set if it can be reused)."""
+        self._landed = True
+        if self._done is not None:
+            self._done.set()
 
 
 class _Counters:
@@ -231,7 +250,7 @@ class CacheMiddleware(Middleware):
         flight_key = _flight_key(key) if self.single_flight else None
         flight = self._flights.get(flight_key) if flight_key is not None else None
         if flight is not None:
-            await flight.done.wait()
+            await flight.wait()
             if flight.result is not None:
                 self._counters.hits += 1
                 return _marked(flight.result, "hit")
@@ -253,7 +272,7 @@ class CacheMiddleware(Middleware):
         finally:
             if lead is not None:
                 del self._flights[lead]
-                flight.done.set()
+                flight.land()
         if cacheable:
             await self._save(key, lambda: encode_generate(key, result))
         return result

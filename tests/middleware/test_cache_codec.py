@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from middleware.cache_codec import (
     MAGIC,
     CorruptEntryError,
+    _fast_body,
+    _open,
+    _seal,
+    _to_json,
     decode_generate,
     decode_stream,
     encode_generate,
     encode_stream,
 )
+from middleware.cache_key import CACHE_FORMAT_VERSION
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
 from pipeline.stream import FinishPart, RawPart, StreamPart
 from tests.middleware.cache_samples import STAMP, rich_parts, rich_result
@@ -141,3 +149,58 @@ def test_bad_tags_are_refused_in_a_body_without_escapes(payload: dict[str, Any])
     assert b"\\u" not in data
     with pytest.raises(CorruptEntryError):
         decode_generate("k", data)
+
+
+# -- the one-pass encoder agrees with the walk ------------------------------------------------------
+
+_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(["$mp", "dict", "v", '"$mp"']),
+    st.binary(max_size=8),
+    st.datetimes(timezones=st.just(UTC)),
+    st.sampled_from([httpx.URL("https://example.test/a.png"), httpx.URL("http://[::1]:8080/x?y=1")]),
+)
+_keys = st.one_of(st.text(max_size=4), st.sampled_from(["$mp", "v", "dict", "bytes"]))
+_payloads = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(_keys, inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@given(payload=_payloads)
+def test_one_pass_body_equals_the_walked_body_and_round_trips(payload: Any) -> None:
+    """Whichever path encodes the body (one C-encoder pass, or the walk when a user ``$mp`` shows up),
+    the bytes are those of the walk, and decoding restores the payload."""
+    sealed = _seal("k", "generate", payload)
+    walked = json.dumps(
+        {"v": CACHE_FORMAT_VERSION, "key": "k", "kind": "generate", "payload": _to_json(payload)},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    assert sealed[len(MAGIC) + 16 :] == walked
+    assert _open(sealed, "k", "generate") == _plain(payload)
+
+
+def _plain(value: Any) -> Any:
+    """What a round trip gives back: tuples as lists, bytearrays as bytes."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def test_a_result_without_user_tags_is_encoded_in_one_pass() -> None:
+    payload = rich_result().model_dump(mode="python", by_alias=True)
+    del payload["content"][3]  # the tool result whose user dict has a "$mp" key
+    assert _fast_body("k", "generate", payload) is not None  # bytes, a URL and a datetime, tagged
+    assert _fast_body("k", "generate", {"metadata": {"$mp": "dict"}}) is None

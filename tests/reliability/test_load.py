@@ -268,6 +268,14 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
                     finished[plan.index].set()
 
     started = time.monotonic()
+    finalized = []
+    original_hook = loop._asyncgen_finalizer_hook
+    def hook(agen):
+        frame = agen.ag_frame
+        finalized.append((agen.__qualname__, agen.ag_running, frame.f_code.co_filename.split("/")[-1] if frame else None, frame.f_lineno if frame else None, repr(agen.ag_await)[:80]))
+        return original_hook(agen)
+    import sys
+    sys.set_asyncgen_hooks(finalizer=hook)
     with watch_problems() as problems:
         async with measure_loop_lag() as lag, anyio.create_task_group() as group:
             for _ in range(CONCURRENCY):
@@ -374,6 +382,7 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
         f"fds {fds_before}->{fds_after}; resource warnings {len(problems.resource_warnings)}; "
         f"loop errors {len(problems.loop_errors)}"
     )
+    print("FINALIZED", Counter(finalized).most_common(20))
     assert not escapes, escapes
     assert not wrong_outcome, wrong_outcome[:10]
     assert not wrong_text, [(index, outcomes[index]) for index in wrong_text[:5]]
