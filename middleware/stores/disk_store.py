@@ -11,7 +11,8 @@ anything else (a busy database, an entry kept in a file, a row of another mode, 
 worker thread through diskcache and :class:`SafeDisk`, under SQLite's short busy timeout, so a
 contended or broken database degrades to a miss. Writes are write-behind by default (see
 :mod:`middleware.stores.write_behind`): ``set`` queues the entry and returns, one background thread
-writes the queued entries in batches (small ones in one transaction per batch), this process reads
+writes the queued entries in batches (small ones with one upsert per batch, straight into
+diskcache's table: see :mod:`middleware.stores.disk_rows`), this process reads
 its own queued writes at once, and other processes see them once written (normally within
 ``write_linger`` plus a few milliseconds). :meth:`DiskStore.flush` waits for
 the queue; :meth:`DiskStore.close` (also run at interpreter exit) flushes it. Several processes may
@@ -20,16 +21,14 @@ share one directory (SQLite WAL); do not put it on NFS/SMB and do not copy a liv
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
 import sqlite3
 import stat
-import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +37,8 @@ import diskcache
 from diskcache.core import MODE_BINARY, MODE_RAW
 
 from ..cache_codec import CorruptEntryError
-from .base import UNANSWERED, Unanswered
+from .base import Unanswered
+from .disk_rows import RowReader, RowWriter
 from .write_behind import PendingWrite, WriteBehind
 
 __all__ = ["DiskStore", "SafeDisk"]
@@ -50,34 +50,6 @@ _T = TypeVar("_T")
 
 class SafeDisk(diskcache.Disk):  # type: ignore[misc]
     """A diskcache ``Disk`` limited to ``str`` keys and ``bytes`` values; it never calls pickle."""
-
-    def __init__(self, directory: str, **settings: Any) -> None:
-        super().__init__(directory, **settings)
-        self._removals = threading.local()
-
-    @contextlib.contextmanager
-    def removals_after(self) -> Iterator[None]:
-        """Hold back this thread's value-file removals until the block ends without an exception.
-
-        diskcache removes a replaced or culled value file as soon as one ``set`` is done; around a
-        transaction of several sets this keeps every file until the transaction is committed (after a
-        rollback the rows still name them, so they stay).
-        """
-        held: list[str] = []
-        self._removals.held = held
-        try:
-            yield
-        finally:
-            self._removals.held = None
-        for name in held:
-            super().remove(name)
-
-    def remove(self, file_path: Any) -> None:
-        held = getattr(self._removals, "held", None)
-        if held is None:
-            super().remove(file_path)
-        else:
-            held.append(file_path)
 
     def put(self, key: Any) -> tuple[Any, bool]:
         if type(key) is not str:
@@ -116,54 +88,6 @@ def _check_directory(directory: Path) -> None:
 _EXIT_FLUSH_TIMEOUT = 10.0
 """Seconds queued writes may take to flush when a store is collected or the interpreter exits."""
 
-_INLINE_SELECT = (
-    "SELECT mode, filename, value FROM Cache"
-    " WHERE key = ? AND raw = 1 AND (expire_time IS NULL OR expire_time > ?)"
-)
-
-
-class _InlineReader:
-    """Reads small raw-bytes rows on the caller's thread; never waits for a lock or opens a file.
-
-    Mirrors diskcache's lock-free fast path of ``Cache.get`` (no statistics, an eviction policy that
-    does not update rows on read), which is how :class:`DiskStore` opens its cache.
-    """
-
-    def __init__(self, database: Path) -> None:
-        self._database = database
-        self._connect()
-
-    def _connect(self) -> None:
-        """Open the connection (again in a child process: SQLite connections must not cross ``fork``)."""
-        self._pid = os.getpid()
-        self._lock = threading.Lock()
-        self._connection = sqlite3.connect(
-            self._database, timeout=0, isolation_level=None, check_same_thread=False
-        )
-        self._connection.execute("PRAGMA query_only = ON")
-
-    def read(self, key: str) -> bytes | Unanswered | None:
-        if self._pid != os.getpid():
-            self._connect()
-        if not self._lock.acquire(blocking=False):
-            return UNANSWERED
-        try:
-            rows = self._connection.execute(_INLINE_SELECT, (key, time.time())).fetchall()
-        except sqlite3.Error:
-            return UNANSWERED
-        finally:
-            self._lock.release()
-        if not rows:
-            return None
-        ((mode, filename, value),) = rows
-        if mode == MODE_RAW and filename is None and type(value) is bytes:
-            return value
-        return UNANSWERED
-
-    def close(self) -> None:
-        with self._lock:
-            self._connection.close()
-
 
 class DiskStore:
     """A :class:`~middleware.stores.base.CacheStore` on a diskcache directory.
@@ -190,11 +114,12 @@ class DiskStore:
         self.directory = Path(directory)
         _check_directory(self.directory)
         self._cache = _open_cache(self.directory, timeout, size_limit, open_deadline)
-        self._reader = _InlineReader(self.directory / "cache.db")
+        self._reader = RowReader(self.directory / "cache.db")
+        self._rows = RowWriter(self.directory / "cache.db", timeout)
         self._writes: WriteBehind | None = None
         if write_behind:
             self._writes = WriteBehind(
-                functools.partial(_write_entries, self._cache),
+                functools.partial(_write_entries, self._cache, self._rows),
                 max_bytes=write_queue_bytes,
                 linger=write_linger,
             )
@@ -276,6 +201,7 @@ class DiskStore:
         """Write queued entries (blocking), then close this process's SQLite connections (the files stay)."""
         if self._writes is not None:
             self._writes.close()
+        self._rows.close()
         self._reader.close()
         self._cache.close()
 
@@ -288,28 +214,48 @@ def _unexpired(pending: PendingWrite) -> bytes | None:
 _WRITE_ATTEMPTS = 3
 
 
-def _write_entries(cache: diskcache.Cache, batch: Mapping[str, PendingWrite]) -> list[Exception]:
+def _write_entries(
+    cache: diskcache.Cache, rows: RowWriter, batch: Mapping[str, PendingWrite]
+) -> list[Exception]:
     """Store a batch of entries; the errors of the entries that failed.
 
-    Small entries (kept in the database row, no value file) go in one transaction, which costs far
-    less than one per entry; replaced or culled value files are removed only after its commit, as a
-    single ``set`` would. If that transaction fails, every entry is written on its own.
+    Small entries (kept in the database row, no value file) go in one transaction through
+    :class:`~middleware.stores.disk_rows.RowWriter`, which costs far less than diskcache's ``set`` per
+    entry; value files of the rows they replace are removed after its commit, and the directory is
+    culled to its size limit once per batch. Large entries, and every entry of a batch whose
+    transaction failed, are written one by one through diskcache.
     """
-    if len(batch) > 1 and all(len(value) < cache.disk_min_file_size for value, _ in batch.values()):
+    small = [
+        (key, value, expires_at)
+        for key, (value, expires_at) in batch.items()
+        if len(value) < cache.disk_min_file_size
+    ]
+    alone = [key for key in batch if len(batch[key][0]) >= cache.disk_min_file_size]
+    if small:
         try:
-            with cache.disk.removals_after(), cache.transact(retry=False):
-                for key, (value, expires_at) in batch.items():
-                    cache.set(key, value, expire=_seconds_left(expires_at), retry=False)
-            return []
+            for filename in rows.write(small):
+                cache.disk.remove(filename)
         except Exception as error:
             logger.debug("batched cache write failed (%s); writing entries one by one", error)
+            alone = list(batch)
+        else:
+            _cull(cache)
     failed: list[Exception] = []
-    for key, (value, expires_at) in batch.items():
+    for key in alone:
+        value, expires_at = batch[key]
         try:
             _write_entry(cache, key, value, expires_at)
         except Exception as error:
             failed.append(error)
     return failed
+
+
+def _cull(cache: diskcache.Cache) -> None:
+    """Drop expired entries, then the oldest stored ones while over the size limit (best effort)."""
+    try:
+        cache.cull(retry=False)
+    except (diskcache.Timeout, sqlite3.Error) as error:
+        logger.debug("cache cull skipped (%s); the next batch tries again", error)
 
 
 def _seconds_left(expires_at: float | None) -> float | None:

@@ -487,23 +487,6 @@ async def test_a_batch_replacing_file_values_removes_the_old_files_after_commit(
         check.close()
 
 
-def test_safe_disk_holds_removals_until_the_block_succeeds(tmp_path: Path) -> None:
-    disk = SafeDisk(str(tmp_path))
-    kept, removed = tmp_path / "kept.val", tmp_path / "removed.val"
-    kept.write_bytes(b"1")
-    removed.write_bytes(b"2")
-    with pytest.raises(RuntimeError), disk.removals_after():
-        disk.remove("kept.val")
-        raise RuntimeError("rolled back")
-    assert kept.exists()
-    with disk.removals_after():
-        disk.remove("removed.val")
-        assert removed.exists()
-    assert not removed.exists()
-    disk.remove("kept.val")
-    assert not kept.exists()
-
-
 async def test_a_batch_that_cannot_commit_counts_every_entry_as_failed(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -529,3 +512,45 @@ async def test_a_batch_that_cannot_commit_counts_every_entry_as_failed(
         assert await other.get("k0") == b"again"
     finally:
         other.close()
+
+
+async def test_batched_rows_keep_diskcache_bookkeeping_and_the_size_limit(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory, size_limit=256 * 1024)
+    value = bytes(range(256)) * 8  # 2 KiB, kept in the row
+    for round_ in range(4):
+        for index in range(100):
+            await store.set(f"k{round_}-{index}", value)
+        await store.set("brief", b"x", ttl=0.01)
+        await store.flush()
+    await store.set("k3-99", b"replaced")  # an upsert of an existing row
+    await store.flush()
+    store.close()
+    cache = diskcache.Cache(str(directory), disk=SafeDisk)
+    try:
+        assert cache.check() == []  # count / size settings agree with the rows
+        assert cache.volume() <= 256 * 1024 + 64 * 1024  # culled once per batch, oldest first
+        assert 0 < len(cache) < 400
+        assert cache.get("k0-0") is None  # the oldest went first
+        assert cache.get("k3-99") == b"replaced"
+        assert cache.get("k3-98") == value
+    finally:
+        cache.close()
+
+
+async def test_an_expired_batched_row_is_a_miss_for_both_readers(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    store = DiskStore(directory)
+    await store.set("brief", b"x", ttl=0.05)
+    await store.set("kept", b"y")
+    await store.flush()
+    assert await store.get("brief") == b"x"
+    await anyio.sleep(0.1)
+    assert await store.get("brief") is None
+    assert await store.get("kept") == b"y"
+    store.close()
+    cache = diskcache.Cache(str(directory), disk=SafeDisk)
+    try:
+        assert cache.get("brief") is None and cache.get("kept") == b"y"
+    finally:
+        cache.close()
