@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from types import TracebackType
+from typing import TypeVar
 
 import anyio
 
@@ -17,6 +18,8 @@ from .text_result import GenerateTextResult
 __all__ = ["FinishCallback", "StreamTextResult"]
 
 FinishCallback = Callable[[GenerateTextResult], Awaitable[None] | None]
+
+_Reader = TypeVar("_Reader", AsyncGenerator[StreamPart, None], AsyncGenerator[str, None])
 
 
 class StreamTextResult:
@@ -40,6 +43,7 @@ class StreamTextResult:
         self._collector = StreamCollector()
         self._steps: list[GenerateResult] = []
         self._source: AsyncGenerator[StreamPart, None] | None = None
+        self._readers: list[AsyncGenerator[object, None]] = []
         self._started = False
         self._deadline: float | None = None
         self._final: GenerateTextResult | None = None
@@ -55,12 +59,17 @@ class StreamTextResult:
     @property
     def full_stream(self) -> AsyncGenerator[StreamPart, None]:
         """Every stream part, typed (text and reasoning deltas, tool calls, finish, errors)."""
-        return self._read()
+        return self._handed_out(self._read())
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
         """The text deltas only. An error inside the stream is raised here."""
-        return self._text_deltas()
+        return self._handed_out(self._text_deltas())
+
+    def _handed_out(self, reader: _Reader) -> _Reader:
+        """Remember a reader given to the caller, so :meth:`aclose` can close it with the stream."""
+        self._readers.append(reader)
+        return reader
 
     async def _text_deltas(self) -> AsyncGenerator[str, None]:
         source = self._open()
@@ -157,7 +166,14 @@ class StreamTextResult:
         return (await self.result()).text
 
     async def aclose(self) -> None:
-        """Stop the stream and close everything underneath (HTTP response included)."""
+        """Stop the stream and close everything underneath (HTTP response included).
+
+        Readers handed out (``text_stream``, ``full_stream``) are closed first, unless one is being
+        iterated right now, so none is left for the garbage collector to close later.
+        """
+        for reader in self._readers:
+            if not getattr(reader, "ag_running", False):
+                await reader.aclose()
         if self._source is not None:
             await self._source.aclose()
 

@@ -271,6 +271,19 @@ async def test_leaving_a_stream_early_closes_the_model_stream() -> None:
         await closed.wait()
 
 
+@pytest.mark.parametrize("reader", ["text_stream", "full_stream"])
+async def test_leaving_the_context_closes_the_reader_it_handed_out(reader: str) -> None:
+    """Nothing is left for the garbage collector to close later (outside any task or scope)."""
+    model = MockLanguageModel(stream=text_stream_parts(["a", "b", "c"]))
+    async with stream_text(model, prompt="Hi") as result:
+        handed_out = getattr(result, reader)
+        async for _ in handed_out:
+            break
+        assert handed_out.ag_frame is not None  # suspended, still open
+    assert handed_out.ag_frame is None  # closed by the context's exit
+    await result.aclose()  # closing again is harmless
+
+
 async def test_a_stream_that_ends_before_any_content_passes_its_parts_on_and_closes() -> None:
     closed = anyio.Event()
 
