@@ -269,13 +269,15 @@ async def post_json(
 ) -> JsonResponse:
     """POST ``body`` as JSON and decode the JSON answer; any failure raises :class:`APICallError`."""
     response = await _send(http, url, headers, body, accept="application/json")
+    drained = False
     try:
         response_headers = _response_headers(response)
         if not response.is_success:
             raise await _status_error(response, url, body, parse_error)
         raw = await _read_capped(response, url, body, max_response_bytes)
+        drained = True
     finally:
-        await _close(response)
+        await _close(response, drained=drained)
     try:
         value = json.loads(raw)
     except ValueError as exc:
@@ -502,6 +504,7 @@ async def _events(
     """The events of a 2xx stream (one generator over the body: bytes are decoded and parsed in place)."""
     decoder = SSEDecoder(max_event_size=max_event_bytes)
     chunks = _body_chunks(response)
+    drained = False
     try:
         while True:
             try:
@@ -512,12 +515,13 @@ async def _events(
                 raise _read_error(exc, response, url, body) from exc
             for event in decoder.feed_bytes(chunk):
                 yield event
+        drained = True
         for event in decoder.feed_bytes(b"", final=True):
             yield event
     finally:
         if isinstance(chunks, AsyncGenerator):
             await chunks.aclose()
-        await _close(response)
+        await _close(response, drained=drained)
 
 
 def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -534,9 +538,17 @@ def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
     return stream.__aiter__()
 
 
-async def _close(response: httpx.Response) -> None:
-    """Close the response even inside a cancelled scope (bounded, so a dead peer cannot hang us)."""
-    if response.is_closed:  # a body read to its end is closed by httpx already
+async def _close(response: httpx.Response, *, drained: bool = False) -> None:
+    """Close the response even inside a cancelled scope (bounded, so a dead peer cannot hang us).
+
+    A ``drained`` body (read to its end) only hands its idle connection back to the pool: no network
+    wait that needs the deadline's timer, just the shield.
+    """
+    if response.is_closed:  # httpx closes a body it read to its end itself
+        return
+    if drained:
+        with anyio.CancelScope(shield=True):
+            await response.aclose()
         return
     with anyio.move_on_after(_CLOSE_GRACE_SECONDS, shield=True):
         await response.aclose()

@@ -356,7 +356,9 @@ def success_reply(plan: CallPlan, *, first_byte_delay: float = 0.0, event_delay:
 def malformed_reply(plan: CallPlan) -> SSEReply:
     """The provider's event stream for ``plan`` with a ``data: {bad`` line after 3 text deltas."""
     events = _stream_events(plan)
-    bad: str | tuple[str | None, str] = ("content_block_delta", "{bad") if plan.provider == "anthropic" else "{bad"
+    bad: str | tuple[str | None, str] = (
+        ("content_block_delta", "{bad") if plan.provider == "anthropic" else "{bad"
+    )
     position = _FIRST_DELTA[plan.provider] + _MALFORMED_AFTER_DELTAS
     return SSEReply(events=[*events[:position], bad, *events[position:]])
 

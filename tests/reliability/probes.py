@@ -86,7 +86,7 @@ def watch_problems() -> Iterator[LoopProblems]:
     previous = loop.get_exception_handler()
 
     def record(_: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        problems.loop_errors.append(str(context.get("message")) + repr(context.get("exception")) + repr(context.get("future")))
+        problems.loop_errors.append(f"{context.get('message')}: {context.get('exception')!r}")
 
     loop.set_exception_handler(record)
     with warnings.catch_warnings(record=True) as caught:

@@ -192,3 +192,27 @@ async def test_a_hundred_calls_cancelled_at_random_points_leak_nothing(server: L
     assert len(asyncio.all_tasks()) == tasks_before
     assert open_fds() <= fds_before
     assert problems.count == 0, (problems.resource_warnings, problems.loop_errors)
+
+
+async def test_leaving_text_stream_early_inside_its_context_leaves_nothing_to_the_collector(
+    server: LoopbackServer,
+) -> None:
+    server.enqueue(_slow_stream())
+    http = HttpClient()
+    model, _, store = _cached_model(server, http)
+    received: list[str] = []
+    with watch_problems() as problems:
+        async with stream_text(model, prompt="leave early") as result:
+            async for delta in result.text_stream:
+                received.append(delta)
+                break
+        gc.collect()  # an unclosed generator is finalized here: its aclose() runs as a loop task
+        for _ in range(3):
+            await asyncio.sleep(0)
+        gc.collect()  # a failed task reports "exception was never retrieved" when collected
+    in_use, _ = pool_connections(http)
+    await http.aclose()
+    print(f"\nLEAVE EARLY: {len(received)} delta read; pool in use {in_use}; problems {problems.loop_errors}")
+    assert received == ["t0 "]
+    assert in_use == 0 and len(store) == 0
+    assert problems.count == 0, problems.loop_errors
