@@ -65,6 +65,7 @@ class SSEDecoder:
         self._data_size = 0
         self._last_id: str | None = None
         self._retry: int | None = None
+        self._idle = False
 
     def feed_bytes(self, chunk: bytes, *, final: bool = False) -> list[SSEEvent]:
         """Like :meth:`feed` for raw bytes: UTF-8 is decoded incrementally (a character split across
@@ -73,11 +74,15 @@ class SSEDecoder:
             event = self._single_data_event(chunk)
             if event is not None:
                 return [event]
-        return self.feed(self._utf8.decode(chunk, final))
+        events = self.feed(self._utf8.decode(chunk, final))
+        self._idle = self._nothing_pending()
+        return events
 
-    @property
-    def _idle(self) -> bool:
-        """Between events with nothing pending: a whole ``data:`` event can be parsed on its own."""
+    def _nothing_pending(self) -> bool:
+        """Between events with nothing pending: a whole ``data:`` event can be parsed on its own.
+
+        Kept in ``_idle`` after each :meth:`feed_bytes` (the fast path leaves the state as it was).
+        """
         return (
             self._started
             and not self._skip_lf
@@ -105,6 +110,7 @@ class SSEDecoder:
 
     def feed(self, text: str) -> list[SSEEvent]:
         """Parse ``text`` (any piece of the stream) and return the events completed by it."""
+        self._idle = False  # until feed_bytes looks again
         if not text:
             return []
         if not self._started:

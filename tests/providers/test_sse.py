@@ -273,3 +273,12 @@ def test_whole_event_chunk_over_the_cap_raises() -> None:
     assert decoder.feed_bytes(b"data: abc\n\n") == [SSEEvent(None, "abc")]
     with pytest.raises(StreamProtocolError):
         decoder.feed_bytes(b"data: abcd\n\n")
+
+
+def test_text_fed_between_byte_chunks_is_never_skipped_by_the_fast_path() -> None:
+    decoder = SSEDecoder()
+    assert [event.data for event in decoder.feed_bytes(b"data: x\n\n")] == ["x"]
+    assert [event.data for event in decoder.feed_bytes(b"data: y\n\n")] == ["y"]  # the fast path
+    assert decoder.feed("data: a") == []  # an unfinished line fed as text
+    assert [event.data for event in decoder.feed_bytes(b"data: b\n\n")] == ["adata: b"]
+    assert [event.data for event in decoder.feed_bytes(b"data: z\n\n")] == ["z"]
