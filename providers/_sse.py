@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.errors import StreamProtocolError
 
@@ -28,12 +28,12 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _BOM = "\ufeff"
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
+class SSEEvent(NamedTuple):
     """One dispatched event. ``event`` is ``None`` when the stream named no type (``"message"`` in browsers).
 
     ``id`` is the last event ID seen so far in the stream (it persists across events, per the spec);
-    ``retry`` is the reconnection time in ms sent since the previous event, if any.
+    ``retry`` is the reconnection time in ms sent since the previous event, if any. (A named tuple:
+    immutable, and half the cost of a frozen dataclass to build, once per event.)
     """
 
     event: str | None
