@@ -82,6 +82,11 @@ class StreamTextResult:
                 except Exception as error:
                     self._error = error
                     raise
+                if type(part) is TextDeltaPart:  # the most frequent part: folded without _fold's checks
+                    self._collector.add(part)
+                    if part.delta:
+                        yield part.delta
+                    continue
                 self._fold(part)
                 if isinstance(part, TextDeltaPart):
                     if part.delta:
