@@ -32,6 +32,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
+from .._invalid import invalid_stream_data
 from .citations import CitationDocument, citation_source
 from .map_finish_reason import map_stop_reason
 from .map_response import anthropic_metadata, compact_json
@@ -118,9 +119,7 @@ class AnthropicStreamMapper:
         try:
             event = parse_stream_event(data)
         except (ValueError, ValidationError) as error:
-            parts.append(
-                ErrorPart(error=InvalidResponseDataError(f"Invalid stream event: {error}", data=data))
-            )
+            parts.append(ErrorPart(error=invalid_stream_data("stream event", error, data)))
             return parts
         match event:
             case PingEvent():

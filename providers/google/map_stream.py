@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pipeline._base import ProviderMetadata
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError
 from pipeline.result import CallWarning, FinishReason, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
@@ -30,6 +30,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
+from .._invalid import invalid_stream_data
 from .convert_usage import convert_google_usage
 from .map_finish_reason import map_google_finish_reason
 from .map_response import (
@@ -132,8 +133,11 @@ class GoogleStreamMapper:
                     return out
         try:
             raw: Any = json.loads(data)
-        except ValueError:
-            raw = data
+        except ValueError as exc:
+            if self._include_raw:
+                out.append(RawPart(raw_value=data))
+            out.append(ErrorPart(error=invalid_stream_data("stream chunk", exc, data)))
+            return out
         if self._include_raw:
             out.append(RawPart(raw_value=raw))
         if isinstance(raw, dict) and "error" in raw:
@@ -145,7 +149,7 @@ class GoogleStreamMapper:
         try:
             chunk = GenerateContentResponse.model_validate(raw)
         except ValidationError as exc:
-            out.append(ErrorPart(error=self._invalid_chunk(data, exc)))
+            out.append(ErrorPart(error=invalid_stream_data("stream chunk", exc, data)))
             return out
         self._chunk(chunk, out)
         return out
@@ -168,13 +172,6 @@ class GoogleStreamMapper:
             )
         )
         return out
-
-    def _invalid_chunk(self, data: str, cause: Exception) -> InvalidResponseError:
-        error = InvalidResponseError(
-            f"Invalid stream chunk: {cause}", url=self._url, response_body=data, content_type=None
-        )
-        error.__cause__ = cause
-        return error
 
     def _chunk(self, chunk: GenerateContentResponse, out: list[StreamPart]) -> None:
         if not self._sent_metadata and (chunk.responseId is not None or chunk.modelVersion is not None):

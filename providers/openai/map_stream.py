@@ -31,6 +31,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
+from .._invalid import invalid_stream_data
 from .map_finish_reason import map_openai_finish_reason
 from .map_response import new_id, prediction_metadata, response_timestamp, source_from_annotation
 from .map_usage import convert_openai_usage
@@ -49,7 +50,7 @@ def parse_chunk(data: str) -> Any:
     try:
         return json.loads(data)
     except json.JSONDecodeError as error:
-        raise InvalidResponseDataError(f"Invalid JSON in stream chunk: {error}", data=data) from error
+        raise invalid_stream_data("stream chunk", error, data) from error
 
 
 def is_output_chunk(value: Any) -> bool:
@@ -125,10 +126,7 @@ class ChatStreamMapper:
         try:
             chunk = ChatChunk.model_validate(value)
         except ValidationError as error:
-            return [
-                *parts,
-                self._error(InvalidResponseDataError(f"Invalid stream chunk: {error}", data=value)),
-            ]
+            return [*parts, self._error(invalid_stream_data("stream chunk", error, value))]
         parts.extend(self._map_chunk(chunk))
         return parts
 

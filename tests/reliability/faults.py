@@ -97,13 +97,8 @@ _CHUNKS = 8
 _CUT_LATE_DELTAS = 5
 _MALFORMED_AFTER_DELTAS = 3
 
-MALFORMED_ERROR: dict[Provider, str] = {
-    "openai": "InvalidResponseDataError",
-    "anthropic": "InvalidResponseDataError",
-    # Gemini's stream mapper reports an undecodable chunk as InvalidResponseError (an APICallError)
-    # where the other two raise InvalidResponseDataError: both typed, never retried after content.
-    "google": "InvalidResponseError",
-}
+MALFORMED_ERROR = "InvalidResponseDataError"
+"""What a malformed stream line gives, for every provider (typed, never retried after content)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +158,7 @@ def expected_outcome(plan: CallPlan) -> tuple[str, int]:
         if fault == "cut-late":
             return "IncompleteStreamError", attempt
         if fault == "malformed":
-            return MALFORMED_ERROR[plan.provider], attempt
+            return MALFORMED_ERROR, attempt
         if fault == "400":
             return ("APICallError" if attempt == 1 else "RetryError"), attempt
         if attempt == MAX_ATTEMPTS:

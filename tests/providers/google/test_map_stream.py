@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseDataError
 from pipeline.result import CallWarning, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
@@ -76,8 +76,11 @@ def test_unparseable_chunk_becomes_an_error_part_and_the_stream_goes_on() -> Non
     parts = run(mapper(), "{not json", text_chunk("ok", finish="STOP"))
     errors = [part.error for part in parts if isinstance(part, ErrorPart)]
     assert len(errors) == 1
-    assert isinstance(errors[0], InvalidResponseError)
-    assert errors[0].response_body == "{not json"
+    assert isinstance(errors[0], InvalidResponseDataError)
+    assert errors[0].data == "{not json"
+    assert str(errors[0]) == (
+        "Invalid JSON in stream chunk: Expecting property name enclosed in double quotes at character 1"
+    )
     assert collect_stream(parts).text == "ok"
     assert collect_stream(parts).finish_reason == "stop"
 
