@@ -6,7 +6,8 @@ params the terminal model will actually receive (:func:`pipeline.chain.resolve_p
 the key. Inner ``transform_params`` therefore run twice per call: keep them cheap and deterministic.
 
 * generate: a hit returns the stored result without calling the model; a miss calls it and stores a
-  successful result;
+  successful result; the store is read once per call (a retry attempt of ``generate_text`` /
+  ``stream_text``, marked in ``providerOptions.modelpipe.attempt``, goes straight to the model);
 * stream: a miss passes the parts through as they arrive while recording them, and stores the
   recording only if the consumer read it to the end, a finish part was seen, no error part or exception
   occurred and the size cap was kept; a hit replays the same parts in the same order (optionally paced);
@@ -54,6 +55,7 @@ from pipeline.stream import (
     ToolInputDeltaPart,
 )
 
+from ._observe import retry_attempt
 from .cache_codec import (
     CorruptEntryError,
     StreamRecording,
@@ -232,14 +234,20 @@ class CacheMiddleware(Middleware):
             self.mode == "read-write" and not self.cache_url_attachments and has_url_attachments(call.params)
         )
 
+    def _looks_up(self, params: CallParams) -> bool:
+        """Whether this call reads the store first: always in replay mode; in read-write mode unless
+        refreshing, or retrying (the first attempt looked already: one lookup per call)."""
+        if self.mode == "replay":
+            return True
+        return self.mode == "read-write" and cache_flag(params) is None and retry_attempt(params) == 1
+
     # -- generate ---------------------------------------------------------------------------------
 
     async def wrap_generate(self, call: WrapContext) -> GenerateResult:
         if self._passes_through(call):
             return await call.do_generate()
-        flag = cache_flag(call.params)
         key = await self.key_for(call)
-        if self.mode == "replay" or (flag is None and self.mode == "read-write"):
+        if self._looks_up(call.params):
             cached = await self._load(key, decode_generate)
             if cached is not None:
                 self._counters.hits += 1
@@ -282,9 +290,8 @@ class CacheMiddleware(Middleware):
     async def wrap_stream(self, call: WrapContext) -> StreamResult:
         if self._passes_through(call):
             return await call.do_stream()
-        flag = cache_flag(call.params)
         key = await self.key_for(call)
-        if self.mode == "replay" or (flag is None and self.mode == "read-write"):
+        if self._looks_up(call.params):
             recording = await self._load(key, decode_stream)
             if recording is not None:
                 self._counters.hits += 1

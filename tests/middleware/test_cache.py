@@ -18,6 +18,7 @@ from middleware.cache_codec import encode_generate
 from middleware.stores import CircuitBreaker, MemoryStore, StoreUnavailableError
 from pipeline.chain import wrap_model
 from pipeline.errors import APICallError, CacheMissError, InvalidArgumentError
+from pipeline.generate import generate_text, stream_text
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
@@ -710,3 +711,35 @@ async def test_cached_text_content_survives_unicode() -> None:
     wrapped, _ = cached(model)
     await wrapped.do_generate(params())
     assert (await wrapped.do_generate(params())).text == "🎉 ünïcödé \u2028"
+
+
+class CountingStore(MemoryStore):
+    """A MemoryStore that counts reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    async def get(self, key: str) -> bytes | None:
+        self.reads += 1
+        return await super().get(key)
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["generate", "stream"])
+async def test_retries_read_the_store_once_per_call_and_store_the_success(streamed: bool) -> None:
+    failure = APICallError("overloaded", url="u", status_code=503, is_retryable=True, retry_after=0.01)
+    model = MockLanguageModel(
+        generate=[failure, failure, text_result("ok")],
+        stream=[failure, failure, text_stream_parts(["ok"])],
+    )
+    store = CountingStore()
+    wrapped, cache = cached(model, store)
+    if streamed:
+        async with stream_text(wrapped, prompt="Hi", max_retries=2) as result:
+            text = await result.text()
+    else:
+        text = (await generate_text(wrapped, prompt="Hi", max_retries=2)).text
+    assert text == "ok"
+    assert store.reads == 1  # not 3: the retry attempts go straight to the model
+    assert len(store) == 1 and cache.stats.stores == 1
+    assert cache.stats.misses == 3  # every model call counts, as for refresh
