@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, is_retryable_status
 
+from ._pool_gate import PoolGate
 from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder, SSEEvent
 
 __all__ = [
@@ -99,6 +100,8 @@ class _LoopClient:
     closer: AsyncGenerator[None, None]
     direct: httpx.AsyncBaseTransport | None
     """The client's transport, when requests may skip ``AsyncClient.send`` (None: a proxy is configured)."""
+    gate: PoolGate | None
+    """The entry gate of ``direct`` when it is our own httpcore pool (None for a transport given to us)."""
 
 
 class HttpClient:
@@ -113,7 +116,9 @@ class HttpClient:
 
     A pooled client has no cookies, auth, hooks or redirects to apply, so unless the environment
     configures a proxy, :meth:`send` hands requests straight to its transport: the same connection pool
-    and errors, without the ~150 µs per call that ``AsyncClient.send`` spends on machinery we never use.
+    and errors, without the ~150 µs per call that ``AsyncClient.send`` spends on machinery we never use,
+    and through a :class:`~providers._pool_gate.PoolGate` that keeps bursts of concurrent calls from
+    being handed the same connection.
     """
 
     def __init__(
@@ -158,7 +163,10 @@ class HttpClient:
             content=content,
             extensions={"timeout": self._timeout_extension},
         )
-        response = await entry.direct.handle_async_request(request)
+        if entry.gate is not None:
+            response = await entry.gate.send(entry.direct, request)
+        else:
+            response = await entry.direct.handle_async_request(request)
         response.request = request
         return response
 
@@ -177,8 +185,10 @@ class HttpClient:
             entry = self._clients.get(loop)
             if entry is None or entry.client.is_closed:
                 transport = self._transport
+                gate = None
                 if transport is None and not _proxy_configured():
                     transport = httpx.AsyncHTTPTransport(limits=self._limits)
+                    gate = PoolGate()
                 # httpx applies environment proxies only to a client that builds its own transport.
                 client = httpx.AsyncClient(
                     transport=transport,
@@ -187,7 +197,7 @@ class HttpClient:
                     follow_redirects=False,
                 )
                 closer = _start_suspended(self._close_at_loop_end(loop, client))
-                entry = _LoopClient(client, closer, direct=transport)
+                entry = _LoopClient(client, closer, direct=transport, gate=gate)
                 self._clients[loop] = entry
             return entry
 
