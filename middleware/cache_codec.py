@@ -205,7 +205,7 @@ def encode_stream(
 ) -> bytes:
     """The envelope bytes of a recorded stream stored under ``key``."""
     payload = {
-        "parts": [part.model_dump(mode="python", by_alias=True) for part in parts],
+        "parts": _parts_adapter.dump_python(list(parts), mode="python", by_alias=True),
         "request": request.model_dump(mode="python", by_alias=True),
         "response": response.model_dump(mode="python", by_alias=True),
     }
