@@ -13,9 +13,9 @@ the key. Inner ``transform_params`` therefore run twice per call: keep them chea
   occurred and the size cap was kept; a hit replays the same parts in the same order (optionally paced);
 * finish reasons ``error`` and ``other`` are never stored; ``length`` / ``content-filter`` only when
   listed in ``cache_finish_reasons``;
-* a broken, slow or full store never fails the call: every store operation has a deadline (a store
-  with :class:`~middleware.stores.InlineAccess` may answer a read at once without blocking instead),
-  and a failure logs a warning on the ``modelpipe.cache`` logger and counts an error;
+* a broken, slow or full store never fails the call (see :mod:`middleware.cache_access`): every store
+  operation has a deadline, and a failure logs a warning on the ``modelpipe.cache`` logger and counts
+  an error;
 * single flight (generate only): concurrent identical misses in one process make one model call, the
   others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
   Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
+from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar, get_args
@@ -56,8 +56,8 @@ from pipeline.stream import (
 )
 
 from ._observe import retry_attempt
+from .cache_access import GuardedStore
 from .cache_codec import (
-    CorruptEntryError,
     StreamRecording,
     decode_generate,
     decode_stream,
@@ -65,7 +65,7 @@ from .cache_codec import (
     encode_stream,
 )
 from .cache_key import CONTROL_NAMESPACE, KeyFunction, cache_key, has_url_attachments
-from .stores import UNANSWERED, CacheStore, DiskStore, InlineAccess, StoreUnavailableError, Unanswered
+from .stores import CacheStore, DiskStore
 
 __all__ = [
     "DEFAULT_CACHE_FINISH_REASONS",
@@ -84,8 +84,6 @@ CacheFlag = Literal["bypass", "refresh"]
 
 DEFAULT_CACHE_FINISH_REASONS: frozenset[FinishReason] = frozenset({"stop", "tool-calls"})
 _NEVER_CACHED: frozenset[FinishReason] = frozenset({"error", "other"})
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -155,10 +153,10 @@ class _Flight:
 
 
 class _Counters:
-    __slots__ = ("errors", "hits", "misses", "stores")
+    __slots__ = ("hits", "misses")
 
     def __init__(self) -> None:
-        self.hits = self.misses = self.stores = self.errors = 0
+        self.hits = self.misses = 0
 
 
 class CacheMiddleware(Middleware):
@@ -203,15 +201,17 @@ class CacheMiddleware(Middleware):
         self.single_flight = single_flight
         self.cache_url_attachments = cache_url_attachments
         self.key_function = key_function
-        self._inline = self.store if isinstance(self.store, InlineAccess) else None
+        self._access = GuardedStore(
+            self.store, timeout=store_timeout, ttl=ttl, max_entry_bytes=max_entry_bytes
+        )
         self._counters = _Counters()
         self._flights: dict[tuple[object, str], _Flight] = {}
 
     @property
     def stats(self) -> CacheStats:
         """A snapshot of the counters."""
-        c = self._counters
-        return CacheStats(hits=c.hits, misses=c.misses, stores=c.stores, errors=c.errors)
+        c, access = self._counters, self._access
+        return CacheStats(hits=c.hits, misses=c.misses, stores=access.stores, errors=access.errors)
 
     async def clear(self) -> None:
         """Remove every entry from the store (store errors propagate here)."""
@@ -248,7 +248,7 @@ class CacheMiddleware(Middleware):
             return await call.do_generate()
         key = await self.key_for(call)
         if self._looks_up(call.params):
-            cached = await self._load(key, decode_generate)
+            cached = await self._access.load(key, decode_generate)
             if cached is not None:
                 self._counters.hits += 1
                 return _marked(cached, "hit")
@@ -282,7 +282,7 @@ class CacheMiddleware(Middleware):
                 del self._flights[lead]
                 flight.land()
         if cacheable:
-            await self._save(key, lambda: encode_generate(key, result))
+            await self._access.save(key, lambda: encode_generate(key, result))
         return result
 
     # -- stream -----------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ class CacheMiddleware(Middleware):
             return await call.do_stream()
         key = await self.key_for(call)
         if self._looks_up(call.params):
-            recording = await self._load(key, decode_stream)
+            recording = await self._access.load(key, decode_stream)
             if recording is not None:
                 self._counters.hits += 1
                 return StreamResult(
@@ -337,65 +337,7 @@ class CacheMiddleware(Middleware):
                 await source.aclose()
         # Reached only when the consumer read the stream to its end without an exception.
         if storable and finish is not None and finish.finish_reason in self.cache_finish_reasons:
-            await self._save(key, lambda: encode_stream(key, parts, inner.request, inner.response))
-
-    # -- store access (never raises) --------------------------------------------------------------
-
-    async def _load(self, key: str, decode: Callable[[str, bytes], _T]) -> _T | None:
-        try:
-            data = self._inline.get_inline(key) if self._inline is not None else UNANSWERED
-            if isinstance(data, Unanswered):
-                with anyio.fail_after(self.store_timeout):
-                    data = await self.store.get(key)
-            return None if data is None else decode(key, data)
-        except CorruptEntryError as error:
-            self._failed("read", key, error)
-            await self._guard("delete", key, lambda: self.store.delete(key))
-        except Exception as error:
-            self._failed("read", key, error)
-        return None
-
-    async def _save(self, key: str, encode: Callable[[], bytes]) -> None:
-        try:
-            data = encode()
-        except (TypeError, ValueError) as error:
-            self._failed("encode", key, error)
-            return
-        if len(data) > self.max_entry_bytes:
-            logger.debug("cache entry %s is %d bytes, over max_entry_bytes; not stored", key, len(data))
-            return
-        if self._inline is not None:
-            try:
-                stored = self._inline.set_inline(key, data, ttl=self.ttl)
-            except Exception as error:
-                self._failed("write", key, error)
-                return
-            if stored:
-                self._counters.stores += 1
-                return
-        if await self._guard("write", key, lambda: self.store.set(key, data, ttl=self.ttl)):
-            self._counters.stores += 1
-
-    async def _guard(self, what: str, key: str, operation: Callable[[], Awaitable[None]]) -> bool:
-        try:
-            with anyio.fail_after(self.store_timeout):
-                await operation()
-        except Exception as error:
-            self._failed(what, key, error)
-            return False
-        return True
-
-    def _failed(self, what: str, key: str, error: Exception) -> None:
-        self._counters.errors += 1
-        level = logging.DEBUG if isinstance(error, StoreUnavailableError) else logging.WARNING
-        logger.log(
-            level,
-            "cache %s failed for key %s (%s: %s); the call goes on without the cache",
-            what,
-            key,
-            type(error).__name__,
-            error,
-        )
+            await self._access.save(key, lambda: encode_stream(key, parts, inner.request, inner.response))
 
 
 _Marked = TypeVar("_Marked", GenerateResult, FinishPart)
