@@ -1,4 +1,5 @@
-"""Built-in middleware: normalization, attachment downloading, caching, logging, provider options.
+"""Built-in middleware: normalization, attachment downloading, caching (of calls and of embeddings),
+logging, provider options.
 
 Tracing lives in ``middleware.trace`` (it needs the ``otel`` extra: ``pip install "modelpipe[otel]"``).
 Cache stores live in ``middleware.stores``. The names below are imported on first use, so importing
@@ -17,6 +18,7 @@ import pipeline  # noqa: F401
 if TYPE_CHECKING:
     from .cache import CacheMiddleware, CacheStats
     from .download import DownloadMiddleware, download_attachments
+    from .embedding_cache import EmbeddingCacheMiddleware
     from .instructions import DefaultInstructionsMiddleware
     from .log import LoggingMiddleware
     from .normalize import NormalizeMiddleware
@@ -28,6 +30,7 @@ __all__ = [
     "CacheStats",
     "DefaultInstructionsMiddleware",
     "DownloadMiddleware",
+    "EmbeddingCacheMiddleware",
     "LoggingMiddleware",
     "NormalizeMiddleware",
     "ProviderOptionsMiddleware",
@@ -41,6 +44,7 @@ _HOMES = {
     "CacheStats": "cache",
     "DefaultInstructionsMiddleware": "instructions",
     "DownloadMiddleware": "download",
+    "EmbeddingCacheMiddleware": "embedding_cache",
     "LoggingMiddleware": "log",
     "NormalizeMiddleware": "normalize",
     "ProviderOptionsMiddleware": "provider_options",

@@ -42,6 +42,7 @@ import anyio
 import anyio.lowlevel
 
 from pipeline.chain import Middleware, WrapContext, resolve_params
+from pipeline.embed import EmbedParams
 from pipeline.errors import CacheMissError, InvalidArgumentError
 from pipeline.params import CallParams
 from pipeline.result import FileContent, FinishReason, GenerateResult
@@ -112,7 +113,7 @@ def default_cache_directory() -> Path:
     return Path(base) / "modelpipe"
 
 
-def cache_flag(params: CallParams) -> CacheFlag | None:
+def cache_flag(params: CallParams | EmbedParams) -> CacheFlag | None:
     """The per-call cache control in ``providerOptions.modelpipe.cache`` (``None`` when not set)."""
     control = (params.provider_options or {}).get(CONTROL_NAMESPACE) or {}
     flag = control.get("cache")

@@ -30,8 +30,10 @@ __all__ = [
     "MAGIC",
     "CorruptEntryError",
     "StreamRecording",
+    "decode_embedding",
     "decode_generate",
     "decode_stream",
+    "encode_embedding",
     "encode_generate",
     "encode_stream",
 ]
@@ -46,7 +48,7 @@ _JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 
 _parts_adapter: TypeAdapter[list[StreamPart]] = TypeAdapter(list[StreamPart])
 
-EntryKind = Literal["generate", "stream"]
+EntryKind = Literal["generate", "stream", "embedding"]
 
 
 class CorruptEntryError(ValueError):
@@ -225,3 +227,16 @@ def decode_stream(key: str, data: bytes) -> StreamRecording:
         )
     except ValidationError as error:
         raise CorruptEntryError(f"invalid stream recording: {error}") from error
+
+
+def encode_embedding(key: str, embedding: Sequence[float]) -> bytes:
+    """The envelope bytes of one embedding vector stored under ``key`` (floats round-trip exactly)."""
+    return _seal(key, "embedding", list(embedding))
+
+
+def decode_embedding(key: str, data: bytes) -> list[float]:
+    """The embedding vector in ``data``; raises :class:`CorruptEntryError` if anything is off."""
+    vector = _open(data, key, "embedding")
+    if not isinstance(vector, list) or not all(type(number) in (float, int) for number in vector):
+        raise CorruptEntryError("embedding entry is not a list of numbers")
+    return [float(number) for number in vector]

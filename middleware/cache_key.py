@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import httpx
 
 from pipeline.chain import CallType
+from pipeline.embed import EmbedParams
 from pipeline.params import CallParams
 from pipeline.prompt import ContentOutput, FilePart, MediaItem, SystemMessage, ToolResultPart
 
@@ -32,6 +33,7 @@ __all__ = [
     "cache_key",
     "canonical_json",
     "canonical_value",
+    "embedding_key",
     "has_url_attachments",
     "key_material",
 ]
@@ -209,4 +211,22 @@ def cache_key(
 ) -> str:
     """The default cache key: hex SHA-256 of the canonical JSON of :func:`key_material`."""
     material = key_material(provider, model_id, call_type, params, namespace=namespace)
+    return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()
+
+
+def embedding_key(
+    provider: str, model_id: str, value: str, params: EmbedParams, *, namespace: str | None = None
+) -> str:
+    """The key of one embedded ``value``: a hex SHA-256 over the model, the value, and the headers and
+    provider options of its call that can change the vector (the same exclusions as :func:`cache_key`)."""
+    material = {
+        "v": CACHE_FORMAT_VERSION,
+        "ns": namespace,
+        "provider": provider,
+        "model": model_id,
+        "type": "embed",
+        "value": value,
+        "headers": _semantic_headers(params.headers),
+        "providerOptions": _semantic_options(params.provider_options),
+    }
     return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()

@@ -132,3 +132,21 @@ def test_an_example_runs_as_a_script() -> None:
     )
     assert completed.stdout.splitlines()[:2] == [OFFLINE_NOTICE, "Lasagna: 3 ingredients, 2 steps"]
     assert completed.stderr == ""
+
+
+async def test_cache_embeddings(capsys: pytest.CaptureFixture[str]) -> None:
+    example = load("cache_embeddings")
+    first, second, sent = await example.main()
+    assert sent == [example.FIRST, ["snowy night in the mountains"]]
+    by_text = dict(zip(example.FIRST, first.embeddings, strict=True))
+    assert second.embeddings == [
+        by_text["rainy afternoon in the city"],
+        [0.1, 0.4, 0.9],
+        by_text["sunny day at the beach"],
+    ]
+    assert capsys.readouterr().out.splitlines() == [  # always offline: no notice
+        "first batch: 2 embeddings, tokens 10",
+        "second batch: 3 embeddings, tokens 5",
+        "texts that reached the model: [['sunny day at the beach', 'rainy afternoon in the city'], "
+        "['snowy night in the mountains']]",
+    ]

@@ -728,10 +728,8 @@ class CountingStore(MemoryStore):
 @pytest.mark.parametrize("streamed", [False, True], ids=["generate", "stream"])
 async def test_retries_read_the_store_once_per_call_and_store_the_success(streamed: bool) -> None:
     failure = APICallError("overloaded", url="u", status_code=503, is_retryable=True, retry_after=0.01)
-    model = MockLanguageModel(
-        generate=[failure, failure, text_result("ok")],
-        stream=[failure, failure, text_stream_parts(["ok"])],
-    )
+    streams: list[Any] = [failure, failure, text_stream_parts(["ok"])]
+    model = MockLanguageModel(generate=[failure, failure, text_result("ok")], stream=streams)
     store = CountingStore()
     wrapped, cache = cached(model, store)
     if streamed:
