@@ -68,7 +68,13 @@ from .result import (
 from .retry import RetryPolicy
 from .stream import StreamPart, StreamResult, collect_stream
 from .stream_text_result import StreamTextResult
-from .sync import generate_text_sync, stream_text_sync
+from .sync import (
+    embed_many_sync,
+    embed_sync,
+    generate_object_sync,
+    generate_text_sync,
+    stream_text_sync,
+)
 from .text_result import GenerateTextResult
 from .tools import Tool, tool, tool_from_model
 
@@ -145,7 +151,10 @@ __all__ = [
     "collect_stream",
     "embed",
     "embed_many",
+    "embed_many_sync",
+    "embed_sync",
     "generate_object",
+    "generate_object_sync",
     "generate_text",
     "generate_text_sync",
     "register_provider",

@@ -1,4 +1,5 @@
-"""Blocking facade: generate_text_sync() and stream_text_sync().
+"""Blocking facade: generate_text_sync(), stream_text_sync(), generate_object_sync(), embed_sync() and
+embed_many_sync().
 
 Calls run on one long-lived event loop in a background thread (an anyio blocking portal), so they
 work from a plain script and from a thread whose own event loop is running, and HTTP connections
@@ -17,12 +18,21 @@ from typing import Any, ParamSpec, TypeVar
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
+from .embed import embed, embed_many
 from .generate import generate_text, stream_text
+from .objects import generate_object
 from .stream import StreamPart
 from .stream_text_result import StreamTextResult
 from .text_result import GenerateTextResult
 
-__all__ = ["StreamTextSyncResult", "generate_text_sync", "stream_text_sync"]
+__all__ = [
+    "StreamTextSyncResult",
+    "embed_many_sync",
+    "embed_sync",
+    "generate_object_sync",
+    "generate_text_sync",
+    "stream_text_sync",
+]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -80,6 +90,19 @@ generate_text_sync = _blocking(
     generate_text,
     "generate_text_sync",
     "The blocking form of :func:`pipeline.generate.generate_text` (same arguments).",
+)
+generate_object_sync = _blocking(
+    generate_object,
+    "generate_object_sync",
+    "The blocking form of :func:`pipeline.objects.generate_object` (same arguments).",
+)
+embed_sync = _blocking(
+    embed, "embed_sync", "The blocking form of :func:`pipeline.embed.embed` (same arguments)."
+)
+embed_many_sync = _blocking(
+    embed_many,
+    "embed_many_sync",
+    "The blocking form of :func:`pipeline.embed.embed_many` (same arguments).",
 )
 stream_text_sync = _streaming(
     stream_text,

@@ -6,10 +6,18 @@ import asyncio
 import threading
 
 import pytest
+from pydantic import BaseModel
 
+from pipeline.embed_testing import MockEmbeddingModel, fake_embedding
 from pipeline.errors import InvalidPromptError
-from pipeline.sync import generate_text_sync, stream_text_sync
-from pipeline.testing import MockLanguageModel
+from pipeline.sync import (
+    embed_many_sync,
+    embed_sync,
+    generate_object_sync,
+    generate_text_sync,
+    stream_text_sync,
+)
+from pipeline.testing import MockLanguageModel, text_result
 
 
 def test_generate_text_sync_from_plain_code() -> None:
@@ -56,3 +64,30 @@ def test_sync_facade_passes_every_argument_through() -> None:
     generated, streamed = model.generate_calls[0], model.stream_calls[0]
     assert (generated.temperature, len(generated.prompt)) == (0.25, 2)
     assert streamed.seed == 3
+
+
+def test_generate_object_sync_validates_against_the_schema() -> None:
+    class City(BaseModel):
+        name: str
+        population: int
+
+    model = MockLanguageModel(generate=text_result('{"name": "Paris", "population": 2100000}'))
+    result = generate_object_sync(model, schema=City, prompt="A city")
+    assert result.object == City(name="Paris", population=2100000)
+
+
+def test_embed_sync_and_embed_many_sync() -> None:
+    model = MockEmbeddingModel(max_embeddings_per_call=2)
+    assert embed_sync(model, "a").embedding == fake_embedding("a")
+    many = embed_many_sync(model, ["a", "b", "c"])
+    assert many.embeddings == [fake_embedding(value) for value in ["a", "b", "c"]]
+    assert sorted(call.values for call in model.calls) == [["a"], ["a", "b"], ["c"]]
+
+
+def test_the_blocking_forms_keep_their_names_and_documents() -> None:
+    for function, name in [
+        (generate_object_sync, "generate_object_sync"),
+        (embed_sync, "embed_sync"),
+        (embed_many_sync, "embed_many_sync"),
+    ]:
+        assert function.__name__ == name and "blocking form" in (function.__doc__ or "")
