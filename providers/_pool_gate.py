@@ -5,12 +5,13 @@ that request's task next runs; a request entering the pool in between is handed 
 All but one of them then fail with ``ConnectionNotAvailable`` and wait in the pool's queue for the
 next hand-out, again and again: a burst of 100 concurrent 50 ms calls over 100 warm connections took
 1.0 s at the median and 1.8 s at p99, against 0.13 s / 0.24 s through the gate (encode/httpcore
-#1110, #1111; fixed the same way in pydantic/httpx2 #1075).
+#1110, #1111; fixed inside the pool in pydantic/httpx2 #1075).
 
 The gate is a FIFO lock taken before a request enters the pool and released by httpcore's ``trace``
 extension as soon as the request owns its connection (it starts sending headers, or starts connecting
 a new one), or when the request fails or returns before that. Only the short hand-out is serialized,
-never the exchange itself.
+never the exchange itself. Waiting at the gate is bounded by the request's ``pool`` timeout, like
+waiting in the pool (``httpx.PoolTimeout``).
 """
 
 from __future__ import annotations
@@ -35,13 +36,23 @@ class PoolGate:
 
     async def send(self, transport: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
         """``transport.handle_async_request(request)``, entering the pool through the gate."""
-        await self._lock.acquire()
+        if self._lock.locked():  # someone is being handed a connection: wait, within the pool timeout
+            await self._wait(request)
+        else:
+            await self._lock.acquire()
         ticket = _Ticket(self._lock.release, request.extensions)
         request.extensions["trace"] = ticket.trace
         try:
             return await transport.handle_async_request(request)
         finally:
             ticket.release()
+
+    async def _wait(self, request: httpx.Request) -> None:
+        timeout = request.extensions.get("timeout", {}).get("pool")
+        with anyio.move_on_after(timeout) as waiting:
+            await self._lock.acquire()
+        if waiting.cancelled_caught:
+            raise httpx.PoolTimeout(f"No connection could be handed out within {timeout} s", request=request)
 
 
 class _Ticket:

@@ -101,3 +101,16 @@ async def test_a_burst_never_hands_one_connection_to_two_requests(
         finally:
             await http.aclose()
     assert refused == 0
+
+
+async def test_waiting_at_the_gate_is_bounded_by_the_pool_timeout() -> None:
+    gate = PoolGate()
+    transport = ScriptedTransport([])  # never owns a connection: holds the gate until answered
+    timeouts = {"timeout": {"connect": 1.0, "read": 1.0, "write": 1.0, "pool": 0.05}}
+    async with anyio.create_task_group() as group:
+        group.start_soon(gate.send, transport, httpx.Request("POST", "http://a.test/1"))
+        await anyio.wait_all_tasks_blocked()
+        with pytest.raises(httpx.PoolTimeout, match=r"within 0\.05 s"):
+            await gate.send(transport, httpx.Request("POST", "http://a.test/2", extensions=timeouts))
+        transport.answer.set()
+    assert transport.log == ["enter /1", "leave /1"]
