@@ -73,6 +73,7 @@ from .sync import (
     embed_sync,
     generate_object_sync,
     generate_text_sync,
+    stream_object_sync,
     stream_text_sync,
 )
 from .text_result import GenerateTextResult
@@ -162,6 +163,7 @@ __all__ = [
     "resolve_model",
     "resolve_params",
     "stream_object",
+    "stream_object_sync",
     "stream_text",
     "stream_text_sync",
     "tool",

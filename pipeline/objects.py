@@ -283,14 +283,20 @@ class StreamObjectResult(Generic[T]):
         self._started = False
         self._final: GenerateObjectResult[T] | None = None
         self._error: BaseException | None = None
+        self._readers: list[AsyncGenerator[Any, None]] = []
 
     @property
     def partial_object_stream(self) -> AsyncIterator[Any]:
-        return self._select("partial")
+        return self._handed_out(self._select("partial"))
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
-        return self._select("text")
+        return self._handed_out(self._select("text"))
+
+    def _handed_out(self, reader: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+        """Remember a reader given to the caller, so :meth:`aclose` can close it with the stream."""
+        self._readers.append(reader)
+        return reader
 
     async def _select(self, kind: str) -> AsyncGenerator[Any, None]:
         reader = self._events()
@@ -363,7 +369,11 @@ class StreamObjectResult(Generic[T]):
         return (await self.result()).object
 
     async def aclose(self) -> None:
-        """Stop the stream and close everything underneath (HTTP response included)."""
+        """Stop the stream and close everything underneath (HTTP response included), readers handed
+        out first (unless one is being iterated right now)."""
+        for reader in self._readers:
+            if not getattr(reader, "ag_running", False):
+                await reader.aclose()
         await self._source.aclose()
 
     async def __aenter__(self) -> StreamObjectResult[T]:

@@ -341,3 +341,14 @@ async def test_openai_stream_gives_partials_and_the_final_object(server: Loopbac
     assert final.finish_reason == "stop"
     assert server.requests[0].json()["response_format"]["type"] == "json_schema"
     assert server.requests[0].json()["stream"] is True
+
+
+@pytest.mark.parametrize("reader", ["partial_object_stream", "text_stream"])
+async def test_leaving_a_stream_object_context_closes_the_reader_it_handed_out(reader: str) -> None:
+    model = MockLanguageModel(stream=text_stream_parts(['{"a": ', "1, ", '"b": 2}']))
+    async with stream_object(model, schema={"type": "object"}, prompt="x") as result:
+        handed_out: Any = getattr(result, reader)
+        async for _ in handed_out:
+            break
+        assert handed_out.ag_frame is not None  # suspended, still open
+    assert handed_out.ag_frame is None  # closed by the context's exit, not left to the collector

@@ -15,9 +15,10 @@ from pipeline.sync import (
     embed_sync,
     generate_object_sync,
     generate_text_sync,
+    stream_object_sync,
     stream_text_sync,
 )
-from pipeline.testing import MockLanguageModel, text_result
+from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
 
 
 def test_generate_text_sync_from_plain_code() -> None:
@@ -89,5 +90,28 @@ def test_the_blocking_forms_keep_their_names_and_documents() -> None:
         (generate_object_sync, "generate_object_sync"),
         (embed_sync, "embed_sync"),
         (embed_many_sync, "embed_many_sync"),
+        (stream_object_sync, "stream_object_sync"),
     ]:
         assert function.__name__ == name and "blocking form" in (function.__doc__ or "")
+
+
+def test_stream_object_sync_yields_partials_then_the_validated_object() -> None:
+    class City(BaseModel):
+        name: str
+        population: int
+
+    model = MockLanguageModel(stream=text_stream_parts(['{"name": "Pa', 'ris", "population"', ": 2100000}"]))
+    result = stream_object_sync(model, schema=City, prompt="A city")
+    partials = list(result.partial_object_stream)
+    assert partials[0] == {"name": "Pa"} and partials[-1] == {"name": "Paris", "population": 2100000}
+    assert result.object() == City(name="Paris", population=2100000)
+
+
+def test_stream_object_sync_can_be_left_early() -> None:
+    model = MockLanguageModel(stream=text_stream_parts(['{"a": ', "1, ", '"b": 2}']))
+    with stream_object_sync(model, schema={"type": "object"}, prompt="x") as result:
+        for text in result.text_stream:
+            assert text == '{"a": '
+            break
+    with pytest.raises(RuntimeError, match="stream was closed"):
+        result.object()  # left early: there is no final object
