@@ -92,37 +92,43 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
         flag = None if self.mode == "replay" else cache_flag(call.params)
         if flag == "bypass":
             return await call.do_embed()
-        values = call.params.values
         keys = [
             embedding_key(
                 call.model.provider, call.model.model_id, value, call.params, namespace=self.namespace
             )
-            for value in values
+            for value in call.params.values
         ]
-        found: list[Embedding | None] = [None] * len(values)
-        if self.mode == "replay" or (self.mode == "read-write" and flag is None):
-            for index, key in enumerate(keys):
-                found[index] = await self._access.load(key, decode_embedding)
+        looks_up = self.mode == "replay" or (self.mode == "read-write" and flag is None)
+        found: list[Embedding | None] = [None] * len(keys)
+        if looks_up:
+            found = [await self._access.load(key, decode_embedding) for key in keys]
         missing = [index for index, vector in enumerate(found) if vector is None]
-        self._hits += len(values) - len(missing)
+        if missing and self.mode == "replay":
+            raise CacheMissError(keys[missing[0]])
+        self._hits += len(keys) - len(missing)
+        self._misses += len(missing)
         if not missing:
             return EmbedResult(
                 embeddings=[vector for vector in found if vector is not None],
                 usage=EmbeddingUsage(tokens=0),
                 provider_metadata={CONTROL_NAMESPACE: {"cache": "hit"}},
             )
-        if self.mode == "replay":
-            raise CacheMissError(keys[missing[0]])
-        self._misses += len(missing)
-        positions: dict[str, list[int]] = {}  # each distinct missing value is embedded once
+        return await self._fill(call, keys, found, missing)
+
+    async def _fill(
+        self, call: EmbedWrapContext, keys: list[str], found: list[Embedding | None], missing: list[int]
+    ) -> EmbedResult:
+        """Embed the missing values (each distinct one once), store them, and answer in order."""
+        positions: dict[str, list[int]] = {}
         for index in missing:
             positions.setdefault(keys[index], []).append(index)
+        values = call.params.values
         inner = await self._embed_missing(call, [values[same[0]] for same in positions.values()])
         for (key, same), vector in zip(positions.items(), inner.embeddings, strict=True):
             for index in same:
                 found[index] = vector
             await self._access.save(key, functools.partial(encode_embedding, key, vector))
-        status: Literal["miss", "partial"] = "miss" if len(missing) == len(values) else "partial"
+        status: Literal["miss", "partial"] = "miss" if len(missing) == len(keys) else "partial"
         metadata = dict(inner.provider_metadata or {})
         metadata[CONTROL_NAMESPACE] = {**metadata.get(CONTROL_NAMESPACE, {}), "cache": status}
         return inner.model_copy(
