@@ -74,10 +74,10 @@ def raw_httpx(base_url: str) -> BenchClient:
 
 
 def _modelpipe(name: str, base_url: str, *, stack: bool, cache_hit: bool = False) -> BenchClient:
-    from middleware.cache import CacheMiddleware
-    from middleware.log import LoggingMiddleware
-    from middleware.provider_options import ProviderOptionsMiddleware
-    from middleware.stores import DiskStore
+    from middleware.cache.call_cache import CacheMiddleware
+    from middleware.cache.stores import DiskStore
+    from middleware.observe.log import LoggingMiddleware
+    from middleware.options.provider_options import ProviderOptionsMiddleware
     from pipeline import generate_text, stream_text, wrap_model
     from pipeline.model import LanguageModel
     from providers._http import HttpClient

@@ -14,8 +14,8 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from middleware.embedding_cache import EmbeddingCacheMiddleware
-from middleware.stores import DiskStore
+from middleware.cache import EmbeddingCacheMiddleware
+from middleware.cache.stores import DiskStore
 from pipeline.embed import EmbedManyResult, embed_many, wrap_embedding_model
 from providers.openai import OpenAIEmbeddingModel
 from providers.testing import LoopbackServer

@@ -15,7 +15,7 @@ from pathlib import Path
 import anyio
 
 from middleware.cache import CacheMiddleware, CacheStats
-from middleware.stores import DiskStore
+from middleware.cache.stores import DiskStore
 from pipeline.chain import wrap_model
 from pipeline.generate import generate_text, stream_text
 from pipeline.model import LanguageModel

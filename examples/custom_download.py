@@ -16,8 +16,8 @@ from contextlib import ExitStack
 import httpx
 
 from middleware import SafeDownloader
-from middleware.download import DownloadedFile, DownloadFunction, DownloadRequest
 from pipeline import generate_text
+from pipeline.download import DownloadedFile, DownloadFunction, DownloadRequest
 from pipeline.errors import DownloadError
 from pipeline.redact import redact_url
 from providers.openai import OpenAIProvider

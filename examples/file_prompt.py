@@ -13,8 +13,8 @@ import os
 from contextlib import ExitStack
 
 from middleware import SafeDownloader
-from middleware.download import DownloadFunction
 from pipeline import stream_text
+from pipeline.download import DownloadFunction
 from providers.openai import OpenAIProvider
 from providers.testing import LoopbackServer, RawReply
 from providers.testing import openai as fake_openai

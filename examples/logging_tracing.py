@@ -20,8 +20,7 @@ import anyio
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 
-from middleware.log import LoggingMiddleware
-from middleware.trace import TracingMiddleware
+from middleware.observe import LoggingMiddleware, TracingMiddleware
 from pipeline.chain import wrap_model
 from pipeline.errors import APICallError
 from pipeline.generate import generate_text, stream_text

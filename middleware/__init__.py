@@ -1,68 +1,67 @@
-"""Built-in middleware: normalization, attachment downloading, caching (of calls and of embeddings),
-logging, provider options.
+"""Built-in middleware, one subpackage per stage of the chain:
 
-Tracing lives in ``middleware.trace`` (it needs the ``otel`` extra: ``pip install "modelpipe[otel]"``).
-Cache stores live in ``middleware.stores``. The names below are imported on first use, so importing
-one middleware module (e.g. ``middleware.download``) does not import the others (or diskcache).
+- ``middleware.normalize``: prompt normalization as a chain step (every call already normalizes);
+- ``middleware.download``: attachment downloading inside a chain, with a custom function;
+- ``middleware.cache``: caching of calls and of embeddings, and its stores (memory, disk, Redis);
+- ``middleware.observe``: logging and tracing (tracing needs the ``otel`` extra);
+- ``middleware.options``: provider options, default settings, default instructions.
+
+Every name below is imported on first use, so importing one stage does not import the others.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-# pipeline.generate imports middleware.download, so the core must finish importing before any
-# middleware module starts (``import middleware.download`` first would otherwise be circular).
-import pipeline  # noqa: F401
+from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .cache import CacheMiddleware, CacheStats
-    from .download import DownloadMiddleware, download_attachments
-    from .embedding_cache import EmbeddingCacheMiddleware
-    from .instructions import DefaultInstructionsMiddleware
-    from .log import LoggingMiddleware
-    from .normalize import NormalizeMiddleware
-    from .provider_options import ProviderOptionsMiddleware, mark_anthropic_cache_breakpoints
-    from .safe_download import SafeDownloader
+    from pipeline.download import SafeDownloader, download_attachments
 
+    from .cache import CacheMiddleware, CacheStats, EmbeddingCacheMiddleware
+    from .cache.stores import DiskStore, MemoryStore, RedisStore
+    from .download import DownloadMiddleware
+    from .normalize import NormalizeMiddleware
+    from .observe import LoggingMiddleware, TracingMiddleware
+    from .options import (
+        DefaultInstructionsMiddleware,
+        ProviderOptionsMiddleware,
+        mark_anthropic_cache_breakpoints,
+    )
+
+_HOMES = {
+    "CacheMiddleware": "middleware.cache",
+    "CacheStats": "middleware.cache",
+    "DefaultInstructionsMiddleware": "middleware.options",
+    "DiskStore": "middleware.cache.stores",
+    "DownloadMiddleware": "middleware.download",
+    "EmbeddingCacheMiddleware": "middleware.cache",
+    "LoggingMiddleware": "middleware.observe",
+    "MemoryStore": "middleware.cache.stores",
+    "NormalizeMiddleware": "middleware.normalize",
+    "ProviderOptionsMiddleware": "middleware.options",
+    "RedisStore": "middleware.cache.stores",
+    "SafeDownloader": "pipeline.download",
+    "TracingMiddleware": "middleware.observe",
+    "download_attachments": "pipeline.download",
+    "mark_anthropic_cache_breakpoints": "middleware.options",
+}
 __all__ = [
     "CacheMiddleware",
     "CacheStats",
     "DefaultInstructionsMiddleware",
+    "DiskStore",
     "DownloadMiddleware",
     "EmbeddingCacheMiddleware",
     "LoggingMiddleware",
+    "MemoryStore",
     "NormalizeMiddleware",
     "ProviderOptionsMiddleware",
+    "RedisStore",
     "SafeDownloader",
+    "TracingMiddleware",
     "download_attachments",
     "mark_anthropic_cache_breakpoints",
 ]
 
-_HOMES = {
-    "CacheMiddleware": "cache",
-    "CacheStats": "cache",
-    "DefaultInstructionsMiddleware": "instructions",
-    "DownloadMiddleware": "download",
-    "EmbeddingCacheMiddleware": "embedding_cache",
-    "LoggingMiddleware": "log",
-    "NormalizeMiddleware": "normalize",
-    "ProviderOptionsMiddleware": "provider_options",
-    "SafeDownloader": "safe_download",
-    "download_attachments": "download",
-    "mark_anthropic_cache_breakpoints": "provider_options",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import the module that defines ``name`` on first access, then cache the name here."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

@@ -13,7 +13,7 @@ from typing import Any, TypedDict, Unpack
 
 import anyio
 
-from middleware.download import DownloadFunction, download_attachments
+from pipeline.download import DownloadFunction, download_attachments
 
 from .errors import InvalidArgumentError
 from .model import LanguageModel

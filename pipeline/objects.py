@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar, Unpack, overload
 
 from pydantic import BaseModel
 
-from middleware.download import DownloadFunction
+from pipeline.download import DownloadFunction
 
 from ._base import ProviderMetadata
 from .errors import InvalidArgumentError, ModelCallError, NoObjectGeneratedError

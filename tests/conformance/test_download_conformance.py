@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from middleware._limited_read import ByteBudget, read_limited
-from middleware.download import DownloadedFile, DownloadRequest, download_attachments, is_url_supported
-from middleware.safe_download import SafeDownloader
+from pipeline.download import DownloadedFile, DownloadRequest, download_attachments, is_url_supported
+from pipeline.download._limited_read import ByteBudget, read_limited
+from pipeline.download.safe_download import SafeDownloader
 from pipeline.errors import DownloadError
 from pipeline.generate import prepare_call
 from pipeline.prompt import Message

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from middleware.provider_options import ProviderOptionsMiddleware
+from middleware.options.provider_options import ProviderOptionsMiddleware
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.params import CallParams
 from pipeline.testing import MockLanguageModel

@@ -18,8 +18,8 @@ from types import ModuleType
 import httpx
 import pytest
 
-from middleware.download import DownloadedFile, DownloadRequest
 from pipeline import generate_text, stream_text
+from pipeline.download import DownloadedFile, DownloadRequest
 from pipeline.errors import DownloadBlockedError, DownloadError
 from providers.openai import OpenAIProvider
 from providers.testing import LoopbackServer, RawReply

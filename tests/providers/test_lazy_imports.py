@@ -29,7 +29,7 @@ def test_importing_one_provider_leaves_the_others_unimported() -> None:
 def test_importing_the_download_middleware_leaves_the_cache_and_diskcache_unimported() -> None:
     loaded = modules_after("import middleware.download")
     assert "middleware.download" in loaded
-    assert not {"middleware.cache", "middleware.log", "diskcache"} & loaded
+    assert not {"middleware.cache.call_cache", "middleware.observe.log", "diskcache"} & loaded
 
 
 def test_every_builtin_model_string_prefix_is_registered_without_importing_its_provider() -> None:
@@ -66,8 +66,8 @@ def test_provider_submodules_load_on_attribute_access() -> None:
 
 
 def test_middleware_names_load_on_first_use() -> None:
-    from middleware.cache import CacheMiddleware
-    from middleware.download import download_attachments
+    from middleware.cache.call_cache import CacheMiddleware
+    from pipeline.download import download_attachments
 
     assert middleware.CacheMiddleware is CacheMiddleware
     assert middleware.download_attachments is download_attachments

@@ -18,8 +18,8 @@ from typing import Any
 
 import anyio
 
-from middleware.cache import CacheMiddleware
-from middleware.stores import CacheStore, DiskStore
+from middleware.cache.call_cache import CacheMiddleware
+from middleware.cache.stores import CacheStore, DiskStore
 from pipeline import generate_text, stream_text, wrap_model
 from pipeline.errors import ModelCallError
 from pipeline.model import LanguageModel
@@ -43,7 +43,7 @@ def answer_for(prompt: str) -> str:
 def _open_store(spec: str) -> tuple[CacheStore, Callable[[], Awaitable[None]]]:
     """The store named by ``spec`` (a ``redis://`` URL or a directory) and how to close it."""
     if spec.startswith("redis://"):
-        from middleware.stores import RedisStore  # the redis extra, only when asked for
+        from middleware.cache.stores import RedisStore  # the redis extra, only when asked for
 
         redis_store = RedisStore(spec, prefix=REDIS_PREFIX, op_timeout=RELAXED)
         return redis_store, redis_store.aclose

@@ -8,7 +8,7 @@ import struct
 import zlib
 from dataclasses import replace
 
-from middleware.download import DownloadedFile, DownloadRequest, SafeDownloader
+from pipeline.download import DownloadedFile, DownloadRequest, SafeDownloader
 from providers.testing import LoopbackServer, RawReply, RecordedRequest, Reply
 
 __all__ = ["LoopbackDownloads", "image_path", "png_bytes", "serve_images"]

@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable, Iterator
 import anyio
 import pytest
 
-from middleware.cache import CacheMiddleware
-from middleware.log import LoggingMiddleware
-from middleware.stores import MemoryStore
+from middleware.cache.call_cache import CacheMiddleware
+from middleware.cache.stores import MemoryStore
+from middleware.observe.log import LoggingMiddleware
 from pipeline import generate_text, stream_text, wrap_model
 from pipeline.model import LanguageModel
 from providers._http import HttpClient

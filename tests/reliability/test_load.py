@@ -20,12 +20,12 @@ import anyio.lowlevel
 import httpx
 import pytest
 
-from middleware.cache import CacheMiddleware
-from middleware.cache_key import cache_key
-from middleware.download import DownloadFunction
-from middleware.stores import MemoryStore
+from middleware.cache.call_cache import CacheMiddleware
+from middleware.cache.key import cache_key
+from middleware.cache.stores import MemoryStore
 from pipeline import generate_text, stream_text, wrap_model
 from pipeline.chain import CallType
+from pipeline.download import DownloadFunction
 from pipeline.errors import ModelCallError
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams

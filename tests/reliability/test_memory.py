@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from middleware.cache import CacheMiddleware
-from middleware.log import LoggingMiddleware
-from middleware.provider_options import ProviderOptionsMiddleware
-from middleware.stores import MemoryStore
+from middleware.cache.call_cache import CacheMiddleware
+from middleware.cache.stores import MemoryStore
+from middleware.observe.log import LoggingMiddleware
+from middleware.options.provider_options import ProviderOptionsMiddleware
 from pipeline import generate_text, stream_text, wrap_model
 from providers._http import HttpClient
 from providers.openai import OpenAIChatLanguageModel

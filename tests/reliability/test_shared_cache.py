@@ -19,11 +19,11 @@ import diskcache
 import pytest
 import redis
 
-from middleware.cache_codec import CorruptEntryError, decode_generate, decode_stream
-from middleware.stores import SafeDisk
+from middleware.cache.codec import CorruptEntryError, decode_generate, decode_stream
+from middleware.cache.stores import SafeDisk
 from providers.testing import LoopbackServer, RecordedRequest, Reply
 from providers.testing.openai import stream_chunks, stream_reply, text_reply
-from tests.middleware.redis_server import running_redis_server
+from tests.middleware.cache.redis_server import running_redis_server
 
 from .cache_worker import KEYS, REDIS_PREFIX, answer_for
 

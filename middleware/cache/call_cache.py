@@ -1,0 +1,365 @@
+"""CacheMiddleware: answer repeated model calls from a store, and replay recorded streams exactly.
+
+Place it outermost (``wrap_model(model, [CacheMiddleware(...), ...])``). The key is computed from the
+params the terminal model will actually receive (:func:`pipeline.chain.resolve_params` runs the
+``transform_params`` of every layer inside the cache), so options injected inside the cache are part of
+the key. Inner ``transform_params`` therefore run twice per call: keep them cheap and deterministic.
+
+* generate: a hit returns the stored result without calling the model; a miss calls it and stores a
+  successful result; the store is read once per call (a retry attempt of ``generate_text`` /
+  ``stream_text``, marked in ``providerOptions.modelpipe.attempt``, goes straight to the model);
+* stream: a miss passes the parts through as they arrive while recording them, and stores the
+  recording only if the consumer read it to the end, a finish part was seen, no error part or exception
+  occurred and the size cap was kept; a hit replays the same parts in the same order (optionally paced);
+* finish reasons ``error`` and ``other`` are never stored; ``length`` / ``content-filter`` only when
+  listed in ``cache_finish_reasons``;
+* a broken, slow or full store never fails the call (see :mod:`middleware.cache.access`): every store
+  operation has a deadline, and a failure logs a warning on the ``modelpipe.cache`` logger and counts
+  an error;
+* single flight (generate only): concurrent identical misses in one process make one model call, the
+  others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
+  Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
+  on another consumer reading its stream to the end;
+* a prompt with URL attachments the model fetches itself is not cached in read-write mode (what is
+  behind a URL can change) unless ``cache_url_attachments=True``; record and replay modes cache it;
+* per call, ``providerOptions={"modelpipe": {"cache": "bypass"}}`` skips the cache entirely and
+  ``"refresh"`` calls the model and overwrites the entry (this option is not part of the key);
+* ``mode="replay"`` never calls the model (per-call flags are ignored): a miss raises
+  :class:`~pipeline.errors.CacheMissError`, so a test suite can run from recorded answers;
+  ``mode="record"`` always calls the model and stores.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncGenerator, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar, get_args
+
+import anyio
+import anyio.lowlevel
+
+from pipeline.chain import Middleware, WrapContext, resolve_params
+from pipeline.embed import EmbedParams
+from pipeline.errors import CacheMissError, InvalidArgumentError
+from pipeline.params import CallParams
+from pipeline.result import FileContent, FinishReason, GenerateResult
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    ReasoningDeltaPart,
+    StreamPart,
+    StreamResult,
+    TextDeltaPart,
+    ToolInputDeltaPart,
+)
+
+from ..observe.observer import retry_attempt
+from .access import GuardedStore
+from .codec import (
+    StreamRecording,
+    decode_generate,
+    decode_stream,
+    encode_generate,
+    encode_stream,
+)
+from .key import CONTROL_NAMESPACE, KeyFunction, cache_key, has_url_attachments
+from .stores import CacheStore, DiskStore
+
+__all__ = [
+    "DEFAULT_CACHE_FINISH_REASONS",
+    "CacheFlag",
+    "CacheMiddleware",
+    "CacheMode",
+    "CacheStats",
+    "cache_flag",
+    "default_cache_directory",
+]
+
+logger = logging.getLogger("modelpipe.cache")
+
+CacheMode = Literal["read-write", "replay", "record"]
+CacheFlag = Literal["bypass", "refresh"]
+
+DEFAULT_CACHE_FINISH_REASONS: frozenset[FinishReason] = frozenset({"stop", "tool-calls"})
+_NEVER_CACHED: frozenset[FinishReason] = frozenset({"error", "other"})
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """Counters since the middleware was created.
+
+    ``hits``: calls answered without a model call (including single-flight waiters that reused a
+    concurrent call's result); ``misses``: cache lookups that led to a model call (refresh and record
+    included, bypass not); ``stores``: entries written (for a write-behind store such as the default
+    :class:`~middleware.cache.stores.DiskStore`: queued; a later failure is counted by the store);
+    ``errors``: store failures and corrupt entries.
+    """
+
+    hits: int = 0
+    misses: int = 0
+    stores: int = 0
+    errors: int = 0
+
+
+def default_cache_directory() -> Path:
+    """``$MODELPIPE_CACHE_DIR``, else ``modelpipe`` under ``$XDG_CACHE_HOME`` (default ``~/.cache``)."""
+    explicit = os.environ.get("MODELPIPE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "modelpipe"
+
+
+def cache_flag(params: CallParams | EmbedParams) -> CacheFlag | None:
+    """The per-call cache control in ``providerOptions.modelpipe.cache`` (``None`` when not set)."""
+    control = (params.provider_options or {}).get(CONTROL_NAMESPACE) or {}
+    flag = control.get("cache")
+    if flag is None or flag in get_args(CacheFlag):
+        return flag
+    raise InvalidArgumentError(
+        f"providerOptions.{CONTROL_NAMESPACE}.cache", f"must be 'bypass' or 'refresh', got {flag!r}"
+    )
+
+
+class _Flight:
+    """One in-progress generate miss that identical concurrent calls can wait for.
+
+    The event is made by the first waiter (most misses have none); the lead lands the flight after
+    removing it from the table, so a waiter that found it there is waiting before it lands.
+    """
+
+    __slots__ = ("_done", "_landed", "result")
+
+    def __init__(self) -> None:
+        self._done: anyio.Event | None = None
+        self._landed = False
+        self.result: GenerateResult | None = None
+
+    async def wait(self) -> None:
+        """Wait until the lead call has landed."""
+        if self._landed:
+            return
+        if self._done is None:
+            self._done = anyio.Event()
+        await self._done.wait()
+
+    def land(self) -> None:
+        """Wake the waiters: the lead call is over (``result`` is set if it can be reused)."""
+        self._landed = True
+        if self._done is not None:
+            self._done.set()
+
+
+class _Counters:
+    __slots__ = ("hits", "misses")
+
+    def __init__(self) -> None:
+        self.hits = self.misses = 0
+
+
+class CacheMiddleware(Middleware):
+    """Caches generate results and stream recordings in a :class:`~middleware.cache.stores.CacheStore`.
+
+    ``store`` defaults to a :class:`~middleware.cache.stores.DiskStore` in :func:`default_cache_directory`.
+    ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites;
+    ``key_function`` replaces :func:`~middleware.cache.key.cache_key`; ``store_timeout`` is the deadline
+    of each store operation; ``max_entry_bytes`` caps one stored entry; ``replay_delay`` paces replayed
+    stream parts (seconds before each part); ``cache_url_attachments`` caches calls whose prompt
+    holds URLs the model fetches itself.
+    """
+
+    def __init__(
+        self,
+        store: CacheStore | None = None,
+        *,
+        mode: CacheMode = "read-write",
+        ttl: float | None = None,
+        namespace: str | None = None,
+        cache_finish_reasons: Collection[FinishReason] = DEFAULT_CACHE_FINISH_REASONS,
+        max_entry_bytes: int = 8 * 2**20,
+        replay_delay: float = 0.0,
+        store_timeout: float = 0.25,
+        single_flight: bool = True,
+        cache_url_attachments: bool = False,
+        key_function: KeyFunction = cache_key,
+    ) -> None:
+        if mode not in get_args(CacheMode):
+            raise ValueError(f"mode must be one of {get_args(CacheMode)}, got {mode!r}")
+        refused = _NEVER_CACHED.intersection(cache_finish_reasons)
+        if refused:
+            raise ValueError(f"finish reasons {sorted(refused)} are never cached")
+        self.store: CacheStore = store if store is not None else DiskStore(default_cache_directory())
+        self.mode = mode
+        self.ttl = ttl
+        self.namespace = namespace
+        self.cache_finish_reasons = frozenset(cache_finish_reasons)
+        self.max_entry_bytes = max_entry_bytes
+        self.replay_delay = replay_delay
+        self.store_timeout = store_timeout
+        self.single_flight = single_flight
+        self.cache_url_attachments = cache_url_attachments
+        self.key_function = key_function
+        self._access = GuardedStore(
+            self.store, timeout=store_timeout, ttl=ttl, max_entry_bytes=max_entry_bytes
+        )
+        self._counters = _Counters()
+        self._flights: dict[tuple[object, str], _Flight] = {}
+
+    @property
+    def stats(self) -> CacheStats:
+        """A snapshot of the counters."""
+        c, access = self._counters, self._access
+        return CacheStats(hits=c.hits, misses=c.misses, stores=access.stores, errors=access.errors)
+
+    async def clear(self) -> None:
+        """Remove every entry from the store (store errors propagate here)."""
+        await self.store.clear()
+
+    async def key_for(self, call: WrapContext) -> str:
+        """The cache key of ``call``, over the params the terminal model will receive."""
+        effective = await resolve_params(call.model, call.type, call.params)
+        return self.key_function(
+            call.model.provider, call.model.model_id, call.type, effective, namespace=self.namespace
+        )
+
+    def _passes_through(self, call: WrapContext) -> bool:
+        """Whether this call skips the cache (a bypass flag, or an uncacheable URL prompt)."""
+        if self.mode == "replay":
+            return False
+        if cache_flag(call.params) == "bypass":
+            return True
+        return (
+            self.mode == "read-write" and not self.cache_url_attachments and has_url_attachments(call.params)
+        )
+
+    def _looks_up(self, params: CallParams) -> bool:
+        """Whether this call reads the store first: always in replay mode; in read-write mode unless
+        refreshing, or retrying (the first attempt looked already: one lookup per call)."""
+        if self.mode == "replay":
+            return True
+        return self.mode == "read-write" and cache_flag(params) is None and retry_attempt(params) == 1
+
+    # -- generate ---------------------------------------------------------------------------------
+
+    async def wrap_generate(self, call: WrapContext) -> GenerateResult:
+        if self._passes_through(call):
+            return await call.do_generate()
+        key = await self.key_for(call)
+        if self._looks_up(call.params):
+            cached = await self._access.load(key, decode_generate)
+            if cached is not None:
+                self._counters.hits += 1
+                return _marked(cached, "hit")
+            if self.mode == "replay":
+                self._counters.misses += 1
+                raise CacheMissError(key)
+        flight_key = _flight_key(key) if self.single_flight else None
+        flight = self._flights.get(flight_key) if flight_key is not None else None
+        if flight is not None:
+            await flight.wait()
+            if flight.result is not None:
+                self._counters.hits += 1
+                return _marked(flight.result, "hit")
+        self._counters.misses += 1
+        return _marked(await self._generate_and_store(key, flight_key, call), "miss")
+
+    async def _generate_and_store(
+        self, key: str, flight_key: tuple[object, str] | None, call: WrapContext
+    ) -> GenerateResult:
+        lead = flight_key if flight_key is not None and flight_key not in self._flights else None
+        flight = _Flight()
+        if lead is not None:
+            self._flights[lead] = flight
+        try:
+            result = await call.do_generate()
+            cacheable = result.finish_reason in self.cache_finish_reasons
+            if cacheable:
+                flight.result = result
+        finally:
+            if lead is not None:
+                del self._flights[lead]
+                flight.land()
+        if cacheable:
+            await self._access.save(key, lambda: encode_generate(key, result))
+        return result
+
+    # -- stream -----------------------------------------------------------------------------------
+
+    async def wrap_stream(self, call: WrapContext) -> StreamResult:
+        if self._passes_through(call):
+            return await call.do_stream()
+        key = await self.key_for(call)
+        if self._looks_up(call.params):
+            recording = await self._access.load(key, decode_stream)
+            if recording is not None:
+                self._counters.hits += 1
+                return StreamResult(
+                    stream=self._replay(recording), request=recording.request, response=recording.response
+                )
+            if self.mode == "replay":
+                self._counters.misses += 1
+                raise CacheMissError(key)
+        self._counters.misses += 1
+        inner = await call.do_stream()
+        return StreamResult(stream=self._record(key, inner), request=inner.request, response=inner.response)
+
+    async def _replay(self, recording: StreamRecording) -> AsyncGenerator[StreamPart, None]:
+        for part in recording.parts:
+            if self.replay_delay > 0:
+                await anyio.sleep(self.replay_delay)
+            yield _marked(part, "hit") if isinstance(part, FinishPart) else part
+
+    async def _record(self, key: str, inner: StreamResult) -> AsyncGenerator[StreamPart, None]:
+        parts: list[StreamPart] = []
+        size = 0
+        storable = True
+        finish: FinishPart | None = None
+        source = inner.stream
+        try:
+            async for part in source:
+                if isinstance(part, ErrorPart):
+                    storable = False
+                elif isinstance(part, FinishPart):
+                    finish = part
+                if storable:
+                    size += _approximate_size(part)
+                    if size > self.max_entry_bytes:
+                        storable = False
+                        logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
+                    parts.append(part)
+                if not storable:
+                    parts.clear()
+                yield _marked(part, "miss") if isinstance(part, FinishPart) else part
+        finally:
+            with anyio.CancelScope(shield=True):
+                await source.aclose()
+        # Reached only when the consumer read the stream to its end without an exception.
+        if storable and finish is not None and finish.finish_reason in self.cache_finish_reasons:
+            await self._access.save(key, lambda: encode_stream(key, parts, inner.request, inner.response))
+
+
+_Marked = TypeVar("_Marked", GenerateResult, FinishPart)
+
+
+def _marked(item: _Marked, status: Literal["hit", "miss"]) -> _Marked:
+    """``item`` with ``provider_metadata["modelpipe"]["cache"] = status``, for observers further out."""
+    metadata = dict(item.provider_metadata or {})
+    metadata[CONTROL_NAMESPACE] = {**metadata.get(CONTROL_NAMESPACE, {}), "cache": status}
+    return item.model_copy(update={"provider_metadata": metadata})
+
+
+def _flight_key(key: str) -> tuple[object, str]:
+    """Flights are per event loop: a waiter can only wait on an event of its own loop."""
+    return (anyio.lowlevel.current_token(), key)
+
+
+def _approximate_size(part: StreamPart) -> int:
+    """A cheap estimate of one part's stored size, to bound memory while recording."""
+    if isinstance(part, TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart):
+        return len(part.delta) + 64
+    if isinstance(part, FileContent):
+        return len(part.data if isinstance(part.data, str | bytes) else str(part.data)) + 256
+    return 256

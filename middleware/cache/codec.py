@@ -1,0 +1,242 @@
+"""The stored form of cache entries: our own JSON envelope, never pickle.
+
+An entry is ``MAGIC + sha256(body)[:16] + body`` where ``body`` is UTF-8 JSON holding the format
+version, the cache key it was written under, the kind (``generate`` / ``stream``) and the payload.
+Values that JSON cannot hold are tagged: bytes ``{"$mp": "bytes", "v": base64}``, URLs
+``{"$mp": "url", "v": text}``, datetimes ``{"$mp": "datetime", "v": iso}``; a user dict that happens to
+contain the ``$mp`` key is wrapped as ``{"$mp": "dict", "v": {...}}``. Decoding restores the exact
+records, so a replayed result or stream equals the recorded one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
+from pipeline.stream import StreamPart
+
+from .key import CACHE_FORMAT_VERSION
+
+__all__ = [
+    "MAGIC",
+    "CorruptEntryError",
+    "StreamRecording",
+    "decode_embedding",
+    "decode_generate",
+    "decode_stream",
+    "encode_embedding",
+    "encode_generate",
+    "encode_stream",
+]
+
+MAGIC = b"MPC1"
+_CHECKSUM_BYTES = 16
+_TAG = "$mp"
+_TAG_MARK = b'"$mp"'
+_DICT_TAG_MARK = b'"dict"'
+_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
+
+_parts_adapter: TypeAdapter[list[StreamPart]] = TypeAdapter(list[StreamPart])
+
+EntryKind = Literal["generate", "stream", "embedding"]
+
+
+class CorruptEntryError(ValueError):
+    """A stored entry is not a valid envelope (bad magic, checksum, JSON, version, key or shape)."""
+
+
+@dataclass(frozen=True)
+class StreamRecording:
+    """A recorded stream: its parts in order, plus the request / response metadata of the call."""
+
+    parts: list[StreamPart]
+    request: RequestMetadata
+    response: ResponseMetadata
+
+
+def _to_json(value: Any) -> Any:
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is list:
+        return [item if type(item) in _JSON_SCALARS else _to_json(item) for item in value]
+    if kind is dict:
+        plain = {
+            key if type(key) is str else str(key): item if type(item) in _JSON_SCALARS else _to_json(item)
+            for key, item in value.items()
+        }
+        return {_TAG: "dict", "v": plain} if _TAG in plain else plain
+    return _other_to_json(value)
+
+
+def _other_to_json(value: Any) -> Any:
+    """:func:`_to_json` of anything but an exact JSON scalar, list or dict."""
+    if isinstance(value, Mapping):
+        plain = {str(key): _to_json(item) for key, item in value.items()}
+        return {_TAG: "dict", "v": plain} if _TAG in plain else plain
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {_TAG: "bytes", "v": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, httpx.URL):
+        return {_TAG: "url", "v": str(value)}
+    if isinstance(value, datetime):
+        return {_TAG: "datetime", "v": value.isoformat()}
+    if isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"a cache entry cannot hold a value of type {type(value).__name__}")
+
+
+def _from_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is list:
+        return [_from_json(item) for item in value]
+    if kind is not dict:
+        return value
+    tag = value.get(_TAG)
+    if tag is None:
+        return {key: _from_json(item) for key, item in value.items()}
+    if tag == "dict" and isinstance(value.get("v"), dict):
+        return {key: _from_json(item) for key, item in value["v"].items()}
+    return _tagged_value(tag, value.get("v"))
+
+
+def _restore_tag(value: dict[str, Any]) -> Any:
+    """``json.loads`` object hook for bodies without the ``dict`` tag: restores one tagged value."""
+    tag = value.get(_TAG)
+    return value if tag is None else _tagged_value(tag, value.get("v"))
+
+
+def _tagged_value(tag: object, inner: object) -> Any:
+    if tag == "bytes" and isinstance(inner, str):
+        return base64.b64decode(inner, validate=True)
+    if tag == "url" and isinstance(inner, str):
+        return httpx.URL(inner)
+    if tag == "datetime" and isinstance(inner, str):
+        return datetime.fromisoformat(inner)
+    raise CorruptEntryError(f"unknown value tag {tag!r}")
+
+
+def _seal(key: str, kind: EntryKind, payload: Any) -> bytes:
+    body = _fast_body(key, kind, payload)
+    if body is None:
+        envelope = {"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind, "payload": _to_json(payload)}
+        body = _BODY_ENCODER.encode(envelope).encode("utf-8")
+    return MAGIC + hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] + body
+
+
+def _fast_body(key: str, kind: EntryKind, payload: Any) -> bytes | None:
+    """The body in one pass of the C encoder, tagging values as it meets them (no walk beforehand).
+
+    ``None`` when the text holds a ``"$mp"`` the tagging did not write (a user dict that must be wrapped,
+    a value tagged inside a mapping, or a user string ``"$mp"``): then :func:`_to_json` walks the payload.
+    """
+    tags = 0
+
+    def tag(value: Any) -> Any:
+        nonlocal tags
+        if isinstance(value, bytes | bytearray | memoryview | httpx.URL | datetime):
+            tags += 1
+        return _other_to_json(value)
+
+    envelope = {"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind, "payload": payload}
+    try:
+        text = json.dumps(envelope, separators=(",", ":"), ensure_ascii=False, default=tag)
+    except (TypeError, ValueError):
+        return None
+    body = text.encode("utf-8")
+    return body if body.count(_TAG_MARK) == tags else None
+
+
+def _open(data: bytes, key: str, kind: EntryKind) -> Any:
+    header = len(MAGIC) + _CHECKSUM_BYTES
+    if not isinstance(data, bytes) or len(data) < header or not data.startswith(MAGIC):
+        raise CorruptEntryError("not a modelpipe cache entry")
+    body = data[header:]
+    if hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] != data[len(MAGIC) : header]:
+        raise CorruptEntryError("checksum mismatch")
+    # The body decides how tagged values are restored: none at all; by an object hook while parsing
+    # (every "$mp" object is a tag); or, when a "dict" tag or an escape that could spell one may be
+    # present, by a walk afterwards that knows a tagged user dict's inside is not a tag.
+    walk = b"\\u" in body or _DICT_TAG_MARK in body
+    hook = _restore_tag if not walk and _TAG_MARK in body else None
+    try:
+        envelope = json.loads(body, object_hook=hook)
+    except CorruptEntryError:
+        raise
+    except (ValueError, httpx.InvalidURL) as error:
+        raise CorruptEntryError(f"invalid JSON: {error}") from error
+    if not isinstance(envelope, dict) or envelope.get("v") != CACHE_FORMAT_VERSION:
+        raise CorruptEntryError("unsupported cache format version")
+    if envelope.get("key") != key or envelope.get("kind") != kind:
+        raise CorruptEntryError("entry was written for another key or call type")
+    if not walk:
+        return envelope.get("payload")
+    try:
+        return _from_json(envelope.get("payload"))
+    except (ValueError, httpx.InvalidURL) as error:
+        raise CorruptEntryError(f"invalid tagged value: {error}") from error
+
+
+def encode_generate(key: str, result: GenerateResult) -> bytes:
+    """The envelope bytes of a generate result stored under ``key``."""
+    return _seal(key, "generate", result.model_dump(mode="python", by_alias=True))
+
+
+def decode_generate(key: str, data: bytes) -> GenerateResult:
+    """The generate result in ``data``; raises :class:`CorruptEntryError` if anything is off."""
+    payload = _open(data, key, "generate")
+    try:
+        return GenerateResult.model_validate(payload)
+    except ValidationError as error:
+        raise CorruptEntryError(f"invalid result: {error}") from error
+
+
+def encode_stream(
+    key: str, parts: Sequence[StreamPart], request: RequestMetadata, response: ResponseMetadata
+) -> bytes:
+    """The envelope bytes of a recorded stream stored under ``key``."""
+    payload = {
+        "parts": _parts_adapter.dump_python(list(parts), mode="python", by_alias=True),
+        "request": request.model_dump(mode="python", by_alias=True),
+        "response": response.model_dump(mode="python", by_alias=True),
+    }
+    return _seal(key, "stream", payload)
+
+
+def decode_stream(key: str, data: bytes) -> StreamRecording:
+    """The stream recording in ``data``; raises :class:`CorruptEntryError` if anything is off."""
+    payload = _open(data, key, "stream")
+    if not isinstance(payload, dict):
+        raise CorruptEntryError("stream entry is not an object")
+    try:
+        return StreamRecording(
+            parts=_parts_adapter.validate_python(payload.get("parts")),
+            request=RequestMetadata.model_validate(payload.get("request")),
+            response=ResponseMetadata.model_validate(payload.get("response")),
+        )
+    except ValidationError as error:
+        raise CorruptEntryError(f"invalid stream recording: {error}") from error
+
+
+def encode_embedding(key: str, embedding: Sequence[float]) -> bytes:
+    """The envelope bytes of one embedding vector stored under ``key`` (floats round-trip exactly)."""
+    return _seal(key, "embedding", list(embedding))
+
+
+def decode_embedding(key: str, data: bytes) -> list[float]:
+    """The embedding vector in ``data``; raises :class:`CorruptEntryError` if anything is off."""
+    vector = _open(data, key, "embedding")
+    if not isinstance(vector, list) or not all(type(number) in (float, int) for number in vector):
+        raise CorruptEntryError("embedding entry is not a list of numbers")
+    return [float(number) for number in vector]

@@ -1,0 +1,19 @@
+"""Observation stage: one log record or one span per provider call, secrets never included."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .log import LoggingMiddleware
+    from .trace import TracingMiddleware
+
+_HOMES = {"LoggingMiddleware": ".log", "TracingMiddleware": ".trace"}
+__all__ = [
+    "LoggingMiddleware",
+    "TracingMiddleware",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

@@ -1,0 +1,347 @@
+"""TracingMiddleware: one OpenTelemetry span per model call, following the GenAI semantic conventions.
+
+Each call gets a ``chat {model}`` span of kind CLIENT under the caller's current span, with
+``gen_ai.operation.name``, ``gen_ai.provider.name``, ``gen_ai.request.*`` settings,
+``gen_ai.response.id`` / ``model`` / ``finish_reasons``, ``gen_ai.usage.*`` tokens and, on failure,
+``error.type`` with an ERROR status and a (redacted) exception event. Library-specific attributes
+live under ``modelpipe.*``: ``modelpipe.call.type``, ``modelpipe.outcome``, ``modelpipe.cache``,
+``modelpipe.retry.attempt``. A streamed call's span ends when the stream finishes, fails or is closed.
+
+Message content (``gen_ai.system_instructions``, ``gen_ai.input.messages``,
+``gen_ai.output.messages``, as JSON in the semantic-conventions message format) is recorded only
+when opted in: ``include_content=True``, or by default when the environment variable
+``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`` is ``SPAN_ONLY`` or ``SPAN_AND_EVENT``.
+Content is redacted: binary data becomes a placeholder such as ``<image/png, 48213 bytes>``.
+
+Needs the ``otel`` extra: ``pip install "modelpipe[otel]"``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import Any
+
+try:
+    from opentelemetry import trace as otel_trace
+    from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer, TracerProvider
+except ImportError as missing:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        'middleware.observe.trace needs OpenTelemetry: install it with pip install "modelpipe[otel]"'
+    ) from missing
+
+from pipeline.chain import Middleware, WrapContext
+from pipeline.errors import APICallError
+from pipeline.params import CallParams
+from pipeline.prompt import (
+    AssistantMessage,
+    FilePart,
+    Message,
+    ReasoningPart,
+    SystemMessage,
+    TextPart,
+    ToolCallPart,
+    ToolMessage,
+    ToolResultPart,
+    UserMessage,
+)
+from pipeline.redact import redact_text, redact_url, redact_value
+from pipeline.result import (
+    FileContent,
+    GenerateResult,
+    ReasoningContent,
+    SourceContent,
+    TextContent,
+    ToolCallContent,
+    ToolResultContent,
+)
+from pipeline.stream import StreamResult
+
+from .observer import CallRecord, cache_status, observe_generate, observe_stream, retry_attempt
+
+__all__ = [
+    "CONTENT_CAPTURE_ENV",
+    "TracingMiddleware",
+    "input_messages",
+    "output_messages",
+    "provider_name",
+    "request_attributes",
+    "response_attributes",
+    "system_instructions",
+]
+
+CONTENT_CAPTURE_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+_CAPTURE_VALUES = frozenset({"SPAN_ONLY", "SPAN_AND_EVENT"})
+
+_PROVIDER_NAMES = {
+    "anthropic": "anthropic",
+    "openai": "openai",
+    "azure-openai": "azure.ai.openai",
+    "azure": "azure.ai.inference",
+    "google": "gcp.gemini",
+    "google-generative-ai": "gcp.gemini",
+    "gemini": "gcp.gemini",
+    "google-vertex": "gcp.vertex_ai",
+    "vertex": "gcp.vertex_ai",
+    "mistral": "mistral_ai",
+    "cohere": "cohere",
+    "amazon-bedrock": "aws.bedrock",
+    "bedrock": "aws.bedrock",
+    "groq": "groq",
+    "deepseek": "deepseek",
+    "perplexity": "perplexity",
+    "xai": "x_ai",
+}
+
+_FINISH_REASONS = {
+    "stop": "stop",
+    "length": "length",
+    "content-filter": "content_filter",
+    "tool-calls": "tool_call",
+    "error": "error",
+    "other": "stop",
+}
+
+
+def provider_name(provider: str) -> str:
+    """``gen_ai.provider.name`` for a provider id: ``"openai.chat"`` -> ``"openai"``,
+    ``"google.generative-ai"`` -> ``"gcp.gemini"``; unknown ids keep their first segment."""
+    prefix = provider.split(".")[0].lower()
+    return _PROVIDER_NAMES.get(prefix, prefix)
+
+
+def _finish_reason(reason: str) -> str:
+    return _FINISH_REASONS.get(reason, reason)
+
+
+def request_attributes(provider: str, model_id: str, params: CallParams) -> dict[str, Any]:
+    """The span attributes known before the call: operation, provider, model and request settings."""
+    settings: dict[str, Any] = {
+        "gen_ai.request.temperature": params.temperature,
+        "gen_ai.request.max_tokens": params.max_output_tokens,
+        "gen_ai.request.top_p": params.top_p,
+        "gen_ai.request.top_k": params.top_k,
+        "gen_ai.request.frequency_penalty": params.frequency_penalty,
+        "gen_ai.request.presence_penalty": params.presence_penalty,
+        "gen_ai.request.stop_sequences": tuple(params.stop_sequences) if params.stop_sequences else None,
+        "gen_ai.request.seed": params.seed,
+        "modelpipe.retry.attempt": retry_attempt(params),
+    }
+    return {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": provider_name(provider),
+        "gen_ai.request.model": model_id,
+        **{key: value for key, value in settings.items() if value is not None},
+    }
+
+
+def response_attributes(record: CallRecord) -> dict[str, Any]:
+    """The span attributes known when the call ended: response, usage, outcome and error type."""
+    attributes: dict[str, Any] = {"modelpipe.call.type": record.type, "modelpipe.outcome": record.outcome}
+    result = record.result
+    if result is not None:
+        usage = result.usage
+        details = usage.input_token_details
+        attributes.update(
+            {
+                "gen_ai.response.id": result.response.id,
+                "gen_ai.response.model": result.response.model_id,
+                "gen_ai.response.finish_reasons": (_finish_reason(result.finish_reason),),
+                "gen_ai.usage.input_tokens": usage.input_tokens,
+                "gen_ai.usage.output_tokens": usage.output_tokens,
+                "gen_ai.usage.cache_read.input_tokens": details.cache_read_tokens,
+                "gen_ai.usage.cache_creation.input_tokens": details.cache_write_tokens,
+                "modelpipe.cache": cache_status(result),
+            }
+        )
+    if record.time_to_first_chunk is not None:
+        attributes["gen_ai.client.operation.time_to_first_chunk"] = record.time_to_first_chunk
+    if record.outcome == "error":
+        attributes["error.type"] = record.error_type
+        if isinstance(record.error, APICallError):
+            attributes["http.response.status_code"] = record.error.status_code
+    return {key: value for key, value in attributes.items() if value is not None}
+
+
+def _modality(media_type: str) -> str:
+    top = media_type.split("/")[0]
+    return top if top in ("image", "video", "audio") else "image"
+
+
+def _file_part(data: object, media_type: str) -> dict[str, Any]:
+    if isinstance(data, bytes | str) and not (isinstance(data, str) and "://" in data[:16]):
+        return {
+            "type": "blob",
+            "modality": _modality(media_type),
+            "mime_type": media_type,
+            "content": redact_value({"mediaType": media_type, "data": data})["data"],
+        }
+    return {
+        "type": "uri",
+        "modality": _modality(media_type),
+        "mime_type": media_type,
+        "uri": redact_url(str(data)),
+    }
+
+
+def _tool_response(part: ToolResultPart) -> Any:
+    output = part.output
+    if output.type in ("text", "error-text", "json", "error-json"):
+        return getattr(output, "value", None)
+    if output.type == "execution-denied":
+        return {"denied": True, "reason": output.reason}
+    return output
+
+
+def _prompt_part(part: Any) -> dict[str, Any]:
+    match part:
+        case TextPart():
+            return {"type": "text", "content": part.text}
+        case ReasoningPart():
+            return {"type": "reasoning", "content": part.text}
+        case FilePart():
+            return _file_part(part.data, part.media_type)
+        case ToolCallPart():
+            return {
+                "type": "tool_call",
+                "id": part.tool_call_id,
+                "name": part.tool_name,
+                "arguments": part.input,
+            }
+        case ToolResultPart():
+            return {"type": "tool_call_response", "id": part.tool_call_id, "response": _tool_response(part)}
+        case _:
+            return {"type": str(getattr(part, "type", "unknown"))}
+
+
+def system_instructions(prompt: Sequence[Message]) -> list[dict[str, Any]]:
+    """``gen_ai.system_instructions``: the system messages of a normalized prompt, redacted."""
+    return [
+        redact_value({"type": "text", "content": message.content})
+        for message in prompt
+        if isinstance(message, SystemMessage)
+    ]
+
+
+def input_messages(prompt: Sequence[Message]) -> list[dict[str, Any]]:
+    """``gen_ai.input.messages``: the non-system messages of a normalized prompt, redacted."""
+    messages: list[dict[str, Any]] = []
+    for message in prompt:
+        match message:
+            case SystemMessage():
+                continue
+            case UserMessage() | AssistantMessage():
+                content = message.content
+                parts = (
+                    [{"type": "text", "content": content}]
+                    if isinstance(content, str)
+                    else [_prompt_part(part) for part in content]
+                )
+            case ToolMessage():
+                parts = [_prompt_part(part) for part in message.content]
+        messages.append({"role": message.role, "parts": redact_value(parts)})
+    return messages
+
+
+def _output_part(part: Any) -> dict[str, Any]:
+    match part:
+        case TextContent():
+            return {"type": "text", "content": part.text}
+        case ReasoningContent():
+            return {"type": "reasoning", "content": part.text}
+        case ToolCallContent():
+            try:
+                arguments: Any = json.loads(part.input)
+            except ValueError:
+                arguments = part.input
+            return {
+                "type": "tool_call",
+                "id": part.tool_call_id,
+                "name": part.tool_name,
+                "arguments": arguments,
+            }
+        case ToolResultContent():
+            return {"type": "tool_call_response", "id": part.tool_call_id, "response": part.result}
+        case FileContent():
+            return _file_part(part.data, part.media_type)
+        case SourceContent():
+            return {"type": "source", "id": part.id, "url": part.url, "title": part.title}
+        case _:
+            return {"type": str(getattr(part, "type", "unknown"))}
+
+
+def output_messages(result: GenerateResult) -> list[dict[str, Any]]:
+    """``gen_ai.output.messages``: the model's answer as one assistant message, redacted."""
+    parts = [_output_part(part) for part in result.content]
+    return [
+        {
+            "role": "assistant",
+            "parts": redact_value(parts),
+            "finish_reason": _finish_reason(result.finish_reason),
+        }
+    ]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _capture_from_environment() -> bool:
+    return os.environ.get(CONTENT_CAPTURE_ENV, "").strip().upper() in _CAPTURE_VALUES
+
+
+class TracingMiddleware(Middleware):
+    """Records a GenAI ``chat {model}`` span per call; see the module docstring.
+
+    ``tracer_provider`` defaults to the global one. Errors that pass through are redacted in place
+    before they are recorded and re-raised.
+    """
+
+    def __init__(
+        self,
+        *,
+        tracer_provider: TracerProvider | None = None,
+        include_content: bool | None = None,
+    ) -> None:
+        self.tracer: Tracer = otel_trace.get_tracer("modelpipe", tracer_provider=tracer_provider)
+        self.include_content = _capture_from_environment() if include_content is None else include_content
+
+    def _start_span(self, call: WrapContext) -> Span:
+        model_id = call.model.model_id
+        attributes = request_attributes(call.model.provider, model_id, call.params)
+        if self.include_content:
+            instructions = system_instructions(call.params.prompt)
+            if instructions:
+                attributes["gen_ai.system_instructions"] = _json(instructions)
+            attributes["gen_ai.input.messages"] = _json(input_messages(call.params.prompt))
+        return self.tracer.start_span(f"chat {model_id}", kind=SpanKind.CLIENT, attributes=attributes)
+
+    def _end_span(self, span: Span, record: CallRecord) -> None:
+        span.set_attributes(response_attributes(record))
+        if self.include_content and record.result is not None and record.outcome == "ok":
+            span.set_attribute("gen_ai.output.messages", _json(output_messages(record.result)))
+        if record.outcome == "error":
+            message = redact_text(str(record.error)) if record.error is not None else record.error_type
+            span.set_status(Status(StatusCode.ERROR, message))
+            if record.error is not None:
+                span.record_exception(record.error)
+        span.end()
+
+    async def wrap_generate(self, call: WrapContext) -> GenerateResult:
+        span = self._start_span(call)
+        with otel_trace.use_span(span, record_exception=False, set_status_on_exception=False):
+            return await observe_generate(call, lambda record: self._end_span(span, record))
+
+    async def wrap_stream(self, call: WrapContext) -> StreamResult:
+        span = self._start_span(call)
+
+        def current_span() -> Any:
+            return otel_trace.use_span(span, record_exception=False, set_status_on_exception=False)
+
+        return await observe_stream(
+            call, lambda record: self._end_span(span, record), step_context=current_span
+        )
+
+    def __repr__(self) -> str:
+        return f"TracingMiddleware(include_content={self.include_content})"

@@ -1,0 +1,20 @@
+"""Attachment downloading, part of every call: URLs the model cannot fetch itself become bytes, safely.
+
+The default :class:`SafeDownloader` refuses private, loopback, link-local and metadata addresses (on
+every redirect hop and every resolved address) and caps size and time; a custom download function
+replaces it (the AI SDK's ``experimental_download``).
+"""
+
+from .attachments import download_attachments, is_url_supported, resolve_downloaded_media_type
+from .safe_download import SafeDownloader
+from .types import DownloadedFile, DownloadFunction, DownloadRequest
+
+__all__ = [
+    "DownloadFunction",
+    "DownloadRequest",
+    "DownloadedFile",
+    "SafeDownloader",
+    "download_attachments",
+    "is_url_supported",
+    "resolve_downloaded_media_type",
+]

@@ -1,0 +1,206 @@
+"""The cache entry envelope: lossless round trips, and every kind of damage detected."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from middleware.cache.codec import (
+    MAGIC,
+    CorruptEntryError,
+    _fast_body,
+    _open,
+    _seal,
+    _to_json,
+    decode_generate,
+    decode_stream,
+    encode_generate,
+    encode_stream,
+)
+from middleware.cache.key import CACHE_FORMAT_VERSION
+from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
+from pipeline.stream import FinishPart, RawPart, StreamPart
+from tests.middleware.cache.cache_samples import STAMP, rich_parts, rich_result
+
+
+def test_generate_result_round_trips_exactly() -> None:
+    result = rich_result()
+    decoded = decode_generate("k", encode_generate("k", result))
+    assert decoded == result
+    assert isinstance(decoded.content[4], FileContent) and decoded.content[4].data == b"\x89PNG\x00\xff"
+    assert isinstance(decoded.content[5], FileContent) and isinstance(decoded.content[5].data, httpx.URL)
+    assert decoded.response.timestamp == STAMP
+
+
+def test_stream_recording_round_trips_exactly() -> None:
+    parts = rich_parts()
+    request = RequestMetadata(body={"stream": True})
+    response = ResponseMetadata(headers={"content-type": "text/event-stream"})
+    recording = decode_stream("k", encode_stream("k", parts, request, response))
+    assert recording.parts == parts
+    assert [type(part) for part in recording.parts] == [type(part) for part in parts]
+    assert (recording.request, recording.response) == (request, response)
+
+
+def test_entry_is_json_with_no_pickle_and_a_checksum() -> None:
+    data = encode_generate("k", rich_result())
+    assert data.startswith(MAGIC)
+    body = data[len(MAGIC) + 16 :]
+    assert hashlib.sha256(body).digest()[:16] == data[len(MAGIC) : len(MAGIC) + 16]
+    envelope = json.loads(body)
+    assert envelope["key"] == "k" and envelope["kind"] == "generate"
+
+
+def _reseal(body: dict[str, Any]) -> bytes:
+    raw = json.dumps(body).encode()
+    return MAGIC + hashlib.sha256(raw).digest()[:16] + raw
+
+
+def _damaged() -> dict[str, bytes]:
+    good = encode_generate("k", rich_result())
+    envelope = json.loads(good[len(MAGIC) + 16 :])
+    return {
+        "empty": b"",
+        "truncated": good[: len(good) // 2],
+        "bad magic": b"XXXX" + good[4:],
+        "flipped byte": good[:-5] + bytes([good[-5] ^ 1]) + good[-4:],
+        "pickle": b"\x80\x04\x95\x00",
+        "old version": _reseal({**envelope, "v": 0}),
+        "other key": _reseal({**envelope, "key": "other"}),
+        "other kind": _reseal({**envelope, "kind": "stream"}),
+        "bad shape": _reseal({**envelope, "payload": {"content": 5}}),
+        "unknown tag": _reseal({**envelope, "payload": {"$mp": "pickle", "v": "x"}}),
+        "bad base64": _reseal(
+            {
+                **envelope,
+                "payload": {
+                    "content": [{"type": "file", "mediaType": "a/b", "data": {"$mp": "bytes", "v": "!!"}}]
+                },
+            }
+        ),
+        "not json": MAGIC + hashlib.sha256(b"{nope").digest()[:16] + b"{nope",
+    }
+
+
+@pytest.mark.parametrize("damage", sorted(_damaged()))
+def test_damaged_entries_are_refused(damage: str) -> None:
+    with pytest.raises(CorruptEntryError):
+        decode_generate("k", _damaged()[damage])
+
+
+def test_stream_decoder_refuses_a_generate_entry() -> None:
+    with pytest.raises(CorruptEntryError):
+        decode_stream("k", encode_generate("k", rich_result()))
+
+
+def test_values_json_cannot_hold_are_refused_at_encode_time() -> None:
+    parts: list[StreamPart] = [RawPart(raw_value=object()), FinishPart(finish_reason="stop")]
+    with pytest.raises(TypeError):
+        encode_stream("k", parts, RequestMetadata(), ResponseMetadata())
+
+
+def plain_result() -> GenerateResult:
+    """Tagged values (bytes, URL, datetime) but no escapes and no user ``$mp`` dict in the body."""
+    return GenerateResult(
+        content=[
+            TextContent(text="plain text"),
+            FileContent(media_type="image/png", data=b"\x89PNG\x00\xff"),
+            FileContent(media_type="image/png", data=httpx.URL("https://example.com/x.png")),
+        ],
+        finish_reason="stop",
+        response=ResponseMetadata(id="r1", timestamp=STAMP, headers={"x-a": "b"}),
+    )
+
+
+def test_tagged_values_are_restored_while_parsing_a_body_without_escapes() -> None:
+    data = encode_generate("k", plain_result())
+    assert b"\\u" not in data and b'"$mp"' in data
+    assert decode_generate("k", data) == plain_result()
+
+
+def test_a_tag_spelled_with_an_escape_is_still_restored() -> None:
+    data = encode_generate("k", plain_result())
+    body = data[len(MAGIC) + 16 :].replace(b'"$mp":"bytes"', b'"\\u0024mp":"bytes"')
+    resealed = MAGIC + hashlib.sha256(body).digest()[:16] + body
+    decoded = decode_generate("k", resealed)
+    assert isinstance(decoded.content[1], FileContent) and decoded.content[1].data == b"\x89PNG\x00\xff"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"content": [{"type": "text", "text": "a", "providerMetadata": {"$mp": "pickle", "v": "x"}}]},
+        {"content": [{"type": "file", "mediaType": "a/b", "data": {"$mp": "bytes", "v": "!!"}}]},
+        {"content": [{"type": "file", "mediaType": "a/b", "data": {"$mp": "url", "v": "http://[::1"}}]},
+        {"content": [], "response": {"timestamp": {"$mp": "datetime", "v": "yesterday"}}},
+    ],
+    ids=["unknown tag", "bad base64", "bad url", "bad datetime"],
+)
+def test_bad_tags_are_refused_in_a_body_without_escapes(payload: dict[str, Any]) -> None:
+    envelope = json.loads(encode_generate("k", plain_result())[len(MAGIC) + 16 :])
+    data = _reseal({**envelope, "payload": {**envelope["payload"], **payload}})
+    assert b"\\u" not in data
+    with pytest.raises(CorruptEntryError):
+        decode_generate("k", data)
+
+
+# -- the one-pass encoder agrees with the walk ------------------------------------------------------
+
+_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(["$mp", "dict", "v", '"$mp"']),
+    st.binary(max_size=8),
+    st.datetimes(timezones=st.just(UTC)),
+    st.sampled_from([httpx.URL("https://example.test/a.png"), httpx.URL("http://[::1]:8080/x?y=1")]),
+)
+_keys = st.one_of(st.text(max_size=4), st.sampled_from(["$mp", "v", "dict", "bytes"]))
+_payloads = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(_keys, inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@given(payload=_payloads)
+def test_one_pass_body_equals_the_walked_body_and_round_trips(payload: Any) -> None:
+    """Whichever path encodes the body (one C-encoder pass, or the walk when a user ``$mp`` shows up),
+    the bytes are those of the walk, and decoding restores the payload."""
+    sealed = _seal("k", "generate", payload)
+    walked = json.dumps(
+        {"v": CACHE_FORMAT_VERSION, "key": "k", "kind": "generate", "payload": _to_json(payload)},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    assert sealed[len(MAGIC) + 16 :] == walked
+    assert _open(sealed, "k", "generate") == _plain(payload)
+
+
+def _plain(value: Any) -> Any:
+    """What a round trip gives back: tuples as lists, bytearrays as bytes."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def test_a_result_without_user_tags_is_encoded_in_one_pass() -> None:
+    payload = rich_result().model_dump(mode="python", by_alias=True)
+    del payload["content"][3]  # the tool result whose user dict has a "$mp" key
+    assert _fast_body("k", "generate", payload) is not None  # bytes, a URL and a datetime, tagged
+    assert _fast_body("k", "generate", {"metadata": {"$mp": "dict"}}) is None

@@ -1,0 +1,252 @@
+"""The cache key: what changes it and what does not."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+import httpx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from middleware.cache.call_cache import CacheMiddleware
+from middleware.cache.key import CACHE_FORMAT_VERSION, cache_key, canonical_json, key_material
+from middleware.cache.stores import MemoryStore
+from pipeline.chain import Middleware, TransformContext, WrapContext, wrap_model
+from pipeline.params import CallParams
+from pipeline.testing import MockLanguageModel
+
+BASE: dict[str, Any] = {
+    "prompt": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
+    ],
+    "temperature": 0.5,
+}
+
+
+def key_of(params: dict[str, Any] | CallParams, **overrides: Any) -> str:
+    call = params if isinstance(params, CallParams) else CallParams.model_validate(params)
+    args: dict[str, Any] = {"provider": "openai.chat", "model_id": "gpt-4o", "call_type": "generate"}
+    args.update(overrides)
+    return cache_key(
+        args["provider"], args["model_id"], args["call_type"], call, namespace=args.get("namespace")
+    )
+
+
+def file_prompt(data: Any) -> dict[str, Any]:
+    part = {"type": "file", "data": data, "mediaType": "image/png"}
+    return {"prompt": [{"role": "user", "content": [part]}]}
+
+
+def test_key_is_hex_sha256_of_the_canonical_material() -> None:
+    params = CallParams.model_validate(BASE)
+    material = key_material("openai.chat", "gpt-4o", "generate", params)
+    assert material["v"] == CACHE_FORMAT_VERSION
+    expected = hashlib.sha256(canonical_json(material).encode()).hexdigest()
+    assert key_of(params) == expected
+
+
+def test_camel_case_and_snake_case_inputs_share_a_key() -> None:
+    camel = {
+        **BASE,
+        "maxOutputTokens": 10,
+        "topP": 0.9,
+        "providerOptions": {"openai": {"user": "u"}},
+        "toolChoice": {"type": "tool", "toolName": "w"},
+        "tools": [{"type": "function", "name": "w", "inputSchema": {"type": "object"}}],
+    }
+    snake = {
+        **BASE,
+        "max_output_tokens": 10,
+        "top_p": 0.9,
+        "provider_options": {"openai": {"user": "u"}},
+        "tool_choice": {"type": "tool", "tool_name": "w"},
+        "tools": [{"type": "function", "name": "w", "input_schema": {"type": "object"}}],
+    }
+    assert key_of(camel) == key_of(snake)
+
+
+def test_dict_key_order_and_integral_floats_do_not_change_the_key() -> None:
+    a = {**BASE, "providerOptions": {"openai": {"a": 1, "b": {"x": 1.0, "y": [1, 2.0]}}}}
+    b = {**BASE, "providerOptions": {"openai": {"b": {"y": [1.0, 2], "x": 1}, "a": 1.0}}}
+    assert key_of(a) == key_of(b)
+    assert key_of({**BASE, "temperature": 1}) == key_of({**BASE, "temperature": 1.0})
+
+
+def test_non_semantic_headers_and_the_cache_flag_do_not_change_the_key() -> None:
+    plain = key_of({**BASE, "headers": {"X-Custom": "1"}})
+    noisy_headers = {
+        "x-custom": "1",
+        "User-Agent": "a/1",
+        "traceparent": "00-ab",
+        "X-Request-Id": "r",
+        "x-stainless-retry-count": "2",
+    }
+    noisy = {**BASE, "headers": noisy_headers, "providerOptions": {"modelpipe": {"cache": "refresh"}}}
+    assert key_of(noisy) == plain
+    assert key_of({**BASE, "headers": {"X-Custom": "2"}}) != plain
+
+
+def test_the_retry_attempt_number_does_not_change_the_key() -> None:
+    retried = {**BASE, "providerOptions": {"modelpipe": {"attempt": 2}, "openai": {"user": "u"}}}
+    assert key_of(retried) == key_of({**BASE, "providerOptions": {"openai": {"user": "u"}}})
+
+
+def test_other_library_options_stay_in_the_key() -> None:
+    a = key_of({**BASE, "providerOptions": {"modelpipe": {"cache": "refresh", "other": 1}}})
+    b = key_of({**BASE, "providerOptions": {"modelpipe": {"other": 1}}})
+    assert a == b != key_of(BASE)
+
+
+def test_attachment_bytes_are_hashed_not_inlined() -> None:
+    payload = b"\x89PNG" + bytes(range(256)) * 10
+    params = file_prompt(payload)
+    text = canonical_json(key_material("p", "m", "generate", CallParams.model_validate(params)))
+    assert hashlib.sha256(payload).hexdigest() in text
+    assert len(text) < 1000
+    assert key_of(params) != key_of(file_prompt(payload + b"!"))
+
+
+def test_url_attachment_and_bytes_attachment_differ() -> None:
+    by_url = file_prompt(httpx.URL("https://example.com/a.png"))
+    assert key_of(by_url) != key_of(file_prompt(b"https://example.com/a.png"))
+    assert key_of(by_url) != key_of(file_prompt(httpx.URL("https://example.com/b.png")))
+
+
+def test_url_attachments_are_detected_in_files_and_tool_results() -> None:
+    from middleware.cache.key import has_url_attachments
+
+    url = httpx.URL("https://example.com/a.png")
+    assert has_url_attachments(CallParams.model_validate(file_prompt(url)))
+    assert not has_url_attachments(CallParams.model_validate(file_prompt(b"bytes")))
+    assert not has_url_attachments(CallParams.model_validate(BASE))
+    tool_result = {
+        "role": "tool",
+        "content": [
+            {
+                "type": "tool-result",
+                "toolCallId": "c",
+                "toolName": "t",
+                "output": {
+                    "type": "content",
+                    "value": [{"type": "media", "data": url, "mediaType": "image/png"}],
+                },
+            }
+        ],
+    }
+    assert has_url_attachments(CallParams.model_validate({"prompt": [tool_result]}))
+
+
+def test_provider_model_call_type_and_namespace_are_in_the_key() -> None:
+    base = key_of(BASE)
+    assert key_of(BASE, provider="anthropic.messages") != base
+    assert key_of(BASE, model_id="gpt-4o-mini") != base
+    assert key_of(BASE, call_type="stream") != base
+    assert key_of(BASE, namespace="tenant-a") != base
+    assert key_of(BASE, namespace="tenant-a") != key_of(BASE, namespace="tenant-b")
+
+
+SEMANTIC_CHANGES: list[dict[str, Any]] = [
+    {"temperature": 0.6},
+    {"topP": 0.5},
+    {"topK": 3},
+    {"seed": 7},
+    {"maxOutputTokens": 99},
+    {"presencePenalty": 0.1},
+    {"frequencyPenalty": 0.1},
+    {"stopSequences": ["x"]},
+    {"responseFormat": {"type": "json"}},
+    {"responseFormat": {"type": "json", "schema": {"type": "object"}}},
+    {"tools": [{"name": "weather"}]},
+    {"tools": [{"name": "weather", "description": "d"}]},
+    {"toolChoice": "required"},
+    {"includeRawChunks": True},
+    {"providerOptions": {"openai": {"reasoningEffort": "low"}}},
+    {"prompt": [{"role": "system", "content": "Be long."}, BASE["prompt"][1]]},
+    {"prompt": [BASE["prompt"][1]]},
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(range(len(SEMANTIC_CHANGES))), min_size=1, max_size=4, unique=True))
+def test_any_semantic_change_changes_the_key(indexes: list[int]) -> None:
+    changed = dict(BASE)
+    for index in indexes:
+        changed.update(SEMANTIC_CHANGES[index])
+    assert key_of(changed) != key_of(BASE)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=5), st.integers(-5, 5) | st.text(max_size=3), max_size=6))
+def test_option_key_order_never_matters(options: dict[str, Any]) -> None:
+    reversed_options = dict(reversed(list(options.items())))
+    floats = {name: float(value) if isinstance(value, int) else value for name, value in options.items()}
+    keys = {key_of({**BASE, "providerOptions": {"p": o}}) for o in (options, reversed_options, floats)}
+    assert len(keys) == 1
+
+
+class InjectOptions(Middleware):
+    """A tiny provider-options injector (stands in for the real one)."""
+
+    def __init__(self, effort: str) -> None:
+        self.effort = effort
+
+    async def transform_params(self, ctx: TransformContext) -> CallParams:
+        merged = {**(ctx.params.provider_options or {}), "openai": {"reasoningEffort": self.effort}}
+        return ctx.params.model_copy(update={"provider_options": merged})
+
+
+class KeySpy(CacheMiddleware):
+    """Records the keys it computes."""
+
+    def __init__(self) -> None:
+        super().__init__(MemoryStore())
+        self.keys: list[str] = []
+
+    async def key_for(self, call: WrapContext) -> str:
+        key = await super().key_for(call)
+        self.keys.append(key)
+        return key
+
+
+async def test_options_injected_inside_the_cache_are_part_of_the_key() -> None:
+    model = MockLanguageModel()
+    params = CallParams.model_validate(BASE)
+    low, high = KeySpy(), KeySpy()
+    await wrap_model(model, [low, InjectOptions("low")]).do_generate(params)
+    await wrap_model(model, [high, InjectOptions("high")]).do_generate(params)
+    assert low.keys[0] != high.keys[0]
+    assert model.generate_calls[0].provider_options == {"openai": {"reasoningEffort": "low"}}
+    injected = params.model_copy(update={"provider_options": {"openai": {"reasoningEffort": "low"}}})
+    assert low.keys[0] == key_of(injected, provider="mock", model_id="mock-model")
+
+
+async def test_a_shared_cache_does_not_serve_an_answer_made_under_other_injected_options() -> None:
+    store = MemoryStore()
+    model = MockLanguageModel()
+    params = CallParams.model_validate(BASE)
+    await wrap_model(model, [CacheMiddleware(store), InjectOptions("low")]).do_generate(params)
+    await wrap_model(model, [CacheMiddleware(store), InjectOptions("high")]).do_generate(params)
+    await wrap_model(model, [CacheMiddleware(store), InjectOptions("low")]).do_generate(params)
+    assert len(model.generate_calls) == 2
+    assert len(store) == 2
+
+
+def test_canonical_json_spells_every_kind_of_value_one_way() -> None:
+    class Text(str):
+        pass
+
+    value = {
+        "b": [1.0, -0.0, 1e16, float("inf"), 2.5, (1, 2), None, False],
+        "a": {3: b"x", "z": {"y": 1}},
+        "u": httpx.URL("https://e.com/a"),
+        "d": date(2024, 1, 2),
+        Text("s"): Text("v"),
+    }
+    assert canonical_json(value) == (
+        '{"a":{"3":{"$sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"},'
+        '"z":{"y":1}},"b":[1,0,10000000000000000,{"$float":"inf"},2.5,[1,2],null,false],'
+        '"d":{"$datetime":"2024-01-02"},"s":"v","u":{"$url":"https://e.com/a"}}'
+    )
