@@ -15,6 +15,7 @@ import anyio
 
 from middleware.download import DownloadFunction, download_attachments
 
+from . import control
 from .errors import InvalidArgumentError
 from .model import LanguageModel
 from .normalize import normalize_prompt
@@ -39,7 +40,6 @@ __all__ = [
     "generate_text",
     "prepare_call",
     "stream_text",
-    "with_attempt",
 ]
 
 PromptInput = str | Sequence[Message | Mapping[str, Any]]
@@ -127,13 +127,13 @@ def _deadline(timeout: float | None) -> AbstractContextManager[object]:
     return nullcontext() if timeout is None else anyio.fail_after(timeout)
 
 
-def with_attempt(params: CallParams, attempt: int) -> CallParams:
-    """Params for retry ``attempt`` (>= 2 carries ``provider_options["modelpipe"]["attempt"]``)."""
+def _for_attempt(params: CallParams, attempt: int) -> CallParams:
+    """Params for retry ``attempt``, marked on the control channel so layers can tell a retry."""
     if attempt == 1:
         return params
-    options = dict(params.provider_options or {})
-    options["modelpipe"] = {**options.get("modelpipe", {}), "attempt": attempt}
-    return params.model_copy(update={"provider_options": options})
+    return params.model_copy(
+        update={"provider_options": control.with_attempt(params.provider_options, attempt)}
+    )
 
 
 async def generate_text(
@@ -182,7 +182,7 @@ async def generate_text(
 
 async def _generate_step(model: LanguageModel, params: CallParams, policy: RetryPolicy) -> GenerateResult:
     """One model call under the retry policy (each attempt re-runs the middleware chain)."""
-    return await with_retries(lambda attempt: model.do_generate(with_attempt(params, attempt)), policy)
+    return await with_retries(lambda attempt: model.do_generate(_for_attempt(params, attempt)), policy)
 
 
 async def _run_tools(
@@ -335,7 +335,7 @@ async def _open_with_retries(
     """
 
     async def open_attempt(attempt: int) -> tuple[StreamResult, list[StreamPart], bool]:
-        opened = await model.do_stream(with_attempt(params, attempt))
+        opened = await model.do_stream(_for_attempt(params, attempt))
         try:
             preamble, finished = await _read_until_content(opened.stream)
         except BaseException:
