@@ -10,7 +10,12 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
+from pipeline.errors import (
+    APICallError,
+    IncompleteStreamError,
+    InvalidArgumentError,
+    UnsupportedFunctionalityError,
+)
 from pipeline.generate import generate_text
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams
@@ -207,7 +212,7 @@ async def test_audio_files_fail_before_any_request(
 ) -> None:
     before = len(server.requests)
     prompt = [{"role": "user", "content": [{"type": "file", "data": WAV, "mediaType": "audio/wav"}]}]
-    with pytest.raises(Exception, match="media type: audio/wav"):
+    with pytest.raises(UnsupportedFunctionalityError, match="media type: audio/wav"):
         await model.do_generate(params(prompt))
     assert len(server.requests) == before
 
