@@ -28,6 +28,7 @@ __all__ = [
     "MissingToolResultsError",
     "ModelCallError",
     "ModelPipeError",
+    "ModelStreamError",
     "NoContentGeneratedError",
     "NoObjectGeneratedError",
     "NoSuchModelError",
@@ -206,6 +207,39 @@ class RetryError(ModelCallError):
         self.reason = reason
         self.errors = list(errors)
         self.last_error = self.errors[-1] if self.errors else None
+
+
+class ModelStreamError(ModelCallError):
+    """The model stream reported an error that is not an exception, e.g. a provider's error event.
+
+    ``error`` is the value as reported; ``error_type`` the provider's error type or code when it
+    named one (``"overloaded_error"``). The message is the provider's own message when there is one.
+    """
+
+    def __init__(self, error: object) -> None:
+        self.error = error
+        details = _error_details(error)
+        self.error_type = details.get("type") or details.get("code")
+        message = details.get("message") or (error if isinstance(error, str) and error else None)
+        if message and self.error_type:
+            described = f"{message} ({self.error_type})"
+        else:
+            described = message or self.error_type or repr(error)
+        super().__init__(f"The model stream reported an error: {described}")
+
+
+def _error_details(error: object) -> dict[str, str]:
+    """The string ``message`` / ``type`` / ``code`` of an error payload, inside an ``{"error": ...}``
+    envelope or not (``{}`` for anything else)."""
+    if not isinstance(error, Mapping):
+        return {}
+    inner = error.get("error")
+    fields = inner if isinstance(inner, Mapping) else error
+    return {
+        name: str(value)
+        for name in ("message", "type", "code")
+        if (value := fields.get(name)) is not None and value != ""
+    }
 
 
 class IncompleteStreamError(APICallError):

@@ -12,6 +12,7 @@ from pipeline.errors import (
     APICallError,
     InvalidArgumentError,
     InvalidPromptError,
+    ModelStreamError,
     RetryError,
 )
 from pipeline.generate import generate_text, stream_text
@@ -244,7 +245,7 @@ async def test_error_parts_are_in_the_full_stream_and_raised_by_the_text_stream(
     assert "error" in full and full[-1] == "finish"
 
     text_result_handle = stream_text(MockLanguageModel(stream=parts), prompt="Hi")
-    with pytest.raises(Exception, match="upstream broke"):
+    with pytest.raises(ModelStreamError, match="upstream broke"):
         async for _ in text_result_handle.text_stream:
             pass
 
