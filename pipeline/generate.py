@@ -273,17 +273,18 @@ class _StreamLoop:
     ) -> AsyncGenerator[StreamPart, None]:
         """The parts of the whole call (every step, tool results included)."""
         if not self.toolset.tools:  # one step, nothing to run: the model's parts, passed straight through
-            return _stream_with_retries(self.model, params, self.policy, on_open, download)
+            return _stream_with_retries(self.model, params, self.policy, on_open, download=download)
         return self._steps(params, download, on_open)
 
     async def _steps(
         self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
     ) -> AsyncGenerator[StreamPart, None]:
+        params = await download_attachments(params, self.model.supported_urls, download=download)
         steps: list[GenerateResult] = []
-        while True:
+        while True:  # every step sends the attachments downloaded above, as generate_text does
             collector = StreamCollector()
             finish: FinishPart | None = None
-            stream = _stream_with_retries(self.model, params, self.policy, on_open, download)
+            stream = _stream_with_retries(self.model, params, self.policy, on_open, downloaded=True)
             try:
                 async for part in stream:
                     collector.add(part)
@@ -309,11 +310,14 @@ async def _stream_with_retries(
     params: CallParams,
     policy: RetryPolicy,
     on_open: Callable[[StreamResult], None],
-    download: DownloadFunction | None,
+    *,
+    download: DownloadFunction | None = None,
+    downloaded: bool = False,
 ) -> AsyncGenerator[StreamPart, None]:
-    """Download what the model cannot fetch, then open the model stream, retrying until its first
-    content part (never after content), and pass its parts on."""
-    params = await download_attachments(params, model.supported_urls, download=download)
+    """Download what the model cannot fetch (unless ``downloaded``), then open the model stream,
+    retrying until its first content part (never after content), and pass its parts on."""
+    if not downloaded:
+        params = await download_attachments(params, model.supported_urls, download=download)
     opened, preamble, finished = await _open_with_retries(model, params, policy)
     on_open(opened)
     try:

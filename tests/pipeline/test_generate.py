@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
 
 import anyio
 import pytest
 
+from middleware.download import DownloadedFile, DownloadRequest
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import (
     APICallError,
@@ -30,6 +32,7 @@ from pipeline.stream import (
     TextStartPart,
 )
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
+from pipeline.tools import tool
 
 PNG = bytes.fromhex("89504e470d0a1a0a") + b"\x00" * 16
 
@@ -371,3 +374,56 @@ async def test_reading_again_after_a_failed_open_ends_the_stream() -> None:
         await anext(source)
     with pytest.raises(StopAsyncIteration):
         await anext(source)
+
+
+class _CountingDownloader:
+    """A download function that answers every URL with PNG bytes and counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, requests: list[DownloadRequest]) -> list[DownloadedFile | None]:
+        self.calls += 1
+        return [DownloadedFile(data=PNG, media_type="image/png") for _ in requests]
+
+
+def _three_step_prompt() -> list[Mapping[str, Any]]:
+    image = {"type": "image", "image": "https://example.com/cat.png"}
+    return [{"role": "user", "content": [image, {"type": "text", "text": "Look twice."}]}]
+
+
+def _tool_call(call_id: str) -> ToolCallContent:
+    return ToolCallContent(tool_call_id=call_id, tool_name="look", input="{}")
+
+
+def _streamed_tool_call(call_id: str) -> list[StreamPart]:
+    return [StreamStartPart(), _tool_call(call_id), FinishPart(finish_reason="tool-calls")]
+
+
+@tool
+def look() -> str:
+    """Looks again."""
+    return "seen"
+
+
+async def test_stream_text_with_tools_downloads_the_attachments_once_per_call_like_generate_text() -> None:
+    generate_model = MockLanguageModel(
+        generate=[
+            GenerateResult(content=[_tool_call("a")], finish_reason="tool-calls"),
+            GenerateResult(content=[_tool_call("b")], finish_reason="tool-calls"),
+            text_result("Done."),
+        ]
+    )
+    stream_model = MockLanguageModel(
+        stream=[_streamed_tool_call("a"), _streamed_tool_call("b"), text_stream_parts(["Done."])]
+    )
+    generated, streamed = _CountingDownloader(), _CountingDownloader()
+    prompt = _three_step_prompt()
+    await generate_text(generate_model, messages=prompt, tools=[look], max_steps=3, download=generated)
+    streaming = stream_text(stream_model, messages=prompt, tools=[look], max_steps=3, download=streamed)
+    assert await streaming.text() == "Done."
+    assert len(stream_model.stream_calls) == len(generate_model.generate_calls) == 3
+    assert (generated.calls, streamed.calls) == (1, 1)
+    for params in stream_model.stream_calls:
+        image = params.prompt[0].content[0]
+        assert isinstance(image, FilePart) and image.data == PNG
