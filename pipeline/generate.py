@@ -24,7 +24,7 @@ from .prompt import Message, SystemMessage
 from .registry import resolve_model
 from .response_messages import to_response_messages
 from .result import GenerateResult, ToolCallContent, ToolResultContent
-from .retry import RetryPolicy, with_retries
+from .retry import RetryPolicy, retry_policy, with_retries
 from .settings import build_call_params
 from .standardize import standardize_prompt
 from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
@@ -111,10 +111,6 @@ def _check_steps(max_steps: int) -> None:
         raise InvalidArgumentError("max_steps", "max_steps must be an integer >= 1")
 
 
-def _policy(max_retries: int) -> RetryPolicy:
-    return RetryPolicy(max_retries=max_retries)
-
-
 def _check_timeout(timeout: float | None) -> None:
     if timeout is not None and (
         isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
@@ -142,7 +138,7 @@ async def generate_text(
     system: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
-    max_retries: int = 2,
+    max_retries: int | RetryPolicy = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
     tools: ToolsInput | None = None,
@@ -156,13 +152,15 @@ async def generate_text(
     ``system`` and exactly one of ``prompt`` / ``messages``. Tools with an ``execute`` function run
     when the model calls them; with ``max_steps > 1`` their results go back to the model until it
     answers without tool calls, ``max_steps`` is reached or ``stop_when`` says stop. Every step goes
-    through the whole middleware chain. ``timeout`` bounds the whole call, retries included
-    (``TimeoutError``). Cancel the call with anyio cancel scopes as usual.
+    through the whole middleware chain. ``max_retries`` is a number of retries or a
+    :class:`~pipeline.retry.RetryPolicy` (backoff, jitter, the longest ``Retry-After`` honoured).
+    ``timeout`` bounds the whole call, retries included (``TimeoutError``). Cancel the call with
+    anyio cancel scopes as usual.
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
     params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
-    policy = _policy(max_retries)
+    policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
     steps: list[GenerateResult] = []
@@ -220,7 +218,7 @@ def stream_text(
     system: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
-    max_retries: int = 2,
+    max_retries: int | RetryPolicy = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
     tools: ToolsInput | None = None,
@@ -240,7 +238,7 @@ def stream_text(
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
     params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
-    policy = _policy(max_retries)
+    policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
     loop = _StreamLoop(language_model, policy, toolset, max_steps, stop_when)

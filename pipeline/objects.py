@@ -29,6 +29,7 @@ from .params import ResponseFormatJson
 from .partial_json import parse_partial_json, strip_code_fences
 from .prompt import Message
 from .result import CallWarning, FinishReason, RequestMetadata, ResponseMetadata, Usage
+from .retry import RetryPolicy
 from .stream import ErrorPart, TextDeltaPart, error_part_exception
 from .stream_text_result import StreamTextResult
 from .text_result import GenerateTextResult
@@ -68,7 +69,7 @@ class ObjectCallOptions(CallSettings, total=False):
     system: SystemInput | None
     prompt: PromptInput | None
     messages: Sequence[Message | Mapping[str, Any]] | None
-    max_retries: int
+    max_retries: int | RetryPolicy
     timeout: float | None
     download: DownloadFunction | None
     schema_name: str | None

@@ -21,6 +21,7 @@ from pipeline.generate import generate_text, stream_text
 from pipeline.params import CallParams
 from pipeline.prompt import FilePart, SystemMessage, TextPart, UserMessage
 from pipeline.result import GenerateResult, ReasoningContent, TextContent, ToolCallContent, Usage
+from pipeline.retry import RetryPolicy
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
@@ -427,3 +428,14 @@ async def test_stream_text_with_tools_downloads_the_attachments_once_per_call_li
     for params in stream_model.stream_calls:
         image = params.prompt[0].content[0]
         assert isinstance(image, FilePart) and image.data == PNG
+
+
+async def test_a_retry_policy_can_be_given_as_max_retries() -> None:
+    model = MockLanguageModel(generate=[_overloaded(), _overloaded(), text_result("late")])
+    policy = RetryPolicy(max_retries=1, initial_delay=0.0)
+    with pytest.raises(RetryError) as raised:
+        await generate_text(model, prompt="Hi", max_retries=policy)
+    assert raised.value.reason == "maxRetriesExceeded"
+    assert len(model.generate_calls) == 2
+    streamed = MockLanguageModel(stream=[_overloaded(), text_stream_parts(["ok"])])
+    assert await stream_text(streamed, prompt="Hi", max_retries=policy).text() == "ok"
