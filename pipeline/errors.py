@@ -34,6 +34,7 @@ __all__ = [
     "NoSuchModelError",
     "NoSuchProviderError",
     "NoSuchToolError",
+    "ProviderImportError",
     "ResponseTooLargeError",
     "RetryError",
     "StreamProtocolError",
@@ -121,6 +122,18 @@ class NoSuchProviderError(ModelPipeError):
         self.available = sorted(available)
         super().__init__(
             f"No such provider: {provider_id!r}. Registered providers: {', '.join(self.available) or 'none'}."
+        )
+
+
+class ProviderImportError(ModelPipeError):
+    """A model string names a provider whose module cannot be imported (a missing dependency, a
+    broken install). ``module`` is what failed to import; the ``ImportError`` is the ``__cause__``."""
+
+    def __init__(self, provider_id: str, module: str, cause: ImportError) -> None:
+        self.provider_id = provider_id
+        self.module = module
+        super().__init__(
+            f"Provider {provider_id!r} could not be loaded: importing {module!r} failed: {cause}"
         )
 
 
