@@ -172,7 +172,13 @@ class ModelCallError(ModelPipeError):
 
 
 class APICallError(ModelCallError):
-    """An HTTP call to a provider failed: connection error, timeout, or a non-2xx status.
+    """An HTTP call to a provider failed: connection error, timeout, a non-2xx status, or a 2xx
+    answer that cannot be used as one (:class:`InvalidResponseError`, :class:`ResponseTooLargeError`,
+    :class:`StreamProtocolError`, :class:`IncompleteStreamError`).
+
+    Every failure of the exchange is one of these so that it carries ``url`` and ``is_retryable``, and
+    the retry loop decides the same way for each. A readable answer of the wrong shape is not a failed
+    call: that is :class:`InvalidResponseDataError`.
 
     ``is_retryable`` follows the 408/409/429/5xx rule unless the server said otherwise
     (``x-should-retry``); ``retry_after`` is the server's requested delay in seconds, if any.
@@ -356,11 +362,18 @@ class ResponseTooLargeError(APICallError):
         self.max_bytes = max_bytes
 
 
-class StreamProtocolError(ModelCallError):
-    """A server-sent event stream broke the protocol or a limit (e.g. one event larger than the cap)."""
+class StreamProtocolError(APICallError):
+    """A server-sent event stream broke the protocol or a limit (e.g. one event larger than the cap).
 
-    def __init__(self, message: str, *, max_bytes: int | None = None) -> None:
-        super().__init__(message)
+    Like :class:`ResponseTooLargeError` for a whole body: an unusable answer, not retryable unless the
+    raiser says so (the same stream would break the same way), unlike a dropped connection.
+    """
+
+    def __init__(
+        self, message: str, *, max_bytes: int | None = None, url: str | None = None, **details: Any
+    ) -> None:
+        details.setdefault("is_retryable", False)
+        super().__init__(message, url=url or "", **details)
         self.max_bytes = max_bytes
 
 
