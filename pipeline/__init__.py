@@ -37,7 +37,7 @@ from .errors import (
     TooManyEmbeddingValuesForCallError,
     UnsupportedFunctionalityError,
 )
-from .generate import CallSettings, generate_text, stream_text
+from .generate import generate_text, stream_text
 from .model import LanguageModel, SupportedUrls
 from .objects import GenerateObjectResult, StreamObjectResult, generate_object, stream_object
 from .params import CallParams, FunctionTool, ResponseFormatJson, ResponseFormatText, ToolChoiceTool
@@ -74,6 +74,7 @@ from .result import (
     Usage,
 )
 from .retry import RetryPolicy
+from .settings import CallSettings
 from .stream import (
     ErrorPart,
     FinishPart,

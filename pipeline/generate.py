@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 import anyio
 
@@ -19,13 +19,13 @@ from . import control
 from .errors import InvalidArgumentError
 from .model import LanguageModel
 from .normalize import normalize_prompt
-from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
+from .params import CallParams, FunctionTool
 from .prompt import Message, SystemMessage
 from .registry import resolve_model
 from .response_messages import to_response_messages
 from .result import GenerateResult, ToolCallContent, ToolResultContent
 from .retry import RetryPolicy, retry_policy, with_retries
-from .settings import build_call_params
+from .settings import CallSettings, build_call_params
 from .standardize import standardize_prompt
 from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
 from .stream_text_result import FinishCallback, StreamTextResult
@@ -33,7 +33,6 @@ from .text_result import GenerateTextResult
 from .tools import Tool, ToolSet, execute_tool_calls
 
 __all__ = [
-    "CallSettings",
     "StopCondition",
     "ToolsInput",
     "executable_tools",
@@ -54,25 +53,6 @@ _CONTENT_FREE_PARTS = frozenset(
 )
 """Parts that hand out no content: a stream that fails after only these may still be retried."""
 _TOOL_FINISH_REASONS = frozenset({"stop", "tool-calls"})
-
-
-class CallSettings(TypedDict, total=False):
-    """Settings shared by every entry point; ``None`` (or leaving one out) means the provider's default."""
-
-    max_output_tokens: int | None
-    temperature: float | None
-    top_p: float | None
-    top_k: int | None
-    presence_penalty: float | None
-    frequency_penalty: float | None
-    stop_sequences: Sequence[str] | None
-    seed: int | None
-    response_format: ResponseFormat | Mapping[str, Any] | None
-    tool_choice: ToolChoice | Mapping[str, Any] | None
-    reasoning: ReasoningLevel | None
-    headers: Mapping[str, str | None] | None
-    provider_options: Mapping[str, Mapping[str, Any]] | None
-    include_raw_chunks: bool
 
 
 def prepare_call(

@@ -22,7 +22,7 @@ from middleware.download import DownloadFunction
 
 from ._base import ProviderMetadata
 from .errors import InvalidArgumentError, NoObjectGeneratedError
-from .generate import CallSettings, PromptInput, SystemInput, generate_text, stream_text
+from .generate import PromptInput, SystemInput, generate_text, stream_text
 from .model import LanguageModel
 from .object_output import NO_PARTIAL, ObjectOutput, OutputMode, SchemaInput, object_output
 from .params import ResponseFormatJson
@@ -30,6 +30,7 @@ from .partial_json import parse_partial_json, strip_code_fences
 from .prompt import Message
 from .result import CallWarning, FinishReason, RequestMetadata, ResponseMetadata, Usage
 from .retry import RetryPolicy
+from .settings import CallSettings
 from .stream import ErrorPart, TextDeltaPart, error_part_exception
 from .stream_text_result import StreamTextResult
 from .text_result import GenerateTextResult
