@@ -19,7 +19,7 @@ from pydantic import Field
 from ._base import ProviderMetadata, ProviderOptions, Record
 from .errors import InvalidArgumentError, InvalidResponseDataError
 from .result import CallWarning, ResponseMetadata
-from .retry import RetryPolicy, with_retries
+from .retry import RetryPolicy, retry_policy, with_retries
 
 __all__ = [
     "EmbedManyResult",
@@ -136,13 +136,13 @@ async def embed(
     model: EmbeddingModel,
     value: str,
     *,
-    max_retries: int = 2,
+    max_retries: int | RetryPolicy = 2,
     timeout: float | None = None,
     headers: Mapping[str, str] | None = None,
     provider_options: ProviderOptions | None = None,
 ) -> EmbedValueResult:
     """Embed one value (retried like ``generate_text``; ``timeout`` bounds the call, retries included)."""
-    policy = RetryPolicy(max_retries=max_retries)
+    policy = retry_policy(max_retries)
     with anyio.fail_after(timeout):
         result = await _embed_batch(model, _params([value], headers, provider_options), policy)
     return EmbedValueResult(
@@ -160,7 +160,7 @@ async def embed_many(
     values: Sequence[str],
     *,
     max_parallel_calls: int | None = None,
-    max_retries: int = 2,
+    max_retries: int | RetryPolicy = 2,
     timeout: float | None = None,
     headers: Mapping[str, str] | None = None,
     provider_options: ProviderOptions | None = None,
@@ -175,7 +175,7 @@ async def embed_many(
     limit = max_parallel_calls
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise InvalidArgumentError("max_parallel_calls", "max_parallel_calls must be an integer >= 1")
-    policy = RetryPolicy(max_retries=max_retries)
+    policy = retry_policy(max_retries)
     batches = _batches(list(values), model.max_embeddings_per_call)
     results: list[EmbedResult | None] = [None] * len(batches)
     if not model.supports_parallel_calls:

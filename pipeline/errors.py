@@ -28,11 +28,13 @@ __all__ = [
     "MissingToolResultsError",
     "ModelCallError",
     "ModelPipeError",
+    "ModelStreamError",
     "NoContentGeneratedError",
     "NoObjectGeneratedError",
     "NoSuchModelError",
     "NoSuchProviderError",
     "NoSuchToolError",
+    "ProviderImportError",
     "ResponseTooLargeError",
     "RetryError",
     "StreamProtocolError",
@@ -123,6 +125,18 @@ class NoSuchProviderError(ModelPipeError):
         )
 
 
+class ProviderImportError(ModelPipeError):
+    """A model string names a provider whose module cannot be imported (a missing dependency, a
+    broken install). ``module`` is what failed to import; the ``ImportError`` is the ``__cause__``."""
+
+    def __init__(self, provider_id: str, module: str, cause: ImportError) -> None:
+        self.provider_id = provider_id
+        self.module = module
+        super().__init__(
+            f"Provider {provider_id!r} could not be loaded: importing {module!r} failed: {cause}"
+        )
+
+
 class NoSuchModelError(ModelPipeError):
     """A model string is malformed or names a model the provider does not know."""
 
@@ -158,7 +172,13 @@ class ModelCallError(ModelPipeError):
 
 
 class APICallError(ModelCallError):
-    """An HTTP call to a provider failed: connection error, timeout, or a non-2xx status.
+    """An HTTP call to a provider failed: connection error, timeout, a non-2xx status, or a 2xx
+    answer that cannot be used as one (:class:`InvalidResponseError`, :class:`ResponseTooLargeError`,
+    :class:`StreamProtocolError`, :class:`IncompleteStreamError`).
+
+    Every failure of the exchange is one of these so that it carries ``url`` and ``is_retryable``, and
+    the retry loop decides the same way for each. A readable answer of the wrong shape is not a failed
+    call: that is :class:`InvalidResponseDataError`.
 
     ``is_retryable`` follows the 408/409/429/5xx rule unless the server said otherwise
     (``x-should-retry``); ``retry_after`` is the server's requested delay in seconds, if any.
@@ -206,6 +226,39 @@ class RetryError(ModelCallError):
         self.reason = reason
         self.errors = list(errors)
         self.last_error = self.errors[-1] if self.errors else None
+
+
+class ModelStreamError(ModelCallError):
+    """The model stream reported an error that is not an exception, e.g. a provider's error event.
+
+    ``error`` is the value as reported; ``error_type`` the provider's error type or code when it
+    named one (``"overloaded_error"``). The message is the provider's own message when there is one.
+    """
+
+    def __init__(self, error: object) -> None:
+        self.error = error
+        details = _error_details(error)
+        self.error_type = details.get("type") or details.get("code")
+        message = details.get("message") or (error if isinstance(error, str) and error else None)
+        if message and self.error_type:
+            described = f"{message} ({self.error_type})"
+        else:
+            described = message or self.error_type or repr(error)
+        super().__init__(f"The model stream reported an error: {described}")
+
+
+def _error_details(error: object) -> dict[str, str]:
+    """The string ``message`` / ``type`` / ``code`` of an error payload, inside an ``{"error": ...}``
+    envelope or not (``{}`` for anything else)."""
+    if not isinstance(error, Mapping):
+        return {}
+    inner = error.get("error")
+    fields = inner if isinstance(inner, Mapping) else error
+    return {
+        name: str(value)
+        for name in ("message", "type", "code")
+        if (value := fields.get(name)) is not None and value != ""
+    }
 
 
 class IncompleteStreamError(APICallError):
@@ -309,11 +362,18 @@ class ResponseTooLargeError(APICallError):
         self.max_bytes = max_bytes
 
 
-class StreamProtocolError(ModelCallError):
-    """A server-sent event stream broke the protocol or a limit (e.g. one event larger than the cap)."""
+class StreamProtocolError(APICallError):
+    """A server-sent event stream broke the protocol or a limit (e.g. one event larger than the cap).
 
-    def __init__(self, message: str, *, max_bytes: int | None = None) -> None:
-        super().__init__(message)
+    Like :class:`ResponseTooLargeError` for a whole body: an unusable answer, not retryable unless the
+    raiser says so (the same stream would break the same way), unlike a dropped connection.
+    """
+
+    def __init__(
+        self, message: str, *, max_bytes: int | None = None, url: str | None = None, **details: Any
+    ) -> None:
+        details.setdefault("is_retryable", False)
+        super().__init__(message, url=url or "", **details)
         self.max_bytes = max_bytes
 
 

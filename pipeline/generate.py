@@ -9,22 +9,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 import anyio
 
 from pipeline.download import DownloadFunction, download_attachments
 
+from . import control
 from .errors import InvalidArgumentError
 from .model import LanguageModel
 from .normalize import normalize_prompt
-from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
+from .params import CallParams, FunctionTool
 from .prompt import Message, SystemMessage
 from .registry import resolve_model
 from .response_messages import to_response_messages
 from .result import GenerateResult, ToolCallContent, ToolResultContent
-from .retry import RetryPolicy, with_retries
-from .settings import build_call_params
+from .retry import RetryPolicy, retry_policy, with_retries
+from .settings import CallSettings, build_call_params
 from .standardize import standardize_prompt
 from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
 from .stream_text_result import FinishCallback, StreamTextResult
@@ -32,14 +33,12 @@ from .text_result import GenerateTextResult
 from .tools import Tool, ToolSet, execute_tool_calls
 
 __all__ = [
-    "CallSettings",
     "StopCondition",
     "ToolsInput",
     "executable_tools",
     "generate_text",
     "prepare_call",
     "stream_text",
-    "with_attempt",
 ]
 
 PromptInput = str | Sequence[Message | Mapping[str, Any]]
@@ -54,25 +53,6 @@ _CONTENT_FREE_PARTS = frozenset(
 )
 """Parts that hand out no content: a stream that fails after only these may still be retried."""
 _TOOL_FINISH_REASONS = frozenset({"stop", "tool-calls"})
-
-
-class CallSettings(TypedDict, total=False):
-    """Settings shared by every entry point; ``None`` (or leaving one out) means the provider's default."""
-
-    max_output_tokens: int | None
-    temperature: float | None
-    top_p: float | None
-    top_k: int | None
-    presence_penalty: float | None
-    frequency_penalty: float | None
-    stop_sequences: Sequence[str] | None
-    seed: int | None
-    response_format: ResponseFormat | Mapping[str, Any] | None
-    tool_choice: ToolChoice | Mapping[str, Any] | None
-    reasoning: ReasoningLevel | None
-    headers: Mapping[str, str | None] | None
-    provider_options: Mapping[str, Mapping[str, Any]] | None
-    include_raw_chunks: bool
 
 
 def prepare_call(
@@ -111,10 +91,6 @@ def _check_steps(max_steps: int) -> None:
         raise InvalidArgumentError("max_steps", "max_steps must be an integer >= 1")
 
 
-def _policy(max_retries: int) -> RetryPolicy:
-    return RetryPolicy(max_retries=max_retries)
-
-
 def _check_timeout(timeout: float | None) -> None:
     if timeout is not None and (
         isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
@@ -127,13 +103,13 @@ def _deadline(timeout: float | None) -> AbstractContextManager[object]:
     return nullcontext() if timeout is None else anyio.fail_after(timeout)
 
 
-def with_attempt(params: CallParams, attempt: int) -> CallParams:
-    """Params for retry ``attempt`` (>= 2 carries ``provider_options["modelpipe"]["attempt"]``)."""
+def _for_attempt(params: CallParams, attempt: int) -> CallParams:
+    """Params for retry ``attempt``, marked on the control channel so layers can tell a retry."""
     if attempt == 1:
         return params
-    options = dict(params.provider_options or {})
-    options["modelpipe"] = {**options.get("modelpipe", {}), "attempt": attempt}
-    return params.model_copy(update={"provider_options": options})
+    return params.model_copy(
+        update={"provider_options": control.with_attempt(params.provider_options, attempt)}
+    )
 
 
 async def generate_text(
@@ -142,7 +118,7 @@ async def generate_text(
     system: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
-    max_retries: int = 2,
+    max_retries: int | RetryPolicy = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
     tools: ToolsInput | None = None,
@@ -156,13 +132,15 @@ async def generate_text(
     ``system`` and exactly one of ``prompt`` / ``messages``. Tools with an ``execute`` function run
     when the model calls them; with ``max_steps > 1`` their results go back to the model until it
     answers without tool calls, ``max_steps`` is reached or ``stop_when`` says stop. Every step goes
-    through the whole middleware chain. ``timeout`` bounds the whole call, retries included
-    (``TimeoutError``). Cancel the call with anyio cancel scopes as usual.
+    through the whole middleware chain. ``max_retries`` is a number of retries or a
+    :class:`~pipeline.retry.RetryPolicy` (backoff, jitter, the longest ``Retry-After`` honoured).
+    ``timeout`` bounds the whole call, retries included (``TimeoutError``). Cancel the call with
+    anyio cancel scopes as usual.
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
     params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
-    policy = _policy(max_retries)
+    policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
     steps: list[GenerateResult] = []
@@ -182,7 +160,7 @@ async def generate_text(
 
 async def _generate_step(model: LanguageModel, params: CallParams, policy: RetryPolicy) -> GenerateResult:
     """One model call under the retry policy (each attempt re-runs the middleware chain)."""
-    return await with_retries(lambda attempt: model.do_generate(with_attempt(params, attempt)), policy)
+    return await with_retries(lambda attempt: model.do_generate(_for_attempt(params, attempt)), policy)
 
 
 async def _run_tools(
@@ -220,7 +198,7 @@ def stream_text(
     system: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
-    max_retries: int = 2,
+    max_retries: int | RetryPolicy = 2,
     timeout: float | None = None,
     download: DownloadFunction | None = None,
     tools: ToolsInput | None = None,
@@ -240,7 +218,7 @@ def stream_text(
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
     params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
-    policy = _policy(max_retries)
+    policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
     loop = _StreamLoop(language_model, policy, toolset, max_steps, stop_when)
@@ -273,17 +251,18 @@ class _StreamLoop:
     ) -> AsyncGenerator[StreamPart, None]:
         """The parts of the whole call (every step, tool results included)."""
         if not self.toolset.tools:  # one step, nothing to run: the model's parts, passed straight through
-            return _stream_with_retries(self.model, params, self.policy, on_open, download)
+            return _stream_with_retries(self.model, params, self.policy, on_open, download=download)
         return self._steps(params, download, on_open)
 
     async def _steps(
         self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
     ) -> AsyncGenerator[StreamPart, None]:
+        params = await download_attachments(params, self.model.supported_urls, download=download)
         steps: list[GenerateResult] = []
-        while True:
+        while True:  # every step sends the attachments downloaded above, as generate_text does
             collector = StreamCollector()
             finish: FinishPart | None = None
-            stream = _stream_with_retries(self.model, params, self.policy, on_open, download)
+            stream = _stream_with_retries(self.model, params, self.policy, on_open, downloaded=True)
             try:
                 async for part in stream:
                     collector.add(part)
@@ -309,11 +288,14 @@ async def _stream_with_retries(
     params: CallParams,
     policy: RetryPolicy,
     on_open: Callable[[StreamResult], None],
-    download: DownloadFunction | None,
+    *,
+    download: DownloadFunction | None = None,
+    downloaded: bool = False,
 ) -> AsyncGenerator[StreamPart, None]:
-    """Download what the model cannot fetch, then open the model stream, retrying until its first
-    content part (never after content), and pass its parts on."""
-    params = await download_attachments(params, model.supported_urls, download=download)
+    """Download what the model cannot fetch (unless ``downloaded``), then open the model stream,
+    retrying until its first content part (never after content), and pass its parts on."""
+    if not downloaded:
+        params = await download_attachments(params, model.supported_urls, download=download)
     opened, preamble, finished = await _open_with_retries(model, params, policy)
     on_open(opened)
     try:
@@ -335,7 +317,7 @@ async def _open_with_retries(
     """
 
     async def open_attempt(attempt: int) -> tuple[StreamResult, list[StreamPart], bool]:
-        opened = await model.do_stream(with_attempt(params, attempt))
+        opened = await model.do_stream(_for_attempt(params, attempt))
         try:
             preamble, finished = await _read_until_content(opened.stream)
         except BaseException:

@@ -7,15 +7,12 @@ for large attachments and for base64 text, of which only the leading characters 
 from __future__ import annotations
 
 import base64
-import posixpath
 import re
-from urllib.parse import urlsplit
 
 __all__ = [
     "detect_media_type",
     "get_top_level_media_type",
     "is_full_media_type",
-    "media_type_from_url_extension",
 ]
 
 _Signature = tuple[str, tuple[int | None, ...]]
@@ -78,38 +75,6 @@ _ID3_SCAN_BYTES = _MAX_ID3_TAG_BYTES + _MAX_SIGNATURE_BYTES
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 _WHITESPACE = re.compile(r"\s+")
 
-_EXTENSION_MEDIA_TYPES: dict[str, str] = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "bmp": "image/bmp",
-    "tif": "image/tiff",
-    "tiff": "image/tiff",
-    "avif": "image/avif",
-    "heic": "image/heic",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-    "json": "application/json",
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "csv": "text/csv",
-    "html": "text/html",
-    "htm": "text/html",
-    "xml": "application/xml",
-    "mp3": "audio/mpeg",
-    "wav": "audio/wav",
-    "ogg": "audio/ogg",
-    "flac": "audio/flac",
-    "aac": "audio/aac",
-    "m4a": "audio/mp4",
-    "mp4": "video/mp4",
-    "webm": "video/webm",
-    "mov": "video/quicktime",
-    "avi": "video/x-msvideo",
-}
-
 
 def _decode_prefix(data: bytes | str, max_bytes: int) -> bytes:
     """The first ``max_bytes`` bytes of raw data, or of base64 text (only whole leading groups decoded).
@@ -168,13 +133,3 @@ def is_full_media_type(media_type: str) -> bool:
     """True for ``type/subtype`` with a non-empty subtype other than ``*``."""
     _, slash, subtype = media_type.partition("/")
     return bool(slash) and subtype not in ("", "*")
-
-
-def media_type_from_url_extension(url: str) -> str | None:
-    """The media type a URL's file extension suggests (``.../cat.png`` -> ``image/png``), else ``None``."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None
-    extension = posixpath.splitext(path)[1].lstrip(".").lower()
-    return _EXTENSION_MEDIA_TYPES.get(extension)

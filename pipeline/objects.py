@@ -21,15 +21,17 @@ from pydantic import BaseModel
 from pipeline.download import DownloadFunction
 
 from ._base import ProviderMetadata
-from .errors import InvalidArgumentError, ModelCallError, NoObjectGeneratedError
-from .generate import CallSettings, PromptInput, SystemInput, generate_text, stream_text
+from .errors import InvalidArgumentError, NoObjectGeneratedError
+from .generate import PromptInput, SystemInput, generate_text, stream_text
 from .model import LanguageModel
 from .object_output import NO_PARTIAL, ObjectOutput, OutputMode, SchemaInput, object_output
 from .params import ResponseFormatJson
 from .partial_json import parse_partial_json, strip_code_fences
 from .prompt import Message
 from .result import CallWarning, FinishReason, RequestMetadata, ResponseMetadata, Usage
-from .stream import ErrorPart, TextDeltaPart
+from .retry import RetryPolicy
+from .settings import CallSettings
+from .stream import ErrorPart, TextDeltaPart, error_part_exception
 from .stream_text_result import StreamTextResult
 from .text_result import GenerateTextResult
 
@@ -68,7 +70,7 @@ class ObjectCallOptions(CallSettings, total=False):
     system: SystemInput | None
     prompt: PromptInput | None
     messages: Sequence[Message | Mapping[str, Any]] | None
-    max_retries: int
+    max_retries: int | RetryPolicy
     timeout: float | None
     download: DownloadFunction | None
     schema_name: str | None
@@ -317,12 +319,7 @@ class StreamObjectResult(Generic[T]):
         try:
             async for part in self._source.full_stream:
                 if isinstance(part, ErrorPart):
-                    error = part.error
-                    raise (
-                        error
-                        if isinstance(error, BaseException)
-                        else ModelCallError(f"The model stream reported an error: {error}")
-                    )
+                    raise error_part_exception(part.error)
                 if not isinstance(part, TextDeltaPart) or not part.delta:
                     continue
                 chunks.append(part.delta)

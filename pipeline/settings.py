@@ -1,10 +1,15 @@
-"""Call settings: validated the AI SDK way before any network I/O, then packed into CallParams."""
+"""Call settings: the keyword settings every entry point takes, validated the AI SDK way before any
+network I/O, then packed into :class:`~pipeline.params.CallParams`.
+
+:class:`CallSettings` lists them once, typed as callers may give them; ``CallParams`` holds the same
+names after validation (a test keeps the two in step).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from pydantic import ValidationError
 
@@ -12,7 +17,31 @@ from .errors import InvalidArgumentError
 from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
 from .prompt import Message
 
-__all__ = ["build_call_params"]
+__all__ = ["CallSettings", "build_call_params"]
+
+
+class CallSettings(TypedDict, total=False):
+    """Settings shared by every entry point; ``None`` (or leaving one out) means the provider's default."""
+
+    max_output_tokens: int | None
+    temperature: float | None
+    top_p: float | None
+    top_k: int | None
+    presence_penalty: float | None
+    frequency_penalty: float | None
+    stop_sequences: Sequence[str] | None
+    seed: int | None
+    response_format: ResponseFormat | Mapping[str, Any] | None
+    tool_choice: ToolChoice | Mapping[str, Any] | None
+    reasoning: ReasoningLevel | None
+    headers: Mapping[str, str | None] | None
+    provider_options: Mapping[str, Mapping[str, Any]] | None
+    include_raw_chunks: bool
+
+
+_NUMBERS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
+_INTEGERS = ("max_output_tokens", "top_k", "seed")
+_MINIMUMS = {"max_output_tokens": 1}
 
 
 def _check_number(name: str, value: Any) -> None:
@@ -31,63 +60,38 @@ def _check_integer(name: str, value: Any, minimum: int | None = None) -> None:
         raise InvalidArgumentError(name, f"{name} must be >= {minimum}")
 
 
+def _checked(settings: CallSettings) -> dict[str, Any]:
+    """``settings`` validated by name (``InvalidArgumentError`` names the bad one), in CallParams form."""
+    fields: dict[str, Any] = dict(settings)
+    for name in _INTEGERS:
+        _check_integer(name, fields.get(name), _MINIMUMS.get(name))
+    for name in _NUMBERS:
+        _check_number(name, fields.get(name))
+    stop_sequences = fields.get("stop_sequences")
+    if stop_sequences is not None:
+        if isinstance(stop_sequences, str) or not all(isinstance(s, str) for s in stop_sequences):
+            raise InvalidArgumentError("stop_sequences", "stop_sequences must be a list of strings")
+        fields["stop_sequences"] = list(stop_sequences)
+    headers = fields.get("headers")
+    if headers is not None:
+        if not isinstance(headers, Mapping):
+            raise InvalidArgumentError("headers", "headers must be a mapping of header names to strings")
+        fields["headers"] = (
+            {str(key): str(value) for key, value in headers.items() if value is not None} if headers else None
+        )
+    return fields
+
+
 def build_call_params(
     prompt: list[Message],
     *,
-    max_output_tokens: int | None = None,
-    temperature: float | None = None,
-    top_p: float | None = None,
-    top_k: int | None = None,
-    presence_penalty: float | None = None,
-    frequency_penalty: float | None = None,
-    stop_sequences: Sequence[str] | None = None,
-    seed: int | None = None,
-    response_format: ResponseFormat | Mapping[str, Any] | None = None,
     tools: Sequence[FunctionTool | Mapping[str, Any]] | None = None,
-    tool_choice: ToolChoice | Mapping[str, Any] | None = None,
-    reasoning: ReasoningLevel | None = None,
-    headers: Mapping[str, str | None] | None = None,
-    provider_options: Mapping[str, Mapping[str, Any]] | None = None,
-    include_raw_chunks: bool = False,
+    **settings: Unpack[CallSettings],
 ) -> CallParams:
-    """Validate the settings (``InvalidArgumentError`` names the bad one) and build the params."""
-    _check_integer("max_output_tokens", max_output_tokens, minimum=1)
-    for name, value in (
-        ("temperature", temperature),
-        ("top_p", top_p),
-        ("presence_penalty", presence_penalty),
-        ("frequency_penalty", frequency_penalty),
-    ):
-        _check_number(name, value)
-    _check_integer("top_k", top_k)
-    _check_integer("seed", seed)
-    if stop_sequences is not None and (
-        isinstance(stop_sequences, str) or not all(isinstance(s, str) for s in stop_sequences)
-    ):
-        raise InvalidArgumentError("stop_sequences", "stop_sequences must be a list of strings")
-    if headers is not None and not isinstance(headers, Mapping):
-        raise InvalidArgumentError("headers", "headers must be a mapping of header names to strings")
-    clean_headers = (
-        {str(key): str(value) for key, value in headers.items() if value is not None} if headers else None
-    )
-    fields: dict[str, Any] = {
-        "prompt": prompt,
-        "max_output_tokens": max_output_tokens,
-        "temperature": temperature,
-        "top_p": top_p,
-        "top_k": top_k,
-        "presence_penalty": presence_penalty,
-        "frequency_penalty": frequency_penalty,
-        "stop_sequences": list(stop_sequences) if stop_sequences is not None else None,
-        "seed": seed,
-        "response_format": response_format,
-        "tools": list(tools) if tools is not None else None,
-        "tool_choice": tool_choice,
-        "reasoning": reasoning,
-        "headers": clean_headers,
-        "provider_options": provider_options,
-        "include_raw_chunks": include_raw_chunks,
-    }
+    """Validate the settings (``InvalidArgumentError`` names the bad or unknown one) and build the params."""
+    fields = _checked(settings)
+    fields["prompt"] = prompt
+    fields["tools"] = list(tools) if tools is not None else None
     try:
         return CallParams.model_validate(fields)
     except ValidationError as error:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ._base import ProviderMetadata, Record
+from .errors import ModelStreamError
 from .result import (
     CallWarning,
     Content,
@@ -45,6 +46,7 @@ __all__ = [
     "ToolInputEndPart",
     "ToolInputStartPart",
     "collect_stream",
+    "error_part_exception",
 ]
 
 
@@ -135,7 +137,11 @@ class RawPart(Record):
 
 
 class ErrorPart(Record):
-    """An error that arrived inside the stream (the stream may go on or end after it)."""
+    """An error that arrived inside the stream (the stream may go on or end after it).
+
+    ``error`` is best an exception (an :class:`~pipeline.errors.APICallError` keeps the status and
+    whether a retry may help); readers raise it through :func:`error_part_exception`.
+    """
 
     type: Literal["error"] = "error"
     error: Any
@@ -279,3 +285,12 @@ def collect_stream(parts: Iterable[StreamPart]) -> GenerateResult:
     for part in parts:
         collector.add(part)
     return collector.result()
+
+
+def error_part_exception(error: object) -> BaseException:
+    """The exception an :class:`ErrorPart` stands for, to raise to whoever reads the stream.
+
+    An exception is itself (its type, ``status_code`` and ``is_retryable`` kept); any other value, such
+    as a provider's error payload, becomes a :class:`~pipeline.errors.ModelStreamError` holding it.
+    """
+    return error if isinstance(error, BaseException) else ModelStreamError(error)

@@ -9,10 +9,17 @@ from typing import TypeVar
 
 import anyio
 
-from .errors import ModelCallError
 from .response_messages import to_response_messages
 from .result import GenerateResult, RequestMetadata, ResponseMetadata
-from .stream import ErrorPart, FinishPart, StreamCollector, StreamPart, StreamResult, TextDeltaPart
+from .stream import (
+    ErrorPart,
+    FinishPart,
+    StreamCollector,
+    StreamPart,
+    StreamResult,
+    TextDeltaPart,
+    error_part_exception,
+)
 from .text_result import GenerateTextResult
 
 __all__ = ["FinishCallback", "StreamTextResult"]
@@ -63,7 +70,8 @@ class StreamTextResult:
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
-        """The text deltas only. An error inside the stream is raised here."""
+        """The text deltas only. An error part ends it: its error is raised here (and by
+        :meth:`result` afterwards)."""
         return self._handed_out(self._text_deltas())
 
     def _handed_out(self, reader: _Reader) -> _Reader:
@@ -72,30 +80,17 @@ class StreamTextResult:
         return reader
 
     async def _text_deltas(self) -> AsyncGenerator[str, None]:
-        source = self._open()
+        reader = self._read()
         try:
-            while True:  # the loop of _read, inlined: one frame less per part
-                try:
-                    part = await self._pull(source)
-                except StopAsyncIteration:
-                    break
-                except Exception as error:
-                    self._error = error
-                    raise
-                if type(part) is TextDeltaPart:  # the most frequent part: folded without _fold's checks
-                    self._collector.add(part)
-                    if part.delta:
-                        yield part.delta
-                    continue
-                self._fold(part)
+            async for part in reader:
                 if isinstance(part, TextDeltaPart):
                     if part.delta:
                         yield part.delta
                 elif isinstance(part, ErrorPart):
-                    raise _as_exception(part.error)
+                    self._error = error_part_exception(part.error)
+                    raise self._error
         finally:
-            await source.aclose()
-        await self._finish()
+            await reader.aclose()
 
     async def _read(self) -> AsyncGenerator[StreamPart, None]:
         source = self._open()
@@ -197,9 +192,3 @@ class StreamTextResult:
 async def _before_deadline(source: AsyncGenerator[StreamPart, None], deadline: float) -> StreamPart:
     with anyio.fail_after(max(deadline - anyio.current_time(), 0)):
         return await source.__anext__()
-
-
-def _as_exception(error: object) -> BaseException:
-    if isinstance(error, BaseException):
-        return error
-    return ModelCallError(f"The model stream reported an error: {error}")

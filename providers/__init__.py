@@ -12,24 +12,12 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from pipeline.model import LanguageModel
-from pipeline.registry import ModelFactory, register_provider, resolve_model
+from pipeline.registry import register_bundled_provider
 
 __all__ = ["anthropic", "compatible", "google", "openai"]
 
 # The keys of providers.compatible.COMPATIBLE_ENDPOINTS, kept here so that registering them imports nothing.
 _COMPATIBLE_NAMES = ("ollama", "vllm", "llamacpp", "lmstudio", "groq", "together", "deepseek")
-
-
-def _deferred(module_name: str, prefix: str) -> ModelFactory:
-    """A factory that imports ``providers.<module_name>`` on first use and lets its ``register()`` put
-    the real factories in place (replacing this one), then resolves the model through them."""
-
-    def build(model_id: str) -> LanguageModel:
-        importlib.import_module(f"{__name__}.{module_name}").register()
-        return resolve_model(f"{prefix}/{model_id}")
-
-    return build
 
 
 def __getattr__(name: str) -> ModuleType:
@@ -46,4 +34,4 @@ for _module_name, _prefixes in (
     ("google", ("google",)),
 ):
     for _prefix in _prefixes:
-        register_provider(_prefix, _deferred(_module_name, _prefix))
+        register_bundled_provider(_prefix, f"{__name__}.{_module_name}")

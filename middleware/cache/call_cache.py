@@ -41,9 +41,11 @@ from typing import Literal, TypeVar, get_args
 import anyio
 import anyio.lowlevel
 
+from pipeline import control
 from pipeline.chain import Middleware, WrapContext, resolve_params
+from pipeline.control import CacheFlag
 from pipeline.embed import EmbedParams
-from pipeline.errors import CacheMissError, InvalidArgumentError
+from pipeline.errors import CacheMissError
 from pipeline.params import CallParams
 from pipeline.result import FileContent, FinishReason, GenerateResult
 from pipeline.stream import (
@@ -65,7 +67,7 @@ from .codec import (
     encode_generate,
     encode_stream,
 )
-from .key import CONTROL_NAMESPACE, KeyFunction, cache_key, has_url_attachments
+from .key import KeyFunction, cache_key, has_url_attachments
 from .stores import CacheStore, DiskStore
 
 __all__ = [
@@ -81,7 +83,6 @@ __all__ = [
 logger = logging.getLogger("modelpipe.cache")
 
 CacheMode = Literal["read-write", "replay", "record"]
-CacheFlag = Literal["bypass", "refresh"]
 
 DEFAULT_CACHE_FINISH_REASONS: frozenset[FinishReason] = frozenset({"stop", "tool-calls"})
 _NEVER_CACHED: frozenset[FinishReason] = frozenset({"error", "other"})
@@ -115,13 +116,7 @@ def default_cache_directory() -> Path:
 
 def cache_flag(params: CallParams | EmbedParams) -> CacheFlag | None:
     """The per-call cache control in ``providerOptions.modelpipe.cache`` (``None`` when not set)."""
-    control = (params.provider_options or {}).get(CONTROL_NAMESPACE) or {}
-    flag = control.get("cache")
-    if flag is None or flag in get_args(CacheFlag):
-        return flag
-    raise InvalidArgumentError(
-        f"providerOptions.{CONTROL_NAMESPACE}.cache", f"must be 'bypass' or 'refresh', got {flag!r}"
-    )
+    return control.cache_flag(params.provider_options)
 
 
 class _Flight:
@@ -345,10 +340,10 @@ _Marked = TypeVar("_Marked", GenerateResult, FinishPart)
 
 
 def _marked(item: _Marked, status: Literal["hit", "miss"]) -> _Marked:
-    """``item`` with ``provider_metadata["modelpipe"]["cache"] = status``, for observers further out."""
-    metadata = dict(item.provider_metadata or {})
-    metadata[CONTROL_NAMESPACE] = {**metadata.get(CONTROL_NAMESPACE, {}), "cache": status}
-    return item.model_copy(update={"provider_metadata": metadata})
+    """``item`` marked with how the cache answered, for observers further out."""
+    return item.model_copy(
+        update={"provider_metadata": control.with_cache_status(item.provider_metadata, status)}
+    )
 
 
 def _flight_key(key: str) -> tuple[object, str]:

@@ -22,6 +22,7 @@ import functools
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from pipeline import control
 from pipeline.embed import (
     Embedding,
     EmbeddingMiddleware,
@@ -34,7 +35,7 @@ from pipeline.errors import CacheMissError, InvalidResponseDataError
 from .access import GuardedStore
 from .call_cache import CacheMode, cache_flag, default_cache_directory
 from .codec import decode_embedding, encode_embedding
-from .key import CONTROL_NAMESPACE, embedding_key
+from .key import embedding_key
 from .stores import CacheStore, DiskStore
 
 __all__ = ["EmbeddingCacheMiddleware", "EmbeddingCacheStats"]
@@ -111,7 +112,7 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
             return EmbedResult(
                 embeddings=[vector for vector in found if vector is not None],
                 usage=EmbeddingUsage(tokens=0),
-                provider_metadata={CONTROL_NAMESPACE: {"cache": "hit"}},
+                provider_metadata=control.with_cache_status(None, "hit"),
             )
         return await self._fill(call, keys, found, missing)
 
@@ -129,12 +130,10 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
                 found[index] = vector
             await self._access.save(key, functools.partial(encode_embedding, key, vector))
         status: Literal["miss", "partial"] = "miss" if len(missing) == len(keys) else "partial"
-        metadata = dict(inner.provider_metadata or {})
-        metadata[CONTROL_NAMESPACE] = {**metadata.get(CONTROL_NAMESPACE, {}), "cache": status}
         return inner.model_copy(
             update={
                 "embeddings": [vector for vector in found if vector is not None],
-                "provider_metadata": metadata,
+                "provider_metadata": control.with_cache_status(inner.provider_metadata, status),
             }
         )
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from pipeline import control
 from pipeline.chain import CallType
 from pipeline.embed import EmbedParams
 from pipeline.params import CallParams
@@ -26,8 +27,6 @@ from pipeline.prompt import ContentOutput, FilePart, MediaItem, SystemMessage, T
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
-    "CONTROL_NAMESPACE",
-    "NON_SEMANTIC_CONTROLS",
     "NON_SEMANTIC_HEADERS",
     "KeyFunction",
     "cache_key",
@@ -40,12 +39,6 @@ __all__ = [
 
 CACHE_FORMAT_VERSION = 1
 """Bump when the key material or the stored envelope changes shape: old entries then miss."""
-
-CONTROL_NAMESPACE = "modelpipe"
-"""Provider-options namespace of the library's own per-call controls (``{"modelpipe": {"cache": ...}}``)."""
-
-NON_SEMANTIC_CONTROLS = frozenset({"cache", "attempt"})
-"""Keys under ``providerOptions.modelpipe`` left out of the key: the cache flag and the retry attempt."""
 
 NON_SEMANTIC_HEADERS = frozenset(
     {
@@ -149,15 +142,7 @@ def _semantic_headers(headers: Mapping[str, str] | None) -> dict[str, str] | Non
 def _semantic_options(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if not options:
         return None
-    kept = dict(options)
-    control = kept.get(CONTROL_NAMESPACE)
-    if isinstance(control, Mapping):
-        rest = {name: item for name, item in control.items() if name not in NON_SEMANTIC_CONTROLS}
-        if rest:
-            kept[CONTROL_NAMESPACE] = rest
-        else:
-            del kept[CONTROL_NAMESPACE]
-    return kept or None
+    return control.without_library_controls(options) or None
 
 
 def _attachment_data(params: CallParams) -> Iterator[object]:

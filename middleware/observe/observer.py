@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import anyio
 
+from pipeline import control
 from pipeline.chain import CallType, WrapContext
 from pipeline.params import CallParams
 from pipeline.redact import redact_exception
@@ -62,17 +63,15 @@ StepContext = Callable[[], AbstractContextManager[Any]]
 
 
 def retry_attempt(params: CallParams) -> int:
-    """The attempt number the retry loop put in ``provider_options["modelpipe"]["attempt"]`` (else 1)."""
-    options = (params.provider_options or {}).get("modelpipe", {})
-    attempt = options.get("attempt")
-    return attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else 1
+    """The attempt number the retry loop marked on the control channel (else 1)."""
+    return control.retry_attempt(params.provider_options)
 
 
 def cache_status(result: GenerateResult | None) -> str | None:
-    """``"hit"`` / ``"miss"`` as set by a cache inside, in ``provider_metadata["modelpipe"]["cache"]``."""
-    if result is None or not result.provider_metadata:
+    """``"hit"`` / ``"miss"`` as marked on the control channel by a cache inside."""
+    if result is None:
         return None
-    status = result.provider_metadata.get("modelpipe", {}).get("cache")
+    status = control.cache_status(result.provider_metadata)
     return status if status in ("hit", "miss") else None
 
 

@@ -246,6 +246,8 @@ async def _stream_parts(
                 for part in mapper.feed(event.data):
                     yield part
         except APICallError as error:
+            if not error.is_retryable:  # a broken protocol or limit, not a dropped connection
+                raise
             if not mapper.finished:
                 raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
         if not mapper.finished and not mapper.errored:

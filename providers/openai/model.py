@@ -249,6 +249,8 @@ async def _stream_parts(
                     if mapper.done:
                         break
             except APICallError as error:
+                if not error.is_retryable:  # a broken protocol or limit, not a dropped connection
+                    raise
                 raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
         if not mapper.done:
             raise IncompleteStreamError("Stream ended without [DONE]", url=url)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
 
 import anyio
 import pytest
 
+from middleware.download import DownloadedFile, DownloadRequest
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import (
     APICallError,
     InvalidArgumentError,
     InvalidPromptError,
+    ModelStreamError,
     RetryError,
 )
 from pipeline.generate import generate_text, stream_text
 from pipeline.params import CallParams
 from pipeline.prompt import FilePart, SystemMessage, TextPart, UserMessage
 from pipeline.result import GenerateResult, ReasoningContent, TextContent, ToolCallContent, Usage
+from pipeline.retry import RetryPolicy
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
@@ -29,6 +33,7 @@ from pipeline.stream import (
     TextStartPart,
 )
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
+from pipeline.tools import tool
 
 PNG = bytes.fromhex("89504e470d0a1a0a") + b"\x00" * 16
 
@@ -244,7 +249,7 @@ async def test_error_parts_are_in_the_full_stream_and_raised_by_the_text_stream(
     assert "error" in full and full[-1] == "finish"
 
     text_result_handle = stream_text(MockLanguageModel(stream=parts), prompt="Hi")
-    with pytest.raises(Exception, match="upstream broke"):
+    with pytest.raises(ModelStreamError, match="upstream broke"):
         async for _ in text_result_handle.text_stream:
             pass
 
@@ -370,3 +375,67 @@ async def test_reading_again_after_a_failed_open_ends_the_stream() -> None:
         await anext(source)
     with pytest.raises(StopAsyncIteration):
         await anext(source)
+
+
+class _CountingDownloader:
+    """A download function that answers every URL with PNG bytes and counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, requests: list[DownloadRequest]) -> list[DownloadedFile | None]:
+        self.calls += 1
+        return [DownloadedFile(data=PNG, media_type="image/png") for _ in requests]
+
+
+def _three_step_prompt() -> list[Mapping[str, Any]]:
+    image = {"type": "image", "image": "https://example.com/cat.png"}
+    return [{"role": "user", "content": [image, {"type": "text", "text": "Look twice."}]}]
+
+
+def _tool_call(call_id: str) -> ToolCallContent:
+    return ToolCallContent(tool_call_id=call_id, tool_name="look", input="{}")
+
+
+def _streamed_tool_call(call_id: str) -> list[StreamPart]:
+    return [StreamStartPart(), _tool_call(call_id), FinishPart(finish_reason="tool-calls")]
+
+
+@tool
+def look() -> str:
+    """Looks again."""
+    return "seen"
+
+
+async def test_stream_text_with_tools_downloads_the_attachments_once_per_call_like_generate_text() -> None:
+    generate_model = MockLanguageModel(
+        generate=[
+            GenerateResult(content=[_tool_call("a")], finish_reason="tool-calls"),
+            GenerateResult(content=[_tool_call("b")], finish_reason="tool-calls"),
+            text_result("Done."),
+        ]
+    )
+    stream_model = MockLanguageModel(
+        stream=[_streamed_tool_call("a"), _streamed_tool_call("b"), text_stream_parts(["Done."])]
+    )
+    generated, streamed = _CountingDownloader(), _CountingDownloader()
+    prompt = _three_step_prompt()
+    await generate_text(generate_model, messages=prompt, tools=[look], max_steps=3, download=generated)
+    streaming = stream_text(stream_model, messages=prompt, tools=[look], max_steps=3, download=streamed)
+    assert await streaming.text() == "Done."
+    assert len(stream_model.stream_calls) == len(generate_model.generate_calls) == 3
+    assert (generated.calls, streamed.calls) == (1, 1)
+    for params in stream_model.stream_calls:
+        image = params.prompt[0].content[0]
+        assert isinstance(image, FilePart) and image.data == PNG
+
+
+async def test_a_retry_policy_can_be_given_as_max_retries() -> None:
+    model = MockLanguageModel(generate=[_overloaded(), _overloaded(), text_result("late")])
+    policy = RetryPolicy(max_retries=1, initial_delay=0.0)
+    with pytest.raises(RetryError) as raised:
+        await generate_text(model, prompt="Hi", max_retries=policy)
+    assert raised.value.reason == "maxRetriesExceeded"
+    assert len(model.generate_calls) == 2
+    streamed = MockLanguageModel(stream=[_overloaded(), text_stream_parts(["ok"])])
+    assert await stream_text(streamed, prompt="Hi", max_retries=policy).text() == "ok"

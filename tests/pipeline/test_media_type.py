@@ -10,7 +10,6 @@ from pipeline.media_type import (
     detect_media_type,
     get_top_level_media_type,
     is_full_media_type,
-    media_type_from_url_extension,
 )
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
@@ -115,18 +114,3 @@ def test_id3_tag_at_the_scan_limit_is_followed() -> None:
 def test_top_level_and_full_media_type_helpers(media_type: str, top_level: str, full: bool) -> None:
     assert get_top_level_media_type(media_type) == top_level
     assert is_full_media_type(media_type) is full
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://example.com/cat.PNG?size=2#x", "image/png"),
-        ("https://example.com/doc.pdf", "application/pdf"),
-        ("https://example.com/song.mp3", "audio/mpeg"),
-        ("https://example.com/foo.constructor", None),
-        ("https://example.com/no-extension", None),
-        ("http://[::1", None),
-    ],
-)
-def test_media_type_from_url_extension(url: str, expected: str | None) -> None:
-    assert media_type_from_url_extension(url) == expected

@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from pipeline.chain import Middleware, TransformContext, wrap_model
-from pipeline.errors import APICallError, InvalidArgumentError, NoObjectGeneratedError
+from pipeline.errors import APICallError, InvalidArgumentError, ModelStreamError, NoObjectGeneratedError
 from pipeline.object_output import object_output, strict_object_schema
 from pipeline.objects import generate_object, parse_object_text, stream_object
 from pipeline.params import CallParams, ResponseFormatJson
@@ -284,11 +284,34 @@ async def test_result_reads_an_unread_stream_and_reports_invalid_objects() -> No
 async def test_an_error_inside_the_stream_is_raised_to_the_reader_and_by_object() -> None:
     parts: list[StreamPart] = [*text_stream_parts(['{"name": "So'])[:-1], ErrorPart(error="server hiccup")]
     result = stream_object(MockLanguageModel(stream=parts), schema=Recipe, prompt="Soup.")
-    with pytest.raises(Exception, match="server hiccup"):
+    with pytest.raises(ModelStreamError, match="server hiccup"):
         async for _ in result.partial_object_stream:
             pass
-    with pytest.raises(Exception, match="server hiccup"):
+    with pytest.raises(ModelStreamError, match="server hiccup"):
         await result.object()
+
+
+async def test_a_provider_error_payload_in_the_stream_is_a_typed_error_with_a_readable_message() -> None:
+    payload = {"type": "overloaded_error", "message": "Overloaded"}
+    parts: list[StreamPart] = [*text_stream_parts(['{"name": "So'])[:-1], ErrorPart(error=payload)]
+    result = stream_object(MockLanguageModel(stream=parts), schema=Recipe, prompt="Soup.")
+    with pytest.raises(ModelStreamError) as raised:
+        await result.object()
+    assert str(raised.value) == "The model stream reported an error: Overloaded (overloaded_error)"
+    assert raised.value.error == payload
+
+
+async def test_an_exception_in_the_stream_is_raised_as_itself_with_its_status() -> None:
+    error = APICallError("Overloaded", url="http://127.0.0.1/v1", status_code=529, is_retryable=True)
+    parts: list[StreamPart] = [*text_stream_parts(['{"name": "So'])[:-1], ErrorPart(error=error)]
+    result = stream_object(MockLanguageModel(stream=parts), schema=Recipe, prompt="Soup.")
+    with pytest.raises(APICallError) as raised:
+        async for _ in result.text_stream:
+            pass
+    assert raised.value is error
+    with pytest.raises(APICallError) as from_object:
+        await result.object()
+    assert from_object.value is error
 
 
 async def test_the_stream_can_be_read_only_once() -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from pipeline.errors import NoSuchModelError, NoSuchProviderError
@@ -33,3 +37,63 @@ def test_unknown_provider_lists_the_known_ones() -> None:
 def test_malformed_model_strings_are_typed_errors(bad: str) -> None:
     with pytest.raises(NoSuchModelError, match="provider/model-id"):
         resolve_model(bad)
+
+
+def _run_fresh(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (no provider loaded or registered yet); its stdout."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_registration_before_the_first_lookup_wins_over_the_bundled_providers() -> None:
+    output = _run_fresh(
+        """
+        from pipeline.registry import register_provider, resolve_model
+        from pipeline.testing import MockLanguageModel
+
+        register_provider("openai", lambda model_id: MockLanguageModel(provider="mine", model_id=model_id))
+        register_provider("groq", lambda model_id: MockLanguageModel(provider="my-groq", model_id=model_id))
+        ollama = resolve_model("ollama/llama3.2")  # loads the bundled compatible servers, groq among them
+        print(resolve_model("openai/gpt-4o").provider, resolve_model("groq/llama").provider, ollama.provider)
+        """
+    )
+    assert output == "mine my-groq ollama.chat"
+
+
+def test_a_provider_module_that_cannot_be_imported_is_a_typed_error_when_asked_for() -> None:
+    output = _run_fresh(
+        """
+        import sys
+        from pipeline.errors import ProviderImportError
+        from pipeline.registry import resolve_model
+
+        sys.modules["providers.anthropic"] = None  # importing it now raises ImportError
+        try:
+            resolve_model("anthropic/claude-sonnet-4-5")
+        except ProviderImportError as error:
+            print(error.provider_id, error.module, type(error.__cause__).__name__)
+        print(resolve_model("openai/gpt-4o").provider)
+        """
+    )
+    assert output == "anthropic providers.anthropic ModuleNotFoundError\nopenai.chat"
+
+
+def test_bundled_providers_that_cannot_be_imported_are_a_typed_error_not_a_missing_name() -> None:
+    output = _run_fresh(
+        """
+        import sys
+        from pipeline.errors import ProviderImportError
+        from pipeline.registry import register_provider, resolve_model
+        from pipeline.testing import MockLanguageModel
+
+        sys.modules["providers"] = None
+        register_provider("mine", lambda model_id: MockLanguageModel(model_id=model_id))
+        print(resolve_model("mine/m").model_id)
+        try:
+            resolve_model("openai/gpt-4o")
+        except ProviderImportError as error:
+            print(error.provider_id, error.module)
+        """
+    )
+    assert output == "m\nopenai providers"

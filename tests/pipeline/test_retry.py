@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import APICallError, InvalidArgumentError, RetryError
-from pipeline.retry import RetryPolicy, backoff_delay, with_retries
+from pipeline.retry import RetryPolicy, backoff_delay, retry_policy, with_retries
 
 
 def _error(status: int, retry_after: float | None = None, retryable: bool | None = None) -> APICallError:
@@ -102,6 +102,26 @@ async def test_retry_after_over_the_cap_is_not_slept_and_is_kept_on_the_error() 
     assert script.sleeps == []
 
 
+async def test_a_retry_after_over_the_cap_after_a_retry_says_so_in_the_retry_error() -> None:
+    errors = [_error(500), _error(429, retry_after=300.0)]
+    script = Script(*errors)
+    with pytest.raises(RetryError) as raised:
+        await _run(script)
+    assert raised.value.reason == "retryAfterTooLong"
+    assert raised.value.errors == errors
+    assert str(raised.value) == (
+        "Failed after 2 attempts: the server asked to wait 300 s before retrying, longer than "
+        "max_retry_after (60 s). Last error: status 429"
+    )
+    assert script.sleeps == [0.5]
+
+
+async def test_max_retry_after_is_the_policy_s_cap() -> None:
+    script = Script(_error(429, retry_after=90.0))
+    assert await _run(script, RetryPolicy(max_retry_after=120.0)) == "ok"
+    assert script.sleeps == [90.0]
+
+
 async def test_server_can_veto_or_force_a_retry() -> None:
     forced = Script(_error(400, retryable=True))
     assert await _run(forced) == "ok"
@@ -131,3 +151,18 @@ def test_backoff_schedule_with_jitter_bounds() -> None:
 def test_invalid_max_retries_is_a_typed_error(bad: object) -> None:
     with pytest.raises(InvalidArgumentError, match="max_retries"):
         RetryPolicy(max_retries=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("field", "bad"),
+    [("initial_delay", -1.0), ("max_delay", "8"), ("max_retry_after", float("nan")), ("jitter", 1.5)],
+)
+def test_invalid_delays_are_typed_errors_naming_the_setting(field: str, bad: object) -> None:
+    with pytest.raises(InvalidArgumentError, match=field):
+        RetryPolicy(**{field: bad})  # type: ignore[arg-type]
+
+
+def test_an_entry_point_s_max_retries_is_a_number_or_a_policy() -> None:
+    policy = RetryPolicy(max_retries=4, initial_delay=0.0)
+    assert retry_policy(policy) is policy
+    assert retry_policy(3) == RetryPolicy(max_retries=3)

@@ -10,13 +10,20 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
+from pipeline.errors import (
+    APICallError,
+    IncompleteStreamError,
+    InvalidArgumentError,
+    StreamProtocolError,
+    UnsupportedFunctionalityError,
+)
 from pipeline.generate import generate_text
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams
 from pipeline.registry import resolve_model
 from pipeline.stream import ErrorPart, RawPart, StreamPart, collect_stream
 from providers import anthropic as anthropic_package
+from providers._sse import DEFAULT_MAX_EVENT_BYTES
 from providers.anthropic import AnthropicMessagesModel, AnthropicProvider, register
 from providers.testing import JsonReply, LoopbackServer, RawReply, ResetReply, SSEReply
 from providers.testing import anthropic as wire
@@ -207,7 +214,7 @@ async def test_audio_files_fail_before_any_request(
 ) -> None:
     before = len(server.requests)
     prompt = [{"role": "user", "content": [{"type": "file", "data": WAV, "mediaType": "audio/wav"}]}]
-    with pytest.raises(Exception, match="media type: audio/wav"):
+    with pytest.raises(UnsupportedFunctionalityError, match="media type: audio/wav"):
         await model.do_generate(params(prompt))
     assert len(server.requests) == before
 
@@ -510,3 +517,17 @@ async def test_user_level_image_forms_arrive_as_base64_or_url_through_generate_t
             },
         },
     ]
+
+
+async def test_an_event_over_the_size_cap_after_content_is_a_protocol_error_not_a_dropped_connection(
+    server: LoopbackServer, model: AnthropicMessagesModel
+) -> None:
+    events: list[str | tuple[str | None, str] | bytes] = [*wire.stream_events(["a", "b"])[:4]]
+    server.enqueue(SSEReply([*events, ("content_block_delta", "x" * (DEFAULT_MAX_EVENT_BYTES + 1))]))
+    result = await model.do_stream(params())
+    seen: list[StreamPart] = []
+    with pytest.raises(StreamProtocolError) as caught:
+        async for part in result.stream:
+            seen.append(part)
+    assert caught.value.is_retryable is False
+    assert collect_stream(seen).text == "a"

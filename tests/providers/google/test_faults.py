@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError, StreamProtocolError
 from pipeline.params import CallParams
 from pipeline.stream import ErrorPart, StreamPart, collect_stream
+from providers._sse import DEFAULT_MAX_EVENT_BYTES
 from providers.google import GoogleLanguageModel
 from providers.testing import LoopbackServer, RawReply, ResetReply
 from providers.testing.google import (
@@ -177,3 +179,15 @@ async def test_a_finished_stream_leaves_the_connection_reusable(
     await model.do_generate(PARAMS)
     assert server.connections_opened - opened <= 1
     assert json.loads(server.requests[-1].body)["contents"][0]["parts"] == [{"text": "Hi"}]
+
+
+async def test_an_event_over_the_size_cap_after_content_is_a_protocol_error_not_a_dropped_connection(
+    model: GoogleLanguageModel, server: LoopbackServer
+) -> None:
+    chunks: list[dict[str, Any] | str] = [*stream_chunks(["a", "b"])[:1], "x" * (DEFAULT_MAX_EVENT_BYTES + 1)]
+    server.enqueue(chunks_reply(chunks))
+    seen: list[StreamPart] = []
+    with pytest.raises(StreamProtocolError) as caught:
+        await read_all(model, seen)
+    assert caught.value.is_retryable is False
+    assert collect_stream(seen).text == "a"

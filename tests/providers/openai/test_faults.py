@@ -5,9 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError
+from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError, StreamProtocolError
 from pipeline.params import CallParams
 from pipeline.stream import FinishPart, StreamPart
+from providers._sse import DEFAULT_MAX_EVENT_BYTES
 from providers.openai import OpenAIChatLanguageModel, OpenAIProvider
 from providers.testing import LoopbackServer, RawReply, ResetReply
 from providers.testing.openai import chunk, error_body, error_reply, stream_chunks, stream_reply
@@ -162,3 +163,17 @@ async def test_cut_before_any_output_raises_retryable_from_do_stream(
     with pytest.raises(APICallError) as caught:
         await model.do_stream(PARAMS)
     assert caught.value.is_retryable
+
+
+async def test_an_event_over_the_size_cap_after_content_is_a_protocol_error_not_a_dropped_connection(
+    model: OpenAIChatLanguageModel, server: LoopbackServer
+) -> None:
+    oversized = "x" * (DEFAULT_MAX_EVENT_BYTES + 1)
+    server.enqueue(
+        stream_reply([chunk({"role": "assistant", "content": ""}), chunk({"content": "a"}), oversized])
+    )
+    result = await model.do_stream(PARAMS)
+    with pytest.raises(StreamProtocolError) as caught:
+        async for _ in result.stream:
+            pass
+    assert caught.value.is_retryable is False

@@ -4,7 +4,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.errors import InvalidArgumentError, InvalidResponseError
+from pipeline.errors import APICallError, InvalidArgumentError, InvalidResponseError
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams
 from providers.openai import OpenAIChatLanguageModel, OpenAIProvider
@@ -106,9 +106,10 @@ async def test_api_key_never_appears_in_repr_or_errors() -> None:
     model = model_with(recorder, api_key=secret)
     assert secret not in repr(model)
     assert secret not in repr(OpenAIProvider(api_key=secret))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(APICallError) as caught:
         await model.do_generate(PARAMS)
     error = caught.value
+    assert error.status_code == 401
     assert secret not in str(error) and secret not in repr(error)
     assert secret not in json.dumps(vars(error), default=str)
 
