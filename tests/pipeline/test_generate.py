@@ -8,8 +8,8 @@ from typing import Any
 import anyio
 import pytest
 
-from middleware.download import DownloadedFile, DownloadRequest
 from pipeline.chain import Middleware, TransformContext, wrap_model
+from pipeline.download import DownloadedFile, DownloadRequest
 from pipeline.errors import (
     APICallError,
     InvalidArgumentError,
