@@ -1,6 +1,7 @@
 """Normalize a standardized prompt into the shape middleware and providers receive.
 
-:func:`normalize_prompt` is pure and idempotent. Its output satisfies these invariants:
+:func:`normalize_prompt` is pure (apart from a warning for orphan tool results) and idempotent.
+Its output satisfies these invariants:
 
 * user and assistant ``content`` is always a list; there are no ``ImagePart`` s (they become files);
 * every file's (and tool-result media item's) ``data`` is ``bytes`` or an http(s) ``httpx.URL`` —
@@ -9,7 +10,10 @@
   type is unknown;
 * empty user text parts are dropped, and empty assistant text parts without provider options;
 * consecutive tool messages are merged and tool messages left empty are removed;
-* every client tool call has a tool result before the next user or system message.
+* every client tool call has a tool result before the next user or system message;
+* tool call ids are unique among tool calls and among tool results;
+* every value can be sent as JSON (see :mod:`pipeline.sendable`), and inline data is within the
+  attachment limits (see :mod:`pipeline.attachment_limits`).
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ def normalize_prompt(messages: Sequence[Message], *, limits: AttachmentLimits | 
         if problem is not None:
             raise InvalidPromptError(problem.reason, path=problem.path)
     orphans = _check_tool_call_ids(messages, paths)
-    budget = _InlineBudget(limits or current_attachment_limits())
+    budget = _InlineBudget(current_attachment_limits() if limits is None else limits)
     converted = [
         _normalize_message(message, path, budget) for message, path in zip(messages, paths, strict=True)
     ]
