@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .errors import InvalidArgumentError
 from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
 from .prompt import Message
+from .sendable import find_unsendable_model
 
 __all__ = ["CallSettings", "build_call_params"]
 
@@ -49,6 +50,8 @@ def _check_number(name: str, value: Any) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
         raise InvalidArgumentError(name, f"{name} must be a number")
+    if not math.isfinite(value):
+        raise InvalidArgumentError(name, f"{name} must be a finite number")
 
 
 def _check_integer(name: str, value: Any, minimum: int | None = None) -> None:
@@ -93,8 +96,17 @@ def build_call_params(
     fields["prompt"] = prompt
     fields["tools"] = list(tools) if tools is not None else None
     try:
-        return CallParams.model_validate(fields)
+        params = CallParams.model_validate(fields)
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"
         raise InvalidArgumentError(name, f"{name}: {first['msg']}") from None
+    _check_sendable(params)
+    return params
+
+
+def _check_sendable(params: CallParams) -> None:
+    """Every setting but the prompt (normalization checks that one) must be sendable (:mod:`.sendable`)."""
+    problem = find_unsendable_model(params, "", exclude={"prompt"})
+    if problem is not None:
+        raise InvalidArgumentError(problem.path, f"{problem.path}: {problem.reason}")

@@ -25,6 +25,7 @@ Resolver = Callable[[str], Awaitable[Sequence[str]] | Sequence[str]]
 
 _SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_MAX_PORT = 65535
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +77,21 @@ async def check_destination(
     """Check ``url`` for one hop and pick the address to connect to.
 
     Raises :class:`DownloadBlockedError` for a scheme other than http(s), a refused host name, a
-    malformed numeric host, or when ANY resolved address is refused; :class:`DownloadError` when the
-    host does not resolve. ``trusted_hosts`` skip the private-network check (metadata stays blocked).
+    malformed numeric or internationalized host, a port outside 1-65535, or when ANY resolved address
+    is refused; :class:`DownloadError` when the host does not resolve. ``trusted_hosts`` skip the
+    private-network check (metadata stays blocked).
     """
     shown = redact_url(url)
     if url.scheme not in _SCHEMES:
         raise DownloadBlockedError(shown, f"scheme {url.scheme!r} is not allowed (only http and https)")
-    host = url.host.rstrip(".")
+    if url.port is not None and not 0 < url.port <= _MAX_PORT:
+        raise DownloadBlockedError(shown, f"port {url.port} is out of range (1 to {_MAX_PORT})")
+    try:
+        host = url.host.rstrip(".")  # decoded on access: an invalid IDNA label raises here
+    except UnicodeError:
+        raise DownloadBlockedError(
+            shown, "host is not a valid internationalized domain name (IDNA)"
+        ) from None
     allow_private = allow_private_network or host in trusted_hosts
     if "%" in host:
         raise DownloadBlockedError(shown, "IPv6 zone identifiers are not allowed")

@@ -84,23 +84,29 @@ async def fetch_attachment(
         raise DownloadTimeoutError(shown, timeout=None, cause=_describe(error)) from error
     except (httpx.HTTPError, OSError) as error:
         raise DownloadError(shown, cause=_describe(error)) from error
+    except UnicodeError as error:  # a redirect to an invalid IDNA host (httpx decodes it while sending)
+        raise DownloadError(
+            shown, cause=f"invalid host name in the redirect location: {_describe(error)}"
+        ) from error
 
 
 async def _follow(
     client: httpx.AsyncClient, url: httpx.URL, policy: FetchPolicy, budget: ByteBudget, shown: str
 ) -> DownloadedFile:
-    origin = _origin(url)
+    origin: tuple[str, str, int | None] | None = None
     caller_headers = policy.headers
     current = url
     for _ in range(policy.max_redirects + 1):
-        if _origin(current) != origin:
-            caller_headers = {}
         destination = await check_destination(
             current,
             resolver=policy.resolver,
             allow_private_network=policy.allow_private_network,
             trusted_hosts=policy.trusted_hosts,
         )
+        hop_origin = _origin(current)  # after the check, which refuses hosts that cannot be decoded
+        origin = origin or hop_origin
+        if hop_origin != origin:
+            caller_headers = {}
         headers = {
             **caller_headers,
             "host": destination.host_header,

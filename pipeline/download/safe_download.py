@@ -14,6 +14,7 @@ from functools import cached_property
 import anyio
 import httpx
 
+from ..attachment_limits import DEFAULT_MAX_CALL_BYTES, DEFAULT_MAX_FILE_BYTES, MiB
 from ..errors import DownloadTimeoutError
 from ..redact import redact_url
 from ._destination import Resolver, system_resolver
@@ -23,7 +24,6 @@ from .types import DownloadedFile, DownloadRequest
 
 __all__ = ["DEFAULT_USER_AGENT", "MiB", "SafeDownloader"]
 
-MiB = 1024 * 1024
 DEFAULT_USER_AGENT = "modelpipe-download/0.1"
 
 
@@ -38,7 +38,8 @@ class SafeDownloader:
     * redirects are followed by hand (at most ``max_redirects``), each hop checked again;
     * ``headers`` are sanitized (no ``Authorization``, ``Cookie``, proxy or forwarding headers) and
       all are dropped once a redirect leaves the original origin;
-    * ``max_file_bytes`` per file and ``max_call_bytes`` per call, counted on decoded bytes;
+    * ``max_file_bytes`` per file and ``max_call_bytes`` per call, counted on decoded bytes (20 and
+      50 MiB, the same defaults as inline attachments, see :mod:`pipeline.attachment_limits`);
     * connect / read timeouts per operation and ``total_timeout`` per file.
 
     ``allow_private_network=True`` lifts the private-address rule (metadata stays blocked);
@@ -54,8 +55,8 @@ class SafeDownloader:
         trusted_hosts: Collection[str] = (),
         resolver: Resolver | None = None,
         headers: Mapping[str, str] | None = None,
-        max_file_bytes: int = 20 * MiB,
-        max_call_bytes: int = 50 * MiB,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        max_call_bytes: int = DEFAULT_MAX_CALL_BYTES,
         max_redirects: int = 5,
         max_concurrency: int = 8,
         connect_timeout: float = 5.0,

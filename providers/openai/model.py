@@ -38,6 +38,8 @@ class ChatEndpoint:
     read from ``providerOptions.openai`` and ``providerOptions.<name>`` (the latter wins), and its
     provider metadata is keyed by ``name``. The API key is required only when the call goes to
     ``default_base_url`` and ``api_key_required`` is set (a local or proxy URL may take no key).
+    ``supported_urls`` are the attachment URLs the server fetches itself (``None``: OpenAI's, every
+    http(s) image URL); the others are downloaded safely and sent inline.
     """
 
     name: str
@@ -45,6 +47,7 @@ class ChatEndpoint:
     base_url_env: str | None = None
     api_key_env: str | None = None
     api_key_required: bool = False
+    supported_urls: SupportedUrls | None = None
 
 
 OPENAI = ChatEndpoint(
@@ -147,8 +150,8 @@ class OpenAIChatLanguageModel:
 
     @property
     def supported_urls(self) -> SupportedUrls:
-        """Images by http(s) URL go to the API as is; other URLs are downloaded first."""
-        return _SUPPORTED_URLS
+        """The endpoint's; by default images by http(s) URL go to the API as is, other URLs are downloaded."""
+        return _SUPPORTED_URLS if self._endpoint.supported_urls is None else self._endpoint.supported_urls
 
     @property
     def base_url(self) -> str:

@@ -5,18 +5,22 @@ from __future__ import annotations
 import base64
 import itertools
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import generate_text
+from pipeline.attachment_limits import AttachmentLimits, MiB, attachment_limits
 from pipeline.errors import (
     InvalidDataContentError,
+    InvalidPromptError,
     MissingToolResultsError,
     UnsupportedFunctionalityError,
 )
-from pipeline.normalize import normalize_prompt
+from pipeline.normalize import OrphanToolResultWarning, normalize_prompt
 from pipeline.prompt import (
     AssistantMessage,
     ContentOutput,
@@ -36,6 +40,7 @@ from pipeline.prompt import (
     UserMessage,
 )
 from pipeline.standardize import standardize_prompt
+from pipeline.testing import MockLanguageModel
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
 JPEG = bytes.fromhex("ffd8ffe000104a464946")
@@ -349,6 +354,258 @@ def test_answered_tool_calls_pass() -> None:
     assert len(normalize_prompt(prompt)) == 3
 
 
+def test_a_long_run_of_tool_messages_merges_into_one_in_order() -> None:
+    count = 20_000
+    prompt: list[Message] = [
+        UserMessage(content="go"),
+        AssistantMessage(content=[_call(f"c{index}") for index in range(count)]),
+        *(
+            ToolMessage(content=[_result(f"c{index}")], provider_options={"p": {"index": index}})
+            for index in range(count)
+        ),
+    ]
+    merged = normalize_prompt(prompt)
+    assert len(merged) == 3
+    tool = merged[2]
+    assert isinstance(tool, ToolMessage)
+    assert [part.tool_call_id for part in tool.content] == [f"c{index}" for index in range(count)]
+    # each earlier message's options moved onto its part; the last message keeps its own
+    assert [part.provider_options for part in tool.content[:3]] == [
+        {"p": {"index": index}} for index in range(3)
+    ]
+    assert tool.content[-1].provider_options is None
+    assert tool.provider_options == {"p": {"index": count - 1}}
+
+
+def test_duplicate_tool_call_ids_are_refused_naming_both_positions() -> None:
+    prompt: list[Message] = [
+        AssistantMessage(content=[_call("a")]),
+        ToolMessage(content=[_result("a")]),
+        AssistantMessage(content=[TextPart(text="again"), _call("a")]),
+        ToolMessage(content=[_result("a")]),
+    ]
+    with pytest.raises(InvalidPromptError) as caught:
+        normalize_prompt(prompt)
+    assert caught.value.path == "prompt[2].content[1]"
+    assert "duplicate tool call id 'a'" in str(caught.value)
+    assert "prompt[0].content[0]" in str(caught.value)
+
+
+def test_duplicate_tool_result_ids_are_refused() -> None:
+    prompt: list[Message] = [
+        AssistantMessage(content=[_call("a")]),
+        ToolMessage(content=[_result("a"), _result("a")]),
+    ]
+    with pytest.raises(InvalidPromptError, match=r"the tool result at prompt\[1\]\.content\[0\]") as caught:
+        normalize_prompt(prompt)
+    assert caught.value.path == "prompt[1].content[1]"
+
+
+def test_a_provider_executed_call_and_its_result_share_an_id() -> None:
+    part = ToolResultPart(tool_call_id="srv", tool_name="search", output=TextOutput(value="found"))
+    prompt: list[Message] = [AssistantMessage(content=[_call("srv", provider_executed=True), part])]
+    assert normalize_prompt(prompt) == prompt
+
+
+def test_tool_results_opening_the_prompt_are_kept_without_a_warning() -> None:
+    """The prompt spec's multi-modal example: a tool message whose calls come before the excerpt."""
+    prompt: list[Message] = [ToolMessage(content=[_result("11344"), _result("12345")])]
+    assert normalize_prompt(prompt) == prompt
+
+
+def test_a_tool_result_for_an_unknown_id_after_other_calls_is_kept_with_a_warning() -> None:
+    prompt: list[Message] = [
+        AssistantMessage(content=[_call("a")]),
+        ToolMessage(content=[_result("a"), _result("zz")]),
+    ]
+    with pytest.warns(OrphanToolResultWarning, match=r"prompt\[1\]\.content\[1\]: .*'zz'"):
+        merged = normalize_prompt(prompt)
+    assert merged == prompt
+
+
+def test_a_prompt_that_fails_anyway_gets_no_orphan_warning() -> None:
+    prompt: list[Message] = [
+        AssistantMessage(content=[_call("12246")]),
+        ToolMessage(content=[_result("12335")]),
+    ]
+    with pytest.raises(MissingToolResultsError):
+        normalize_prompt(prompt)  # filterwarnings=error: a warning would fail this test first
+
+
+# --- values that cannot be sent -------------------------------------------------------------------
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("message", "path", "reason"),
+    [
+        (UserMessage(content="lone \ud800"), "prompt[0].content", "lone surrogate"),
+        (
+            UserMessage(content=[TextPart(text="ok"), TextPart(text="\udc00")]),
+            "prompt[0].content[1].text",
+            "surrogate",
+        ),
+        (SystemMessage(content="sys \udfff"), "prompt[0].content", "surrogate"),
+        (
+            AssistantMessage(content=[ToolCallPart(tool_call_id="c", tool_name="t", input={"s": {1, 2}})]),
+            "prompt[0].content[0].input.s",
+            "set is not a JSON value",
+        ),
+        (
+            AssistantMessage(
+                content=[ToolCallPart(tool_call_id="c", tool_name="t", input={"n": float("nan")})]
+            ),
+            "prompt[0].content[0].input.n",
+            "nan is not a finite number",
+        ),
+        (
+            ToolMessage(
+                content=[ToolResultPart(tool_call_id="c", tool_name="t", output=JsonOutput(value=[b"raw"]))]
+            ),
+            "prompt[0].content[0].output.value[0]",
+            "bytes is not a JSON value",
+        ),
+        (
+            UserMessage(content="hi", provider_options={"openai": {"x": float("inf")}}),
+            "prompt[0].provider_options.openai.x",
+            "inf is not a finite number",
+        ),
+        (
+            AssistantMessage(content=[ToolCallPart(tool_call_id="c", tool_name="t", input=_deep(5000))]),
+            "prompt[0].content[0].input.a.a",
+            "nested more than 256 levels deep",
+        ),
+    ],
+)
+def test_values_that_cannot_be_sent_are_refused_by_path(message: Message, path: str, reason: str) -> None:
+    with pytest.raises(InvalidPromptError) as caught:
+        normalize_prompt([message])
+    assert caught.value.path is not None and caught.value.path.startswith(path)
+    assert reason in str(caught.value)
+
+
+async def test_unsendable_prompts_fail_before_the_model_is_called() -> None:
+    model = MockLanguageModel()
+    messages: list[dict[str, Any]] = [
+        {
+            "role": "assistant",
+            "content": [{"type": "tool-call", "toolCallId": "c", "toolName": "t", "input": {"s": {1}}}],
+        },
+        {
+            "role": "tool",
+            "content": [
+                {
+                    "type": "tool-result",
+                    "toolCallId": "c",
+                    "toolName": "t",
+                    "output": {"type": "text", "value": "ok"},
+                }
+            ],
+        },
+    ]
+    with pytest.raises(InvalidPromptError, match=r"messages|prompt\[0\]\.content\[0\]\.input\.s"):
+        await generate_text(model, messages=messages)
+    with pytest.raises(InvalidPromptError, match="surrogate"):
+        await generate_text(model, prompt="bad \ud800 text")
+    assert model.calls == []
+
+
+# --- attachment URLs -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://xn--a.com/cat.png", "internationalized domain name"),
+        (httpx.URL("https://xn--a.com/cat.png"), "internationalized domain name"),
+        ("https://example.com:99999/cat.png", "port 99999 is out of range"),
+        ("https://example.com:0/cat.png", "port 0 is out of range"),
+    ],
+)
+def test_malformed_attachment_urls_are_typed_errors_naming_the_part(
+    url: str | httpx.URL, reason: str
+) -> None:
+    with pytest.raises(InvalidDataContentError, match=reason) as caught:
+        normalize_prompt([UserMessage(content=[ImagePart(image=url)])])
+    assert caught.value.path == "prompt[0].content[0].image"
+
+
+# --- inline attachment limits --------------------------------------------------------------------
+
+SMALL = AttachmentLimits(max_file_bytes=1000, max_call_bytes=2500)
+
+
+def _png(size: int) -> bytes:
+    return PNG + b"\0" * (size - len(PNG))
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda data: data,
+        _b64,
+        lambda data: base64.encodebytes(data).decode(),  # MIME base64: a newline every 76 characters
+        lambda data: base64.urlsafe_b64encode(data).decode().rstrip("="),
+        lambda data: f"data:image/png;base64,{_b64(data)}",
+        lambda data: "data:image/png," + quote_from_bytes(data),
+    ],
+    ids=["bytes", "base64", "mime-base64", "urlsafe-unpadded", "data-url-base64", "data-url-percent"],
+)
+def test_inline_files_up_to_the_per_file_limit_pass_and_one_byte_more_fails(form: Any) -> None:
+    exact = FilePart(data=form(_png(1000)), media_type="image/png")
+    assert normalize_prompt([UserMessage(content=[exact])], limits=SMALL)[0].content[0].data == _png(1000)  # type: ignore[union-attr]
+    over = FilePart(data=form(_png(1001)), media_type="image/png")
+    with pytest.raises(
+        InvalidDataContentError, match="larger than the per-file limit of 1000 bytes"
+    ) as caught:
+        normalize_prompt([UserMessage(content=[over])], limits=SMALL)
+    assert caught.value.path == "prompt[0].content[0].data"
+
+
+def test_oversized_base64_is_refused_from_its_length_without_decoding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_decoding(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("decoded an oversized payload")
+
+    monkeypatch.setattr("pipeline.normalize.base64.b64decode", no_decoding)
+    big = "A" * (28 * 1024 * 1024)  # 21 MiB once decoded, over the 20 MiB default
+    for data in (big, f"data:image/png;base64,{big}"):
+        with pytest.raises(InvalidDataContentError, match="per-file limit of 20971520 bytes"):
+            normalize_prompt([UserMessage(content=[ImagePart(image=data)])])
+
+
+def test_inline_files_of_one_call_share_the_per_call_limit() -> None:
+    image = ImagePart(image=_png(900))
+    item = MediaItem(data=_b64(_png(900)), media_type="image/png")
+    result = ToolResultPart(tool_call_id="c", tool_name="t", output=ContentOutput(value=[item]))
+    prompt: list[Message] = [
+        UserMessage(content=[image, image]),
+        AssistantMessage(content=[_call("c")]),
+        ToolMessage(content=[result]),
+    ]
+    with pytest.raises(InvalidDataContentError, match="per-call limit of 2500 bytes") as caught:
+        normalize_prompt(prompt, limits=SMALL)
+    assert caught.value.path == "prompt[2].content[0].output.value[0].data"
+    assert len(normalize_prompt(prompt[:1], limits=SMALL)) == 1
+
+
+def test_attachment_limits_set_for_a_block_apply_to_the_calls_inside_it() -> None:
+    prompt: list[Message] = [UserMessage(content=[ImagePart(image=_png(30 * MiB))])]
+    with pytest.raises(InvalidDataContentError, match="per-file limit"):
+        normalize_prompt(prompt)
+    with attachment_limits(max_file_bytes=40 * MiB):
+        assert isinstance(normalize_prompt(prompt)[0].content[0], FilePart)  # type: ignore[index]
+    with pytest.raises(InvalidDataContentError, match="per-file limit"):
+        normalize_prompt(prompt)
+
+
 # --- purity and idempotence ---------------------------------------------------------------------
 
 
@@ -467,12 +724,13 @@ _MESSAGE = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore::pipeline.normalize.OrphanToolResultWarning")
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_MESSAGE, max_size=6))
 def test_normalization_is_idempotent_property(prompt: list[Message]) -> None:
     try:
         once = normalize_prompt(prompt)
-    except (InvalidDataContentError, UnsupportedFunctionalityError):
+    except (InvalidPromptError, UnsupportedFunctionalityError):  # bad data, duplicate tool call ids
         return
     assert normalize_prompt(once) == once
     for message in once:

@@ -1,15 +1,20 @@
-"""Call settings: one list of names, typed for callers, validated into CallParams."""
+"""Call settings: one list of names, typed for callers, validated into CallParams; settings that cannot be
+sent as JSON raise InvalidArgumentError naming the path."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
+from pipeline import generate_text
 from pipeline.errors import InvalidArgumentError
 from pipeline.params import CallParams
 from pipeline.prompt import UserMessage
+from pipeline.sendable import MAX_NESTING_DEPTH
 from pipeline.settings import CallSettings, build_call_params
+from pipeline.testing import MockLanguageModel
 
 PROMPT = [UserMessage(content="Hi")]
 
@@ -64,3 +69,78 @@ def test_bad_values_are_typed_errors_naming_the_setting(setting: str, value: obj
     with pytest.raises(InvalidArgumentError, match=message) as raised:
         build_call_params(PROMPT, **settings)
     assert raised.value.argument == setting
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("temperature", math.inf),
+        ("top_p", -math.inf),
+        ("presence_penalty", math.inf),
+        ("frequency_penalty", -math.inf),
+    ],
+)
+def test_infinite_sampling_settings_are_refused(setting: str, value: float) -> None:
+    with pytest.raises(InvalidArgumentError, match=f"{setting} must be a finite number") as caught:
+        build_call_params(PROMPT, **{setting: value})
+    assert caught.value.argument == setting
+
+
+@pytest.mark.parametrize(
+    ("settings", "path"),
+    [
+        ({"provider_options": {"openai": {"foo": [1, 2, math.nan]}}}, "provider_options.openai.foo[2]"),
+        (
+            {"provider_options": {"openai": {"logit_bias": {"50256": -math.inf}}}},
+            "provider_options.openai.logit_bias['50256']",
+        ),
+        (
+            {"tools": [{"name": "t", "inputSchema": {"properties": {"x": {"maximum": math.inf}}}}]},
+            "tools[0].input_schema.properties.x.maximum",
+        ),
+        (
+            {"tools": [{"name": "t", "providerOptions": {"anthropic": {"cache": {1, 2}}}}]},
+            "tools[0].provider_options.anthropic.cache",
+        ),
+        (
+            {"response_format": {"type": "json", "schema": {"minimum": -math.inf}}},
+            "response_format.json_schema.minimum",
+        ),
+        ({"stop_sequences": ["ok", "bad \ud800"]}, "stop_sequences[1]"),
+    ],
+)
+def test_unsendable_settings_are_refused_by_path(settings: dict[str, Any], path: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        build_call_params(PROMPT, **settings)
+    assert caught.value.argument == path
+    assert path in str(caught.value)
+
+
+def test_provider_options_nested_5000_deep_are_a_typed_error_not_a_recursion_error() -> None:
+    with pytest.raises(InvalidArgumentError, match=f"nested more than {MAX_NESTING_DEPTH} levels deep"):
+        build_call_params(PROMPT, provider_options={"openai": {"x": _nested(5000)}})
+
+
+def test_options_and_schemas_at_the_nesting_limit_are_accepted() -> None:
+    params = build_call_params(
+        PROMPT,
+        provider_options={"openai": _nested(MAX_NESTING_DEPTH - 1)},
+        tools=[{"name": "t", "inputSchema": _nested(MAX_NESTING_DEPTH)}],
+    )
+    assert params.tools is not None and params.tools[0].input_schema == _nested(MAX_NESTING_DEPTH)
+
+
+async def test_unsendable_settings_fail_before_the_model_is_called() -> None:
+    model = MockLanguageModel()
+    with pytest.raises(InvalidArgumentError):
+        await generate_text(model, prompt="Hi", provider_options={"openai": {"temperature": math.nan}})
+    with pytest.raises(InvalidArgumentError):
+        await generate_text(model, prompt="Hi", temperature=math.inf)
+    assert model.calls == []

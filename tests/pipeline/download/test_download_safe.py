@@ -446,6 +446,37 @@ async def test_an_unparsable_redirect_location_is_a_download_error(server: Loopb
     assert server.paths == ["/x"]
 
 
+@pytest.mark.parametrize(
+    ("location", "error", "reason"),
+    [
+        ("http://xn--a.example/secret", DownloadError, "invalid host name in the redirect location"),
+        ("http://127.0.0.1:99999/secret", DownloadBlockedError, "port 99999 is out of range"),
+        ("http://127.0.0.1:0/secret", DownloadBlockedError, "port 0 is out of range"),
+    ],
+)
+async def test_a_redirect_to_an_undecodable_host_or_impossible_port_is_a_download_error(
+    server: Loopback, location: str, error: type[DownloadError], reason: str
+) -> None:
+    server.routes["/x"] = redirect(location)
+    with pytest.raises(error, match=reason):
+        await fetch_one(local(), server.url("/x"))
+    assert server.paths == ["/x"]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:99999/x", "port 99999 is out of range"),
+        ("http://xn--a.example/x", "host is not a valid internationalized domain name"),
+    ],
+)
+async def test_an_impossible_port_or_undecodable_host_is_blocked_before_connecting(
+    url: str, reason: str
+) -> None:
+    with pytest.raises(DownloadBlockedError, match=reason):
+        await fetch_one(local(resolver=lambda host: ["127.0.0.1"]), url)
+
+
 @pytest.mark.parametrize("status", [300, 304])
 async def test_other_3xx_statuses_are_not_followed(server: Loopback, status: int) -> None:
     server.routes["/x"] = redirect("/y", status=status)

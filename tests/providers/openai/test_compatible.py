@@ -1,13 +1,22 @@
+import base64
+import re
 from collections.abc import Iterator
 
 import pytest
 
-from pipeline.errors import InvalidArgumentError
+from middleware.download import DownloadedFile, DownloadRequest, is_url_supported
+from pipeline import generate_text
+from pipeline.errors import DownloadBlockedError, InvalidArgumentError
 from pipeline.params import CallParams
 from pipeline.registry import resolve_model
 from pipeline.stream import FinishPart
 from providers import compatible
-from providers.compatible import COMPATIBLE_ENDPOINTS, OpenAICompatibleProvider, compatible_provider
+from providers.compatible import (
+    COMPATIBLE_ENDPOINTS,
+    HOSTED_IMAGE_URLS,
+    OpenAICompatibleProvider,
+    compatible_provider,
+)
 from providers.testing import LoopbackServer
 from providers.testing.openai import stream_chunks, stream_reply, text_reply
 
@@ -94,3 +103,66 @@ def test_register_makes_model_strings_resolve(monkeypatch: pytest.MonkeyPatch) -
     model = resolve_model("ollama/qwen2.5:7b")
     assert (model.provider, model.model_id) == ("ollama.chat", "qwen2.5:7b")
     assert resolve_model("lmstudio/x").provider == "lmstudio.chat"
+
+
+# --- attachment URLs: self-hosted servers fetch none themselves (SSRF by proxy) ---------------------
+
+SELF_HOSTED = ["ollama", "vllm", "llamacpp", "lmstudio"]
+HOSTED = ["groq", "together", "deepseek"]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)
+METADATA_IMAGE = "http://169.254.169.254/latest/meta-data/iam.png"
+
+
+def _passes_image_urls(model: object) -> bool:
+    return is_url_supported("https://images.example/cat.png", "image/png", model.supported_urls)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", SELF_HOSTED)
+def test_self_hosted_servers_take_no_attachment_url_themselves(name: str) -> None:
+    assert compatible_provider(name)("m").supported_urls == {}
+
+
+@pytest.mark.parametrize("name", HOSTED)
+def test_hosted_services_take_image_urls_like_openai(name: str) -> None:
+    assert _passes_image_urls(compatible_provider(name, api_key="k")("m"))
+
+
+def test_a_custom_server_takes_no_attachment_url_unless_it_opts_in() -> None:
+    assert OpenAICompatibleProvider("acme", "http://10.0.0.5/v1").chat("m").supported_urls == {}
+    opted = OpenAICompatibleProvider("acme", "http://10.0.0.5/v1", supported_urls=HOSTED_IMAGE_URLS)
+    assert _passes_image_urls(opted.chat("m"))
+
+
+def test_a_built_in_server_can_opt_in_or_out() -> None:
+    only_pdfs = {"application/pdf": [re.compile(r"^https://docs\\.example/")]}
+    ollama = compatible_provider("ollama", supported_urls=only_pdfs)("m")
+    assert ollama.supported_urls == only_pdfs
+    assert compatible_provider("groq", api_key="k", supported_urls={})("m").supported_urls == {}
+
+
+@pytest.mark.parametrize(
+    "url", [METADATA_IMAGE, "http://127.0.0.1:11434/api/tags", "http://intranet.local/a.png"]
+)
+async def test_a_private_image_url_never_reaches_a_self_hosted_server(
+    server: LoopbackServer, url: str
+) -> None:
+    model = compatible_provider("ollama", base_url=server.url("/v1"))("llava")
+    messages = [{"role": "user", "content": [{"type": "image", "image": url}]}]
+    with pytest.raises(DownloadBlockedError):
+        await generate_text(model, messages=messages)
+    assert server.requests == []
+
+
+async def test_a_self_hosted_server_gets_public_images_inline(server: LoopbackServer) -> None:
+    seen: list[str] = []
+
+    async def download(requests: list[DownloadRequest]) -> list[DownloadedFile | None]:
+        seen.extend(str(request.url) for request in requests if not request.is_url_supported_by_model)
+        return [DownloadedFile(PNG, "image/png") for _ in requests]
+
+    model = compatible_provider("vllm", base_url=server.url("/v1"))("qwen-vl")
+    messages = [{"role": "user", "content": [{"type": "image", "image": "https://images.example/cat.png"}]}]
+    await generate_text(model, messages=messages, download=download)
+    assert seen == ["https://images.example/cat.png"]
+    [part] = server.requests[0].json()["messages"][0]["content"]
+    assert part["image_url"]["url"] == "data:image/png;base64," + base64.b64encode(PNG).decode()
