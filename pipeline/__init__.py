@@ -4,6 +4,7 @@ from pipeline import generate_text
 result = await generate_text("openai/gpt-4o", prompt="Invent a new holiday.")
 """
 
+from .attachment_limits import AttachmentLimits, attachment_limits
 from .chain import Middleware, TransformContext, WrapContext, wrap_model
 from .embed import EmbeddingMiddleware, EmbeddingModel, embed, embed_many, wrap_embedding_model
 from .errors import (
@@ -39,6 +40,7 @@ from .errors import (
 )
 from .generate import generate_text, stream_text
 from .model import LanguageModel, SupportedUrls
+from .normalize import OrphanToolResultWarning
 from .objects import GenerateObjectResult, StreamObjectResult, generate_object, stream_object
 from .params import CallParams, FunctionTool, ResponseFormatJson, ResponseFormatText, ToolChoiceTool
 from .prompt import (
@@ -109,6 +111,7 @@ from .tools import Tool, tool, tool_from_model
 __all__ = [
     "APICallError",
     "AssistantMessage",
+    "AttachmentLimits",
     "CacheMissError",
     "CallParams",
     "CallSettings",
@@ -153,6 +156,7 @@ __all__ = [
     "NoSuchModelError",
     "NoSuchProviderError",
     "NoSuchToolError",
+    "OrphanToolResultWarning",
     "ProviderImportError",
     "RawPart",
     "ReasoningContent",
@@ -198,6 +202,7 @@ __all__ = [
     "Usage",
     "UserMessage",
     "WrapContext",
+    "attachment_limits",
     "collect_stream",
     "embed",
     "embed_many",
