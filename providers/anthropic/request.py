@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.params import CallParams, FunctionTool, ResponseFormatJson, ToolChoice, ToolChoiceTool
+from pipeline.params import (
+    CallParams,
+    FunctionTool,
+    ResponseFormat,
+    ResponseFormatJson,
+    ToolChoice,
+    ToolChoiceTool,
+)
 from pipeline.result import CallWarning
 
 from .cache_control import CacheBreakpoints
@@ -24,6 +31,7 @@ __all__ = [
 
 JSON_RESPONSE_TOOL_NAME = "json"
 BETA_STRUCTURED_OUTPUTS = "structured-outputs-2025-11-13"
+_BETA_FAST_MODE = "fast-mode-2026-02-01"
 
 _BUDGET_SHARE = {"minimal": 0.02, "low": 0.1, "medium": 0.3, "high": 0.6, "xhigh": 0.9}
 _MIN_THINKING_BUDGET = 1024
@@ -40,54 +48,400 @@ class AnthropicRequest:
     uses_json_response_tool: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Sampling:
+    """The sampling settings still to be sent; later steps drop the ones a model or mode rejects."""
+
+    temperature: float | None
+    top_k: int | None
+    top_p: float | None
+
+    def features_set(self) -> list[str]:
+        """The camelCase names of the settings that have a value, in warning order."""
+        values = (("temperature", self.temperature), ("topK", self.top_k), ("topP", self.top_p))
+        return [feature for feature, value in values if value is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class _WireTools:
+    """Tools and tool choice as sent (``None`` when absent), with their warnings and betas."""
+
+    definitions: list[dict[str, Any]] | None
+    choice: dict[str, Any] | None
+    warnings: list[CallWarning]
+    betas: list[str]
+
+
+def build_request(model_id: str, params: CallParams, *, stream: bool) -> AnthropicRequest:
+    """The Messages API body for ``params`` (``stream: true`` only when streaming).
+
+    Raises ``InvalidArgumentError`` for invalid provider options and ``UnsupportedFunctionalityError``
+    for prompt content Anthropic cannot take. Warnings keep the order of the steps below.
+    """
+    warnings = _unsupported_setting_warnings(params)
+    temperature, clamp_warnings = _clamp_temperature(params.temperature)
+    json_schema, schema_warnings = _response_schema(params.response_format)
+    warnings += clamp_warnings + schema_warnings
+
+    options = parse_call_options(params.provider_options)
+    capabilities = model_capabilities(model_id)
+    warnings += _unknown_model_warnings(model_id, params.max_output_tokens, capabilities)
+    sampling, rejected_warnings = _drop_rejected_sampling(
+        _Sampling(temperature, params.top_k, params.top_p), model_id, capabilities
+    )
+    warnings += rejected_warnings
+
+    use_output_format = _uses_output_format(options, capabilities)
+    json_tool = (
+        _json_response_tool(json_schema) if json_schema is not None and not use_output_format else None
+    )
+
+    cache = CacheBreakpoints()
+    prompt = convert_to_anthropic_prompt(params.prompt, send_reasoning=options.send_reasoning, cache=cache)
+    warnings += prompt.warnings
+
+    thinking, effort, reasoning_warnings = _thinking_and_effort(params.reasoning, options, capabilities)
+    effort, effort_warnings = _lower_effort_without_thinking(effort, thinking, model_id, capabilities)
+    wire_thinking, budget, thinking_warnings = _wire_thinking(thinking)
+    sampling, sampling_warnings = _drop_sampling_for_mode(sampling, thinking, model_id, capabilities)
+    max_tokens, max_tokens_warnings = _max_tokens(model_id, params.max_output_tokens, budget, capabilities)
+    warnings += (
+        reasoning_warnings + effort_warnings + thinking_warnings + sampling_warnings + max_tokens_warnings
+    )
+
+    output_config = _output_config(effort, json_schema if use_output_format else None)
+    tools = _wire_tools(params, options, json_tool, capabilities, cache, stream=stream)
+    fields: dict[str, Any] = {
+        "model": model_id,
+        "max_tokens": max_tokens,
+        "thinking": wire_thinking,
+        "temperature": sampling.temperature,
+        "top_k": sampling.top_k,
+        "top_p": sampling.top_p,
+        "stop_sequences": params.stop_sequences,
+        "output_config": output_config,
+        "speed": options.speed,
+        "inference_geo": options.inference_geo,
+        "cache_control": options.cache_control,
+        "metadata": _metadata(options),
+        "system": prompt.system,
+        "messages": prompt.messages,
+        "tools": tools.definitions,
+        "tool_choice": tools.choice,
+        "stream": True if stream else None,
+    }
+    return AnthropicRequest(
+        body={key: value for key, value in fields.items() if value is not None},
+        betas=_betas(prompt.betas, tools.betas, options),
+        warnings=[*warnings, *tools.warnings, *cache.warnings],
+        uses_json_response_tool=json_tool is not None,
+    )
+
+
 def _unsupported(feature: str, details: str | None = None) -> CallWarning:
     return CallWarning(type="unsupported", feature=feature, details=details)
 
 
-def _clamp_temperature(temperature: float | None, warnings: list[CallWarning]) -> float | None:
+def _unsupported_setting_warnings(params: CallParams) -> list[CallWarning]:
+    """Call settings the Messages API has no field for."""
+    settings = (
+        ("frequencyPenalty", params.frequency_penalty),
+        ("presencePenalty", params.presence_penalty),
+        ("seed", params.seed),
+    )
+    return [_unsupported(feature) for feature, value in settings if value is not None]
+
+
+def _clamp_temperature(temperature: float | None) -> tuple[float | None, list[CallWarning]]:
+    """Anthropic takes temperatures in [0, 1]; values outside are clamped with a warning."""
     if temperature is not None and temperature > 1:
-        warnings.append(
+        return 1, [
             _unsupported("temperature", f"{temperature} exceeds anthropic maximum of 1.0. clamped to 1.0")
-        )
-        return 1
+        ]
     if temperature is not None and temperature < 0:
-        warnings.append(
+        return 0, [
             _unsupported("temperature", f"{temperature} is below anthropic minimum of 0. clamped to 0")
-        )
-        return 0
-    return temperature
+        ]
+    return temperature, []
+
+
+def _response_schema(
+    response_format: ResponseFormat | None,
+) -> tuple[dict[str, Any] | None, list[CallWarning]]:
+    """The JSON schema to enforce, if any (JSON output without a schema is ignored, with a warning)."""
+    if not isinstance(response_format, ResponseFormatJson):
+        return None, []
+    if response_format.json_schema is None:
+        details = "JSON response format requires a schema. The response format is ignored."
+        return None, [_unsupported("responseFormat", details)]
+    return response_format.json_schema, []
+
+
+def _unknown_model_warnings(
+    model_id: str, max_output_tokens: int | None, capabilities: ModelCapabilities
+) -> list[CallWarning]:
+    if capabilities.is_known_model or max_output_tokens is not None:
+        return []
+    details = (
+        f'The model "{model_id}" is unknown. The max output tokens have been limited '
+        f"to {capabilities.max_output_tokens}. "
+        "Set maxOutputTokens explicitly to override this limit."
+    )
+    return [CallWarning(type="compatibility", feature="maxOutputTokens", details=details)]
+
+
+def _drop_rejected_sampling(
+    sampling: _Sampling, model_id: str, capabilities: ModelCapabilities
+) -> tuple[_Sampling, list[CallWarning]]:
+    """Newer models reject temperature, top_k and top_p outright."""
+    if not capabilities.rejects_sampling_parameters:
+        return sampling, []
+    warnings = [
+        _unsupported(feature, f"{feature} is not supported by {model_id} and will be ignored")
+        for feature in sampling.features_set()
+    ]
+    return _Sampling(None, None, None), warnings
+
+
+def _uses_output_format(options: AnthropicCallOptions, capabilities: ModelCapabilities) -> bool:
+    """Whether a JSON schema goes to ``output_config.format`` (else it is forced through the json tool)."""
+    mode = options.structured_output_mode or "auto"
+    return mode == "outputFormat" or (mode == "auto" and capabilities.supports_structured_output)
+
+
+def _json_response_tool(json_schema: dict[str, Any]) -> FunctionTool:
+    """A tool whose input is the response: how models without structured outputs return JSON."""
+    return FunctionTool(
+        name=JSON_RESPONSE_TOOL_NAME, description="Respond with a JSON object.", input_schema=json_schema
+    )
+
+
+def _thinking_and_effort(
+    reasoning: str | None, options: AnthropicCallOptions, capabilities: ModelCapabilities
+) -> tuple[ThinkingOptions | None, str | None, list[CallWarning]]:
+    """Thinking and effort from provider options, filled in from top-level ``reasoning``.
+
+    An explicit effort wins over ``reasoning`` entirely; explicit thinking options win over the
+    thinking that ``reasoning`` implies.
+    """
+    thinking, effort = options.thinking, options.effort
+    if reasoning is None or reasoning == "provider-default" or effort is not None:
+        return thinking, effort, []
+    reasoning_thinking, reasoning_effort, warnings = _reasoning_config(reasoning, capabilities)
+    thinking = thinking or reasoning_thinking
+    if reasoning_effort is not None and thinking.type != "disabled":
+        return thinking, reasoning_effort, warnings
+    return thinking, effort, warnings
 
 
 def _reasoning_config(
-    reasoning: str, capabilities: ModelCapabilities, warnings: list[CallWarning]
-) -> tuple[ThinkingOptions, str | None]:
+    reasoning: str, capabilities: ModelCapabilities
+) -> tuple[ThinkingOptions, str | None, list[CallWarning]]:
     """Top-level ``reasoning`` as thinking options and an effort (adaptive models) or a budget."""
     if reasoning == "none":
-        return ThinkingOptions(type="disabled"), None
+        return ThinkingOptions(type="disabled"), None, []
     if capabilities.supports_adaptive_thinking:
-        effort = {"minimal": "low", "xhigh": "xhigh" if capabilities.supports_xhigh_effort else "max"}.get(
-            reasoning, reasoning
-        )
-        if effort != reasoning:
-            warnings.append(
-                CallWarning(
-                    type="compatibility",
-                    feature="reasoning",
-                    details=(
-                        f'reasoning "{reasoning}" is not directly supported by this model. '
-                        f'mapped to effort "{effort}".'
-                    ),
-                )
-            )
-        return ThinkingOptions(type="adaptive", display="summarized"), effort
+        return _adaptive_reasoning(reasoning, capabilities)
     ceiling = capabilities.max_output_tokens
     budget = min(ceiling, max(_MIN_THINKING_BUDGET, round(ceiling * _BUDGET_SHARE[reasoning])))
-    return ThinkingOptions(type="enabled", budget_tokens=budget), None
+    return ThinkingOptions(type="enabled", budget_tokens=budget), None, []
+
+
+def _adaptive_reasoning(
+    reasoning: str, capabilities: ModelCapabilities
+) -> tuple[ThinkingOptions, str, list[CallWarning]]:
+    """Adaptive thinking with ``reasoning`` as the effort, mapped to the nearest level the model has."""
+    effort = {"minimal": "low", "xhigh": "xhigh" if capabilities.supports_xhigh_effort else "max"}.get(
+        reasoning, reasoning
+    )
+    warnings = []
+    if effort != reasoning:
+        details = (
+            f'reasoning "{reasoning}" is not directly supported by this model. mapped to effort "{effort}".'
+        )
+        warnings.append(CallWarning(type="compatibility", feature="reasoning", details=details))
+    return ThinkingOptions(type="adaptive", display="summarized"), effort, warnings
+
+
+def _lower_effort_without_thinking(
+    effort: str | None, thinking: ThinkingOptions | None, model_id: str, capabilities: ModelCapabilities
+) -> tuple[str | None, list[CallWarning]]:
+    """Some models reject efforts above ``high`` when thinking is disabled."""
+    if not (
+        capabilities.rejects_thinking_disabled_above_high_effort
+        and thinking is not None
+        and thinking.type == "disabled"
+        and effort in ("xhigh", "max")
+    ):
+        return effort, []
+    details = (
+        f"effort '{effort}' is not supported by {model_id} when thinking is disabled. "
+        "The effort has been lowered to 'high'."
+    )
+    return "high", [_unsupported("providerOptions.anthropic.effort", details)]
+
+
+def _wire_thinking(
+    thinking: ThinkingOptions | None,
+) -> tuple[dict[str, Any] | None, int | None, list[CallWarning]]:
+    """The ``thinking`` field and its token budget (set only for ``enabled``, which requires one)."""
+    if thinking is None:
+        return None, None, []
+    if thinking.type == "enabled" and thinking.budget_tokens is None:
+        details = (
+            "thinking budget is required when thinking is enabled. "
+            f"using default budget of {_DEFAULT_THINKING_BUDGET} tokens."
+        )
+        warning = CallWarning(type="compatibility", feature="extended thinking", details=details)
+        return (
+            {"type": "enabled", "budget_tokens": _DEFAULT_THINKING_BUDGET},
+            _DEFAULT_THINKING_BUDGET,
+            [warning],
+        )
+    wire: dict[str, Any] = {"type": thinking.type}
+    budget = thinking.budget_tokens if thinking.type == "enabled" else None
+    if budget is not None:
+        wire["budget_tokens"] = budget
+    if thinking.type == "adaptive" and thinking.display is not None:
+        wire["display"] = thinking.display
+    return wire, budget, []
+
+
+def _drop_sampling_for_mode(
+    sampling: _Sampling, thinking: ThinkingOptions | None, model_id: str, capabilities: ModelCapabilities
+) -> tuple[_Sampling, list[CallWarning]]:
+    """Thinking takes no sampling settings; Claude models take temperature or top_p, not both."""
+    if thinking is not None and thinking.type in ("enabled", "adaptive"):
+        warnings = [
+            _unsupported(feature, f"{feature} is not supported when thinking is enabled")
+            for feature in sampling.features_set()
+        ]
+        return _Sampling(None, None, None), warnings
+    if (
+        (capabilities.is_known_model or "claude-" in model_id)
+        and sampling.top_p is not None
+        and sampling.temperature is not None
+    ):
+        details = "topP is not supported when temperature is set. topP is ignored."
+        return replace(sampling, top_p=None), [_unsupported("topP", details)]
+    return sampling, []
+
+
+def _max_tokens(
+    model_id: str, max_output_tokens: int | None, budget: int | None, capabilities: ModelCapabilities
+) -> tuple[int, list[CallWarning]]:
+    """``max_tokens`` covers the output and the thinking budget, at most the ceiling of a known model.
+
+    The clamp warns only when the caller set ``max_output_tokens``.
+    """
+    requested = max_output_tokens if max_output_tokens is not None else capabilities.max_output_tokens
+    max_tokens = requested + (budget or 0)
+    ceiling = capabilities.max_output_tokens
+    if not capabilities.is_known_model or max_tokens <= ceiling:
+        return max_tokens, []
+    if max_output_tokens is None:
+        return ceiling, []
+    details = (
+        f"{max_tokens} (maxOutputTokens + thinkingBudget) is greater than {model_id} "
+        f"{ceiling} max output tokens. The max output tokens have been limited to {ceiling}."
+    )
+    return ceiling, [_unsupported("maxOutputTokens", details)]
+
+
+def _output_config(effort: str | None, json_schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``output_config``: the effort and the structured-output format, or ``None`` when neither is set."""
+    output_config: dict[str, Any] = {}
+    if effort is not None:
+        output_config["effort"] = effort
+    if json_schema is not None:
+        output_config["format"] = {"type": "json_schema", "schema": sanitize_json_schema(json_schema)}
+    return output_config or None
+
+
+def _metadata(options: AnthropicCallOptions) -> dict[str, Any] | None:
+    if options.metadata is None or options.metadata.user_id is None:
+        return None
+    return {"user_id": options.metadata.user_id}
+
+
+def _wire_tools(
+    params: CallParams,
+    options: AnthropicCallOptions,
+    json_tool: FunctionTool | None,
+    capabilities: ModelCapabilities,
+    cache: CacheBreakpoints,
+    *,
+    stream: bool,
+) -> _WireTools:
+    """The caller's tools plus the json tool, if used.
+
+    The json tool must be called, alone: it forces ``any`` with parallel tool use disabled, and no
+    tool is sent with ``strict`` (nor the structured-outputs beta) while it is in the request.
+    """
+    warnings = []
+    if json_tool is not None and options.disable_parallel_tool_use is False:
+        details = (
+            "`disableParallelToolUse: false` is ignored when using the JSON response tool. "
+            "Parallel tool use is disabled to ensure a single coherent JSON tool call."
+        )
+        warnings.append(_unsupported("providerOptions.anthropic.disableParallelToolUse", details))
+    definitions, choice, tool_warnings, betas = prepare_tools(
+        [*(params.tools or []), *([json_tool] if json_tool else [])],
+        "required" if json_tool is not None else params.tool_choice,
+        disable_parallel_tool_use=True if json_tool is not None else options.disable_parallel_tool_use,
+        cache=cache,
+        supports_structured_output=capabilities.supports_structured_output and json_tool is None,
+        eager_input_streaming=stream
+        and (options.tool_streaming if options.tool_streaming is not None else True),
+    )
+    return _WireTools(definitions, choice, [*warnings, *tool_warnings], betas)
+
+
+def prepare_tools(
+    tools: list[FunctionTool],
+    tool_choice: ToolChoice | None,
+    *,
+    disable_parallel_tool_use: bool | None,
+    cache: CacheBreakpoints,
+    supports_structured_output: bool,
+    eager_input_streaming: bool,
+) -> tuple[list[dict[str, Any]] | None, dict[str, Any] | None, list[CallWarning], list[str]]:
+    """Tools and tool choice on the wire: ``(tools, tool_choice, warnings, betas)``.
+
+    ``none`` removes the tools entirely (Anthropic has no "none" choice); their definitions are still
+    built first, so their cache breakpoints count and their warnings are kept.
+    """
+    if not tools:
+        return None, None, [], []
+    warnings = [] if supports_structured_output else _strict_ignored_warnings(tools)
+    definitions = [
+        _tool_definition(
+            tool, cache, eager_input_streaming=eager_input_streaming, strict_tools=supports_structured_output
+        )
+        for tool in tools
+    ]
+    betas = [BETA_STRUCTURED_OUTPUTS] if supports_structured_output else []
+    if tool_choice == "none":
+        return None, None, warnings, betas
+    return definitions, _tool_choice(tool_choice, disable_parallel_tool_use), warnings, betas
+
+
+def _strict_ignored_warnings(tools: list[FunctionTool]) -> list[CallWarning]:
+    return [
+        _unsupported(
+            "strict",
+            f"Tool '{tool.name}' has strict: {str(tool.strict).lower()}, but strict mode is not "
+            "supported by this provider. The strict property will be ignored.",
+        )
+        for tool in tools
+        if tool.strict is not None
+    ]
 
 
 def _tool_definition(
     tool: FunctionTool, cache: CacheBreakpoints, *, eager_input_streaming: bool, strict_tools: bool
 ) -> dict[str, Any]:
+    """One tool definition; its own ``eagerInputStreaming`` option overrides the call's."""
     definition: dict[str, Any] = {"name": tool.name}
     if tool.description is not None:
         definition["description"] = tool.description
@@ -103,259 +457,29 @@ def _tool_definition(
     return definition
 
 
-def prepare_tools(
-    tools: list[FunctionTool],
-    tool_choice: ToolChoice | None,
-    *,
-    disable_parallel_tool_use: bool | None,
-    cache: CacheBreakpoints,
-    supports_structured_output: bool,
-    eager_input_streaming: bool,
-) -> tuple[list[dict[str, Any]] | None, dict[str, Any] | None, list[CallWarning], list[str]]:
-    """Tools and tool choice on the wire: ``(tools, tool_choice, warnings, betas)``.
+def _tool_choice(
+    tool_choice: ToolChoice | None, disable_parallel_tool_use: bool | None
+) -> dict[str, Any] | None:
+    """The ``tool_choice`` object (``required`` is ``any``).
 
-    ``none`` removes the tools entirely (Anthropic has no "none" choice).
+    Without a choice it is sent only to disable parallel tool use.
     """
-    warnings: list[CallWarning] = []
-    if not tools:
-        return None, None, warnings, []
-    definitions = []
-    for tool in tools:
-        if not supports_structured_output and tool.strict is not None:
-            warnings.append(
-                _unsupported(
-                    "strict",
-                    f"Tool '{tool.name}' has strict: {str(tool.strict).lower()}, but strict mode is not "
-                    "supported by this provider. The strict property will be ignored.",
-                )
-            )
-        definitions.append(
-            _tool_definition(
-                tool,
-                cache,
-                eager_input_streaming=eager_input_streaming,
-                strict_tools=supports_structured_output,
-            )
-        )
-    betas = [BETA_STRUCTURED_OUTPUTS] if supports_structured_output else []
-    parallel = {"disable_parallel_tool_use": True} if disable_parallel_tool_use else {}
-    if disable_parallel_tool_use is False:
-        parallel = {"disable_parallel_tool_use": False}
+    parallel = (
+        {} if disable_parallel_tool_use is None else {"disable_parallel_tool_use": disable_parallel_tool_use}
+    )
     match tool_choice:
         case None:
-            choice = {"type": "auto", **parallel} if disable_parallel_tool_use else None
+            return {"type": "auto", **parallel} if disable_parallel_tool_use else None
         case "auto":
-            choice = {"type": "auto", **parallel}
+            return {"type": "auto", **parallel}
         case "required":
-            choice = {"type": "any", **parallel}
-        case "none":
-            return None, None, warnings, betas
+            return {"type": "any", **parallel}
         case ToolChoiceTool():
-            choice = {"type": "tool", "name": tool_choice.tool_name, **parallel}
-    return definitions, choice, warnings, betas
+            return {"type": "tool", "name": tool_choice.tool_name, **parallel}
+    return None
 
 
-def _sampling_warnings(params: CallParams, warnings: list[CallWarning]) -> None:
-    for feature, value in (
-        ("frequencyPenalty", params.frequency_penalty),
-        ("presencePenalty", params.presence_penalty),
-        ("seed", params.seed),
-    ):
-        if value is not None:
-            warnings.append(_unsupported(feature))
-
-
-def build_request(model_id: str, params: CallParams, *, stream: bool) -> AnthropicRequest:
-    """The Messages API body for ``params`` (``stream: true`` only when streaming).
-
-    Raises ``InvalidArgumentError`` for invalid provider options and ``UnsupportedFunctionalityError``
-    for prompt content Anthropic cannot take.
-    """
-    warnings: list[CallWarning] = []
-    _sampling_warnings(params, warnings)
-    temperature = _clamp_temperature(params.temperature, warnings)
-    top_p, top_k = params.top_p, params.top_k
-    response_format = params.response_format
-    json_schema = response_format.json_schema if isinstance(response_format, ResponseFormatJson) else None
-    if isinstance(response_format, ResponseFormatJson) and json_schema is None:
-        warnings.append(
-            _unsupported(
-                "responseFormat", "JSON response format requires a schema. The response format is ignored."
-            )
-        )
-
-    options: AnthropicCallOptions = parse_call_options(params.provider_options)
-    capabilities = model_capabilities(model_id)
-    if not capabilities.is_known_model and params.max_output_tokens is None:
-        warnings.append(
-            CallWarning(
-                type="compatibility",
-                feature="maxOutputTokens",
-                details=(
-                    f'The model "{model_id}" is unknown. The max output tokens have been limited '
-                    f"to {capabilities.max_output_tokens}. "
-                    "Set maxOutputTokens explicitly to override this limit."
-                ),
-            )
-        )
-    if capabilities.rejects_sampling_parameters:
-        for feature, value in (("temperature", temperature), ("topK", top_k), ("topP", top_p)):
-            if value is not None:
-                warnings.append(
-                    _unsupported(feature, f"{feature} is not supported by {model_id} and will be ignored")
-                )
-        temperature = top_k = top_p = None
-
-    mode = options.structured_output_mode or "auto"
-    use_output_format = mode == "outputFormat" or (mode == "auto" and capabilities.supports_structured_output)
-    json_tool = (
-        FunctionTool(
-            name=JSON_RESPONSE_TOOL_NAME, description="Respond with a JSON object.", input_schema=json_schema
-        )
-        if json_schema is not None and not use_output_format
-        else None
-    )
-
-    cache = CacheBreakpoints()
-    prompt = convert_to_anthropic_prompt(params.prompt, send_reasoning=options.send_reasoning, cache=cache)
-    warnings.extend(prompt.warnings)
-
-    thinking = options.thinking
-    effort: str | None = options.effort
-    reasoning = params.reasoning
-    if reasoning is not None and reasoning != "provider-default" and effort is None:
-        reasoning_thinking, reasoning_effort = _reasoning_config(reasoning, capabilities, warnings)
-        thinking = thinking or reasoning_thinking
-        if reasoning_effort is not None and thinking.type != "disabled":
-            effort = reasoning_effort
-    if (
-        capabilities.rejects_thinking_disabled_above_high_effort
-        and thinking is not None
-        and thinking.type == "disabled"
-        and effort in ("xhigh", "max")
-    ):
-        warnings.append(
-            _unsupported(
-                "providerOptions.anthropic.effort",
-                f"effort '{effort}' is not supported by {model_id} when thinking is disabled. "
-                "The effort has been lowered to 'high'.",
-            )
-        )
-        effort = "high"
-
-    is_thinking = thinking is not None and thinking.type in ("enabled", "adaptive")
-    budget = thinking.budget_tokens if thinking is not None and thinking.type == "enabled" else None
-    max_tokens = (
-        params.max_output_tokens if params.max_output_tokens is not None else capabilities.max_output_tokens
-    )
-
-    body: dict[str, Any] = {"model": model_id, "max_tokens": max_tokens}
-    if thinking is not None:
-        wire_thinking: dict[str, Any] = {"type": thinking.type}
-        if budget is not None:
-            wire_thinking["budget_tokens"] = budget
-        if thinking.type == "adaptive" and thinking.display is not None:
-            wire_thinking["display"] = thinking.display
-        body["thinking"] = wire_thinking
-
-    if is_thinking:
-        if thinking is not None and thinking.type == "enabled" and budget is None:
-            warnings.append(
-                CallWarning(
-                    type="compatibility",
-                    feature="extended thinking",
-                    details="thinking budget is required when thinking is enabled. "
-                    "using default budget of 1024 tokens.",
-                )
-            )
-            budget = _DEFAULT_THINKING_BUDGET
-            body["thinking"] = {"type": "enabled", "budget_tokens": budget}
-        for feature, value in (("temperature", temperature), ("topK", top_k), ("topP", top_p)):
-            if value is not None:
-                warnings.append(_unsupported(feature, f"{feature} is not supported when thinking is enabled"))
-        temperature = top_k = top_p = None
-        body["max_tokens"] = max_tokens + (budget or 0)
-    elif (
-        (capabilities.is_known_model or "claude-" in model_id)
-        and top_p is not None
-        and temperature is not None
-    ):
-        warnings.append(
-            _unsupported("topP", "topP is not supported when temperature is set. topP is ignored.")
-        )
-        top_p = None
-
-    if capabilities.is_known_model and body["max_tokens"] > capabilities.max_output_tokens:
-        if params.max_output_tokens is not None:
-            warnings.append(
-                _unsupported(
-                    "maxOutputTokens",
-                    f"{body['max_tokens']} (maxOutputTokens + thinkingBudget) is greater than {model_id} "
-                    f"{capabilities.max_output_tokens} max output tokens. The max output tokens have been "
-                    f"limited to {capabilities.max_output_tokens}.",
-                )
-            )
-        body["max_tokens"] = capabilities.max_output_tokens
-
-    sampling: dict[str, Any] = {
-        "temperature": temperature,
-        "top_k": top_k,
-        "top_p": top_p,
-        "stop_sequences": params.stop_sequences,
-    }
-    body.update({key: value for key, value in sampling.items() if value is not None})
-
-    output_config: dict[str, Any] = {}
-    if effort is not None:
-        output_config["effort"] = effort
-    if use_output_format and json_schema is not None:
-        output_config["format"] = {"type": "json_schema", "schema": sanitize_json_schema(json_schema)}
-    if output_config:
-        body["output_config"] = output_config
-    if options.speed is not None:
-        body["speed"] = options.speed
-    if options.inference_geo is not None:
-        body["inference_geo"] = options.inference_geo
-    if options.cache_control is not None:
-        body["cache_control"] = options.cache_control
-    if options.metadata is not None and options.metadata.user_id is not None:
-        body["metadata"] = {"user_id": options.metadata.user_id}
-    if prompt.system is not None:
-        body["system"] = prompt.system
-    body["messages"] = prompt.messages
-
-    if json_tool is not None and options.disable_parallel_tool_use is False:
-        warnings.append(
-            _unsupported(
-                "providerOptions.anthropic.disableParallelToolUse",
-                "`disableParallelToolUse: false` is ignored when using the JSON response tool. "
-                "Parallel tool use is disabled to ensure a single coherent JSON tool call.",
-            )
-        )
-    eager = stream and (options.tool_streaming if options.tool_streaming is not None else True)
-    tools, tool_choice, tool_warnings, tool_betas = prepare_tools(
-        [*(params.tools or []), *([json_tool] if json_tool else [])],
-        "required" if json_tool is not None else params.tool_choice,
-        disable_parallel_tool_use=True if json_tool is not None else options.disable_parallel_tool_use,
-        cache=cache,
-        supports_structured_output=capabilities.supports_structured_output and json_tool is None,
-        eager_input_streaming=eager,
-    )
-    if tools is not None:
-        body["tools"] = tools
-    if tool_choice is not None:
-        body["tool_choice"] = tool_choice
-    if stream:
-        body["stream"] = True
-
-    betas: list[str] = []
-    extra_betas = ["fast-mode-2026-02-01"] if options.speed == "fast" else []
-    for beta in [*prompt.betas, *extra_betas, *tool_betas, *(options.anthropic_beta or [])]:
-        if beta not in betas:
-            betas.append(beta)
-    return AnthropicRequest(
-        body=body,
-        betas=betas,
-        warnings=[*warnings, *tool_warnings, *cache.warnings],
-        uses_json_response_tool=json_tool is not None,
-    )
+def _betas(prompt_betas: list[str], tool_betas: list[str], options: AnthropicCallOptions) -> list[str]:
+    """Every beta the request needs, each once, in first-seen order."""
+    fast_mode = [_BETA_FAST_MODE] if options.speed == "fast" else []
+    return list(dict.fromkeys([*prompt_betas, *fast_mode, *tool_betas, *(options.anthropic_beta or [])]))

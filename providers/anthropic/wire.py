@@ -34,7 +34,6 @@ __all__ = [
     "WireUsage",
     "parse_block",
     "parse_error_body",
-    "parse_message",
     "parse_stream_event",
 ]
 
@@ -186,11 +185,6 @@ _stream_event_adapter: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
 def parse_stream_event(data: str) -> StreamEvent:
     """Parse one SSE ``data`` payload; raises ``ValueError`` on invalid JSON or an unknown shape."""
     return _stream_event_adapter.validate_json(data)
-
-
-def parse_message(value: Any) -> WireMessage:
-    """Validate a decoded non-streaming response body."""
-    return WireMessage.model_validate(value)
 
 
 class _ErrorBody(WireModel):

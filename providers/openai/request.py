@@ -14,8 +14,8 @@ from pipeline.params import (
 )
 from pipeline.result import CallWarning
 
-from .capabilities import model_capabilities
-from .convert_messages import convert_to_openai_chat_messages
+from .capabilities import ModelCapabilities, model_capabilities
+from .convert_messages import WireMessage, convert_to_openai_chat_messages
 from .options import OpenAIChatOptions
 
 __all__ = ["build_chat_body", "stream_body"]
@@ -35,7 +35,6 @@ def build_chat_body(
     Reasoning models (o-series, GPT-5+, or ``forceReasoning``) get ``developer`` system messages,
     ``max_completion_tokens`` instead of ``max_tokens``, and lose the sampling settings they reject.
     """
-    warnings: list[CallWarning] = []
     capabilities = model_capabilities(model_id)
     is_reasoning = (
         options.force_reasoning if options.force_reasoning is not None else capabilities.is_reasoning_model
@@ -43,17 +42,40 @@ def build_chat_body(
     reasoning_effort = options.reasoning_effort or (
         params.reasoning if params.reasoning not in (None, "provider-default") else None
     )
-    if params.top_k is not None:
-        warnings.append(CallWarning(type="unsupported", feature="topK"))
-
+    warnings = [CallWarning(type="unsupported", feature="topK")] if params.top_k is not None else []
     messages, message_warnings = convert_to_openai_chat_messages(
         params.prompt,
         options.system_message_mode or ("developer" if is_reasoning else capabilities.system_message_mode),
     )
-    warnings.extend(message_warnings)
+    service_tier, tier_warnings = _service_tier(options.service_tier, capabilities)
+    body = _settings_fields(model_id, params, options, reasoning_effort, service_tier, messages)
 
+    if is_reasoning:
+        keep_sampling = reasoning_effort == "none" and capabilities.supports_non_reasoning_parameters
+        body, removed_warnings = _without_reasoning_rejects(body, keep_sampling=keep_sampling)
+    else:
+        body, removed_warnings = _without_search_preview_rejects(model_id, body)
+    body.update(_tool_fields(params.tools, params.tool_choice))
+    warnings += message_warnings + removed_warnings + tier_warnings
+    return {key: value for key, value in body.items() if value is not None}, warnings
+
+
+def stream_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The streaming variant of a body: ``stream: true`` and usage in the last chunk."""
+    return {**body, "stream": True, "stream_options": {"include_usage": True}}
+
+
+def _settings_fields(
+    model_id: str,
+    params: CallParams,
+    options: OpenAIChatOptions,
+    reasoning_effort: str | None,
+    service_tier: str | None,
+    messages: list[WireMessage],
+) -> dict[str, Any]:
+    """Every body field in wire order, ``None`` where unset (removed last, after the reasoning rules)."""
     logprobs = options.logprobs
-    body: dict[str, Any] = {
+    return {
         "model": model_id,
         "logit_bias": options.logit_bias,
         "logprobs": True if logprobs is True or _is_count(logprobs) else None,
@@ -74,7 +96,7 @@ def build_chat_body(
         "metadata": options.metadata,
         "prediction": options.prediction,
         "reasoning_effort": reasoning_effort,
-        "service_tier": options.service_tier,
+        "service_tier": service_tier,
         "prompt_cache_key": options.prompt_cache_key,
         "prompt_cache_options": (
             options.prompt_cache_options.model_dump(exclude_none=True)
@@ -86,40 +108,26 @@ def build_chat_body(
         "messages": messages,
     }
 
-    if is_reasoning:
-        _strip_for_reasoning(
-            body,
-            warnings,
-            keep_sampling=reasoning_effort == "none" and capabilities.supports_non_reasoning_parameters,
-        )
-    elif _is_search_preview(model_id) and body["temperature"] is not None:
-        body["temperature"] = None
-        warnings.append(
-            CallWarning(type="unsupported", feature="temperature", details=_SEARCH_PREVIEW_DETAILS)
-        )
 
-    if options.service_tier == "flex" and not capabilities.supports_flex_processing:
-        body["service_tier"] = None
-        warnings.append(
-            CallWarning(
-                type="unsupported",
-                feature="serviceTier",
-                details="flex processing is only available for o3, o4-mini, and gpt-5 models",
-            )
-        )
-    if options.service_tier in ("priority", "fast") and not capabilities.supports_priority_processing:
-        body["service_tier"] = None
-        warnings.append(CallWarning(type="unsupported", feature="serviceTier", details=_PRIORITY_DETAILS))
-
-    if params.tools:
-        body["tools"] = [_function_tool(tool) for tool in params.tools]
-        body["tool_choice"] = _tool_choice(params.tool_choice)
-    return {key: value for key, value in body.items() if value is not None}, warnings
+def _service_tier(
+    service_tier: str | None, capabilities: ModelCapabilities
+) -> tuple[str | None, list[CallWarning]]:
+    """The tier to request; flex and priority only on the models that offer them (else dropped, warned)."""
+    if service_tier == "flex" and not capabilities.supports_flex_processing:
+        details = "flex processing is only available for o3, o4-mini, and gpt-5 models"
+        return None, [CallWarning(type="unsupported", feature="serviceTier", details=details)]
+    if service_tier in ("priority", "fast") and not capabilities.supports_priority_processing:
+        return None, [CallWarning(type="unsupported", feature="serviceTier", details=_PRIORITY_DETAILS)]
+    return service_tier, []
 
 
-def stream_body(body: dict[str, Any]) -> dict[str, Any]:
-    """The streaming variant of a body: ``stream: true`` and usage in the last chunk."""
-    return {**body, "stream": True, "stream_options": {"include_usage": True}}
+def _without_search_preview_rejects(
+    model_id: str, body: dict[str, Any]
+) -> tuple[dict[str, Any], list[CallWarning]]:
+    if not _is_search_preview(model_id) or body["temperature"] is None:
+        return body, []
+    warning = CallWarning(type="unsupported", feature="temperature", details=_SEARCH_PREVIEW_DETAILS)
+    return {**body, "temperature": None}, [warning]
 
 
 def _is_search_preview(model_id: str) -> bool:
@@ -130,8 +138,15 @@ def _is_count(value: bool | int | None) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _strip_for_reasoning(body: dict[str, Any], warnings: list[CallWarning], *, keep_sampling: bool) -> None:
-    """Remove what reasoning models reject, with a warning for each; move max_tokens."""
+def _without_reasoning_rejects(
+    body: dict[str, Any], *, keep_sampling: bool
+) -> tuple[dict[str, Any], list[CallWarning]]:
+    """Remove what reasoning models reject, with a warning for each; move max_tokens.
+
+    ``keep_sampling`` keeps temperature, top_p and logprobs (GPT-5.1+ with reasoning effort ``none``).
+    """
+    body = dict(body)
+    warnings: list[CallWarning] = []
     unsupported = [("frequency_penalty", "frequencyPenalty"), ("presence_penalty", "presencePenalty")]
     if not keep_sampling:
         unsupported = [("temperature", "temperature"), ("top_p", "topP"), *unsupported]
@@ -143,13 +158,8 @@ def _strip_for_reasoning(body: dict[str, Any], warnings: list[CallWarning], *, k
     for key, feature in unsupported:
         if body[key] is not None:
             body[key] = None
-            warnings.append(
-                CallWarning(
-                    type="unsupported",
-                    feature=feature,
-                    details=f"{feature} is not supported for reasoning models",
-                )
-            )
+            details = f"{feature} is not supported for reasoning models"
+            warnings.append(CallWarning(type="unsupported", feature=feature, details=details))
     for key, name in (("logit_bias", "logitBias"), ("top_logprobs", "topLogprobs")):
         if body[key] is not None:
             body[key] = None
@@ -160,6 +170,7 @@ def _strip_for_reasoning(body: dict[str, Any], warnings: list[CallWarning], *, k
         if body["max_completion_tokens"] is None:
             body["max_completion_tokens"] = body["max_tokens"]
         body["max_tokens"] = None
+    return body, warnings
 
 
 def _response_format(
@@ -187,6 +198,13 @@ def _function_tool(tool: FunctionTool) -> dict[str, Any]:
     if tool.strict is not None:
         function["strict"] = tool.strict
     return {"type": "function", "function": function}
+
+
+def _tool_fields(tools: list[FunctionTool] | None, tool_choice: ToolChoice | None) -> dict[str, Any]:
+    """``tools`` and ``tool_choice``, sent only when there are tools."""
+    if not tools:
+        return {}
+    return {"tools": [_function_tool(tool) for tool in tools], "tool_choice": _tool_choice(tool_choice)}
 
 
 def _tool_choice(tool_choice: ToolChoice | None) -> str | dict[str, Any] | None:

@@ -1,4 +1,8 @@
+import json
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from pipeline.params import CallParams
 from providers.openai.options import parse_openai_options
@@ -160,3 +164,31 @@ def test_empty_tool_list_sends_no_tools() -> None:
 def test_stream_body_asks_for_usage() -> None:
     body, _ = body_for("gpt-4o")
     assert stream_body(body) == {**body, "stream": True, "stream_options": {"include_usage": True}}
+
+
+PROMPTS: dict[str, list[dict[str, Any]]] = {
+    "hello": HELLO,
+    "with_system": [{"role": "system", "content": "Be brief."}, *HELLO],
+}
+COMBINATIONS = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "request_combinations.jsonl").read_text().splitlines()
+]
+
+
+@pytest.mark.parametrize(
+    "case", COMBINATIONS, ids=[f"{index}-{case['model']}" for index, case in enumerate(COMBINATIONS)]
+)
+def test_combined_settings_build_the_recorded_body(case: dict[str, Any]) -> None:
+    """Tools, tool choice, response format, reasoning, sampling, service tier and logprobs together.
+
+    Each line of request_combinations.jsonl is one combination and the body and warnings recorded
+    for it; the body must match key for key, in order, since that is how it is serialized.
+    """
+    params = CallParams.model_validate({**case["params"], "prompt": PROMPTS[case["params"]["prompt"]]})
+    body, warnings = build_chat_body(case["model"], params, parse_openai_options(params.provider_options))
+    if case["stream"]:
+        body = stream_body(body)
+    assert body == case["body"]
+    assert json.dumps(body) == json.dumps(case["body"])
+    assert [warning.to_json_dict() for warning in warnings] == case["warnings"]

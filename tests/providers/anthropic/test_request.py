@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -225,3 +227,49 @@ def test_invalid_provider_options_raise_invalid_argument() -> None:
 def test_body_omits_unset_keys() -> None:
     request = build()
     assert set(request.body) == {"model", "max_tokens", "messages"}
+
+
+CACHED = {"anthropic": {"cacheControl": {"type": "ephemeral"}}}
+PROMPTS: dict[str, list[dict[str, Any]]] = {
+    "hello": HELLO,
+    "rich": [
+        {"role": "system", "content": "Be brief.", "providerOptions": CACHED},
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "a", "providerOptions": CACHED},
+                {"type": "file", "data": b"%PDF", "mediaType": "application/pdf", "providerOptions": CACHED},
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "reasoning", "text": "hm", "providerOptions": {"anthropic": {"signature": "s"}}},
+                {"type": "text", "text": "b", "providerOptions": CACHED},
+            ],
+        },
+        {"role": "user", "content": [{"type": "text", "text": "c", "providerOptions": CACHED}]},
+    ],
+}
+COMBINATIONS = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "request_combinations.jsonl").read_text().splitlines()
+]
+
+
+@pytest.mark.parametrize(
+    "case", COMBINATIONS, ids=[f"{index}-{case['model']}" for index, case in enumerate(COMBINATIONS)]
+)
+def test_combined_settings_build_the_recorded_request(case: dict[str, Any]) -> None:
+    """Tools, tool choice, response format, reasoning, thinking, sampling and call options together.
+
+    Each line of request_combinations.jsonl is one combination and the request recorded for it; the
+    body must match key for key, in order, since that is how it is serialized.
+    """
+    params = CallParams.model_validate({**case["params"], "prompt": PROMPTS[case["params"]["prompt"]]})
+    request = build_request(case["model"], params, stream=case["stream"])
+    assert request.body == case["body"]
+    assert json.dumps(request.body) == json.dumps(case["body"])
+    assert request.betas == case["betas"]
+    assert warning_dicts(request) == case["warnings"]
+    assert request.uses_json_response_tool == case["usesJsonResponseTool"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from providers.anthropic.wire import parse_error_body, parse_message, parse_stream_event
+from providers.anthropic.wire import WireMessage, parse_error_body, parse_stream_event
 from providers.testing import anthropic as wire
 
 
@@ -20,10 +20,10 @@ def test_stream_builders_emit_valid_named_events_ending_in_message_stop() -> Non
 
 
 def test_reply_builders_produce_valid_bodies() -> None:
-    message = parse_message(wire.text_reply("hi").body)
+    message = WireMessage.model_validate(wire.text_reply("hi").body)
     assert message.blocks()[0].type == "text"
     tool = wire.tool_call_reply("calc", {"x": 1})
-    assert parse_message(tool.body).stop_reason == "tool_use"
+    assert WireMessage.model_validate(tool.body).stop_reason == "tool_use"
     error = wire.error_reply(429, "rate_limit_error", "slow", headers={"retry-after": "1"})
     assert error.status == 429
     assert parse_error_body(429, json.dumps(error.body))[0] == "slow"
