@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,15 +94,21 @@ class CacheStats:
 
     ``hits``: calls answered without a model call (including single-flight waiters that reused a
     concurrent call's result); ``misses``: cache lookups that led to a model call (refresh and record
-    included, bypass not); ``stores``: entries written (for a write-behind store such as the default
-    :class:`~middleware.stores.DiskStore`: queued; a later failure is counted by the store);
-    ``errors``: store failures and corrupt entries.
+    included, bypass not); ``writes``: entries handed to the store to write (a write-behind store such
+    as the default :class:`~middleware.stores.DiskStore` commits them later, and counts a write that
+    then fails in its own ``write_failures``); ``errors``: store failures and corrupt entries.
     """
 
     hits: int = 0
     misses: int = 0
-    stores: int = 0
+    writes: int = 0
     errors: int = 0
+
+    @property
+    def stores(self) -> int:
+        """Deprecated name of :attr:`writes` (it never meant "committed")."""
+        warnings.warn("CacheStats.stores is deprecated; use writes", DeprecationWarning, stacklevel=2)
+        return self.writes
 
 
 def default_cache_directory() -> Path:
@@ -212,7 +219,7 @@ class CacheMiddleware(Middleware):
     def stats(self) -> CacheStats:
         """A snapshot of the counters."""
         c, access = self._counters, self._access
-        return CacheStats(hits=c.hits, misses=c.misses, stores=access.stores, errors=access.errors)
+        return CacheStats(hits=c.hits, misses=c.misses, writes=access.writes, errors=access.errors)
 
     async def clear(self) -> None:
         """Remove every entry from the store (store errors propagate here)."""

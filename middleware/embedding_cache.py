@@ -19,6 +19,7 @@ the caller's order:
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -43,12 +44,21 @@ __all__ = ["EmbeddingCacheMiddleware", "EmbeddingCacheStats"]
 @dataclass(frozen=True)
 class EmbeddingCacheStats:
     """Counters since the middleware was created, in values (not calls): ``hits`` answered from the
-    store, ``misses`` sent to the model, ``stores`` entries written, ``errors`` store failures."""
+    store, ``misses`` sent to the model, ``writes`` entries handed to the store to write (see
+    :class:`~middleware.cache.CacheStats`), ``errors`` store failures."""
 
     hits: int = 0
     misses: int = 0
-    stores: int = 0
+    writes: int = 0
     errors: int = 0
+
+    @property
+    def stores(self) -> int:
+        """Deprecated name of :attr:`writes`."""
+        warnings.warn(
+            "EmbeddingCacheStats.stores is deprecated; use writes", DeprecationWarning, stacklevel=2
+        )
+        return self.writes
 
 
 class EmbeddingCacheMiddleware(EmbeddingMiddleware):
@@ -85,7 +95,7 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
         """A snapshot of the counters."""
         access = self._access
         return EmbeddingCacheStats(
-            hits=self._hits, misses=self._misses, stores=access.stores, errors=access.errors
+            hits=self._hits, misses=self._misses, writes=access.writes, errors=access.errors
         )
 
     async def wrap_embed(self, call: EmbedWrapContext) -> EmbedResult:

@@ -71,7 +71,7 @@ async def test_generate_miss_calls_the_model_then_a_hit_does_not() -> None:
         {"cache": "hit"},
     )
     assert len(model.generate_calls) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
 
 
 async def test_different_requests_do_not_share_an_entry() -> None:
@@ -98,7 +98,7 @@ async def test_generate_results_with_unlisted_finish_reasons_are_not_stored(reas
     await wrapped.do_generate(params())
     await wrapped.do_generate(params())
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_length_and_content_filter_are_stored_when_configured() -> None:
@@ -125,7 +125,7 @@ async def test_a_failed_call_is_not_stored_and_its_error_propagates() -> None:
     assert (await wrapped.do_generate(params())).text == "ok"
     assert (await wrapped.do_generate(params())).text == "ok"
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 1
+    assert cache.stats.writes == 1
 
 
 async def test_entries_over_max_entry_bytes_are_not_stored() -> None:
@@ -134,7 +134,7 @@ async def test_entries_over_max_entry_bytes_are_not_stored() -> None:
     await wrapped.do_generate(params())
     await wrapped.do_generate(params())
     assert len(model.generate_calls) == 2
-    assert cache.stats == CacheStats(hits=0, misses=2, stores=0, errors=0)
+    assert cache.stats == CacheStats(hits=0, misses=2, writes=0, errors=0)
 
 
 async def test_ttl_is_passed_to_the_store_and_entries_expire() -> None:
@@ -201,7 +201,7 @@ async def test_url_attachments_are_cached_when_allowed_or_recording(settings: di
     wrapped, cache = cached(model, **settings)
     for _ in range(2):
         await wrapped.do_generate(url_prompt())
-    assert cache.stats.stores >= 1
+    assert cache.stats.writes >= 1
     if settings.get("cache_url_attachments"):
         assert len(model.generate_calls) == 1
 
@@ -219,7 +219,7 @@ async def test_bypass_neither_reads_nor_writes() -> None:
     await wrapped.do_generate(params())
     assert (await wrapped.do_generate(flagged("bypass"))).text == "b"
     assert (await wrapped.do_generate(params())).text == "a"
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
     await read_all(await wrapped.do_stream(flagged("bypass")))
     await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
@@ -231,7 +231,7 @@ async def test_refresh_calls_the_model_and_overwrites_the_entry() -> None:
     await wrapped.do_generate(params())
     assert (await wrapped.do_generate(flagged("refresh"))).text == "new"
     assert (await wrapped.do_generate(params())).text == "new"
-    assert cache.stats == CacheStats(hits=1, misses=2, stores=2, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=2, writes=2, errors=0)
 
 
 async def test_refresh_works_for_streams() -> None:
@@ -269,7 +269,7 @@ async def test_replay_mode_serves_recordings_and_never_calls_the_model_on_a_miss
     with pytest.raises(CacheMissError):
         await replaying.do_stream(params("never recorded"))
     assert offline.calls == []
-    assert cache.stats == CacheStats(hits=3, misses=2, stores=0, errors=0)
+    assert cache.stats == CacheStats(hits=3, misses=2, writes=0, errors=0)
 
 
 async def test_record_mode_always_calls_and_stores() -> None:
@@ -278,7 +278,7 @@ async def test_record_mode_always_calls_and_stores() -> None:
     await wrapped.do_generate(params())
     await wrapped.do_generate(params())
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 2
+    assert cache.stats.writes == 2
 
 
 def test_unknown_mode_is_refused() -> None:
@@ -298,7 +298,7 @@ async def test_stream_replay_equals_the_recorded_sequence() -> None:
     assert await read_all(replay) == recorded == rich_parts()
     assert (replay.request, replay.response) == (first.request, first.response)
     assert len(model.stream_calls) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
 
 
 async def test_a_stream_miss_passes_parts_through_as_they_arrive() -> None:
@@ -344,7 +344,7 @@ async def test_a_stream_the_consumer_stops_reading_is_not_stored_and_is_closed()
     assert closed == [True]
     await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
-    assert cache.stats.stores == 1
+    assert cache.stats.writes == 1
 
 
 async def aenumerate(stream: AsyncGenerator[StreamPart, None]) -> AsyncGenerator[tuple[int, StreamPart]]:
@@ -362,7 +362,7 @@ async def test_a_stream_stopped_just_after_its_finish_part_is_not_stored() -> No
         if isinstance(part, FinishPart):
             break
     await result.stream.aclose()
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_a_cancelled_stream_is_not_stored() -> None:
@@ -381,7 +381,7 @@ async def test_a_cancelled_stream_is_not_stored() -> None:
     with anyio.move_on_after(0.05):
         await read_all(result)
     await result.stream.aclose()
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 CUT_STREAMS: dict[str, list[Any]] = {
@@ -407,7 +407,7 @@ async def test_incomplete_or_unsuccessful_streams_are_not_stored(case: str) -> N
         with contextlib.suppress(APICallError):
             await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_stream_with_length_finish_is_stored_when_configured() -> None:
@@ -425,7 +425,7 @@ async def test_a_stream_over_max_entry_bytes_is_passed_through_but_not_stored() 
     assert await read_all(await wrapped.do_stream(params())) == big
     await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_a_stream_with_a_large_file_part_over_the_cap_is_not_stored() -> None:
@@ -436,7 +436,7 @@ async def test_a_stream_with_a_large_file_part_over_the_cap_is_not_stored() -> N
     model = MockLanguageModel(stream=parts)
     wrapped, cache = cached(model, max_entry_bytes=10_000)
     await read_all(await wrapped.do_stream(params()))
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_replay_can_be_paced() -> None:
@@ -487,7 +487,7 @@ async def test_concurrent_identical_misses_make_one_model_call() -> None:
     outcomes = await gather_generate(wrapped, 8, params())
     assert [o.text for o in outcomes] == ["shared"] * 8
     assert len(model.generate_calls) == 1
-    assert cache.stats == CacheStats(hits=7, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=7, misses=1, writes=1, errors=0)
 
 
 async def test_waiters_make_their_own_call_when_the_leader_fails() -> None:
@@ -524,7 +524,7 @@ async def test_waiters_make_their_own_call_when_the_leader_is_cancelled() -> Non
         group.start_soon(waiter)
     assert [o.text for o in outcome] == ["own"]
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 1
+    assert cache.stats.writes == 1
 
 
 async def test_single_flight_can_be_switched_off() -> None:
@@ -554,7 +554,7 @@ def test_the_cache_runs_on_trio_too() -> None:
     outcomes, replay, stats = trio.run(main)
     assert [o.text for o in outcomes] == ["t"] * 3
     assert replay == text_stream_parts(["Hel", "lo", "!"])
-    assert stats == CacheStats(hits=3, misses=2, stores=2, errors=0)
+    assert stats == CacheStats(hits=3, misses=2, writes=2, errors=0)
 
 
 # -- broken stores --------------------------------------------------------------------------------
@@ -598,7 +598,7 @@ async def test_a_store_that_raises_never_fails_the_call(caplog: pytest.LogCaptur
     with caplog.at_level(logging.WARNING, logger="modelpipe.cache"):
         assert (await wrapped.do_generate(params())).text == "Hello!"
         assert await read_all(await wrapped.do_stream(params())) == text_stream_parts(["Hel", "lo", "!"])
-    assert cache.stats == CacheStats(hits=0, misses=2, stores=0, errors=4)
+    assert cache.stats == CacheStats(hits=0, misses=2, writes=0, errors=4)
     assert any("disk is full" in record.getMessage() for record in caplog.records)
     assert all(record.name == "modelpipe.cache" for record in caplog.records)
     with pytest.raises(OSError):
@@ -626,7 +626,7 @@ async def test_a_corrupt_entry_is_a_miss_and_is_deleted(caplog: pytest.LogCaptur
     assert "CorruptEntryError" in caplog.text
     assert (await wrapped.do_generate(params())).text == "fresh"
     assert len(model.generate_calls) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=1)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=1)
 
 
 async def test_an_entry_stored_under_another_key_is_refused() -> None:
@@ -666,7 +666,7 @@ async def test_an_unencodable_stream_is_passed_through_and_counted() -> None:
     parts = [RawPart(raw_value=object()), *text_stream_parts(["a"])]
     wrapped, cache = cached(MockLanguageModel(stream=parts))
     assert await read_all(await wrapped.do_stream(params())) == parts
-    assert cache.stats == CacheStats(hits=0, misses=1, stores=0, errors=1)
+    assert cache.stats == CacheStats(hits=0, misses=1, writes=0, errors=1)
 
 
 # -- store pieces ---------------------------------------------------------------------------------
@@ -739,5 +739,5 @@ async def test_retries_read_the_store_once_per_call_and_store_the_success(stream
         text = (await generate_text(wrapped, prompt="Hi", max_retries=2)).text
     assert text == "ok"
     assert store.reads == 1  # not 3: the retry attempts go straight to the model
-    assert len(store) == 1 and cache.stats.stores == 1
+    assert len(store) == 1 and cache.stats.writes == 1
     assert cache.stats.misses == 3  # every model call counts, as for refresh

@@ -42,7 +42,7 @@ async def test_a_second_generate_never_reaches_the_server(server: LoopbackServer
     second = await generate_text(model, prompt="Capital of France?")  # type: ignore[arg-type]
     assert first.text == second.text == "Paris."
     assert len(server.requests) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
 
 
 async def test_a_stream_is_replayed_part_for_part(server: LoopbackServer, tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ async def test_a_stream_cut_by_the_server_is_not_stored(server: LoopbackServer, 
     with contextlib.suppress(ModelCallError):
         async for _ in result.stream:
             pass
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
     result = await model.do_stream(params)  # type: ignore[attr-defined]
     assert [part async for part in result.stream][-1].type == "finish"
     assert len(server.requests) == 2

@@ -42,7 +42,7 @@ async def test_a_repeated_batch_is_answered_from_the_store() -> None:
     assert first.usage.tokens == 3 and second.usage.tokens == 0
     assert first.provider_metadata == {"modelpipe": {"cache": "miss"}}
     assert second.provider_metadata == {"modelpipe": {"cache": "hit"}}
-    assert cache.stats == EmbeddingCacheStats(hits=2, misses=2, stores=2, errors=0)
+    assert cache.stats == EmbeddingCacheStats(hits=2, misses=2, writes=2, errors=0)
 
 
 async def test_only_the_new_values_of_a_batch_reach_the_model_in_the_callers_order() -> None:
@@ -63,7 +63,7 @@ async def test_a_value_repeated_within_a_batch_is_embedded_once() -> None:
     result = await embed_many(wrapped, ["a", "b", "a"])
     assert [call.values for call in model.calls] == [["a", "b"]]
     assert result.embeddings == [fake_embedding("a"), fake_embedding("b"), fake_embedding("a")]
-    assert cache.stats.stores == 2 and cache.stats.misses == 3
+    assert cache.stats.writes == 2 and cache.stats.misses == 3
 
 
 async def test_the_key_covers_model_value_and_semantic_options_only() -> None:
@@ -89,7 +89,7 @@ async def test_bypass_and_refresh_flags() -> None:
     assert len(model.calls) == 3
     assert bypass.provider_metadata is None
     assert refresh.provider_metadata == {"modelpipe": {"cache": "miss"}}
-    assert cache.stats.stores == 2
+    assert cache.stats.writes == 2
 
 
 async def test_replay_mode_never_calls_the_model() -> None:
@@ -120,7 +120,7 @@ async def test_a_model_returning_the_wrong_number_of_vectors_is_a_typed_error() 
     wrapped, cache = cached(model)
     with pytest.raises(InvalidResponseDataError, match="1 embeddings for 2 values"):
         await embed_many(wrapped, ["a", "b"], max_retries=0)
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_vectors_round_trip_exactly_through_the_disk(tmp_path: Path) -> None:
