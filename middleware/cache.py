@@ -1,9 +1,15 @@
 """CacheMiddleware: answer repeated model calls from a store, and replay recorded streams exactly.
 
 Place it outermost (``wrap_model(model, [CacheMiddleware(...), ...])``). The key is computed from the
-params the terminal model will actually receive (:func:`pipeline.chain.resolve_params` runs the
-``transform_params`` of every layer inside the cache), so options injected inside the cache are part of
-the key. Inner ``transform_params`` therefore run twice per call: keep them cheap and deterministic.
+params the terminal model will actually receive (:func:`pipeline.chain.resolve_params` asks the model,
+through :meth:`~pipeline.model.LanguageModel.resolve_params`, to run the ``transform_params`` of every
+layer inside the cache; a miss then reuses those results), so options injected inside the cache are
+part of the key; keep inner ``transform_params`` deterministic. The key also covers who answers
+(:attr:`~pipeline.model.LanguageModel.endpoint_identity`: provider, base URL and a one-way digest of
+the API key, organization, project and constructor headers), so models of two tenants never share an
+entry, unless ``share_across_credentials=True`` says they should. A model that declares neither (a
+hand-written wrapper) raises :class:`~pipeline.errors.InvalidArgumentError` instead of being cached
+under a key that could mix tenants.
 
 * generate: a hit returns the stored result without calling the model; a miss calls it and stores a
   successful result; the store is read once per call (a retry attempt of ``generate_text`` /
@@ -45,6 +51,7 @@ import anyio.lowlevel
 from pipeline.chain import Middleware, WrapContext, resolve_params
 from pipeline.embed import EmbedParams
 from pipeline.errors import CacheMissError, InvalidArgumentError
+from pipeline.model import EndpointIdentity, endpoint_identity_of
 from pipeline.params import CallParams
 from pipeline.result import FileContent, FinishReason, GenerateResult
 from pipeline.stream import (
@@ -171,11 +178,13 @@ class CacheMiddleware(Middleware):
     """Caches generate results and stream recordings in a :class:`~middleware.stores.CacheStore`.
 
     ``store`` defaults to a :class:`~middleware.stores.DiskStore` in :func:`default_cache_directory`.
-    ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites;
-    ``key_function`` replaces :func:`~middleware.cache_key.cache_key`; ``store_timeout`` is the deadline
-    of each store operation; ``max_entry_bytes`` caps one stored entry; ``replay_delay`` paces replayed
-    stream parts (seconds before each part); ``cache_url_attachments`` caches calls whose prompt
-    holds URLs the model fetches itself.
+    ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites (models
+    with different credentials or base URLs are kept apart anyway; ``share_across_credentials=True``
+    lets models that differ only in their credentials share entries, e.g. several keys of one
+    organization); ``key_function`` replaces :func:`~middleware.cache_key.cache_key`;
+    ``store_timeout`` is the deadline of each store operation; ``max_entry_bytes`` caps one stored
+    entry; ``replay_delay`` paces replayed stream parts (seconds before each part);
+    ``cache_url_attachments`` caches calls whose prompt holds URLs the model fetches itself.
     """
 
     def __init__(
@@ -191,6 +200,7 @@ class CacheMiddleware(Middleware):
         store_timeout: float = 0.25,
         single_flight: bool = True,
         cache_url_attachments: bool = False,
+        share_across_credentials: bool = False,
         key_function: KeyFunction = cache_key,
     ) -> None:
         if mode not in get_args(CacheMode):
@@ -208,6 +218,7 @@ class CacheMiddleware(Middleware):
         self.store_timeout = store_timeout
         self.single_flight = single_flight
         self.cache_url_attachments = cache_url_attachments
+        self.share_across_credentials = share_across_credentials
         self.key_function = key_function
         self._access = GuardedStore(
             self.store, timeout=store_timeout, ttl=ttl, max_entry_bytes=max_entry_bytes
@@ -225,11 +236,22 @@ class CacheMiddleware(Middleware):
         """Remove every entry from the store (store errors propagate here)."""
         await self.store.clear()
 
+    def endpoint_for(self, call: WrapContext) -> EndpointIdentity:
+        """Who answers ``call`` as far as the key is concerned (see ``share_across_credentials``)."""
+        identity = endpoint_identity_of(call.model)
+        return identity.shared_across_credentials() if self.share_across_credentials else identity
+
     async def key_for(self, call: WrapContext) -> str:
-        """The cache key of ``call``, over the params the terminal model will receive."""
+        """The cache key of ``call``: over who answers, and the params the terminal model will receive."""
+        endpoint = self.endpoint_for(call)
         effective = await resolve_params(call.model, call.type, call.params)
         return self.key_function(
-            call.model.provider, call.model.model_id, call.type, effective, namespace=self.namespace
+            call.model.provider,
+            call.model.model_id,
+            call.type,
+            effective,
+            namespace=self.namespace,
+            endpoint=endpoint,
         )
 
     def _passes_through(self, call: WrapContext) -> bool:

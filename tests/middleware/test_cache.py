@@ -16,10 +16,10 @@ import trio
 from middleware.cache import CacheMiddleware, CacheStats, cache_flag
 from middleware.cache_codec import encode_generate
 from middleware.stores import CircuitBreaker, MemoryStore, StoreUnavailableError
-from pipeline.chain import wrap_model
+from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import APICallError, CacheMissError, InvalidArgumentError
 from pipeline.generate import generate_text, stream_text
-from pipeline.model import LanguageModel
+from pipeline.model import EndpointIdentity, LanguageModel
 from pipeline.params import CallParams
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
 from pipeline.stream import ErrorPart, FinishPart, StreamPart, StreamResult, TextDeltaPart
@@ -171,7 +171,15 @@ async def test_clear_empties_the_store() -> None:
 
 
 async def test_a_user_key_function_decides_what_is_shared() -> None:
-    def one_key(provider: str, model_id: str, call_type: Any, p: CallParams, *, namespace: Any = None) -> str:
+    def one_key(
+        provider: str,
+        model_id: str,
+        call_type: Any,
+        p: CallParams,
+        *,
+        namespace: Any = None,
+        endpoint: Any = None,
+    ) -> str:
         return f"{call_type}:always"
 
     model = MockLanguageModel(generate=[text_result("first"), text_result("second")])
@@ -741,3 +749,91 @@ async def test_retries_read_the_store_once_per_call_and_store_the_success(stream
     assert store.reads == 1  # not 3: the retry attempts go straight to the model
     assert len(store) == 1 and cache.stats.writes == 1
     assert cache.stats.misses == 3  # every model call counts, as for refresh
+
+
+# -- who answers: endpoint identity ---------------------------------------------------------------
+
+
+def tenant(name: str, base_url: str = "https://api.example/v1", **credentials: Any) -> MockLanguageModel:
+    identity = EndpointIdentity.of("mock", base_url, {"api_key": f"sk-{name}", **credentials})
+    return MockLanguageModel(generate=text_result(f"answer for {name}"), identity=identity)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        tenant("b"),
+        tenant("a", base_url="https://proxy.example/v1"),
+        tenant("a", organization="org-2"),
+        tenant("a", project="proj-2"),
+        tenant("a", headers={"x-tenant": "2"}),
+    ],
+    ids=["api key", "base url", "organization", "project", "constructor header"],
+)
+async def test_two_tenants_never_share_an_entry(other: MockLanguageModel) -> None:
+    store = MemoryStore()
+    first = tenant("a")
+    assert (await wrap_model(first, CacheMiddleware(store)).do_generate(params())).text == "answer for a"
+    second_cache = CacheMiddleware(store)
+    assert (await wrap_model(other, second_cache).do_generate(params())).text == other.generate.text  # type: ignore[union-attr]
+    assert len(other.generate_calls) == 1
+    assert second_cache.stats.hits == 0 and len(store) == 2
+
+
+async def test_the_same_tenant_hits_across_model_instances() -> None:
+    store = MemoryStore()
+    await wrap_model(tenant("a"), CacheMiddleware(store)).do_generate(params())
+    again = tenant("a")
+    assert (await wrap_model(again, CacheMiddleware(store)).do_generate(params())).text == "answer for a"
+    assert again.generate_calls == []
+
+
+async def test_sharing_across_credentials_is_an_explicit_choice() -> None:
+    store = MemoryStore()
+    await wrap_model(tenant("a"), CacheMiddleware(store, share_across_credentials=True)).do_generate(params())
+    other_key = tenant("b")
+    shared = CacheMiddleware(store, share_across_credentials=True)
+    assert (await wrap_model(other_key, shared).do_generate(params())).text == "answer for a"
+    assert other_key.generate_calls == []
+    elsewhere = tenant("a", base_url="https://proxy.example/v1")
+    await wrap_model(elsewhere, CacheMiddleware(store, share_across_credentials=True)).do_generate(params())
+    assert len(elsewhere.generate_calls) == 1  # the base URL still separates
+
+
+class HandWrapper:
+    """A wrapper written by hand: it forwards the calls but declares neither identity nor params."""
+
+    def __init__(self, inner: MockLanguageModel) -> None:
+        self.inner = inner
+        self.provider, self.model_id, self.supported_urls = inner.provider, inner.model_id, {}
+
+    async def do_generate(self, p: CallParams) -> GenerateResult:
+        return await self.inner.do_generate(p.model_copy(update={"temperature": 0.9}))
+
+
+async def test_a_wrapper_that_does_not_declare_the_protocol_is_refused_before_any_call() -> None:
+    inner = MockLanguageModel()
+    wrapped, cache = cached(HandWrapper(inner))  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="endpoint_identity"):
+        await wrapped.do_generate(params())
+    assert inner.calls == [] and cache.stats == CacheStats()
+
+
+async def test_inner_transforms_run_once_per_cached_call() -> None:
+    runs: list[str] = []
+
+    class Counting(Middleware):
+        async def transform_params(self, ctx: TransformContext) -> CallParams:
+            runs.append(ctx.type)
+            return ctx.params.model_copy(update={"seed": 7})
+
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, [CacheMiddleware(MemoryStore()), Counting()])
+    await wrapped.do_generate(params())  # miss: the key's resolution is reused by the call
+    assert runs == ["generate"]
+    assert model.generate_calls[0].seed == 7
+    await wrapped.do_generate(params())  # hit: resolved for the key only
+    assert runs == ["generate", "generate"]
+    await read_all(await wrapped.do_stream(params()))
+    assert runs == ["generate", "generate", "stream"]
+    assert model.stream_calls[0].seed == 7

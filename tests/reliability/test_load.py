@@ -27,7 +27,7 @@ from middleware.stores import MemoryStore
 from pipeline import generate_text, stream_text, wrap_model
 from pipeline.chain import CallType
 from pipeline.errors import ModelCallError
-from pipeline.model import LanguageModel
+from pipeline.model import EndpointIdentity, LanguageModel
 from pipeline.params import CallParams
 from pipeline.prompt import TextPart, UserMessage
 from providers._http import HttpClient
@@ -101,8 +101,9 @@ class RecordingKeys:
         params: CallParams,
         *,
         namespace: str | None = None,
+        endpoint: EndpointIdentity | None = None,
     ) -> str:
-        key = cache_key(provider, model_id, call_type, params, namespace=namespace)
+        key = cache_key(provider, model_id, call_type, params, namespace=namespace, endpoint=endpoint)
         message = params.prompt[-1]
         assert isinstance(message, UserMessage) and isinstance(message.content[0], TextPart)
         self.by_prompt[message.content[0].text].add(key)
