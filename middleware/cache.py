@@ -23,7 +23,9 @@ under a key that could mix tenants.
   operation has a deadline, and a failure logs a warning on the ``modelpipe.cache`` logger and counts
   an error;
 * single flight (generate only): concurrent identical misses in one process make one model call, the
-  others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
+  others wait for it and reuse its result. If that call fails (or is cancelled), one waiter becomes
+  the new lead and the others keep waiting for it; if it answered with a result that is not cached,
+  the waiters make their own calls.
   Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
   on another consumer reading its stream to the end;
 * a prompt with URL attachments the model fetches itself is not cached in read-write mode (what is
@@ -143,13 +145,15 @@ class _Flight:
 
     The event is made by the first waiter (most misses have none); the lead lands the flight after
     removing it from the table, so a waiter that found it there is waiting before it lands.
+    ``answered``: the model returned a result; ``result``: that result, when it may be reused.
     """
 
-    __slots__ = ("_done", "_landed", "result")
+    __slots__ = ("_done", "_landed", "answered", "result")
 
     def __init__(self) -> None:
         self._done: anyio.Event | None = None
         self._landed = False
+        self.answered = False
         self.result: GenerateResult | None = None
 
     async def wait(self) -> None:
@@ -285,25 +289,29 @@ class CacheMiddleware(Middleware):
             if self.mode == "replay":
                 self._counters.misses += 1
                 raise CacheMissError(key)
-        flight_key = _flight_key(key) if self.single_flight else None
-        flight = self._flights.get(flight_key) if flight_key is not None else None
-        if flight is not None:
+        lead = _flight_key(key) if self.single_flight else None
+        while lead is not None and (flight := self._flights.get(lead)) is not None:
             await flight.wait()
             if flight.result is not None:
                 self._counters.hits += 1
                 return _marked(flight.result, "hit")
+            if flight.answered:
+                lead = None  # an answer that is not cached: every waiter asks on its own
+            # Otherwise the lead failed: the first waiter to run finds no flight and leads the next
+            # one (no await between the lookup and taking the lead), the others wait for it.
         self._counters.misses += 1
-        return _marked(await self._generate_and_store(key, flight_key, call), "miss")
+        return _marked(await self._generate_and_store(key, lead, call), "miss")
 
     async def _generate_and_store(
-        self, key: str, flight_key: tuple[object, str] | None, call: WrapContext
+        self, key: str, lead: tuple[object, str] | None, call: WrapContext
     ) -> GenerateResult:
-        lead = flight_key if flight_key is not None and flight_key not in self._flights else None
+        """Call the model (as the flight's lead when ``lead`` is set) and store a cacheable result."""
         flight = _Flight()
         if lead is not None:
             self._flights[lead] = flight
         try:
             result = await call.do_generate()
+            flight.answered = True
             cacheable = result.finish_reason in self.cache_finish_reasons
             if cacheable:
                 flight.result = result

@@ -498,13 +498,22 @@ async def test_concurrent_identical_misses_make_one_model_call() -> None:
     assert cache.stats == CacheStats(hits=7, misses=1, writes=1, errors=0)
 
 
-async def test_waiters_make_their_own_call_when_the_leader_fails() -> None:
+async def test_after_a_failed_lead_one_waiter_leads_and_the_others_reuse_its_result() -> None:
     model = MockLanguageModel(generate=slow_generate([APICallError("boom", url="u"), text_result("ok")]))
+    wrapped, cache = cached(model)
+    outcomes = await gather_generate(wrapped, 8, params())
+    assert sum(isinstance(o, APICallError) for o in outcomes) == 1
+    assert [o.text for o in outcomes if isinstance(o, GenerateResult)] == ["ok"] * 7
+    assert len(model.generate_calls) == 2  # the failed lead, then exactly one more
+    assert cache.stats == CacheStats(hits=6, misses=2, writes=1, errors=0)
+
+
+async def test_when_leads_keep_failing_each_waiter_leads_in_turn_and_gets_its_own_error() -> None:
+    model = MockLanguageModel(generate=slow_generate([APICallError("boom", url="u")], delay=0.01))
     wrapped, _ = cached(model)
     outcomes = await gather_generate(wrapped, 4, params())
-    assert sum(isinstance(o, APICallError) for o in outcomes) == 1
-    assert [o.text for o in outcomes if isinstance(o, GenerateResult)] == ["ok"] * 3
-    assert len(model.generate_calls) <= 4
+    assert all(isinstance(o, APICallError) for o in outcomes)
+    assert len(model.generate_calls) == 4
 
 
 async def test_waiters_do_not_reuse_a_result_that_may_not_be_cached() -> None:
