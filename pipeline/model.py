@@ -8,6 +8,7 @@ would send. A model that does not declare them cannot be cached (see :func:`endp
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -56,22 +57,28 @@ class EndpointIdentity:
     def of(cls, provider: str, base_url: str | None, credentials: Mapping[str, object]) -> EndpointIdentity:
         """The identity of ``provider`` at ``base_url``; ``credentials`` (values: text, ``None`` or a
         mapping of header names to values) are reduced to a one-way digest (``None`` when all are unset)."""
-        present = {name: _plain(value) for name, value in credentials.items() if value}
-        if not present:
-            return cls(provider, base_url, None)
-        text = json.dumps(present, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hmac.new(_DIGEST_KEY, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        return cls(provider, base_url, digest)
+        present = tuple(sorted((name, _plain(value)) for name, value in credentials.items() if value))
+        return cls(provider, base_url, _digest(present) if present else None)
 
     def shared_across_credentials(self) -> EndpointIdentity:
         """This identity without its credential digest (for caches shared across keys on purpose)."""
         return EndpointIdentity(self.provider, self.base_url, None)
 
 
-def _plain(value: object) -> object:
+def _plain(value: object) -> str | tuple[tuple[str, str], ...]:
+    """``value`` as text, or a mapping as its sorted (lower-cased name, text) pairs (hashable)."""
+    if type(value) is str:
+        return value
     if isinstance(value, Mapping):
-        return {str(name).lower(): str(item) for name, item in value.items()}
+        return tuple(sorted((str(name).lower(), str(item)) for name, item in value.items()))
     return str(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(credentials: tuple[tuple[str, object], ...]) -> str:
+    """The HMAC of canonical JSON of ``credentials`` (memoized: a model asks once per call)."""
+    text = json.dumps(credentials, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(_DIGEST_KEY, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 @runtime_checkable

@@ -156,7 +156,9 @@ def _check_directory(directory: Path) -> None:
 
 
 def _tighten_database_files(directory: Path) -> None:
-    """Make the database files owner-only (SQLite gives the WAL files it creates later the same mode)."""
+    """Make the database files owner-only (SQLite gives the WAL files it creates later the same mode).
+
+    Best effort: a file that cannot be changed (another owner) is logged, and the store still works."""
     for name in _DATABASE_FILES:
         path = directory / name
         try:
@@ -164,6 +166,8 @@ def _tighten_database_files(directory: Path) -> None:
                 path.chmod(0o600)
         except FileNotFoundError:
             continue
+        except OSError as error:
+            logger.warning("cache file %s could not be made owner-only (%s)", path, error)
 
 
 _EXIT_FLUSH_TIMEOUT = 10.0
@@ -205,11 +209,11 @@ class DiskStore:
         self._unusable: str | None = None
         try:
             self._cache = _open_cache(self.directory, timeout, size_limit, open_deadline)
-            _tighten_database_files(self.directory)
         except (sqlite3.Error, diskcache.Timeout, OSError) as error:
             self._unusable = f"the cache database in {self.directory} cannot be used ({type(error).__name__})"
             logger.warning("%s: %s; calls go on without the cache", self._unusable, error)
             return
+        _tighten_database_files(self.directory)
         if DIRECT_ROW_ACCESS:
             self._reader = RowReader(self.directory / "cache.db")
             self._rows = RowWriter(self.directory / "cache.db", timeout)
