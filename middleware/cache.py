@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,12 +111,6 @@ class CacheStats:
     misses: int = 0
     writes: int = 0
     errors: int = 0
-
-    @property
-    def stores(self) -> int:
-        """Deprecated name of :attr:`writes` (it never meant "committed")."""
-        warnings.warn("CacheStats.stores is deprecated; use writes", DeprecationWarning, stacklevel=2)
-        return self.writes
 
 
 def default_cache_directory() -> Path:

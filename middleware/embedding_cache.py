@@ -20,7 +20,6 @@ the vectors come back in the caller's order:
 from __future__ import annotations
 
 import functools
-import warnings
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -53,14 +52,6 @@ class EmbeddingCacheStats:
     misses: int = 0
     writes: int = 0
     errors: int = 0
-
-    @property
-    def stores(self) -> int:
-        """Deprecated name of :attr:`writes`."""
-        warnings.warn(
-            "EmbeddingCacheStats.stores is deprecated; use writes", DeprecationWarning, stacklevel=2
-        )
-        return self.writes
 
 
 class EmbeddingCacheMiddleware(EmbeddingMiddleware):
