@@ -7,9 +7,9 @@ layer inside the cache; a miss then reuses those results), so options injected i
 part of the key; keep inner ``transform_params`` deterministic. The key also covers who answers
 (:attr:`~pipeline.model.LanguageModel.endpoint_identity`: provider, base URL and a one-way digest of
 the API key, organization, project and constructor headers), so models of two tenants never share an
-entry, unless ``share_across_credentials=True`` says they should. A model that declares neither (a
-hand-written wrapper) raises :class:`~pipeline.errors.InvalidArgumentError` instead of being cached
-under a key that could mix tenants.
+entry, unless ``share_across_credentials=True`` says they should. A model that lacks either member
+(e.g. a hand-written wrapper) raises :class:`~pipeline.errors.InvalidArgumentError` instead of being
+cached under a key that could mix tenants or miss what it changes.
 
 * generate: a hit returns the stored result without calling the model; a miss calls it and stores a
   successful result; the store is read once per call (a retry attempt of ``generate_text`` /
@@ -25,9 +25,8 @@ under a key that could mix tenants.
 * single flight (generate only): concurrent identical misses in one process make one model call, the
   others wait for it and reuse its result. If that call fails (or is cancelled), one waiter becomes
   the new lead and the others keep waiting for it; if it answered with a result that is not cached,
-  the waiters make their own calls.
-  Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
-  on another consumer reading its stream to the end;
+  the waiters make their own calls. Concurrent identical stream misses each make their own call,
+  because a waiter would otherwise depend on another consumer reading its stream to the end;
 * a prompt with URL attachments the model fetches itself is not cached in read-write mode (what is
   behind a URL can change) unless ``cache_url_attachments=True``; record and replay modes cache it;
 * per call, ``providerOptions={"modelpipe": {"cache": "bypass"}}`` skips the cache entirely and
