@@ -16,7 +16,8 @@ import pytest
 from diskcache.core import MODE_BINARY
 
 from middleware.cache import CacheMiddleware, CacheStats
-from middleware.stores import DiskStore, SafeDisk
+from middleware.stores import DiskStore, SafeDisk, disk_store
+from middleware.stores.disk_rows import RowReader, RowWriter
 from pipeline.chain import WrapContext, wrap_model
 from pipeline.testing import MockLanguageModel, text_result
 from tests.middleware.cache_disk_worker import RELAXED, prompt
@@ -199,3 +200,27 @@ def test_a_new_directory_is_owner_only(tmp_path: Path) -> None:
     DiskStore(tmp_path / "new" / "cache").close()
     assert stat.S_IMODE((tmp_path / "new" / "cache").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "new" / "cache" / "cache.db").stat().st_mode) == 0o600
+
+
+async def test_without_direct_row_access_every_read_and_write_goes_through_diskcache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(disk_store, "DIRECT_ROW_ACCESS", False)  # as with a diskcache other than 5.6
+    monkeypatch.setattr(RowReader, "read", fail_if_called)
+    monkeypatch.setattr(RowWriter, "write", fail_if_called)
+    store = DiskStore(tmp_path / "cache")
+    small, large = b"s" * 10, b"l" * 100_000
+    await store.set("small", small)
+    await store.set("large", large)
+    await store.flush()
+    assert (await store.get("small"), await store.get("large"), await store.get("none")) == (
+        small,
+        large,
+        None,
+    )
+    assert store.write_failures == 0
+    store.close()
+
+
+def fail_if_called(*args: Any) -> Any:
+    raise AssertionError("diskcache's table must not be used directly")
