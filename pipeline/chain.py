@@ -8,10 +8,11 @@ the thunks that hook receives call the next layer with the params this layer tra
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Literal
 
-from .model import LanguageModel, SupportedUrls
+from .errors import InvalidArgumentError
+from .model import CallType, EndpointIdentity, LanguageModel, SupportedUrls
 from .params import CallParams
 from .result import GenerateResult
 from .stream import StreamResult
@@ -26,7 +27,10 @@ __all__ = [
     "wrap_model",
 ]
 
-CallType = Literal["generate", "stream"]
+_Resolved = dict[int, tuple["WrappedModel", CallType, CallParams, CallParams]]
+_resolved: ContextVar[_Resolved | None] = ContextVar("modelpipe_resolved_params", default=None)
+"""Per call, what :func:`resolve_params` computed for each layer (layer id to the layer, call type, input
+and output params), so the call that follows does not run the same ``transform_params`` again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,20 +125,43 @@ class WrappedModel:
         self._generate_hook = _overrides(middleware, "wrap_generate")
         self._stream_hook = _overrides(middleware, "wrap_stream")
 
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """The inner model's: middleware changes what is sent, not who answers."""
+        return self.inner.endpoint_identity
+
     async def transformed(self, type: CallType, params: CallParams) -> CallParams:
         """This layer's ``transform_params`` applied to ``params`` (no model call)."""
         if not self._has_transform:
             return params
         return await self.middleware.transform_params(TransformContext(type, params, self.inner))
 
+    async def resolve_params(self, type: CallType, params: CallParams) -> CallParams:
+        """This layer's transform, then the inner model's :meth:`resolve_params` (no model call)."""
+        transformed = await self.transformed(type, params)
+        resolved = _resolved.get()
+        if self._has_transform and resolved is not None:
+            resolved[id(self)] = (self, type, params, transformed)
+        return await _resolve(self.inner, type, transformed)
+
+    async def _transform_once(self, type: CallType, params: CallParams) -> CallParams:
+        """``transformed``, reusing what :func:`resolve_params` computed for these very params."""
+        if not self._has_transform:
+            return params
+        resolved = _resolved.get()
+        entry = resolved.pop(id(self), None) if resolved is not None else None
+        if entry is not None and entry[0] is self and entry[1] == type and entry[2] is params:
+            return entry[3]
+        return await self.transformed(type, params)
+
     async def do_generate(self, params: CallParams) -> GenerateResult:
-        params = await self.transformed("generate", params)
+        params = await self._transform_once("generate", params)
         if not self._generate_hook:
             return await self.inner.do_generate(params)
         return await self.middleware.wrap_generate(self._context("generate", params))
 
     async def do_stream(self, params: CallParams) -> StreamResult:
-        params = await self.transformed("stream", params)
+        params = await self._transform_once("stream", params)
         if not self._stream_hook:
             return await self.inner.do_stream(params)
         return await self.middleware.wrap_stream(self._context("stream", params))
@@ -173,12 +200,29 @@ def wrap_model(
 
 
 async def resolve_params(model: LanguageModel, type: CallType, params: CallParams) -> CallParams:
-    """The params the terminal model would receive from ``model.do_*(params)``.
+    """The params the terminal model would receive from ``model.do_*(params)``, through the model's
+    :meth:`~pipeline.model.LanguageModel.resolve_params` (every inner ``transform_params``, no model call).
 
-    Runs every ``transform_params`` of the layers inside ``model`` without calling the model, so a
-    layer (such as a cache) can see the effective request that inner layers will send.
+    A following ``model.do_*(params)`` in the same task, with the very same ``params`` object, reuses
+    each layer's result instead of transforming again. A model (or a layer inside it) that does not
+    declare ``resolve_params`` raises :class:`~pipeline.errors.InvalidArgumentError`: a key computed
+    without it could miss what that layer changes.
     """
-    while isinstance(model, WrappedModel):
-        params = await model.transformed(type, params)
-        model = model.inner
-    return params
+    _resolved.set({})
+    return await _resolve(model, type, params)
+
+
+async def _resolve(model: LanguageModel, type: CallType, params: CallParams) -> CallParams:
+    resolve = getattr(model, "resolve_params", None)
+    if resolve is None:
+        raise InvalidArgumentError(
+            "model",
+            f"{_type_name(model)} does not declare resolve_params(type, params), so the params it sends "
+            "cannot be known without calling it; implement it, or wrap with wrap_model()",
+        )
+    resolved: CallParams = await resolve(type, params)
+    return resolved
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__

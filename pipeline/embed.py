@@ -18,6 +18,7 @@ from pydantic import Field
 
 from ._base import ProviderMetadata, ProviderOptions, Record
 from .errors import InvalidArgumentError, InvalidResponseDataError
+from .model import EndpointIdentity, endpoint_identity_of
 from .result import CallWarning, ResponseMetadata
 from .retry import RetryPolicy, retry_policy, with_retries
 
@@ -297,6 +298,11 @@ class WrappedEmbeddingModel:
         self.max_embeddings_per_call = limit if limit is not None else inner.max_embeddings_per_call
         parallel = middleware.override_supports_parallel_calls(inner)
         self.supports_parallel_calls = parallel if parallel is not None else inner.supports_parallel_calls
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """The inner model's (see :func:`~pipeline.model.endpoint_identity_of`)."""
+        return endpoint_identity_of(self.inner)
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         inner = self.inner

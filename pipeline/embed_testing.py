@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from .embed import Embedding, EmbeddingUsage, EmbedParams, EmbedResult
+from .model import EndpointIdentity
 from .result import ResponseMetadata
 
 __all__ = ["MockEmbeddingModel", "fake_embed_result", "fake_embedding"]
@@ -43,7 +44,13 @@ class MockEmbeddingModel:
     model_id: str = "mock-embedding"
     max_embeddings_per_call: int | None = None
     supports_parallel_calls: bool = True
+    identity: EndpointIdentity | None = None
     calls: list[EmbedParams] = field(default_factory=list)
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """``identity``, by default the provider id with no base URL and no credentials."""
+        return self.identity or EndpointIdentity(self.provider, None, None)
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         index = len(self.calls)

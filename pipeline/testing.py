@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Seque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import SupportedUrls
+from .model import CallType, EndpointIdentity, SupportedUrls
 from .params import CallParams
 from .result import FinishReason, GenerateResult, ResponseMetadata, TextContent, Usage
 from .stream import (
@@ -79,7 +79,8 @@ class MockLanguageModel:
 
     ``generate`` / ``stream`` are each one script or a list of scripts used in turn (the last one
     repeats). A script is a result (or list of stream parts), an exception to raise, or an async
-    function of the params. ``calls`` records every call in order.
+    function of the params. ``calls`` records every call in order. ``identity`` is its
+    ``endpoint_identity`` (default: the provider id, no base URL, no credentials).
     """
 
     generate: GenerateScript | list[GenerateScript] = field(default_factory=lambda: text_result("Hello!"))
@@ -89,7 +90,15 @@ class MockLanguageModel:
     provider: str = "mock"
     model_id: str = "mock-model"
     supported_urls: SupportedUrls = field(default_factory=dict)
+    identity: EndpointIdentity | None = None
     calls: list[RecordedCall] = field(default_factory=list, repr=False)
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        return self.identity or EndpointIdentity(self.provider, None, None)
+
+    async def resolve_params(self, type: CallType, params: CallParams) -> CallParams:
+        return params
 
     @property
     def generate_calls(self) -> list[CallParams]:

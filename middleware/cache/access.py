@@ -1,7 +1,8 @@
 """GuardedStore: cache store operations that never fail a model call.
 
 Every operation has a deadline (a store with :class:`~middleware.cache.stores.InlineAccess` may answer a read,
-or take a write, at once on the caller's thread instead). A failure, a timeout or a corrupt entry is
+or take a write, at once on the caller's thread instead; a read it cannot answer at once is finished
+under the deadline, without being started again). A failure, a timeout or a corrupt entry is
 logged as a warning on the ``modelpipe.cache`` logger (an unavailable store, e.g. an open circuit
 breaker, at debug level), counted in :attr:`GuardedStore.errors`, and treated as a miss or a skipped
 write; a corrupt entry is also deleted.
@@ -16,7 +17,7 @@ from typing import TypeVar
 import anyio
 
 from .codec import CorruptEntryError
-from .stores import UNANSWERED, CacheStore, InlineAccess, StoreUnavailableError, Unanswered
+from .stores import CacheStore, InlineAccess, StoreUnavailableError
 
 __all__ = ["GuardedStore"]
 
@@ -28,7 +29,8 @@ _T = TypeVar("_T")
 class GuardedStore:
     """``store`` behind deadlines of ``timeout`` seconds; entries over ``max_entry_bytes`` are not written.
 
-    ``stores`` counts entries written (for a write-behind store: queued), ``errors`` the failures.
+    ``writes`` counts entries handed to the store to write (a write-behind store may still lose one
+    later: it counts those itself), ``errors`` the failures seen here.
     """
 
     def __init__(self, store: CacheStore, *, timeout: float, ttl: float | None, max_entry_bytes: int) -> None:
@@ -36,15 +38,21 @@ class GuardedStore:
         self.timeout = timeout
         self.ttl = ttl
         self.max_entry_bytes = max_entry_bytes
-        self.stores = 0
+        self.writes = 0
         self.errors = 0
         self._inline = store if isinstance(store, InlineAccess) else None
 
     async def load(self, key: str, decode: Callable[[str, bytes], _T]) -> _T | None:
         """The decoded entry of ``key``, or ``None`` (missing, unreadable or corrupt)."""
         try:
-            data = self._inline.get_inline(key) if self._inline is not None else UNANSWERED
-            if isinstance(data, Unanswered):
+            if self._inline is not None:
+                answer = self._inline.get_inline(key)
+                if answer is None or isinstance(answer, bytes):
+                    data = answer
+                else:
+                    with anyio.fail_after(self.timeout):
+                        data = await answer
+            else:
                 with anyio.fail_after(self.timeout):
                     data = await self.store.get(key)
             return None if data is None else decode(key, data)
@@ -72,10 +80,10 @@ class GuardedStore:
                 self._failed("write", key, error)
                 return
             if stored:
-                self.stores += 1
+                self.writes += 1
                 return
         if await self._guard("write", key, lambda: self.store.set(key, data, ttl=self.ttl)):
-            self.stores += 1
+            self.writes += 1
 
     async def _guard(self, what: str, key: str, operation: Callable[[], Awaitable[None]]) -> bool:
         try:

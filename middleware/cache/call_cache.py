@@ -1,9 +1,15 @@
 """CacheMiddleware: answer repeated model calls from a store, and replay recorded streams exactly.
 
 Place it outermost (``wrap_model(model, [CacheMiddleware(...), ...])``). The key is computed from the
-params the terminal model will actually receive (:func:`pipeline.chain.resolve_params` runs the
-``transform_params`` of every layer inside the cache), so options injected inside the cache are part of
-the key. Inner ``transform_params`` therefore run twice per call: keep them cheap and deterministic.
+params the terminal model will actually receive (:func:`pipeline.chain.resolve_params` asks the model,
+through :meth:`~pipeline.model.LanguageModel.resolve_params`, to run the ``transform_params`` of every
+layer inside the cache; a miss then reuses those results), so options injected inside the cache are
+part of the key; keep inner ``transform_params`` deterministic. The key also covers who answers
+(:attr:`~pipeline.model.LanguageModel.endpoint_identity`: provider, base URL and a one-way digest of
+the API key, organization, project and constructor headers), so models of two tenants never share an
+entry, unless ``share_across_credentials=True`` says they should. A model that lacks either member
+(e.g. a hand-written wrapper) raises :class:`~pipeline.errors.InvalidArgumentError` instead of being
+cached under a key that could mix tenants or miss what it changes.
 
 * generate: a hit returns the stored result without calling the model; a miss calls it and stores a
   successful result; the store is read once per call (a retry attempt of ``generate_text`` /
@@ -17,9 +23,10 @@ the key. Inner ``transform_params`` therefore run twice per call: keep them chea
   operation has a deadline, and a failure logs a warning on the ``modelpipe.cache`` logger and counts
   an error;
 * single flight (generate only): concurrent identical misses in one process make one model call, the
-  others wait for it and reuse its result (or make their own call if it failed or is not cacheable).
-  Concurrent identical stream misses each make their own call, because a waiter would otherwise depend
-  on another consumer reading its stream to the end;
+  others wait for it and reuse its result. If that call fails (or is cancelled), one waiter becomes
+  the new lead and the others keep waiting for it; if it answered with a result that is not cached,
+  the waiters make their own calls. Concurrent identical stream misses each make their own call,
+  because a waiter would otherwise depend on another consumer reading its stream to the end;
 * a prompt with URL attachments the model fetches itself is not cached in read-write mode (what is
   behind a URL can change) unless ``cache_url_attachments=True``; record and replay modes cache it;
 * per call, ``providerOptions={"modelpipe": {"cache": "bypass"}}`` skips the cache entirely and
@@ -46,6 +53,7 @@ from pipeline.chain import Middleware, WrapContext, resolve_params
 from pipeline.control import CacheFlag
 from pipeline.embed import EmbedParams
 from pipeline.errors import CacheMissError
+from pipeline.model import EndpointIdentity, endpoint_identity_of
 from pipeline.params import CallParams
 from pipeline.result import FileContent, FinishReason, GenerateResult
 from pipeline.stream import (
@@ -94,14 +102,14 @@ class CacheStats:
 
     ``hits``: calls answered without a model call (including single-flight waiters that reused a
     concurrent call's result); ``misses``: cache lookups that led to a model call (refresh and record
-    included, bypass not); ``stores``: entries written (for a write-behind store such as the default
-    :class:`~middleware.cache.stores.DiskStore`: queued; a later failure is counted by the store);
-    ``errors``: store failures and corrupt entries.
+    included, bypass not); ``writes``: entries handed to the store to write (a write-behind store such
+    as the default :class:`~middleware.cache.stores.DiskStore` commits them later, and counts a write that
+    then fails in its own ``write_failures``); ``errors``: store failures and corrupt entries.
     """
 
     hits: int = 0
     misses: int = 0
-    stores: int = 0
+    writes: int = 0
     errors: int = 0
 
 
@@ -124,13 +132,15 @@ class _Flight:
 
     The event is made by the first waiter (most misses have none); the lead lands the flight after
     removing it from the table, so a waiter that found it there is waiting before it lands.
+    ``answered``: the model returned a result; ``result``: that result, when it may be reused.
     """
 
-    __slots__ = ("_done", "_landed", "result")
+    __slots__ = ("_done", "_landed", "answered", "result")
 
     def __init__(self) -> None:
         self._done: anyio.Event | None = None
         self._landed = False
+        self.answered = False
         self.result: GenerateResult | None = None
 
     async def wait(self) -> None:
@@ -159,11 +169,13 @@ class CacheMiddleware(Middleware):
     """Caches generate results and stream recordings in a :class:`~middleware.cache.stores.CacheStore`.
 
     ``store`` defaults to a :class:`~middleware.cache.stores.DiskStore` in :func:`default_cache_directory`.
-    ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites;
-    ``key_function`` replaces :func:`~middleware.cache.key.cache_key`; ``store_timeout`` is the deadline
-    of each store operation; ``max_entry_bytes`` caps one stored entry; ``replay_delay`` paces replayed
-    stream parts (seconds before each part); ``cache_url_attachments`` caches calls whose prompt
-    holds URLs the model fetches itself.
+    ``ttl`` (seconds) bounds an entry's life; ``namespace`` separates tenants or test suites (models
+    with different credentials or base URLs are kept apart anyway; ``share_across_credentials=True``
+    lets models that differ only in their credentials share entries, e.g. several keys of one
+    organization); ``key_function`` replaces :func:`~middleware.cache.key.cache_key`;
+    ``store_timeout`` is the deadline of each store operation; ``max_entry_bytes`` caps one stored
+    entry; ``replay_delay`` paces replayed stream parts (seconds before each part);
+    ``cache_url_attachments`` caches calls whose prompt holds URLs the model fetches itself.
     """
 
     def __init__(
@@ -179,6 +191,7 @@ class CacheMiddleware(Middleware):
         store_timeout: float = 0.25,
         single_flight: bool = True,
         cache_url_attachments: bool = False,
+        share_across_credentials: bool = False,
         key_function: KeyFunction = cache_key,
     ) -> None:
         if mode not in get_args(CacheMode):
@@ -196,6 +209,7 @@ class CacheMiddleware(Middleware):
         self.store_timeout = store_timeout
         self.single_flight = single_flight
         self.cache_url_attachments = cache_url_attachments
+        self.share_across_credentials = share_across_credentials
         self.key_function = key_function
         self._access = GuardedStore(
             self.store, timeout=store_timeout, ttl=ttl, max_entry_bytes=max_entry_bytes
@@ -207,17 +221,28 @@ class CacheMiddleware(Middleware):
     def stats(self) -> CacheStats:
         """A snapshot of the counters."""
         c, access = self._counters, self._access
-        return CacheStats(hits=c.hits, misses=c.misses, stores=access.stores, errors=access.errors)
+        return CacheStats(hits=c.hits, misses=c.misses, writes=access.writes, errors=access.errors)
 
     async def clear(self) -> None:
         """Remove every entry from the store (store errors propagate here)."""
         await self.store.clear()
 
+    def endpoint_for(self, call: WrapContext) -> EndpointIdentity:
+        """Who answers ``call`` as far as the key is concerned (see ``share_across_credentials``)."""
+        identity = endpoint_identity_of(call.model)
+        return identity.shared_across_credentials() if self.share_across_credentials else identity
+
     async def key_for(self, call: WrapContext) -> str:
-        """The cache key of ``call``, over the params the terminal model will receive."""
+        """The cache key of ``call``: over who answers, and the params the terminal model will receive."""
+        endpoint = self.endpoint_for(call)
         effective = await resolve_params(call.model, call.type, call.params)
         return self.key_function(
-            call.model.provider, call.model.model_id, call.type, effective, namespace=self.namespace
+            call.model.provider,
+            call.model.model_id,
+            call.type,
+            effective,
+            namespace=self.namespace,
+            endpoint=endpoint,
         )
 
     def _passes_through(self, call: WrapContext) -> bool:
@@ -251,25 +276,29 @@ class CacheMiddleware(Middleware):
             if self.mode == "replay":
                 self._counters.misses += 1
                 raise CacheMissError(key)
-        flight_key = _flight_key(key) if self.single_flight else None
-        flight = self._flights.get(flight_key) if flight_key is not None else None
-        if flight is not None:
+        lead = _flight_key(key) if self.single_flight else None
+        while lead is not None and (flight := self._flights.get(lead)) is not None:
             await flight.wait()
             if flight.result is not None:
                 self._counters.hits += 1
                 return _marked(flight.result, "hit")
+            if flight.answered:
+                lead = None  # an answer that is not cached: every waiter asks on its own
+            # Otherwise the lead failed: the first waiter to run finds no flight and leads the next
+            # one (no await between the lookup and taking the lead), the others wait for it.
         self._counters.misses += 1
-        return _marked(await self._generate_and_store(key, flight_key, call), "miss")
+        return _marked(await self._generate_and_store(key, lead, call), "miss")
 
     async def _generate_and_store(
-        self, key: str, flight_key: tuple[object, str] | None, call: WrapContext
+        self, key: str, lead: tuple[object, str] | None, call: WrapContext
     ) -> GenerateResult:
-        lead = flight_key if flight_key is not None and flight_key not in self._flights else None
+        """Call the model (as the flight's lead when ``lead`` is set) and store a cacheable result."""
         flight = _Flight()
         if lead is not None:
             self._flights[lead] = flight
         try:
             result = await call.do_generate()
+            flight.answered = True
             cacheable = result.finish_reason in self.cache_finish_reasons
             if cacheable:
                 flight.result = result

@@ -1,9 +1,10 @@
 """EmbeddingCacheMiddleware: answer repeated embeddings from a store, one value at a time.
 
 ``wrap_embedding_model(model, [EmbeddingCacheMiddleware(...)])``. Each value of a call is its own entry
-(key: :func:`~middleware.cache.key.embedding_key`), so a batch that repeats values earlier calls
-embedded sends only the new ones to the model (each distinct value once), and the vectors come back in
-the caller's order:
+(key: :func:`~middleware.cache.key.embedding_key`, which covers the model's endpoint identity, so two
+tenants never share a vector unless ``share_across_credentials=True``), so a batch that repeats
+values earlier calls embedded sends only the new ones to the model (each distinct value once), and
+the vectors come back in the caller's order:
 
 * a call whose values are all stored makes no model call: usage 0 tokens;
 * otherwise one model call embeds the missing values (usage, response and provider metadata are that
@@ -31,6 +32,7 @@ from pipeline.embed import (
     EmbedWrapContext,
 )
 from pipeline.errors import CacheMissError, InvalidResponseDataError
+from pipeline.model import endpoint_identity_of
 
 from .access import GuardedStore
 from .call_cache import CacheMode, cache_flag, default_cache_directory
@@ -44,11 +46,12 @@ __all__ = ["EmbeddingCacheMiddleware", "EmbeddingCacheStats"]
 @dataclass(frozen=True)
 class EmbeddingCacheStats:
     """Counters since the middleware was created, in values (not calls): ``hits`` answered from the
-    store, ``misses`` sent to the model, ``stores`` entries written, ``errors`` store failures."""
+    store, ``misses`` sent to the model, ``writes`` entries handed to the store to write (see
+    :class:`~middleware.cache.call_cache.CacheStats`), ``errors`` store failures."""
 
     hits: int = 0
     misses: int = 0
-    stores: int = 0
+    writes: int = 0
     errors: int = 0
 
 
@@ -57,7 +60,9 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
 
     ``store`` defaults to a :class:`~middleware.cache.stores.DiskStore` in
     :func:`~middleware.cache.call_cache.default_cache_directory`; ``ttl`` bounds an entry's life in seconds;
-    ``namespace`` separates tenants; ``store_timeout`` is the deadline of each store operation.
+    ``namespace`` separates test suites or tenants (models with different credentials or base URLs are
+    kept apart anyway, unless ``share_across_credentials=True``); ``store_timeout`` is the deadline of
+    each store operation.
     """
 
     def __init__(
@@ -69,12 +74,14 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
         namespace: str | None = None,
         store_timeout: float = 0.25,
         max_entry_bytes: int = 2**20,
+        share_across_credentials: bool = False,
     ) -> None:
         if mode not in get_args(CacheMode):
             raise ValueError(f"mode must be one of {get_args(CacheMode)}, got {mode!r}")
         self.store: CacheStore = store if store is not None else DiskStore(default_cache_directory())
         self.mode = mode
         self.namespace = namespace
+        self.share_across_credentials = share_across_credentials
         self._access = GuardedStore(
             self.store, timeout=store_timeout, ttl=ttl, max_entry_bytes=max_entry_bytes
         )
@@ -86,16 +93,24 @@ class EmbeddingCacheMiddleware(EmbeddingMiddleware):
         """A snapshot of the counters."""
         access = self._access
         return EmbeddingCacheStats(
-            hits=self._hits, misses=self._misses, stores=access.stores, errors=access.errors
+            hits=self._hits, misses=self._misses, writes=access.writes, errors=access.errors
         )
 
     async def wrap_embed(self, call: EmbedWrapContext) -> EmbedResult:
         flag = None if self.mode == "replay" else cache_flag(call.params)
         if flag == "bypass":
             return await call.do_embed()
+        endpoint = endpoint_identity_of(call.model)
+        if self.share_across_credentials:
+            endpoint = endpoint.shared_across_credentials()
         keys = [
             embedding_key(
-                call.model.provider, call.model.model_id, value, call.params, namespace=self.namespace
+                call.model.provider,
+                call.model.model_id,
+                value,
+                call.params,
+                namespace=self.namespace,
+                endpoint=endpoint,
             )
             for value in call.params.values
         ]

@@ -1,11 +1,12 @@
 """The cache key: a SHA-256 over the canonical JSON of everything that can change a model's answer.
 
-Pure functions only. The key covers the provider, the model id, the call type, every
-:class:`~pipeline.params.CallParams` field (the normalized prompt with attachment bytes hashed, tools,
-tool choice, response format, provider options, headers), the cache format version and an optional
-namespace. Left out: headers that cannot change the answer (user agent, request ids, tracing) and the
-library's per-call controls that cannot either (``providerOptions.modelpipe.cache`` and the retry
-``attempt`` number).
+Pure functions only. The key covers the provider, the model id, the call type, the endpoint (the
+:class:`~pipeline.model.EndpointIdentity`: base URL and a one-way digest of the credentials, so two
+tenants never share an entry), every :class:`~pipeline.params.CallParams` field (the normalized prompt
+with attachment bytes hashed, tools, tool choice, response format, provider options, headers), the
+cache format version and an optional namespace. Left out: headers that cannot change the answer
+(user agent, request ids, tracing) and the library's per-call controls that cannot either
+(``providerOptions.modelpipe.cache`` and the retry ``attempt`` number).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 from pipeline import control
 from pipeline.chain import CallType
 from pipeline.embed import EmbedParams
+from pipeline.model import EndpointIdentity
 from pipeline.params import CallParams
 from pipeline.prompt import ContentOutput, FilePart, MediaItem, SystemMessage, ToolResultPart
 
@@ -37,7 +39,7 @@ __all__ = [
     "key_material",
 ]
 
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2
 """Bump when the key material or the stored envelope changes shape: old entries then miss."""
 
 NON_SEMANTIC_HEADERS = frozenset(
@@ -69,7 +71,10 @@ _AS_IS: frozenset[type] = frozenset({str, int, bool, type(None)})
 
 
 class KeyFunction(Protocol):
-    """A cache key function: same inputs as :func:`cache_key`, returns a string key."""
+    """A cache key function: same inputs as :func:`cache_key`, returns a string key.
+
+    It decides what is shared: a key that leaves out ``endpoint`` shares entries across tenants.
+    """
 
     def __call__(
         self,
@@ -79,6 +84,7 @@ class KeyFunction(Protocol):
         params: CallParams,
         *,
         namespace: str | None = None,
+        endpoint: EndpointIdentity | None = None,
     ) -> str: ...
 
 
@@ -164,6 +170,12 @@ def has_url_attachments(params: CallParams) -> bool:
     return any(isinstance(data, httpx.URL) for data in _attachment_data(params))
 
 
+def _endpoint_material(endpoint: EndpointIdentity | None) -> dict[str, Any] | None:
+    if endpoint is None:
+        return None
+    return {"provider": endpoint.provider, "baseUrl": endpoint.base_url, "credentials": endpoint.credentials}
+
+
 def key_material(
     provider: str,
     model_id: str,
@@ -171,6 +183,7 @@ def key_material(
     params: CallParams,
     *,
     namespace: str | None = None,
+    endpoint: EndpointIdentity | None = None,
 ) -> dict[str, Any]:
     """The data the key is a hash of (useful to debug why two calls do not share a key)."""
     request = params.model_dump(mode="python", by_alias=True)
@@ -180,6 +193,7 @@ def key_material(
         "v": CACHE_FORMAT_VERSION,
         "ns": namespace,
         "provider": provider,
+        "endpoint": _endpoint_material(endpoint),
         "model": model_id,
         "type": call_type,
         "request": request,
@@ -193,21 +207,30 @@ def cache_key(
     params: CallParams,
     *,
     namespace: str | None = None,
+    endpoint: EndpointIdentity | None = None,
 ) -> str:
     """The default cache key: hex SHA-256 of the canonical JSON of :func:`key_material`."""
-    material = key_material(provider, model_id, call_type, params, namespace=namespace)
+    material = key_material(provider, model_id, call_type, params, namespace=namespace, endpoint=endpoint)
     return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()
 
 
 def embedding_key(
-    provider: str, model_id: str, value: str, params: EmbedParams, *, namespace: str | None = None
+    provider: str,
+    model_id: str,
+    value: str,
+    params: EmbedParams,
+    *,
+    namespace: str | None = None,
+    endpoint: EndpointIdentity | None = None,
 ) -> str:
-    """The key of one embedded ``value``: a hex SHA-256 over the model, the value, and the headers and
-    provider options of its call that can change the vector (the same exclusions as :func:`cache_key`)."""
+    """The key of one embedded ``value``: a hex SHA-256 over the model, its endpoint, the value, and the
+    headers and provider options of its call that can change the vector (the same exclusions as
+    :func:`cache_key`)."""
     material = {
         "v": CACHE_FORMAT_VERSION,
         "ns": namespace,
         "provider": provider,
+        "endpoint": _endpoint_material(endpoint),
         "model": model_id,
         "type": "embed",
         "value": value,

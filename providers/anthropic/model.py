@@ -12,7 +12,7 @@ import httpx
 from pydantic import ValidationError
 
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
-from pipeline.model import SupportedUrls
+from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, StreamStartPart
@@ -124,6 +124,19 @@ class AnthropicMessagesModel:
     def base_url(self) -> str:
         """The API base URL in effect (argument, then environment, then the public endpoint)."""
         return self._settings.base_url_or(BASE_URL_ENV, DEFAULT_BASE_URL)
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """Who answers this model's calls (what a cache key must separate); no raw key inside."""
+        credentials = {
+            "api_key": self._settings.api_key_or_env(API_KEY_ENV),
+            "headers": self._settings.headers,
+        }
+        return EndpointIdentity.of(self.provider, self.base_url, credentials)
+
+    async def resolve_params(self, type: CallType, params: CallParams) -> CallParams:
+        """A terminal sends ``params`` as given."""
+        return params
 
     def _endpoint(self, params: CallParams, request: AnthropicRequest) -> tuple[str, dict[str, str]]:
         base_url = self.base_url

@@ -11,11 +11,12 @@ from pydantic import ValidationError
 from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, TooManyEmbeddingValuesForCallError
+from pipeline.model import EndpointIdentity
 from pipeline.result import ResponseMetadata
 from providers._http import HttpClient, post_json
 from providers._settings import ConnectionSettings
 
-from .model import BASE_URL_ENV, DEFAULT_BASE_URL, google_request_headers, parse_google_error
+from .model import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, google_request_headers, parse_google_error
 
 __all__ = [
     "GoogleEmbeddingModel",
@@ -129,6 +130,15 @@ class GoogleEmbeddingModel:
     def base_url(self) -> str:
         """The API base URL in effect (argument, then environment, then the public endpoint)."""
         return self._settings.base_url_or(BASE_URL_ENV, DEFAULT_BASE_URL)
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """Who answers this model's calls (what a cache key must separate); no raw key inside."""
+        credentials = {
+            "api_key": self._settings.api_key_or_env(API_KEY_ENV),
+            "headers": self._settings.headers,
+        }
+        return EndpointIdentity.of(self.provider, self.base_url, credentials)
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         """One ``batchEmbedContents`` call for ``params.values``."""

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbeddingUsage, EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, TooManyEmbeddingValuesForCallError
+from pipeline.model import EndpointIdentity
 from pipeline.result import ResponseMetadata
 from providers._http import HttpClient, post_json
 from providers._settings import ConnectionSettings
@@ -136,6 +137,11 @@ class OpenAIEmbeddingModel:
     def base_url(self) -> str:
         """The API base URL this call would use (argument, then environment, then default)."""
         return self._connection.base_url
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """Who answers this model's calls (what a cache key must separate); no raw key inside."""
+        return self._connection.identity(self.provider)
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         """One ``/embeddings`` call for ``params.values``."""

@@ -12,7 +12,7 @@ import httpx
 from pydantic import ValidationError
 
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
-from pipeline.model import SupportedUrls
+from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
@@ -77,6 +77,17 @@ class OpenAIConnection:
     def base_url(self) -> str:
         """The base URL in effect (argument, then the endpoint's environment variable, then its default)."""
         return self.settings.base_url_or(self.endpoint.base_url_env, self.endpoint.default_base_url)
+
+    def identity(self, provider: str) -> EndpointIdentity:
+        """Who answers: ``provider`` at the base URL in effect, with a digest of the key, organization,
+        project and settings' headers (see :class:`~pipeline.model.EndpointIdentity`)."""
+        credentials = {
+            "api_key": self.settings.api_key_or_env(self.endpoint.api_key_env),
+            "organization": self.organization,
+            "project": self.project,
+            "headers": self.settings.headers,
+        }
+        return EndpointIdentity.of(provider, self.base_url, credentials)
 
     def target(self, path: str, call_headers: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
         """The URL of ``path`` (e.g. ``"/embeddings"``) and the request headers for one call."""
@@ -157,6 +168,15 @@ class OpenAIChatLanguageModel:
     def base_url(self) -> str:
         """The API base URL this call would use (argument, then environment, then default)."""
         return self._connection.base_url
+
+    @property
+    def endpoint_identity(self) -> EndpointIdentity:
+        """Who answers this model's calls (what a cache key must separate); no raw key inside."""
+        return self._connection.identity(self.provider)
+
+    async def resolve_params(self, type: CallType, params: CallParams) -> CallParams:
+        """A terminal sends ``params`` as given."""
+        return params
 
     async def do_generate(self, params: CallParams) -> GenerateResult:
         """One non-streaming call."""

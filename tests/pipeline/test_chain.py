@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pipeline.chain import Middleware, TransformContext, WrapContext, resolve_params, wrap_model
+from pipeline.errors import InvalidArgumentError
+from pipeline.model import EndpointIdentity
 from pipeline.params import CallParams
 from pipeline.prompt import TextPart, UserMessage
 from pipeline.result import GenerateResult, TextContent
@@ -134,3 +138,42 @@ async def test_resolve_params_applies_every_inner_transform_without_calling_the_
 
     assert effective.seed == 12
     assert base.calls == []
+
+
+async def test_resolve_params_refuses_a_layer_that_does_not_declare_it() -> None:
+    class HandWrapper:
+        """Forwards calls to ``inner`` but says nothing about the params it sends."""
+
+        def __init__(self, inner: MockLanguageModel) -> None:
+            self.inner = inner
+            self.provider, self.model_id, self.supported_urls = "hand", "m", {}
+
+    base = MockLanguageModel()
+    wrapped = wrap_model(HandWrapper(base), Recorder("m1", []))  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="HandWrapper does not declare resolve_params"):
+        await resolve_params(wrapped, "generate", _params())
+    assert base.calls == []
+
+
+async def test_a_call_after_resolve_params_reuses_each_layers_transform() -> None:
+    events: list[str] = []
+    base = MockLanguageModel()
+    wrapped = wrap_model(base, [Recorder("m1", events), Recorder("m2", events)])
+    params = _params()
+
+    await resolve_params(wrapped, "generate", params)
+    await wrapped.do_generate(params)
+
+    assert [event for event in events if ".transform" in event] == [
+        "m1.transform(generate, seed=None)",
+        "m2.transform(generate, seed=1)",
+    ]
+    assert base.generate_calls[0].seed == 12
+    await wrapped.do_generate(_params())  # other params: transformed afresh
+    assert len([event for event in events if ".transform" in event]) == 4
+
+
+def test_a_wrapped_model_reports_the_endpoint_identity_of_its_inner_model() -> None:
+    identity = EndpointIdentity.of("mock", "https://h", {"api_key": "sk-x"})
+    wrapped = wrap_model(MockLanguageModel(identity=identity), [Middleware(), Middleware()])
+    assert wrapped.endpoint_identity == identity

@@ -85,13 +85,13 @@ async def test_a_generate_cancelled_while_waiting_for_headers(server: LoopbackSe
     await http.aclose()
     print(
         f"\nCANCEL generate: returned {latency * 1e3:.1f} ms after cancel; server disconnects "
-        f"{server.disconnects}; cache stores before retry call {cache.stats.stores - 1}"
+        f"{server.disconnects}; cache writes before retry call {cache.stats.writes - 1}"
     )
     assert latency <= RETURN_LIMIT
     assert saw_disconnect
     assert again.text == "fresh"
     assert len(server.requests) == 2  # the cancelled call left nothing in the cache
-    assert cache.stats.stores == 1 and len(store) == 1
+    assert cache.stats.writes == 1 and len(store) == 1
 
 
 async def test_a_stream_cancelled_after_three_deltas(server: LoopbackServer) -> None:
@@ -119,7 +119,7 @@ async def test_a_stream_cancelled_after_three_deltas(server: LoopbackServer) -> 
     assert latency <= RETURN_LIMIT
     assert saw_disconnect
     assert in_use == 0
-    assert len(store) == 0 and cache.stats.stores == 0
+    assert len(store) == 0 and cache.stats.writes == 0
 
 
 async def test_a_call_cancelled_during_backoff_starts_no_further_attempt(server: LoopbackServer) -> None:
@@ -188,7 +188,7 @@ async def test_a_hundred_calls_cancelled_at_random_points_leak_nothing(server: L
     assert all_seen, f"server saw {server.disconnects} disconnects"
     assert p99 <= 0.1 and latencies[-1] <= RETURN_LIMIT
     assert in_use == 0 and closed
-    assert len(store) == 0 and cache.stats.stores == 0
+    assert len(store) == 0 and cache.stats.writes == 0
     assert len(asyncio.all_tasks()) == tasks_before
     assert open_fds() <= fds_before
     assert problems.count == 0, (problems.resource_warnings, problems.loop_errors)

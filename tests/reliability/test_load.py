@@ -27,7 +27,7 @@ from pipeline import generate_text, stream_text, wrap_model
 from pipeline.chain import CallType
 from pipeline.download import DownloadFunction
 from pipeline.errors import ModelCallError
-from pipeline.model import LanguageModel
+from pipeline.model import EndpointIdentity, LanguageModel
 from pipeline.params import CallParams
 from pipeline.prompt import TextPart, UserMessage
 from providers._http import HttpClient
@@ -101,8 +101,9 @@ class RecordingKeys:
         params: CallParams,
         *,
         namespace: str | None = None,
+        endpoint: EndpointIdentity | None = None,
     ) -> str:
-        key = cache_key(provider, model_id, call_type, params, namespace=namespace)
+        key = cache_key(provider, model_id, call_type, params, namespace=namespace, endpoint=endpoint)
         message = params.prompt[-1]
         assert isinstance(message, UserMessage) and isinstance(message.content[0], TextPart)
         self.by_prompt[message.content[0].text].add(key)
@@ -365,7 +366,7 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
         f"{min(gaps) * 1e3:.1f} ms, median {statistics.median(gaps) * 1e3:.1f} ms, "
         f"p99 {_percentile(gaps, 0.99) * 1e3:.1f} ms, max {max(gaps) * 1e3:.1f} ms"
         f"\n  cache: {len(cohort)} calls over {len(used_keys)} keys; hits {stats.hits} "
-        f"(planned {expected_hits}), misses {stats.misses}, stores {stats.stores}, errors {stats.errors}; "
+        f"(planned {expected_hits}), misses {stats.misses}, writes {stats.writes}, errors {stats.errors}; "
         f"entries {len(store)} (keys with a success {len(successes_by_key)}); calls reaching the provider "
         f"{provider_calls} (bound {2 * len(used_keys)}); cancelled cached calls {cancelled_cached}"
         f"\n  downloads: {len(attachment_plans)} attachment calls, {sum(downloads.values())} downloads "
@@ -394,7 +395,7 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
     assert provider_calls <= 2 * len(used_keys)
     assert stats.hits == expected_hits
     assert stats.misses == cohort_attempts  # retries re-run the chain: one lookup per attempt
-    assert stats.stores == len(store) == len(successes_by_key)
+    assert stats.writes == len(store) == len(successes_by_key)
     assert stats.errors == 0
 
     assert downloads == Counter({image_path(plan.index): 1 for plan in attachment_plans})

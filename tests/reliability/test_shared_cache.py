@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import diskcache
 import pytest
@@ -108,7 +108,15 @@ def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sha
         yield SharedStore("redis", redis_server.url, lambda: _check_redis(redis_server.url))
 
 
-def _spawn(*args: str) -> subprocess.Popen[str]:
+def _spawn(*args: str) -> subprocess.Popen[bytes]:
+    """A worker whose output pipes are unbuffered on our side.
+
+    Unbuffered because a test reads the first line (``ready`` / ``started``) with ``readline()`` and then
+    the rest with ``communicate()``, which reads the pipe's file descriptor directly: a buffered reader
+    may have taken the final report into its buffer along with the first line (when the worker printed
+    both before the test read), and ``communicate()`` would then return nothing. An unbuffered
+    ``readline()`` takes exactly one line.
+    """
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -119,15 +127,22 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        bufsize=0,
     )
 
 
-def _report(process: subprocess.Popen[str]) -> dict[str, Any]:
+def _first_line(stream: IO[bytes] | None) -> str:
+    assert stream is not None
+    return stream.readline().decode().strip()
+
+
+def _report(process: subprocess.Popen[bytes], *, first_line_read: bool = False) -> dict[str, Any]:
+    """The worker's final JSON report (after its ``started`` line, unless the caller read that)."""
     stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr
-    lines = stdout.strip().splitlines()
-    assert lines[0] == "started"
+    assert process.returncode == 0, stderr.decode(errors="replace")
+    lines = stdout.decode().strip().splitlines()
+    if not first_line_read:
+        assert lines[0] == "started"
     return dict(json.loads(lines[-1]))
 
 
@@ -157,14 +172,12 @@ def test_killing_a_writer_mid_write_leaves_the_other_process_working(
 ) -> None:
     writer = _spawn("refresh", shared_store.spec, server.url("/v1"))
     try:
-        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        assert _first_line(writer.stdout) == "ready"
         reader = _spawn("hammer", shared_store.spec, server.url("/v1"), "4")
-        assert reader.stdout is not None and reader.stdout.readline().strip() == "started"
+        assert _first_line(reader.stdout) == "started"
         writer.send_signal(signal.SIGKILL)  # it rewrites entries without pause: this lands mid-write
         writer.wait(timeout=10)
-        stdout, stderr = reader.communicate(timeout=60)
-        assert reader.returncode == 0, stderr
-        survivor = json.loads(stdout.strip().splitlines()[-1])
+        survivor = _report(reader, first_line_read=True)
     finally:
         if writer.poll() is None:
             writer.kill()

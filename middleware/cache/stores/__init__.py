@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import UNANSWERED, CacheStore, CircuitBreaker, InlineAccess, StoreUnavailableError, Unanswered
+from .base import CacheStore, CircuitBreaker, InlineAccess, StoreUnavailableError
 from .disk_store import DiskStore, SafeDisk
 from .memory_store import MemoryStore
 
@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from .redis_store import RedisStore
 
 __all__ = [
-    "UNANSWERED",
     "CacheStore",
     "CircuitBreaker",
     "DiskStore",
@@ -22,7 +21,6 @@ __all__ = [
     "RedisStore",
     "SafeDisk",
     "StoreUnavailableError",
-    "Unanswered",
 ]
 
 

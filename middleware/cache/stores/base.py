@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Final, Protocol, runtime_checkable
+from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
 
 __all__ = [
-    "UNANSWERED",
     "CacheStore",
     "CircuitBreaker",
     "InlineAccess",
     "StoreUnavailableError",
-    "Unanswered",
 ]
 
 
@@ -42,23 +40,17 @@ class CacheStore(Protocol):
         ...
 
 
-class Unanswered:
-    """The type of :data:`UNANSWERED`."""
-
-    def __repr__(self) -> str:
-        return "UNANSWERED"
-
-
-UNANSWERED: Final = Unanswered()
-"""What :meth:`InlineAccess.get_inline` returns when only the awaitable ``get`` can answer."""
-
-
 @runtime_checkable
 class InlineAccess(Protocol):
-    """Optional for a store: serve a read or take a write at once on the caller's thread when cheap."""
+    """Optional for a store: serve a read or take a write at once on the caller's thread when cheap.
 
-    def get_inline(self, key: str) -> bytes | Unanswered | None:
-        """Like ``get`` but never blocks: the value, ``None``, or :data:`UNANSWERED` (then call ``get``)."""
+    The cache uses it, when a store has it, instead of awaiting ``get`` / ``set`` under a deadline,
+    which costs more than a small read itself.
+    """
+
+    def get_inline(self, key: str) -> bytes | Awaitable[bytes | None] | None:
+        """Like ``get`` but never blocks: the value or ``None`` when known at once, else an awaitable
+        that finishes this read (the caller awaits it under its deadline; nothing is read twice)."""
         ...
 
     def set_inline(self, key: str, value: bytes, *, ttl: float | None = None) -> bool:

@@ -7,6 +7,11 @@ sides here speak diskcache's table directly, with its documented layout: one ind
 read, and one ``executemany`` upsert per batch to write, whose triggers keep diskcache's ``count`` and
 ``size`` settings right. Everything else (large values kept in files, other row modes) still goes
 through diskcache.
+
+This reads and writes diskcache's private table, whose layout is not a public API: it is the layout
+of diskcache 5.6, which ``pyproject.toml`` pins (``diskcache>=5.6,<5.7``). :data:`DIRECT_ROW_ACCESS` is
+the one switch: with any other diskcache version it is off and every read and write goes through
+diskcache's own API (correct, only slower).
 """
 
 from __future__ import annotations
@@ -18,11 +23,14 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import diskcache
 from diskcache.core import MODE_RAW
 
-from .base import UNANSWERED, Unanswered
+__all__ = ["DIRECT_ROW_ACCESS", "RowNotServed", "RowReader", "RowWriter", "SmallEntry"]
 
-__all__ = ["RowReader", "RowWriter", "SmallEntry"]
+DIRECT_ROW_ACCESS = diskcache.__version__.startswith("5.6.")
+"""Whether this module's statements match the installed diskcache's table (the version it was written
+against); when False, :class:`~middleware.cache.stores.DiskStore` uses only diskcache's public API."""
 
 SmallEntry = tuple[str, bytes, float | None]
 """A key, a value small enough for its row, and its expiry as a ``time.time()`` value (or ``None``)."""
@@ -46,6 +54,10 @@ _KEYS_PER_QUERY = 500
 """Keys bound in one ``IN (...)`` list (SQLite allows 999 variables in its oldest builds)."""
 
 
+class RowNotServed(Exception):
+    """The row needs diskcache (a value file, another row mode) or the database is busy."""
+
+
 class RowReader:
     """Reads small raw-bytes rows on the caller's thread; never waits for a lock or opens a file.
 
@@ -66,17 +78,17 @@ class RowReader:
         )
         self._connection.execute("PRAGMA query_only = ON")
 
-    def read(self, key: str) -> bytes | Unanswered | None:
-        """The row's value; ``None`` when there is no live row; :data:`UNANSWERED` for anything that
+    def read(self, key: str) -> bytes | None:
+        """The row's value; ``None`` when there is no live row; :class:`RowNotServed` for anything that
         needs diskcache (a value file, another row mode) or a busy database."""
         if self._pid != os.getpid():
             self._connect()
         if not self._lock.acquire(blocking=False):
-            return UNANSWERED
+            raise RowNotServed("reader busy")
         try:
             rows = self._connection.execute(_SELECT, (key, time.time())).fetchall()
-        except sqlite3.Error:
-            return UNANSWERED
+        except sqlite3.Error as error:
+            raise RowNotServed(str(error)) from error
         finally:
             self._lock.release()
         if not rows:
@@ -84,7 +96,7 @@ class RowReader:
         ((mode, filename, value),) = rows
         if mode == MODE_RAW and filename is None and type(value) is bytes:
             return value
-        return UNANSWERED
+        raise RowNotServed("not a small raw row")
 
     def close(self) -> None:
         with self._lock:

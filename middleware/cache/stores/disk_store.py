@@ -4,9 +4,20 @@ diskcache pickles every value that is not a plain scalar and unpickles any row w
 "pickle", so a writable cache directory is a code-execution risk (CVE-2025-69872). :class:`SafeDisk`
 stores only ``bytes`` values under ``str`` keys and refuses every other row mode on read: a planted
 pickle row raises :class:`~middleware.cache.codec.CorruptEntryError` and is deleted, never loaded.
+Likewise a row naming a value file is followed only when the name is one diskcache makes
+(``ab/cd/<28 hex>.val``) and the file is a regular file inside the directory, no larger than
+:attr:`SafeDisk.max_file_bytes`: any other name (an absolute path, ``..``, a symlink, a device, a FIFO)
+is a corrupt row, never opened and never removed.
+
+The directory is owner-only: a new one is made ``0700``; an existing one of ours that group or others
+may use is tightened to ``0700`` (with a warning), and the database files are made ``0600``; a
+directory owned by another user is refused (``PermissionError``). A directory whose database cannot be
+opened (not a database, unreadable) does not fail the constructor: the store logs a warning and then
+refuses every operation with :class:`~middleware.cache.stores.base.StoreUnavailableError`, which the cache
+counts as an error and treats as a miss, so calls still go to the model.
 
 Reads first try a connection of their own on the caller's thread that never waits for a lock: a
-small raw-bytes row (the usual entry) is answered there in microseconds; a missing row is a miss;
+small raw-bytes row (the usual entry) is answered there at once; a missing row is a miss;
 anything else (a busy database, an entry kept in a file, a row of another mode, an error) goes to a
 worker thread through diskcache and :class:`SafeDisk`, under SQLite's short busy timeout, so a
 contended or broken database degrades to a miss. Writes are write-behind by default (see
@@ -24,11 +35,12 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sqlite3
 import stat
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,8 +49,8 @@ import diskcache
 from diskcache.core import MODE_BINARY, MODE_RAW
 
 from ..codec import CorruptEntryError
-from .base import Unanswered
-from .disk_rows import RowReader, RowWriter
+from .base import StoreUnavailableError
+from .disk_rows import DIRECT_ROW_ACCESS, RowNotServed, RowReader, RowWriter
 from .write_behind import PendingWrite, WriteBehind
 
 __all__ = ["DiskStore", "SafeDisk"]
@@ -48,8 +60,16 @@ logger = logging.getLogger("modelpipe.cache")
 _T = TypeVar("_T")
 
 
+_VALUE_FILE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{28}\.val")
+"""The relative name diskcache gives a value file (``Disk.filename``): the only ones we open or remove."""
+
+
 class SafeDisk(diskcache.Disk):  # type: ignore[misc]
-    """A diskcache ``Disk`` limited to ``str`` keys and ``bytes`` values; it never calls pickle."""
+    """A diskcache ``Disk`` limited to ``str`` keys and ``bytes`` values; it never calls pickle, and
+    opens or removes only value files of its own naming, inside its directory (see the module doc)."""
+
+    max_file_bytes = 256 * 2**20
+    """A value file larger than this is a corrupt row (checked before reading)."""
 
     def put(self, key: Any) -> tuple[Any, bool]:
         if type(key) is not str:
@@ -69,20 +89,85 @@ class SafeDisk(diskcache.Disk):  # type: ignore[misc]
     def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
         if mode not in (MODE_RAW, MODE_BINARY) or read:
             raise CorruptEntryError(f"row mode {mode} refused (only raw bytes are stored)")
-        data = super().fetch(mode, filename, value, read)
+        if mode == MODE_BINARY:
+            data = self._read_value_file(filename)
+        else:
+            data = super().fetch(mode, None, value, read)
         if type(data) is not bytes:
             raise CorruptEntryError("row value is not bytes")
         return data
 
+    def remove(self, file_path: Any) -> None:
+        """Remove a value file of our own naming (anything else a row names is left alone)."""
+        if self._own_value_file(file_path):
+            super().remove(file_path)
+        else:
+            logger.warning("cache row names a file outside the cache's own value files; not removed")
+
+    def _own_value_file(self, filename: object) -> bool:
+        return isinstance(filename, str) and _VALUE_FILE.fullmatch(filename) is not None
+
+    def _read_value_file(self, filename: object) -> bytes:
+        """The bytes of the value file ``filename``: a regular file of our naming, not behind a symlink,
+        no larger than :attr:`max_file_bytes` (``FileNotFoundError`` when it vanished: a miss)."""
+        if not self._own_value_file(filename):
+            raise CorruptEntryError("row names a value file that is not one of the cache's own")
+        assert isinstance(filename, str)
+        directory = os.path.realpath(self._directory)
+        path = os.path.join(directory, filename)
+        if os.path.realpath(path) != path:
+            raise CorruptEntryError("row's value file is reached through a symlink")
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            descriptor = os.open(path, flags)
+        except FileNotFoundError:
+            raise
+        except OSError as error:
+            raise CorruptEntryError(f"row's value file cannot be opened ({type(error).__name__})") from error
+        with os.fdopen(descriptor, "rb") as reader:
+            info = os.fstat(reader.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise CorruptEntryError("row's value file is not a regular file")
+            if info.st_size > self.max_file_bytes:
+                raise CorruptEntryError(f"row's value file is {info.st_size} bytes, over the limit")
+            data = reader.read(self.max_file_bytes + 1)
+        if len(data) > self.max_file_bytes:
+            raise CorruptEntryError("row's value file grew over the limit while read")
+        return data
+
+
+_DATABASE_FILES = ("cache.db", "cache.db-wal", "cache.db-shm")
+
 
 def _check_directory(directory: Path) -> None:
-    """Create ``directory`` owner-only; refuse one that others can write to."""
+    """Create ``directory`` owner-only (``0700``); tighten one of ours that group or others may use;
+    refuse one owned by another user."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = directory.stat()
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise PermissionError(f"cache directory {directory} is writable by group or others")
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         raise PermissionError(f"cache directory {directory} is owned by another user")
+    if info.st_mode & 0o077:
+        logger.warning(
+            "cache directory %s was open to group or others (mode %o); tightened to 0700",
+            directory,
+            stat.S_IMODE(info.st_mode),
+        )
+        directory.chmod(0o700)
+
+
+def _tighten_database_files(directory: Path) -> None:
+    """Make the database files owner-only (SQLite gives the WAL files it creates later the same mode).
+
+    Best effort: a file that cannot be changed (another owner) is logged, and the store still works."""
+    for name in _DATABASE_FILES:
+        path = directory / name
+        try:
+            if stat.S_IMODE(path.lstat().st_mode) & 0o077 and not path.is_symlink():
+                path.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            logger.warning("cache file %s could not be made owner-only (%s)", path, error)
 
 
 _EXIT_FLUSH_TIMEOUT = 10.0
@@ -98,10 +183,12 @@ class DiskStore:
     ``write_behind`` queues writes for a background thread (at most ``write_queue_bytes`` of values
     wait; beyond that a write is skipped), which gathers them for ``write_linger`` seconds and writes
     them as one batch; ``False`` writes in a worker thread before ``set`` returns. The default linger
-    (0.1 s) is how late other processes may see a write; each batch costs the event loop's thread more
-    than its size suggests (its commit makes the next reads slower, and waking the writer competes for
-    the GIL), so under sustained load 0.1 s costs ~60-130 us less per call than 0.02 s.
+    (0.1 s) is how late other processes may see a write; a longer linger means fewer batches, and
+    each batch costs the event loop's thread more than its size suggests.
     """
+
+    # Why 0.1 s: a commit makes the next reads slower and waking the writer competes for the GIL; in
+    # the benchmark under sustained load, 0.1 s cost about 60-130 us less per call than 0.02 s.
 
     def __init__(
         self,
@@ -116,10 +203,20 @@ class DiskStore:
     ) -> None:
         self.directory = Path(directory)
         _check_directory(self.directory)
-        self._cache = _open_cache(self.directory, timeout, size_limit, open_deadline)
-        self._reader = RowReader(self.directory / "cache.db")
-        self._rows = RowWriter(self.directory / "cache.db", timeout)
         self._writes: WriteBehind | None = None
+        self._reader: RowReader | None = None
+        self._rows: RowWriter | None = None
+        self._unusable: str | None = None
+        try:
+            self._cache = _open_cache(self.directory, timeout, size_limit, open_deadline)
+        except (sqlite3.Error, diskcache.Timeout, OSError) as error:
+            self._unusable = f"the cache database in {self.directory} cannot be used ({type(error).__name__})"
+            logger.warning("%s: %s; calls go on without the cache", self._unusable, error)
+            return
+        _tighten_database_files(self.directory)
+        if DIRECT_ROW_ACCESS:
+            self._reader = RowReader(self.directory / "cache.db")
+            self._rows = RowWriter(self.directory / "cache.db", timeout)
         if write_behind:
             self._writes = WriteBehind(
                 functools.partial(_write_entries, self._cache, self._rows),
@@ -138,19 +235,30 @@ class DiskStore:
             functools.partial(function, *args, **kwargs), abandon_on_cancel=True
         )
 
-    def get_inline(self, key: str) -> bytes | Unanswered | None:
-        """A queued write of ``key``, else a small row read without waiting (see the module doc)."""
+    def _usable(self) -> None:
+        if self._unusable is not None:
+            raise StoreUnavailableError(self._unusable)
+
+    def get_inline(self, key: str) -> bytes | Awaitable[bytes | None] | None:
+        """A queued write of ``key``, else a small row read without waiting, else (a busy database, a
+        value kept in a file) the awaitable read through diskcache in a worker thread."""
+        self._usable()
         if self._writes is not None:
             pending = self._writes.pending(key)
             if pending is not None:
                 return _unexpired(pending)
-        return self._reader.read(key)
+        if self._reader is not None:
+            try:
+                return self._reader.read(key)
+            except RowNotServed:
+                pass
+        return self._run(self._get_sync, key)
 
     async def get(self, key: str) -> bytes | None:
         value = self.get_inline(key)
-        if not isinstance(value, Unanswered):
+        if value is None or isinstance(value, bytes):
             return value
-        return await self._run(self._get_sync, key)
+        return await value
 
     def _get_sync(self, key: str) -> bytes | None:
         try:
@@ -167,6 +275,7 @@ class DiskStore:
 
     def set_inline(self, key: str, value: bytes, *, ttl: float | None = None) -> bool:
         """Queue the write (write-behind); False without write-behind (then ``set`` writes)."""
+        self._usable()
         if self._writes is None:
             return False
         if type(key) is not str or type(value) is not bytes:
@@ -179,11 +288,13 @@ class DiskStore:
             await self._run(self._cache.set, key, value, expire=ttl, retry=False)
 
     async def delete(self, key: str) -> None:
+        self._usable()
         if self._writes is not None:
             self._writes.discard(key)
         await self._run(self._after_queued_writes, functools.partial(self._cache.delete, key, retry=False))
 
     async def clear(self) -> None:
+        self._usable()
         if self._writes is not None:
             self._writes.discard()
         await self._run(self._after_queued_writes, functools.partial(self._cache.clear, retry=True))
@@ -202,10 +313,14 @@ class DiskStore:
 
     def close(self) -> None:
         """Write queued entries (blocking), then close this process's SQLite connections (the files stay)."""
+        if self._unusable is not None:
+            return
         if self._writes is not None:
             self._writes.close()
-        self._rows.close()
-        self._reader.close()
+        if self._rows is not None:
+            self._rows.close()
+        if self._reader is not None:
+            self._reader.close()
         self._cache.close()
 
 
@@ -218,7 +333,7 @@ _WRITE_ATTEMPTS = 3
 
 
 def _write_entries(
-    cache: diskcache.Cache, rows: RowWriter, batch: Mapping[str, PendingWrite]
+    cache: diskcache.Cache, rows: RowWriter | None, batch: Mapping[str, PendingWrite]
 ) -> list[Exception]:
     """Store a batch of entries; the errors of the entries that failed.
 
@@ -228,13 +343,16 @@ def _write_entries(
     culled to its size limit once per batch. Large entries, and every entry of a batch whose
     transaction failed, are written one by one through diskcache.
     """
-    small = [
-        (key, value, expires_at)
-        for key, (value, expires_at) in batch.items()
-        if len(value) < cache.disk_min_file_size
-    ]
-    alone = [key for key in batch if len(batch[key][0]) >= cache.disk_min_file_size]
-    if small:
+    if rows is None:
+        small, alone = [], list(batch)
+    else:
+        small = [
+            (key, value, expires_at)
+            for key, (value, expires_at) in batch.items()
+            if len(value) < cache.disk_min_file_size
+        ]
+        alone = [key for key in batch if len(batch[key][0]) >= cache.disk_min_file_size]
+    if rows is not None and small:
         try:
             for filename in rows.write(small):
                 cache.disk.remove(filename)

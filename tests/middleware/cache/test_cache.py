@@ -16,10 +16,10 @@ import trio
 from middleware.cache.call_cache import CacheMiddleware, CacheStats, cache_flag
 from middleware.cache.codec import encode_generate
 from middleware.cache.stores import CircuitBreaker, MemoryStore, StoreUnavailableError
-from pipeline.chain import wrap_model
+from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import APICallError, CacheMissError, InvalidArgumentError
 from pipeline.generate import generate_text, stream_text
-from pipeline.model import LanguageModel
+from pipeline.model import EndpointIdentity, LanguageModel
 from pipeline.params import CallParams
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
 from pipeline.stream import ErrorPart, FinishPart, StreamPart, StreamResult, TextDeltaPart
@@ -71,7 +71,7 @@ async def test_generate_miss_calls_the_model_then_a_hit_does_not() -> None:
         {"cache": "hit"},
     )
     assert len(model.generate_calls) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
 
 
 async def test_different_requests_do_not_share_an_entry() -> None:
@@ -98,7 +98,7 @@ async def test_generate_results_with_unlisted_finish_reasons_are_not_stored(reas
     await wrapped.do_generate(params())
     await wrapped.do_generate(params())
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_length_and_content_filter_are_stored_when_configured() -> None:
@@ -125,7 +125,7 @@ async def test_a_failed_call_is_not_stored_and_its_error_propagates() -> None:
     assert (await wrapped.do_generate(params())).text == "ok"
     assert (await wrapped.do_generate(params())).text == "ok"
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 1
+    assert cache.stats.writes == 1
 
 
 async def test_entries_over_max_entry_bytes_are_not_stored() -> None:
@@ -134,7 +134,7 @@ async def test_entries_over_max_entry_bytes_are_not_stored() -> None:
     await wrapped.do_generate(params())
     await wrapped.do_generate(params())
     assert len(model.generate_calls) == 2
-    assert cache.stats == CacheStats(hits=0, misses=2, stores=0, errors=0)
+    assert cache.stats == CacheStats(hits=0, misses=2, writes=0, errors=0)
 
 
 async def test_ttl_is_passed_to_the_store_and_entries_expire() -> None:
@@ -171,7 +171,15 @@ async def test_clear_empties_the_store() -> None:
 
 
 async def test_a_user_key_function_decides_what_is_shared() -> None:
-    def one_key(provider: str, model_id: str, call_type: Any, p: CallParams, *, namespace: Any = None) -> str:
+    def one_key(
+        provider: str,
+        model_id: str,
+        call_type: Any,
+        p: CallParams,
+        *,
+        namespace: Any = None,
+        endpoint: Any = None,
+    ) -> str:
         return f"{call_type}:always"
 
     model = MockLanguageModel(generate=[text_result("first"), text_result("second")])
@@ -201,7 +209,7 @@ async def test_url_attachments_are_cached_when_allowed_or_recording(settings: di
     wrapped, cache = cached(model, **settings)
     for _ in range(2):
         await wrapped.do_generate(url_prompt())
-    assert cache.stats.stores >= 1
+    assert cache.stats.writes >= 1
     if settings.get("cache_url_attachments"):
         assert len(model.generate_calls) == 1
 
@@ -219,7 +227,7 @@ async def test_bypass_neither_reads_nor_writes() -> None:
     await wrapped.do_generate(params())
     assert (await wrapped.do_generate(flagged("bypass"))).text == "b"
     assert (await wrapped.do_generate(params())).text == "a"
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
     await read_all(await wrapped.do_stream(flagged("bypass")))
     await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
@@ -231,7 +239,7 @@ async def test_refresh_calls_the_model_and_overwrites_the_entry() -> None:
     await wrapped.do_generate(params())
     assert (await wrapped.do_generate(flagged("refresh"))).text == "new"
     assert (await wrapped.do_generate(params())).text == "new"
-    assert cache.stats == CacheStats(hits=1, misses=2, stores=2, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=2, writes=2, errors=0)
 
 
 async def test_refresh_works_for_streams() -> None:
@@ -269,7 +277,7 @@ async def test_replay_mode_serves_recordings_and_never_calls_the_model_on_a_miss
     with pytest.raises(CacheMissError):
         await replaying.do_stream(params("never recorded"))
     assert offline.calls == []
-    assert cache.stats == CacheStats(hits=3, misses=2, stores=0, errors=0)
+    assert cache.stats == CacheStats(hits=3, misses=2, writes=0, errors=0)
 
 
 async def test_record_mode_always_calls_and_stores() -> None:
@@ -278,7 +286,7 @@ async def test_record_mode_always_calls_and_stores() -> None:
     await wrapped.do_generate(params())
     await wrapped.do_generate(params())
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 2
+    assert cache.stats.writes == 2
 
 
 def test_unknown_mode_is_refused() -> None:
@@ -298,7 +306,7 @@ async def test_stream_replay_equals_the_recorded_sequence() -> None:
     assert await read_all(replay) == recorded == rich_parts()
     assert (replay.request, replay.response) == (first.request, first.response)
     assert len(model.stream_calls) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
 
 
 async def test_a_stream_miss_passes_parts_through_as_they_arrive() -> None:
@@ -344,7 +352,7 @@ async def test_a_stream_the_consumer_stops_reading_is_not_stored_and_is_closed()
     assert closed == [True]
     await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
-    assert cache.stats.stores == 1
+    assert cache.stats.writes == 1
 
 
 async def aenumerate(stream: AsyncGenerator[StreamPart, None]) -> AsyncGenerator[tuple[int, StreamPart]]:
@@ -362,7 +370,7 @@ async def test_a_stream_stopped_just_after_its_finish_part_is_not_stored() -> No
         if isinstance(part, FinishPart):
             break
     await result.stream.aclose()
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_a_cancelled_stream_is_not_stored() -> None:
@@ -381,7 +389,7 @@ async def test_a_cancelled_stream_is_not_stored() -> None:
     with anyio.move_on_after(0.05):
         await read_all(result)
     await result.stream.aclose()
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 CUT_STREAMS: dict[str, list[Any]] = {
@@ -407,7 +415,7 @@ async def test_incomplete_or_unsuccessful_streams_are_not_stored(case: str) -> N
         with contextlib.suppress(APICallError):
             await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_stream_with_length_finish_is_stored_when_configured() -> None:
@@ -425,7 +433,7 @@ async def test_a_stream_over_max_entry_bytes_is_passed_through_but_not_stored() 
     assert await read_all(await wrapped.do_stream(params())) == big
     await read_all(await wrapped.do_stream(params()))
     assert len(model.stream_calls) == 2
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_a_stream_with_a_large_file_part_over_the_cap_is_not_stored() -> None:
@@ -436,7 +444,7 @@ async def test_a_stream_with_a_large_file_part_over_the_cap_is_not_stored() -> N
     model = MockLanguageModel(stream=parts)
     wrapped, cache = cached(model, max_entry_bytes=10_000)
     await read_all(await wrapped.do_stream(params()))
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_replay_can_be_paced() -> None:
@@ -487,16 +495,25 @@ async def test_concurrent_identical_misses_make_one_model_call() -> None:
     outcomes = await gather_generate(wrapped, 8, params())
     assert [o.text for o in outcomes] == ["shared"] * 8
     assert len(model.generate_calls) == 1
-    assert cache.stats == CacheStats(hits=7, misses=1, stores=1, errors=0)
+    assert cache.stats == CacheStats(hits=7, misses=1, writes=1, errors=0)
 
 
-async def test_waiters_make_their_own_call_when_the_leader_fails() -> None:
+async def test_after_a_failed_lead_one_waiter_leads_and_the_others_reuse_its_result() -> None:
     model = MockLanguageModel(generate=slow_generate([APICallError("boom", url="u"), text_result("ok")]))
+    wrapped, cache = cached(model)
+    outcomes = await gather_generate(wrapped, 8, params())
+    assert sum(isinstance(o, APICallError) for o in outcomes) == 1
+    assert [o.text for o in outcomes if isinstance(o, GenerateResult)] == ["ok"] * 7
+    assert len(model.generate_calls) == 2  # the failed lead, then exactly one more
+    assert cache.stats == CacheStats(hits=6, misses=2, writes=1, errors=0)
+
+
+async def test_when_leads_keep_failing_each_waiter_leads_in_turn_and_gets_its_own_error() -> None:
+    model = MockLanguageModel(generate=slow_generate([APICallError("boom", url="u")], delay=0.01))
     wrapped, _ = cached(model)
     outcomes = await gather_generate(wrapped, 4, params())
-    assert sum(isinstance(o, APICallError) for o in outcomes) == 1
-    assert [o.text for o in outcomes if isinstance(o, GenerateResult)] == ["ok"] * 3
-    assert len(model.generate_calls) <= 4
+    assert all(isinstance(o, APICallError) for o in outcomes)
+    assert len(model.generate_calls) == 4
 
 
 async def test_waiters_do_not_reuse_a_result_that_may_not_be_cached() -> None:
@@ -524,7 +541,7 @@ async def test_waiters_make_their_own_call_when_the_leader_is_cancelled() -> Non
         group.start_soon(waiter)
     assert [o.text for o in outcome] == ["own"]
     assert len(model.generate_calls) == 2
-    assert cache.stats.stores == 1
+    assert cache.stats.writes == 1
 
 
 async def test_single_flight_can_be_switched_off() -> None:
@@ -554,7 +571,7 @@ def test_the_cache_runs_on_trio_too() -> None:
     outcomes, replay, stats = trio.run(main)
     assert [o.text for o in outcomes] == ["t"] * 3
     assert replay == text_stream_parts(["Hel", "lo", "!"])
-    assert stats == CacheStats(hits=3, misses=2, stores=2, errors=0)
+    assert stats == CacheStats(hits=3, misses=2, writes=2, errors=0)
 
 
 # -- broken stores --------------------------------------------------------------------------------
@@ -598,7 +615,7 @@ async def test_a_store_that_raises_never_fails_the_call(caplog: pytest.LogCaptur
     with caplog.at_level(logging.WARNING, logger="modelpipe.cache"):
         assert (await wrapped.do_generate(params())).text == "Hello!"
         assert await read_all(await wrapped.do_stream(params())) == text_stream_parts(["Hel", "lo", "!"])
-    assert cache.stats == CacheStats(hits=0, misses=2, stores=0, errors=4)
+    assert cache.stats == CacheStats(hits=0, misses=2, writes=0, errors=4)
     assert any("disk is full" in record.getMessage() for record in caplog.records)
     assert all(record.name == "modelpipe.cache" for record in caplog.records)
     with pytest.raises(OSError):
@@ -626,7 +643,7 @@ async def test_a_corrupt_entry_is_a_miss_and_is_deleted(caplog: pytest.LogCaptur
     assert "CorruptEntryError" in caplog.text
     assert (await wrapped.do_generate(params())).text == "fresh"
     assert len(model.generate_calls) == 1
-    assert cache.stats == CacheStats(hits=1, misses=1, stores=1, errors=1)
+    assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=1)
 
 
 async def test_an_entry_stored_under_another_key_is_refused() -> None:
@@ -666,7 +683,7 @@ async def test_an_unencodable_stream_is_passed_through_and_counted() -> None:
     parts = [RawPart(raw_value=object()), *text_stream_parts(["a"])]
     wrapped, cache = cached(MockLanguageModel(stream=parts))
     assert await read_all(await wrapped.do_stream(params())) == parts
-    assert cache.stats == CacheStats(hits=0, misses=1, stores=0, errors=1)
+    assert cache.stats == CacheStats(hits=0, misses=1, writes=0, errors=1)
 
 
 # -- store pieces ---------------------------------------------------------------------------------
@@ -739,5 +756,93 @@ async def test_retries_read_the_store_once_per_call_and_store_the_success(stream
         text = (await generate_text(wrapped, prompt="Hi", max_retries=2)).text
     assert text == "ok"
     assert store.reads == 1  # not 3: the retry attempts go straight to the model
-    assert len(store) == 1 and cache.stats.stores == 1
+    assert len(store) == 1 and cache.stats.writes == 1
     assert cache.stats.misses == 3  # every model call counts, as for refresh
+
+
+# -- who answers: endpoint identity ---------------------------------------------------------------
+
+
+def tenant(name: str, base_url: str = "https://api.example/v1", **credentials: Any) -> MockLanguageModel:
+    identity = EndpointIdentity.of("mock", base_url, {"api_key": f"sk-{name}", **credentials})
+    return MockLanguageModel(generate=text_result(f"answer for {name}"), identity=identity)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        tenant("b"),
+        tenant("a", base_url="https://proxy.example/v1"),
+        tenant("a", organization="org-2"),
+        tenant("a", project="proj-2"),
+        tenant("a", headers={"x-tenant": "2"}),
+    ],
+    ids=["api key", "base url", "organization", "project", "constructor header"],
+)
+async def test_two_tenants_never_share_an_entry(other: MockLanguageModel) -> None:
+    store = MemoryStore()
+    first = tenant("a")
+    assert (await wrap_model(first, CacheMiddleware(store)).do_generate(params())).text == "answer for a"
+    second_cache = CacheMiddleware(store)
+    assert (await wrap_model(other, second_cache).do_generate(params())).text == other.generate.text  # type: ignore[union-attr]
+    assert len(other.generate_calls) == 1
+    assert second_cache.stats.hits == 0 and len(store) == 2
+
+
+async def test_the_same_tenant_hits_across_model_instances() -> None:
+    store = MemoryStore()
+    await wrap_model(tenant("a"), CacheMiddleware(store)).do_generate(params())
+    again = tenant("a")
+    assert (await wrap_model(again, CacheMiddleware(store)).do_generate(params())).text == "answer for a"
+    assert again.generate_calls == []
+
+
+async def test_sharing_across_credentials_is_an_explicit_choice() -> None:
+    store = MemoryStore()
+    await wrap_model(tenant("a"), CacheMiddleware(store, share_across_credentials=True)).do_generate(params())
+    other_key = tenant("b")
+    shared = CacheMiddleware(store, share_across_credentials=True)
+    assert (await wrap_model(other_key, shared).do_generate(params())).text == "answer for a"
+    assert other_key.generate_calls == []
+    elsewhere = tenant("a", base_url="https://proxy.example/v1")
+    await wrap_model(elsewhere, CacheMiddleware(store, share_across_credentials=True)).do_generate(params())
+    assert len(elsewhere.generate_calls) == 1  # the base URL still separates
+
+
+class HandWrapper:
+    """A wrapper written by hand: it forwards the calls but declares neither identity nor params."""
+
+    def __init__(self, inner: MockLanguageModel) -> None:
+        self.inner = inner
+        self.provider, self.model_id, self.supported_urls = inner.provider, inner.model_id, {}
+
+    async def do_generate(self, p: CallParams) -> GenerateResult:
+        return await self.inner.do_generate(p.model_copy(update={"temperature": 0.9}))
+
+
+async def test_a_wrapper_that_does_not_declare_the_protocol_is_refused_before_any_call() -> None:
+    inner = MockLanguageModel()
+    wrapped, cache = cached(HandWrapper(inner))  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="endpoint_identity"):
+        await wrapped.do_generate(params())
+    assert inner.calls == [] and cache.stats == CacheStats()
+
+
+async def test_inner_transforms_run_once_per_cached_call() -> None:
+    runs: list[str] = []
+
+    class Counting(Middleware):
+        async def transform_params(self, ctx: TransformContext) -> CallParams:
+            runs.append(ctx.type)
+            return ctx.params.model_copy(update={"seed": 7})
+
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, [CacheMiddleware(MemoryStore()), Counting()])
+    await wrapped.do_generate(params())  # miss: the key's resolution is reused by the call
+    assert runs == ["generate"]
+    assert model.generate_calls[0].seed == 7
+    await wrapped.do_generate(params())  # hit: resolved for the key only
+    assert runs == ["generate", "generate"]
+    await read_all(await wrapped.do_stream(params()))
+    assert runs == ["generate", "generate", "stream"]
+    assert model.stream_calls[0].seed == 7

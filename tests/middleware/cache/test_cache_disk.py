@@ -127,7 +127,7 @@ async def test_a_planted_row_is_a_miss_and_is_deleted(
 
     assert (await wrapped.do_generate(prompt(1))).text == "two"
     assert no_unpickling == []
-    assert cache.stats == CacheStats(hits=0, misses=2, stores=2, errors=1)
+    assert cache.stats == CacheStats(hits=0, misses=2, writes=2, errors=1)
     assert "refused" in caplog.text
     await store.flush()
     with pytest.raises(CorruptEntryError):
@@ -178,23 +178,25 @@ async def test_a_locked_database_costs_at_most_the_deadline(tmp_path: Path) -> N
         locker.execute("ROLLBACK")
         locker.close()
     assert cache.stats.errors >= 1
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_a_locked_database_does_not_slow_a_write_behind_call_and_the_lost_write_is_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     directory = tmp_path / "cache"
-    store = DiskStore(directory, timeout=0.05)
+    store = DiskStore(directory, timeout=0.05, write_linger=60.0)  # only flush() starts the batch
     cache = CacheMiddleware(store, store_timeout=0.2)
     model = MockLanguageModel()
     wrapped = wrap_model(model, cache)
     locker = sqlite3.connect(directory / "cache.db", isolation_level=None)
     try:
         locker.execute("BEGIN EXCLUSIVE")
-        started = time.monotonic()
         assert (await wrapped.do_generate(prompt(1))).text == "Hello!"
-        assert time.monotonic() - started < 0.2
+        # The call is over while the database is still locked: its write waits in the queue, where
+        # this process already reads it, and nothing has tried (or failed) to commit it yet.
+        assert await store.get(await key_of(cache, model, 1)) is not None
+        assert store.write_failures == 0 and cache.stats.errors == 0
         with caplog.at_level(logging.WARNING, logger="modelpipe.cache"):
             await store.flush()
     finally:
@@ -247,7 +249,7 @@ async def test_a_write_the_full_queue_refuses_is_counted_and_the_call_goes_on(tm
     model = MockLanguageModel()
     cache = CacheMiddleware(store, store_timeout=RELAXED)
     assert (await wrap_model(model, cache).do_generate(prompt(1))).text == "Hello!"
-    assert cache.stats == CacheStats(hits=0, misses=1, stores=0, errors=1)
+    assert cache.stats == CacheStats(hits=0, misses=1, writes=0, errors=1)
     store.close()
 
 
@@ -270,19 +272,6 @@ async def test_a_large_or_unusual_row_is_read_through_diskcache(tmp_path: Path) 
     assert await store.get("large") == large
     assert reads == ["large"]
     store.close()
-
-
-def test_a_directory_others_can_write_is_refused(tmp_path: Path) -> None:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    shared.chmod(0o777)
-    with pytest.raises(PermissionError, match="writable"):
-        DiskStore(shared)
-
-
-def test_a_new_directory_is_owner_only(tmp_path: Path) -> None:
-    DiskStore(tmp_path / "new" / "cache")
-    assert (tmp_path / "new" / "cache").stat().st_mode & 0o777 == 0o700
 
 
 def worker(*args: str) -> subprocess.Popen[str]:
@@ -350,7 +339,7 @@ async def test_sigkill_of_one_writer_leaves_the_other_working(tmp_path: Path) ->
     wrapped = wrap_model(offline, cache)
     for index in range(KEYS):
         assert (await wrapped.do_generate(prompt(index))).text == answer_text(index)
-    assert cache.stats == CacheStats(hits=KEYS, misses=0, stores=0, errors=0)
+    assert cache.stats == CacheStats(hits=KEYS, misses=0, writes=0, errors=0)
 
 
 async def test_the_default_store_is_a_disk_store_in_the_configured_directory(

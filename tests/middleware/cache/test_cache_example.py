@@ -38,7 +38,7 @@ async def test_the_model_is_called_once_per_call_type(
 
     monkeypatch.setattr(example, "build_model", mock_model)
     stats = await example.main(tmp_path / "cache")
-    assert stats == CacheStats(hits=2, misses=2, stores=2, errors=0)
+    assert stats == CacheStats(hits=2, misses=2, writes=2, errors=0)
     assert [call.type for call in seen[0].calls] == ["generate", "stream"]
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith("generate #2: 'Paris.'")
@@ -49,7 +49,7 @@ async def test_the_loopback_server_sees_one_request_per_call_type(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stats = await load_example().main(tmp_path / "cache")
-    assert stats == CacheStats(hits=2, misses=2, stores=2, errors=0)
+    assert stats == CacheStats(hits=2, misses=2, writes=2, errors=0)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("generate #1: 'Paris.'") and lines[1].startswith("generate #2: 'Paris.'")
     assert lines[2].startswith("stream   #1: ['The capital ', 'is ', 'Paris.']")
@@ -63,5 +63,5 @@ def test_the_example_runs_as_a_script() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-2:] == [
         "requests that reached the server: 2",
-        "CacheStats(hits=2, misses=2, stores=2, errors=0)",
+        "CacheStats(hits=2, misses=2, writes=2, errors=0)",
     ]

@@ -14,6 +14,7 @@ from middleware.cache.call_cache import CacheMiddleware
 from middleware.cache.key import CACHE_FORMAT_VERSION, cache_key, canonical_json, key_material
 from middleware.cache.stores import MemoryStore
 from pipeline.chain import Middleware, TransformContext, WrapContext, wrap_model
+from pipeline.model import EndpointIdentity
 from pipeline.params import CallParams
 from pipeline.testing import MockLanguageModel
 
@@ -31,7 +32,12 @@ def key_of(params: dict[str, Any] | CallParams, **overrides: Any) -> str:
     args: dict[str, Any] = {"provider": "openai.chat", "model_id": "gpt-4o", "call_type": "generate"}
     args.update(overrides)
     return cache_key(
-        args["provider"], args["model_id"], args["call_type"], call, namespace=args.get("namespace")
+        args["provider"],
+        args["model_id"],
+        args["call_type"],
+        call,
+        namespace=args.get("namespace"),
+        endpoint=args.get("endpoint"),
     )
 
 
@@ -148,6 +154,42 @@ def test_provider_model_call_type_and_namespace_are_in_the_key() -> None:
     assert key_of(BASE, namespace="tenant-a") != key_of(BASE, namespace="tenant-b")
 
 
+def test_the_endpoint_identity_is_in_the_key() -> None:
+    tenant_a = EndpointIdentity.of("openai.chat", "https://api.openai.com/v1", {"api_key": "sk-a"})
+    base = key_of(BASE, endpoint=tenant_a)
+    assert base != key_of(BASE)
+    other_key = EndpointIdentity.of("openai.chat", "https://api.openai.com/v1", {"api_key": "sk-b"})
+    other_url = EndpointIdentity.of("openai.chat", "https://proxy.example/v1", {"api_key": "sk-a"})
+    assert len({base, key_of(BASE, endpoint=other_key), key_of(BASE, endpoint=other_url)}) == 3
+    same = EndpointIdentity.of("openai.chat", "https://api.openai.com/v1", {"api_key": "sk-a"})
+    assert key_of(BASE, endpoint=same) == base
+
+
+def test_the_credential_digest_is_one_way_and_covers_every_credential() -> None:
+    def digest(**credentials: Any) -> str | None:
+        return EndpointIdentity.of("p", "https://h", credentials).credentials
+
+    secret = "sk-canary-0123456789abcdef"
+    identity = EndpointIdentity.of("p", "https://h", {"api_key": secret})
+    assert identity.credentials is not None and secret not in repr(identity)
+    assert secret not in canonical_json(
+        key_material("p", "m", "generate", CallParams.model_validate(BASE), endpoint=identity)
+    )
+    variants = [
+        digest(api_key=secret),
+        digest(api_key=secret + "x"),
+        digest(api_key=secret, organization="org-1"),
+        digest(api_key=secret, project="proj-1"),
+        digest(api_key=secret, headers={"X-Tenant": "a"}),
+        digest(api_key=secret, headers={"x-tenant": "b"}),
+    ]
+    assert len(set(variants)) == len(variants)
+    assert digest(api_key=secret, headers={"X-Tenant": "a"}) == digest(
+        api_key=secret, headers={"x-tenant": "a"}
+    )
+    assert digest() is None and digest(api_key=None, headers={}) is None
+
+
 SEMANTIC_CHANGES: list[dict[str, Any]] = [
     {"temperature": 0.6},
     {"topP": 0.5},
@@ -220,7 +262,9 @@ async def test_options_injected_inside_the_cache_are_part_of_the_key() -> None:
     assert low.keys[0] != high.keys[0]
     assert model.generate_calls[0].provider_options == {"openai": {"reasoningEffort": "low"}}
     injected = params.model_copy(update={"provider_options": {"openai": {"reasoningEffort": "low"}}})
-    assert low.keys[0] == key_of(injected, provider="mock", model_id="mock-model")
+    assert low.keys[0] == key_of(
+        injected, provider="mock", model_id="mock-model", endpoint=model.endpoint_identity
+    )
 
 
 async def test_a_shared_cache_does_not_serve_an_answer_made_under_other_injected_options() -> None:

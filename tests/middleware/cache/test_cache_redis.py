@@ -66,7 +66,7 @@ async def test_results_and_streams_round_trip_through_redis(store: RedisStore) -
         assert unmarked(await wrapped.do_generate(prompt(1))) == rich_result()
         assert await read_all(await wrapped.do_stream(prompt(1))) == rich_parts()
     assert len(model.calls) == 2
-    assert cache.stats == CacheStats(hits=2, misses=2, stores=2, errors=0)
+    assert cache.stats == CacheStats(hits=2, misses=2, writes=2, errors=0)
 
 
 async def test_two_clients_share_entries(redis_server: RedisServer) -> None:

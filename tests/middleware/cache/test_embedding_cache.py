@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,12 @@ from pipeline.embed import (
     wrap_embedding_model,
 )
 from pipeline.embed_testing import MockEmbeddingModel, fake_embedding
-from pipeline.errors import CacheMissError, InvalidResponseDataError
+from pipeline.errors import CacheMissError, InvalidArgumentError, InvalidResponseDataError
+from pipeline.model import EndpointIdentity
+from providers.google import GoogleEmbeddingModel
+from providers.openai import OpenAIEmbeddingModel
+from providers.testing import LoopbackServer, RecordedRequest
+from providers.testing.embeddings import google_embedding_responder, openai_embedding_responder
 from tests.middleware.cache.test_cache import BrokenStore
 
 
@@ -42,7 +48,7 @@ async def test_a_repeated_batch_is_answered_from_the_store() -> None:
     assert first.usage.tokens == 3 and second.usage.tokens == 0
     assert first.provider_metadata == {"modelpipe": {"cache": "miss"}}
     assert second.provider_metadata == {"modelpipe": {"cache": "hit"}}
-    assert cache.stats == EmbeddingCacheStats(hits=2, misses=2, stores=2, errors=0)
+    assert cache.stats == EmbeddingCacheStats(hits=2, misses=2, writes=2, errors=0)
 
 
 async def test_only_the_new_values_of_a_batch_reach_the_model_in_the_callers_order() -> None:
@@ -63,7 +69,7 @@ async def test_a_value_repeated_within_a_batch_is_embedded_once() -> None:
     result = await embed_many(wrapped, ["a", "b", "a"])
     assert [call.values for call in model.calls] == [["a", "b"]]
     assert result.embeddings == [fake_embedding("a"), fake_embedding("b"), fake_embedding("a")]
-    assert cache.stats.stores == 2 and cache.stats.misses == 3
+    assert cache.stats.writes == 2 and cache.stats.misses == 3
 
 
 async def test_the_key_covers_model_value_and_semantic_options_only() -> None:
@@ -89,7 +95,7 @@ async def test_bypass_and_refresh_flags() -> None:
     assert len(model.calls) == 3
     assert bypass.provider_metadata is None
     assert refresh.provider_metadata == {"modelpipe": {"cache": "miss"}}
-    assert cache.stats.stores == 2
+    assert cache.stats.writes == 2
 
 
 async def test_replay_mode_never_calls_the_model() -> None:
@@ -120,7 +126,7 @@ async def test_a_model_returning_the_wrong_number_of_vectors_is_a_typed_error() 
     wrapped, cache = cached(model)
     with pytest.raises(InvalidResponseDataError, match="1 embeddings for 2 values"):
         await embed_many(wrapped, ["a", "b"], max_retries=0)
-    assert cache.stats.stores == 0
+    assert cache.stats.writes == 0
 
 
 async def test_vectors_round_trip_exactly_through_the_disk(tmp_path: Path) -> None:
@@ -143,3 +149,82 @@ def test_a_corrupt_or_foreign_entry_is_refused() -> None:
         decode_embedding("other", data)
     with pytest.raises(ValueError, match="not a list of numbers"):
         decode_embedding("k", encode_embedding("k", ["1.0"]))  # type: ignore[list-item]
+
+
+# -- tenants -----------------------------------------------------------------------------------------
+
+EMBED_CANARY = "sk-canary-embed-0123456789abcdef"
+
+
+def _openai_embedding(server: LoopbackServer, prefix: str = "/a", **settings: Any) -> EmbeddingModel:
+    arguments = {"api_key": EMBED_CANARY, **settings}
+    return OpenAIEmbeddingModel("text-embedding-3-small", base_url=server.url(prefix + "/v1"), **arguments)
+
+
+def _google_embedding(server: LoopbackServer, prefix: str = "/a", **settings: Any) -> EmbeddingModel:
+    arguments = {"api_key": EMBED_CANARY, **settings}
+    return GoogleEmbeddingModel("gemini-embedding-001", base_url=server.url(prefix + "/v1beta"), **arguments)
+
+
+def _embedding_answer(request: RecordedRequest) -> Any:
+    if ":batchEmbedContents" in request.path:
+        return google_embedding_responder()(request)
+    return openai_embedding_responder()(request)
+
+
+@pytest.mark.parametrize("make", [_openai_embedding, _google_embedding], ids=["openai", "google"])
+@pytest.mark.parametrize(
+    "difference",
+    [
+        {"api_key": "sk-tenant-b-0123456789abcdef"},
+        {"prefix": "/b"},
+        {"headers": {"x-tenant": "b"}},
+    ],
+    ids=["api key", "base url", "constructor header"],
+)
+async def test_two_tenants_never_share_a_vector_and_the_key_is_never_stored(
+    tmp_path: Path, make: Any, difference: dict[str, Any]
+) -> None:
+    store = DiskStore(tmp_path / "cache")
+    with LoopbackServer() as server:
+        server.default_reply = _embedding_answer
+        await embed(wrap_embedding_model(make(server), EmbeddingCacheMiddleware(store)), "same text")
+        await embed(wrap_embedding_model(make(server), EmbeddingCacheMiddleware(store)), "same text")
+        assert len(server.requests) == 1  # the same tenant hits
+        other = EmbeddingCacheMiddleware(store)
+        await embed(wrap_embedding_model(make(server, **difference), other), "same text")
+        assert len(server.requests) == 2 and other.stats.hits == 0
+    await store.flush()
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file())
+    assert EMBED_CANARY.encode() not in stored
+    store.close()
+
+
+async def test_embedding_tenants_can_share_by_explicit_choice() -> None:
+    store = MemoryStore()
+    first = MockEmbeddingModel(identity=EndpointIdentity.of("mock", None, {"api_key": "sk-a"}))
+    second = MockEmbeddingModel(identity=EndpointIdentity.of("mock", None, {"api_key": "sk-b"}))
+    await embed(wrap_embedding_model(first, EmbeddingCacheMiddleware(store)), "v")
+    await embed(wrap_embedding_model(second, EmbeddingCacheMiddleware(store)), "v")
+    assert len(second.calls) == 1
+    shared = EmbeddingCacheMiddleware(store, share_across_credentials=True)
+    await embed(wrap_embedding_model(first, shared), "w")
+    await embed(
+        wrap_embedding_model(second, EmbeddingCacheMiddleware(store, share_across_credentials=True)), "w"
+    )
+    assert len(second.calls) == 1
+
+
+async def test_an_embedding_model_without_an_identity_is_refused_before_any_call() -> None:
+    class Bare:
+        provider, model_id, max_embeddings_per_call, supports_parallel_calls = "bare", "m", None, True
+        calls = 0
+
+        async def do_embed(self, params: EmbedParams) -> EmbedResult:
+            Bare.calls += 1
+            return EmbedResult(embeddings=[[0.0]])
+
+    wrapped = wrap_embedding_model(Bare(), EmbeddingCacheMiddleware(MemoryStore()))
+    with pytest.raises(InvalidArgumentError, match="endpoint_identity"):
+        await embed(wrapped, "v")
+    assert Bare.calls == 0

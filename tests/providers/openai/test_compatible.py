@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from middleware.download import DownloadedFile, DownloadRequest, is_url_supported
 from pipeline import generate_text
+from pipeline.download import DownloadedFile, DownloadRequest, is_url_supported
 from pipeline.errors import DownloadBlockedError, InvalidArgumentError
 from pipeline.params import CallParams
 from pipeline.registry import resolve_model
