@@ -134,3 +134,23 @@ async def test_resolve_params_applies_every_inner_transform_without_calling_the_
 
     assert effective.seed == 12
     assert base.calls == []
+
+
+async def test_a_wrap_context_repr_shows_no_credentials() -> None:
+    # Before: the dataclass repr showed the params' authorization header and apiKey option.
+    seen: list[str] = []
+
+    class Peek(Middleware):
+        async def wrap_generate(self, call: WrapContext) -> GenerateResult:
+            seen.append(repr(call))
+            return await call.do_generate()
+
+    params = CallParams(
+        prompt=[UserMessage(content=[TextPart(text="hi")])],
+        headers={"authorization": "Bearer opaque-credential-1"},
+        provider_options={"custom": {"apiKey": "opaque-credential-2"}},
+    )
+    await wrap_model(MockLanguageModel(generate=text_result("ok")), Peek()).do_generate(params)
+    [text] = seen
+    assert text.startswith("WrapContext(type='generate', params=CallParams(") and "MockLanguageModel" in text
+    assert "opaque-credential" not in text and "'authorization': '[REDACTED]'" in text
