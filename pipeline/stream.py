@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ._base import ProviderMetadata, Record
+from .redact import scrub_value
 from .result import (
     CallWarning,
     Content,
@@ -135,10 +136,19 @@ class RawPart(Record):
 
 
 class ErrorPart(Record):
-    """An error that arrived inside the stream (the stream may go on or end after it)."""
+    """An error that arrived inside the stream (the stream may go on or end after it).
+
+    An error report that is not an exception (a provider's error object) is scrubbed of secrets when
+    the part is made, like the library's errors: a server that echoes the key gets it nowhere.
+    """
 
     type: Literal["error"] = "error"
     error: Any
+
+    @field_validator("error")
+    @classmethod
+    def _scrubbed(cls, error: Any) -> Any:
+        return error if isinstance(error, BaseException) else scrub_value(error)
 
 
 StreamPart = Annotated[
