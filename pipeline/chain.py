@@ -42,7 +42,7 @@ class TransformContext:
     model: LanguageModel
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class WrapContext:
     """What ``wrap_generate`` / ``wrap_stream`` see.
 
@@ -55,6 +55,10 @@ class WrapContext:
     model: LanguageModel
     do_generate: Callable[[], Awaitable[GenerateResult]]
     do_stream: Callable[[], Awaitable[StreamResult]]
+
+    def __repr__(self) -> str:
+        """Type, params (credentials redacted by their own ``repr``) and model; not the thunks."""
+        return f"WrapContext(type={self.type!r}, params={self.params!r}, model={self.model!r})"
 
 
 class Middleware:

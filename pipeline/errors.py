@@ -3,12 +3,19 @@
 Every error the library raises on purpose derives from :class:`ModelPipeError`. Errors that stem from a
 model call (HTTP failures, retries, bad responses) derive from :class:`ModelCallError`, so callers can
 catch "the call failed" with one ``except``.
+
+Errors are scrubbed when they are made: the message, and an :class:`APICallError`'s URL, headers and
+bodies, lose registered secrets and anything shaped like a credential (``pipeline.redact``). A key
+that a server echoes back in a 401 body or a stream error event never reaches the caller's ``str``,
+``repr`` or traceback, whether or not a logging or tracing middleware is in the chain.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .redact import redact_headers, redact_text, redact_url, scrub_text, scrub_value
 
 __all__ = [
     "APICallError",
@@ -48,6 +55,7 @@ class ModelPipeError(Exception):
     """Base class of every error this library raises on purpose."""
 
     def __init__(self, message: str) -> None:
+        message = redact_text(message)
         super().__init__(message)
         self.message = message
 
@@ -182,6 +190,8 @@ class APICallError(ModelCallError):
 
     ``is_retryable`` follows the 408/409/429/5xx rule unless the server said otherwise
     (``x-should-retry``); ``retry_after`` is the server's requested delay in seconds, if any.
+    ``url`` has no user info or query; ``response_headers`` have their credential values replaced;
+    ``request_body``, ``response_body`` and ``data`` are kept whole apart from secrets.
     """
 
     def __init__(
@@ -198,14 +208,14 @@ class APICallError(ModelCallError):
         data: Any = None,
     ) -> None:
         super().__init__(message)
-        self.url = url
-        self.request_body = request_body
+        self.url = redact_url(url) if url else url
+        self.request_body = scrub_value(request_body)
         self.status_code = status_code
-        self.response_headers = dict(response_headers) if response_headers is not None else None
-        self.response_body = response_body
+        self.response_headers = redact_headers(response_headers) if response_headers is not None else None
+        self.response_body = scrub_text(response_body) if response_body is not None else None
         self.is_retryable = is_retryable if is_retryable is not None else is_retryable_status(status_code)
         self.retry_after = retry_after
-        self.data = data
+        self.data = scrub_value(data)
 
     def __repr__(self) -> str:
         return f"APICallError({self.message!r}, status_code={self.status_code}, url={self.url!r})"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from ._base import ProviderOptions, Record
 from .prompt import Message
+from .redact import redact_headers, scrub_value
 
 __all__ = [
     "CallParams",
@@ -85,3 +87,13 @@ class CallParams(Record):
     include_raw_chunks: bool = False
     headers: dict[str, str] | None = None
     provider_options: ProviderOptions | None = None
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """``repr`` / ``str`` show credential headers and options as ``[REDACTED]``."""
+        for name, value in super().__repr_args__():
+            if name == "headers" and value is not None:
+                yield name, redact_headers(value)
+            elif name == "provider_options":
+                yield name, scrub_value(value)
+            else:
+                yield name, value

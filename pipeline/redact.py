@@ -15,10 +15,10 @@ at configuration time.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import re
 import threading
+import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -32,13 +32,15 @@ __all__ = [
     "binary_placeholder",
     "forget_secret",
     "is_sensitive_name",
-    "redact_exception",
     "redact_headers",
     "redact_text",
+    "redact_traceback",
     "redact_url",
     "redact_value",
     "register_secret",
     "safe_repr",
+    "scrub_text",
+    "scrub_value",
 ]
 
 REDACTED = "[REDACTED]"
@@ -90,8 +92,8 @@ _API_KEY_SHAPES = re.compile(
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _KEY_VALUE = re.compile(
-    r"(?i)([\w-]{0,40}(?:api[-_]?key|secret|password|passwd|token|authorization|cookie|credential)(?![a-z])"
-    r"[\"']?\s*[:=]\s*[\"']?)([^\s\"',;&}\]]+)"
+    r"(?i)(?:api[-_]?key|secret|password|passwd|token|authorization|cookie|credential)(?![a-z])"
+    r"(?P<close>[\"']?)\s*[:=]\s*(?P<open>[\"']?)(?P<value>[^\s\"',;&}\]]+)"
 )
 _DATA_KEYS = frozenset({"data", "image", "bytes", "b64_json", "base64", "file_data", "audio"})
 _MEDIA_TYPE_KEYS = ("mediaType", "media_type", "mimeType", "mime_type")
@@ -171,22 +173,105 @@ def _base64_run(match: re.Match[str]) -> str:
     return binary_placeholder(_base64_size(match.group(0)))
 
 
+_KEY_SHAPE_MARKS = ("sk-", "AIza", "xox", *(f"gh{kind}{sep}" for kind in "pousr" for sep in "-_"))
+_BEARER_MARKS = ("bearer", "basic")
+_KEY_VALUE_MARKS = (
+    "apikey",
+    "api_key",
+    "api-key",
+    "secret",
+    "passw",
+    "token",
+    "authorization",
+    "cookie",
+    "credential",
+)
+
+
 def _scrub(text: str) -> str:
-    """Replace registered secrets and API-key-shaped tokens."""
+    """Replace registered secrets and API-key-shaped tokens.
+
+    Each pattern runs only when a substring it needs is present (a plain ``in`` is ~50x faster than
+    the regex), so megabytes of base64 or prose without credentials pass in milliseconds.
+    """
     for secret in _secrets_sorted:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    text = _API_KEY_SHAPES.sub(REDACTED, text)
-    text = _BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
-    return _KEY_VALUE.sub(lambda match: f"{match.group(1)}{REDACTED}", text)
+    if any(mark in text for mark in _KEY_SHAPE_MARKS):
+        text = _API_KEY_SHAPES.sub(REDACTED, text)
+    folded = text.lower()  # the patterns below ignore case
+    if any(mark in folded for mark in _BEARER_MARKS):
+        text = _BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
+    if any(mark in folded for mark in _KEY_VALUE_MARKS):
+        text = _KEY_VALUE.sub(_key_value, text)
+    return text
+
+
+def _key_value(match: re.Match[str]) -> str:
+    """``api_key=abc`` / ``"token": "abc"`` lose their value; prose that merely names a key keeps it.
+
+    A quoted value is always data. An unquoted one is kept when it has no letters or digits
+    (``api_key=...``) or follows a quoted name, where a string value would be quoted too: in
+    ``Invalid argument for 'apiKey': openai API key is missing`` the word after the colon is prose.
+    """
+    value = match["value"]
+    if not match["open"] and (match["close"] or not any(char.isalnum() for char in value)):
+        return match[0]
+    return f"{match[0][: match.start('value') - match.start()]}{REDACTED}"
 
 
 def redact_text(text: str) -> str:
     """Free text (an error message, a response body) with secrets, binary runs and URL queries removed."""
-    text = _DATA_URL.sub(_data_url_placeholder, text)
-    text = _URL_IN_TEXT.sub(_url_in_text, text)
+    if "data:" in text.lower():
+        text = _DATA_URL.sub(_data_url_placeholder, text)
+    if "://" in text:
+        text = _URL_IN_TEXT.sub(_url_in_text, text)
     text = _BASE64_RUN.sub(_base64_run, text)
     return _scrub(text)
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with only its secrets removed: registered secrets, key shapes, ``key=value`` credentials
+    and the user info and query of embedded URLs. Unlike :func:`redact_text`, binary data stays."""
+    if "://" in text:
+        text = _URL_IN_TEXT.sub(_url_in_text, text)
+    return _scrub(text)
+
+
+def scrub_value(value: Any) -> Any:
+    """A copy of JSON-like data with only its secrets removed (see :func:`scrub_text`).
+
+    Values of sensitive keys become ``[REDACTED]`` (numbers, booleans and ``None`` stay: a count is
+    not a credential); every other value keeps its content and type (lists stay lists, tuples
+    tuples). Nesting deeper than a sane document is replaced by a marker.
+    """
+    return _scrub_value(value, 0)
+
+
+_MAX_SCRUB_DEPTH = 200
+
+
+def _scrub_value(value: Any, depth: int) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, SecretStr | SecretBytes):
+        return REDACTED
+    if not isinstance(value, Mapping | list | tuple):
+        return value
+    if depth >= _MAX_SCRUB_DEPTH:
+        return "<nested too deeply>"
+    if isinstance(value, Mapping):
+        return {
+            key: REDACTED if _holds_secret(key, item) else _scrub_value(item, depth + 1)
+            for key, item in value.items()
+        }
+    items = [_scrub_value(item, depth + 1) for item in value]
+    return tuple(items) if isinstance(value, tuple) else items
+
+
+def _holds_secret(key: object, item: Any) -> bool:
+    plain = item is None or isinstance(item, bool | int | float)
+    return not plain and isinstance(key, str) and is_sensitive_name(key)
 
 
 def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> dict[str, str]:
@@ -266,50 +351,9 @@ def safe_repr(value: Any) -> str:
     return repr(redact_value(value))
 
 
-_SAFE_ATTRIBUTE_TYPES = (str, bytes, bytearray, dict, list, tuple)
+def redact_traceback(error: BaseException) -> str:
+    """``error`` formatted as Python prints it (causes and notes included), scrubbed for logs and spans.
 
-
-def redact_exception(error: BaseException) -> BaseException:
-    """Scrub ``error`` in place (message, args, string / JSON attributes, notes, causes) and return it.
-
-    The same object is returned, so its type and traceback survive and ``raise`` keeps working;
-    attributes holding other objects are left alone. Calling it twice is harmless.
+    The error itself is left untouched: it belongs to the caller.
     """
-    _redact_exception(error, set())
-    return error
-
-
-def _redact_exception(error: BaseException, seen: set[int]) -> None:
-    if id(error) in seen:
-        return
-    seen.add(id(error))
-    with contextlib.suppress(AttributeError, TypeError):
-        error.args = tuple(redact_text(arg) if isinstance(arg, str) else arg for arg in error.args)
-    for name, attribute in list(vars(error).items()):
-        if name.startswith("__"):
-            continue
-        if isinstance(attribute, BaseException):
-            _redact_exception(attribute, seen)
-        elif isinstance(attribute, list) and any(isinstance(item, BaseException) for item in attribute):
-            for item in attribute:
-                if isinstance(item, BaseException):
-                    _redact_exception(item, seen)
-        elif isinstance(attribute, _SAFE_ATTRIBUTE_TYPES):
-            redacted = (
-                REDACTED
-                if is_sensitive_name(name)
-                else redact_text(attribute)
-                if isinstance(attribute, str)
-                else redact_value(attribute)
-            )
-            with contextlib.suppress(AttributeError, TypeError):
-                setattr(error, name, redacted)
-    notes = getattr(error, "__notes__", None)
-    if isinstance(notes, list):
-        error.__notes__ = [redact_text(note) if isinstance(note, str) else note for note in notes]
-    for linked in (error.__cause__, error.__context__):
-        if linked is not None:
-            _redact_exception(linked, seen)
-    if isinstance(error, BaseExceptionGroup):
-        for inner in error.exceptions:
-            _redact_exception(inner, seen)
+    return redact_text("".join(traceback.format_exception(error)))

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ._base import ProviderMetadata, Record
 from .errors import ModelStreamError
+from .redact import scrub_value
 from .result import (
     CallWarning,
     Content,
@@ -141,10 +142,17 @@ class ErrorPart(Record):
 
     ``error`` is best an exception (an :class:`~pipeline.errors.APICallError` keeps the status and
     whether a retry may help); readers raise it through :func:`error_part_exception`.
+    An error report that is not an exception (a provider's error object) is scrubbed of secrets when
+    the part is made, like the library's errors: a server that echoes the key gets it nowhere.
     """
 
     type: Literal["error"] = "error"
     error: Any
+
+    @field_validator("error")
+    @classmethod
+    def _scrubbed(cls, error: Any) -> Any:
+        return error if isinstance(error, BaseException) else scrub_value(error)
 
 
 StreamPart = Annotated[

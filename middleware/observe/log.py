@@ -100,8 +100,8 @@ def _summary(fields: dict[str, Any]) -> str:
 class LoggingMiddleware(Middleware):
     """Logs every call that passes through it; see the module docstring for the fields.
 
-    Errors that pass through are redacted in place (message, response body, headers) before they
-    are logged and re-raised.
+    Errors pass through unchanged; what is logged about them (``error_message``) is scrubbed.
+    Streamed text is kept only when ``include_content`` asks for it.
     """
 
     def __init__(
@@ -125,7 +125,7 @@ class LoggingMiddleware(Middleware):
         return await observe_generate(call, self.emit)
 
     async def wrap_stream(self, call: WrapContext) -> StreamResult:
-        return await observe_stream(call, self.emit)
+        return await observe_stream(call, self.emit, keep_content=self.include_content)
 
     def emit(self, record: CallRecord) -> None:
         """Log one finished call (and its content, when asked for)."""

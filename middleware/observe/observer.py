@@ -1,8 +1,12 @@
 """Call observation shared by the logging and tracing middleware.
 
-``observe_generate`` / ``observe_stream`` run a wrapped call, time it, redact any error that passes
-through, and hand one :class:`CallRecord` to a callback when the call ends: when ``do_generate``
-returns or raises, and when a stream finishes, fails or is closed early (``aclose`` / cancellation).
+``observe_generate`` / ``observe_stream`` run a wrapped call, time it, and hand one :class:`CallRecord`
+to a callback when the call ends: when ``do_generate`` returns or raises, and when a stream finishes,
+fails or is closed early (``aclose`` / cancellation).
+
+Observation never changes the call: errors are re-raised exactly as they came (the library's errors
+are already scrubbed when made), and the callback scrubs whatever it emits. A stream's text is only
+kept when the callback will show it (``keep_content``), so watching a stream costs no copy of it.
 """
 
 from __future__ import annotations
@@ -19,9 +23,16 @@ import anyio
 from pipeline import control
 from pipeline.chain import CallType, WrapContext
 from pipeline.params import CallParams
-from pipeline.redact import redact_exception
-from pipeline.result import GenerateResult
-from pipeline.stream import StreamCollector, StreamPart, StreamResult
+from pipeline.result import GenerateResult, ResponseMetadata, Usage
+from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    ResponseMetadataPart,
+    StreamCollector,
+    StreamPart,
+    StreamResult,
+    StreamStartPart,
+)
 
 __all__ = [
     "CallRecord",
@@ -43,7 +54,9 @@ class CallRecord:
     """What one finished call looked like.
 
     ``result`` is the generate result, or for a stream the fold of the parts seen (also when the
-    stream failed or was cancelled); ``error`` is already redacted. Times are in seconds.
+    stream failed or was cancelled; its ``content`` is empty unless the stream was observed with
+    ``keep_content``). ``error`` is the caller's error as raised: scrub it before emitting it (see
+    ``pipeline.redact``). Times are in seconds.
     """
 
     type: CallType
@@ -88,15 +101,12 @@ def _record(call: WrapContext, outcome: Outcome, started: float, **fields: Any) 
 
 
 def _failure(error: BaseException) -> tuple[Outcome, BaseException, str]:
-    if isinstance(error, anyio.get_cancelled_exc_class()):
-        return "cancelled", error, type(error).__name__
-    if isinstance(error, Exception):
-        redact_exception(error)
-    return "error", error, type(error).__name__
+    outcome: Outcome = "cancelled" if isinstance(error, anyio.get_cancelled_exc_class()) else "error"
+    return outcome, error, type(error).__name__
 
 
 async def observe_generate(call: WrapContext, on_end: OnEnd) -> GenerateResult:
-    """Run ``call.do_generate()`` and report it to ``on_end``; errors are redacted and re-raised."""
+    """Run ``call.do_generate()`` and report it to ``on_end``; errors are re-raised unchanged."""
     started = time.perf_counter()
     try:
         result = await call.do_generate()
@@ -113,11 +123,13 @@ async def observe_stream(
     on_end: OnEnd,
     *,
     step_context: StepContext = contextlib.nullcontext,
+    keep_content: bool = False,
 ) -> StreamResult:
     """Run ``call.do_stream()`` and return a stream that reports to ``on_end`` when it ends.
 
     ``step_context`` is entered around each read from the inner stream (tracing uses it to make the
-    call's span current while provider code runs).
+    call's span current while provider code runs). With ``keep_content`` the record's result holds
+    the streamed content; without it, only finish reason, usage, response metadata and errors.
     """
     started = time.perf_counter()
     try:
@@ -127,7 +139,8 @@ async def observe_stream(
         outcome, error, error_type = _failure(error)
         on_end(_record(call, outcome, started, error=error, error_type=error_type))
         raise
-    observed = _observed(inner, call, started, on_end, step_context)
+    fold = StreamCollector() if keep_content else _Outline()
+    observed = _observed(inner, call, started, on_end, step_context, fold)
     return StreamResult(stream=observed, request=inner.request, response=inner.response)
 
 
@@ -137,30 +150,23 @@ async def _observed(
     started: float,
     on_end: OnEnd,
     step_context: StepContext,
+    fold: StreamCollector | _Outline,
 ) -> AsyncGenerator[StreamPart, None]:
-    collector = StreamCollector()
     first_chunk: float | None = None
     outcome: Outcome = "cancelled"
     error: BaseException | None = None
     error_type: str | None = None
     try:
-        if step_context is contextlib.nullcontext:  # nothing to enter: the plain (cheaper) loop
-            async for part in inner.stream:
-                if first_chunk is None and part.type not in _NOT_OUTPUT:
-                    first_chunk = time.perf_counter() - started
-                collector.add(part)
-                yield part
-        else:
-            while True:
-                with step_context():
-                    try:
-                        part = await anext(inner.stream)
-                    except StopAsyncIteration:
-                        break
-                if first_chunk is None and part.type not in _NOT_OUTPUT:
-                    first_chunk = time.perf_counter() - started
-                collector.add(part)
-                yield part
+        while True:
+            with step_context():
+                try:
+                    part = await anext(inner.stream)
+                except StopAsyncIteration:
+                    break
+            if first_chunk is None and part.type not in _NOT_OUTPUT:
+                first_chunk = time.perf_counter() - started
+            fold.add(part)
+            yield part
         outcome = "ok"
     except GeneratorExit:
         raise
@@ -171,8 +177,8 @@ async def _observed(
         try:
             await inner.stream.aclose()
         finally:
-            outcome, error, error_type = _settle(outcome, error, error_type, collector)
-            result = collector.result()
+            outcome, error, error_type = _settle(outcome, error, error_type, fold)
+            result = fold.result()
             if result.response.id is None and inner.response.id is not None:
                 result = result.model_copy(update={"response": inner.response})
             on_end(
@@ -188,16 +194,56 @@ async def _observed(
             )
 
 
+class _Outline:
+    """What a stream's record needs when its content is not shown: everything but the content.
+
+    Same ``add`` / ``finish`` / ``errors`` / ``result`` as :class:`StreamCollector`, without keeping
+    a single delta.
+    """
+
+    __slots__ = ("errors", "finish", "response", "warnings")
+
+    def __init__(self) -> None:
+        self.warnings: list[Any] = []
+        self.response = ResponseMetadata()
+        self.finish: FinishPart | None = None
+        self.errors: list[Any] = []
+
+    def add(self, part: StreamPart) -> None:
+        match part:
+            case StreamStartPart():
+                self.warnings.extend(part.warnings)
+            case ResponseMetadataPart():
+                fields = {"id": part.id, "timestamp": part.timestamp, "model_id": part.model_id}
+                known = {key: value for key, value in fields.items() if value is not None}
+                self.response = self.response.model_copy(update=known)
+            case FinishPart():
+                self.finish = part
+            case ErrorPart():
+                self.errors.append(part.error)
+
+    def result(self) -> GenerateResult:
+        finish = self.finish
+        return GenerateResult(
+            content=[],
+            finish_reason=finish.finish_reason if finish else ("error" if self.errors else "other"),
+            raw_finish_reason=finish.raw_finish_reason if finish else None,
+            usage=finish.usage if finish else Usage(),
+            warnings=list(self.warnings),
+            response=self.response,
+            provider_metadata=finish.provider_metadata if finish else None,
+        )
+
+
 def _settle(
-    outcome: Outcome, error: BaseException | None, error_type: str | None, collector: StreamCollector
+    outcome: Outcome, error: BaseException | None, error_type: str | None, fold: StreamCollector | _Outline
 ) -> tuple[Outcome, BaseException | None, str | None]:
     """The final outcome of a stream: closed after its finish part is ``ok``; an error part is an error."""
-    if outcome == "cancelled" and collector.finish is not None:
+    if outcome == "cancelled" and fold.finish is not None:
         outcome = "ok"
-    if outcome == "ok" and collector.errors:
-        first = collector.errors[0]
-        redacted = redact_exception(first) if isinstance(first, Exception) else None
-        return "error", redacted, _part_error_type(first)
+    if outcome == "ok" and fold.errors:
+        first = fold.errors[0]
+        return "error", first if isinstance(first, BaseException) else None, _part_error_type(first)
     return outcome, error, error_type
 
 

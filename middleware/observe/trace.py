@@ -46,7 +46,7 @@ from pipeline.prompt import (
     ToolResultPart,
     UserMessage,
 )
-from pipeline.redact import redact_text, redact_url, redact_value
+from pipeline.redact import redact_text, redact_traceback, redact_url, redact_value
 from pipeline.result import (
     FileContent,
     GenerateResult,
@@ -294,8 +294,8 @@ def _capture_from_environment() -> bool:
 class TracingMiddleware(Middleware):
     """Records a GenAI ``chat {model}`` span per call; see the module docstring.
 
-    ``tracer_provider`` defaults to the global one. Errors that pass through are redacted in place
-    before they are recorded and re-raised.
+    ``tracer_provider`` defaults to the global one. Errors pass through unchanged; the status
+    message and the exception event recorded on the span are scrubbed.
     """
 
     def __init__(
@@ -325,7 +325,13 @@ class TracingMiddleware(Middleware):
             message = redact_text(str(record.error)) if record.error is not None else record.error_type
             span.set_status(Status(StatusCode.ERROR, message))
             if record.error is not None:
-                span.record_exception(record.error)
+                span.record_exception(
+                    record.error,
+                    attributes={
+                        "exception.message": message,
+                        "exception.stacktrace": redact_traceback(record.error),
+                    },
+                )
         span.end()
 
     async def wrap_generate(self, call: WrapContext) -> GenerateResult:
@@ -340,7 +346,10 @@ class TracingMiddleware(Middleware):
             return otel_trace.use_span(span, record_exception=False, set_status_on_exception=False)
 
         return await observe_stream(
-            call, lambda record: self._end_span(span, record), step_context=current_span
+            call,
+            lambda record: self._end_span(span, record),
+            step_context=current_span,
+            keep_content=self.include_content,
         )
 
     def __repr__(self) -> str:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
+from pipeline.redact import redact_url
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, StreamStartPart
 from providers._http import HttpClient, post_json, post_sse
@@ -105,7 +106,7 @@ class AnthropicMessagesModel:
         )
 
     def __repr__(self) -> str:
-        return f"AnthropicMessagesModel({self._model_id!r}, base_url={self.base_url!r})"
+        return f"AnthropicMessagesModel({self._model_id!r}, base_url={redact_url(self.base_url)!r})"
 
     @property
     def provider(self) -> str:
@@ -303,7 +304,8 @@ class AnthropicProvider:
         )
 
     def __repr__(self) -> str:
-        return f"AnthropicProvider(base_url={self._settings.base_url!r})"
+        base_url = self._settings.base_url
+        return f"AnthropicProvider(base_url={redact_url(base_url) if base_url else None!r})"
 
     def messages(self, model_id: str) -> AnthropicMessagesModel:
         """A Messages API model."""

@@ -12,6 +12,7 @@ from pipeline._base import ProviderOptions, Record, WireModel
 from pipeline.embed import EmbedParams, EmbedResult
 from pipeline.errors import InvalidArgumentError, TooManyEmbeddingValuesForCallError
 from pipeline.model import EndpointIdentity
+from pipeline.redact import redact_url
 from pipeline.result import ResponseMetadata
 from providers._http import HttpClient, post_json
 from providers._settings import ConnectionSettings
@@ -116,7 +117,7 @@ class GoogleEmbeddingModel:
         self.supports_parallel_calls = supports_parallel_calls
 
     def __repr__(self) -> str:
-        return f"GoogleEmbeddingModel(model_id={self._model_id!r}, base_url={self.base_url!r})"
+        return f"GoogleEmbeddingModel(model_id={self._model_id!r}, base_url={redact_url(self.base_url)!r})"
 
     @property
     def provider(self) -> str:

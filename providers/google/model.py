@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
+from pipeline.redact import redact_url
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamPart, StreamResult
 from providers._http import HttpClient, post_json, post_sse
@@ -130,7 +131,7 @@ class GoogleLanguageModel:
         self._generate_id = generate_id
 
     def __repr__(self) -> str:
-        return f"GoogleLanguageModel(model_id={self._model_id!r}, base_url={self.base_url!r})"
+        return f"GoogleLanguageModel(model_id={self._model_id!r}, base_url={redact_url(self.base_url)!r})"
 
     @property
     def provider(self) -> str:

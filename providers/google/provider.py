@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 
 import httpx
 
+from pipeline.redact import redact_url
 from providers._http import HttpClient
 from providers._settings import ConnectionSettings
 
@@ -35,7 +36,8 @@ class GoogleProvider:
         self._generate_id = generate_id
 
     def __repr__(self) -> str:
-        return f"GoogleProvider(base_url={self._settings.base_url!r})"
+        base_url = self._settings.base_url
+        return f"GoogleProvider(base_url={redact_url(base_url) if base_url else None!r})"
 
     def chat(self, model_id: str) -> GoogleLanguageModel:
         """A Gemini language model."""

@@ -177,3 +177,23 @@ def test_a_wrapped_model_reports_the_endpoint_identity_of_its_inner_model() -> N
     identity = EndpointIdentity.of("mock", "https://h", {"api_key": "sk-x"})
     wrapped = wrap_model(MockLanguageModel(identity=identity), [Middleware(), Middleware()])
     assert wrapped.endpoint_identity == identity
+
+
+async def test_a_wrap_context_repr_shows_no_credentials() -> None:
+    # Before: the dataclass repr showed the params' authorization header and apiKey option.
+    seen: list[str] = []
+
+    class Peek(Middleware):
+        async def wrap_generate(self, call: WrapContext) -> GenerateResult:
+            seen.append(repr(call))
+            return await call.do_generate()
+
+    params = CallParams(
+        prompt=[UserMessage(content=[TextPart(text="hi")])],
+        headers={"authorization": "Bearer opaque-credential-1"},
+        provider_options={"custom": {"apiKey": "opaque-credential-2"}},
+    )
+    await wrap_model(MockLanguageModel(generate=text_result("ok")), Peek()).do_generate(params)
+    [text] = seen
+    assert text.startswith("WrapContext(type='generate', params=CallParams(") and "MockLanguageModel" in text
+    assert "opaque-credential" not in text and "'authorization': '[REDACTED]'" in text

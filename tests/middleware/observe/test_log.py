@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import tracemalloc
 from collections.abc import AsyncGenerator
 from pathlib import Path
 from types import ModuleType
@@ -12,8 +13,9 @@ import anyio
 import pytest
 
 from middleware.observe.log import CALL_LOGGER, CONTENT_LOGGER, LoggingMiddleware, call_fields
+from middleware.observe.observer import CallRecord
 from pipeline.chain import Middleware, WrapContext, wrap_model
-from pipeline.errors import APICallError
+from pipeline.errors import APICallError, InvalidArgumentError
 from pipeline.generate import generate_text
 from pipeline.params import CallParams
 from pipeline.prompt import FilePart, SystemMessage, TextPart, UserMessage
@@ -388,3 +390,105 @@ async def test_custom_middleware_example_reports_timings(capsys: pytest.CaptureF
     assert output[1] == "generate -> Hello!"
     assert output[2].startswith("[timing] stream mock-model: ")
     assert output[3] == "stream   -> Hello!"
+
+
+# --- the caller's error is never rewritten; what is logged is scrubbed ---------------------------------
+
+FOREIGN_KEY = "sk-foreign-0123456789abcdefghij"
+
+
+async def test_an_error_passes_through_unchanged_and_its_log_is_scrubbed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Before: the observer scrubbed the caller's exception in place.
+    failure = RuntimeError(f"proxy refused key {FOREIGN_KEY}")
+    model = wrap_model(MockLanguageModel(generate=failure), LoggingMiddleware())
+    with pytest.raises(RuntimeError) as raised:
+        await model.do_generate(PARAMS)
+    assert raised.value is failure and str(failure) == f"proxy refused key {FOREIGN_KEY}"
+    [record] = _call_records(caplog)
+    assert record.modelpipe["error_message"] == "proxy refused key [REDACTED]"  # type: ignore[attr-defined]
+
+
+async def test_a_missing_key_error_is_logged_and_raised_with_its_words(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Before: "[REDACTED] API key is missing. Pass api_key=[REDACTED] ..." for both.
+    missing = InvalidArgumentError(
+        "apiKey", "openai API key is missing. Pass api_key=... or set OPENAI_API_KEY."
+    )
+    model = wrap_model(MockLanguageModel(generate=missing), LoggingMiddleware())
+    with pytest.raises(InvalidArgumentError) as raised:
+        await model.do_generate(PARAMS)
+    expected = (
+        "Invalid argument for 'apiKey': openai API key is missing. Pass api_key=... or set OPENAI_API_KEY."
+    )
+    assert str(raised.value) == expected
+    assert _call_records(caplog)[0].modelpipe["error_message"] == expected  # type: ignore[attr-defined]
+
+
+# --- a stream's text is not copied unless content is logged ---------------------------------------------
+
+
+class Recording(LoggingMiddleware):
+    """Keeps the records it is handed (and logs them as usual)."""
+
+    def __init__(self, **options: bool) -> None:
+        super().__init__(**options)
+        self.records: list[CallRecord] = []
+
+    def emit(self, record: CallRecord) -> None:
+        self.records.append(record)
+        super().emit(record)
+
+
+@pytest.mark.parametrize("include_content", [False, True])
+async def test_the_stream_record_holds_text_only_when_content_is_logged(include_content: bool) -> None:
+    layer = Recording(include_content=include_content)
+    model = wrap_model(MockLanguageModel(stream=text_stream_parts(["Hel", "lo"])), layer)
+    stream = await model.do_stream(PARAMS)
+    assert "".join([part.delta async for part in stream.stream if isinstance(part, TextDeltaPart)]) == "Hello"
+    [record] = layer.records
+    assert record.result is not None and record.result.finish_reason == "stop"
+    assert record.result.usage.output_tokens is not None
+    assert record.result.text == ("Hello" if include_content else "")
+
+
+class FreshText:
+    """A language model whose stream makes each delta as it is read (so only the observer could keep them)."""
+
+    provider = "test"
+    model_id = "fresh"
+    supported_urls: dict[str, list[object]] = {}
+
+    def __init__(self, deltas: int, size: int) -> None:
+        self.deltas, self.size = deltas, size
+
+    async def do_generate(self, params: CallParams) -> GenerateResult:
+        raise NotImplementedError
+
+    async def do_stream(self, params: CallParams) -> StreamResult:
+        async def parts() -> AsyncGenerator[StreamPart, None]:
+            for index in range(self.deltas):
+                yield TextDeltaPart(id="0", delta=str(index).rjust(self.size, "x"))
+            yield FinishPart(finish_reason="stop", usage=Usage())
+
+        return StreamResult(stream=parts())
+
+
+async def test_watching_a_stream_without_content_keeps_no_copy_of_its_text() -> None:
+    # Before: the observer folded every delta, so 4 MiB streamed made it hold 4 MiB more.
+    streamed = 4 * 1024 * 1024
+    model = wrap_model(FreshText(deltas=streamed // 1024, size=1024), LoggingMiddleware())  # type: ignore[arg-type]
+    tracemalloc.start()
+    try:
+        stream = await model.do_stream(PARAMS)
+        seen = 0
+        async for part in stream.stream:
+            if isinstance(part, TextDeltaPart):
+                seen += len(part.delta)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == streamed
+    assert peak < streamed // 4

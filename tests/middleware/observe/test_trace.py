@@ -541,3 +541,36 @@ async def test_logging_tracing_example_prints_redacted_logs_and_spans(
     assert "<image/png, 4096 bytes>" in output
     assert "caught: APICallError('Incorrect API key provided: [REDACTED]', status_code=401" in output
     assert "answer: A tiny black square." in output and "answer: Hello there!" in output
+
+
+async def test_the_exception_event_is_scrubbed_and_the_error_left_alone(tracing: Tracing) -> None:
+    # Before: the error was scrubbed in place (the caller's object changed) to keep the span clean.
+    failure = RuntimeError(f"proxy refused key {CANARY_KEY}")
+    failure.__cause__ = ValueError(f"inner {CANARY_KEY}")
+    model = wrap_model(MockLanguageModel(generate=failure), tracing.middleware())
+    with pytest.raises(RuntimeError) as raised:
+        await model.do_generate(CallParams(prompt=[UserMessage(content=[TextPart(text="hi")])]))
+    assert raised.value is failure and str(failure) == f"proxy refused key {CANARY_KEY}"
+    assert str(failure.__cause__) == f"inner {CANARY_KEY}"
+    span = _only(tracing.spans())
+    [event] = span.events
+    assert event.name == "exception" and event.attributes is not None
+    assert event.attributes["exception.message"] == "proxy refused key [REDACTED]"
+    stacktrace = str(event.attributes["exception.stacktrace"])
+    assert "ValueError: inner [REDACTED]" in stacktrace and CANARY_KEY not in span.to_json()
+    assert span.status.description == "proxy refused key [REDACTED]"
+
+
+@pytest.mark.parametrize("include_content", [False, True])
+async def test_a_streamed_span_keeps_output_text_only_when_content_is_recorded(
+    tracing: Tracing, include_content: bool
+) -> None:
+    model = wrap_model(
+        MockLanguageModel(stream=text_stream_parts(["Hel", "lo"])),
+        tracing.middleware(include_content=include_content),
+    )
+    stream = await model.do_stream(CallParams(prompt=[UserMessage(content=[TextPart(text="hi")])]))
+    _ = [part async for part in stream.stream]
+    attributes = _only(tracing.spans()).attributes or {}
+    assert attributes["gen_ai.response.finish_reasons"] == ("stop",)
+    assert ("Hello" in str(attributes.get("gen_ai.output.messages"))) is include_content
