@@ -117,7 +117,7 @@ def _policy(max_retries: int) -> RetryPolicy:
 
 def _check_timeout(timeout: float | None) -> None:
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
     ):
         raise InvalidArgumentError("timeout", "timeout must be a positive number of seconds")
 

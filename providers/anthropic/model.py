@@ -152,7 +152,7 @@ class AnthropicMessagesModel:
         return f"{base_url}/messages", headers
 
     def _client(self) -> HttpClient:
-        return self._settings.client()
+        return self._settings.http_or_shared()
 
     async def do_generate(self, params: CallParams) -> GenerateResult:
         """One non-streaming call."""

@@ -230,7 +230,7 @@ class GoogleLanguageModel:
         return self._model_id if "/" in self._model_id else f"models/{self._model_id}"
 
     def _http_client(self) -> HttpClient:
-        return self._settings.client()
+        return self._settings.http_or_shared()
 
     def _request_headers(self, params: CallParams) -> dict[str, str]:
         return google_request_headers(self._settings, params.headers)

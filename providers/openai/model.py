@@ -206,7 +206,7 @@ class OpenAIChatLanguageModel:
         return self._connection.target("/chat/completions", params.headers)
 
     def _client(self) -> HttpClient:
-        return self._connection.settings.client()
+        return self._connection.settings.http_or_shared()
 
 
 async def _peek_for_early_error(
