@@ -588,7 +588,7 @@ def test_shared_http_is_one_process_wide_instance() -> None:
     assert isinstance(shared_http(), HttpClient)
 
 
-async def test_pooled_requests_go_through_the_client_with_its_log_and_timing(
+async def test_pooled_requests_keep_the_httpx_request_log_and_timing(
     server: LoopbackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     http = HttpClient()
