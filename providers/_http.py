@@ -3,7 +3,10 @@
 Every failure becomes :class:`~pipeline.errors.APICallError` (or a subclass) carrying the URL, the request
 body, the status, the response headers and (size-capped) body, ``is_retryable`` and ``retry_after``.
 Request headers are never stored on errors, so API keys cannot leak through them. Redirects are never
-followed: a 3xx is an error, so credentials are never sent to another host.
+followed: a 3xx is an error, so credentials are never sent to another host. Our own bad input (an
+endpoint URL that is not http(s) with a host and a valid port, a header that HTTP cannot carry, a body
+that is not strict JSON) raises :class:`~pipeline.errors.InvalidArgumentError` before any I/O; a 2xx
+JSON answer nested too deeply to decode raises :class:`~pipeline.errors.InvalidResponseDataError`.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import Any
 import anyio
 import anyio.from_thread
 import httpx
+import pydantic
 import pytest
 import trio
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +40,7 @@ from providers._http import (
     DEFAULT_TIMEOUT,
     MAX_ERROR_BODY_BYTES,
     HttpClient,
+    JsonResponse,
     parse_retry_after,
     post_json,
     post_sse,
@@ -789,6 +791,25 @@ async def test_a_json_answer_nested_too_deeply_is_invalid_response_data(
     server.enqueue(RawReply(200, b"[" * 100_000 + b"]" * 100_000, {"content-type": "application/json"}))
     with pytest.raises(InvalidResponseDataError, match="nested too deeply"):
         await call_json(http, server)
+
+
+def test_an_unexpected_answer_too_deep_to_show_is_reported_without_its_body() -> None:
+    class Shape(pydantic.BaseModel):
+        n: int
+
+    value: Any = []
+    for _ in range(100_000):
+        value = [value]
+    answer = JsonResponse(value=value, headers={})
+    with pytest.raises(pydantic.ValidationError) as invalid:
+        Shape.model_validate({"n": "x"})
+    error = answer.unexpected("JSON response", invalid.value, url="http://api.test/x", request_body={})
+    assert isinstance(error, InvalidResponseError)
+    assert error.response_body is None
+    shallow = JsonResponse(value={"n": "x"}, headers={}).unexpected(
+        "JSON response", invalid.value, url="http://api.test/x", request_body={}
+    )
+    assert shallow.response_body == '{"n": "x"}'
 
 
 def _json_values() -> st.SearchStrategy[Any]:
