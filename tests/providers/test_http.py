@@ -610,6 +610,27 @@ async def test_pooled_requests_keep_the_httpx_request_log_and_timing(
     assert sent["accept-encoding"] == "gzip, deflate" and sent["x-api-key"] == API_KEY
 
 
+async def test_requests_through_a_given_transport_go_through_async_client_send(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Before, these skipped ``AsyncClient.send`` too and lost its log record and ``elapsed``."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=httpx.ByteStream(b'{"n": 1}'))  # a body still to be read
+
+    http = HttpClient(transport=httpx.MockTransport(answer))
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        response = await http.send("http://api.test/v1/x", {"x-api-key": API_KEY}, b"{}")
+        await response.aread()
+        await response.aclose()
+    await http.aclose()
+    assert response.json() == {"n": 1}
+    assert response.elapsed >= datetime.timedelta(0)
+    assert [record.getMessage() for record in caplog.records] == [
+        'HTTP Request: POST http://api.test/v1/x "HTTP/1.1 200 OK"'
+    ]
+
+
 async def test_direct_requests_carry_the_configured_timeouts(server: LoopbackServer) -> None:
     http = HttpClient(timeout=httpx.Timeout(connect=1.0, read=0.2, write=1.0, pool=1.0))
     server.enqueue(StallReply(seconds=2.0))
