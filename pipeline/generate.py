@@ -93,7 +93,7 @@ def _check_steps(max_steps: int) -> None:
 
 def _check_timeout(timeout: float | None) -> None:
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
     ):
         raise InvalidArgumentError("timeout", "timeout must be a positive number of seconds")
 

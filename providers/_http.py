@@ -3,7 +3,10 @@
 Every failure becomes :class:`~pipeline.errors.APICallError` (or a subclass) carrying the URL, the request
 body, the status, the response headers and (size-capped) body, ``is_retryable`` and ``retry_after``.
 Request headers are never stored on errors, so API keys cannot leak through them. Redirects are never
-followed: a 3xx is an error, so credentials are never sent to another host.
+followed: a 3xx is an error, so credentials are never sent to another host. Our own bad input (an
+endpoint URL that is not http(s) with a host and a valid port, a header that HTTP cannot carry, a body
+that is not strict JSON) raises :class:`~pipeline.errors.InvalidArgumentError` before any I/O; a 2xx
+JSON answer nested too deeply to decode raises :class:`~pipeline.errors.InvalidResponseDataError`.
 """
 
 from __future__ import annotations
@@ -21,15 +24,22 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import anyio
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, is_retryable_status
+from pipeline.errors import (
+    APICallError,
+    InvalidArgumentError,
+    InvalidResponseDataError,
+    InvalidResponseError,
+    ResponseTooLargeError,
+    is_retryable_status,
+)
 
-from ._pool_gate import PoolGate
+from ._fast_send import FastSend
+from ._pool_gate import GatedTransport
 from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder, SSEEvent
 
 __all__ = [
@@ -82,8 +92,16 @@ class JsonResponse:
             request_body=request_body,
             status_code=200,
             response_headers=self.headers,
-            response_body=json.dumps(self.value, default=str)[:MAX_ERROR_BODY_BYTES],
+            response_body=_shown_json(self.value),
         )
+
+
+def _shown_json(value: Any) -> str | None:
+    """``value`` as JSON text for an error, cut at :data:`MAX_ERROR_BODY_BYTES` (None if it cannot be)."""
+    try:
+        return json.dumps(value, default=str)[:MAX_ERROR_BODY_BYTES]
+    except (ValueError, RecursionError):
+        return None
 
 
 @dataclass
@@ -98,10 +116,8 @@ class EventStream:
 class _LoopClient:
     client: httpx.AsyncClient
     closer: AsyncGenerator[None, None]
-    direct: httpx.AsyncBaseTransport | None
-    """The client's transport, when requests may skip ``AsyncClient.send`` (None: a proxy is configured)."""
-    gate: PoolGate | None
-    """The entry gate of ``direct`` when it is our own httpcore pool (None for a transport given to us)."""
+    fast: FastSend | None
+    """Set when the client is ours over our own gated pool: its requests skip ``AsyncClient.send``."""
 
 
 class HttpClient:
@@ -111,14 +127,15 @@ class HttpClient:
     settings apply, and we never close it). Otherwise one pooled client is created per running event loop
     (asyncio or trio; httpx clients are bound to a loop), reused across calls, and closed automatically
     when that loop finalizes its async generators at shutdown (``asyncio.run``, ``asyncio.Runner``,
-    ``anyio.run``, anyio's blocking portal and ``trio.run`` all do). ``transport=`` is given to every
-    pooled client (e.g. ``httpx.MockTransport``). Pooled clients never follow redirects.
+    ``anyio.run``, anyio's blocking portal and ``trio.run`` all do). A loop closed without that step
+    frees its client with itself. ``transport=`` is given to every pooled client (e.g.
+    ``httpx.MockTransport``). Pooled clients never follow redirects.
 
-    A pooled client has no cookies, auth, hooks or redirects to apply, so unless the environment
-    configures a proxy, :meth:`send` hands requests straight to its transport: the same connection pool
-    and errors, without the ~150 µs per call that ``AsyncClient.send`` spends on machinery we never use,
-    and through a :class:`~providers._pool_gate.PoolGate` that keeps bursts of concurrent calls from
-    being handed the same connection.
+    Unless ``transport=`` is given or the environment configures a proxy, a pooled client's transport is
+    a :class:`~providers._pool_gate.GatedTransport` over httpx's connection pool, which keeps bursts of
+    concurrent calls from being handed the same connection, and its requests take the measured fast
+    path :class:`~providers._fast_send.FastSend` (httpx's request log and ``response.elapsed`` kept).
+    Every other request goes through ``AsyncClient.send``.
     """
 
     def __init__(
@@ -130,16 +147,14 @@ class HttpClient:
         max_connections: int = 100,
     ) -> None:
         if client is not None and transport is not None:
-            raise ValueError("pass either client= or transport=, not both")
+            raise InvalidArgumentError("transport", "pass either client= or transport=, not both")
+        _check_timeout(timeout)
         self._injected = client
         self._transport = transport
         self._timeout = timeout
-        self._timeout_extension = timeout.as_dict()
         self._limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        self._clients: WeakKeyDictionary[object, _LoopClient] = WeakKeyDictionary()
-        self._lock = threading.Lock()
 
     def client(self) -> httpx.AsyncClient:
         """The client for the running event loop (must be called from inside one)."""
@@ -147,79 +162,145 @@ class HttpClient:
             return self._injected
         return self._loop_client().client
 
-    async def send(self, url: str, headers: dict[str, str], content: bytes) -> httpx.Response:
+    async def send(self, url: httpx.URL | str, headers: dict[str, str], content: bytes) -> httpx.Response:
         """POST ``content`` to ``url`` and return the response with its body not yet read."""
         if self._injected is not None:
-            request = self._injected.build_request("POST", url, headers=headers, content=content)
-            return await self._injected.send(request, stream=True)
-        entry = self._loop_client()
-        if entry.direct is None:
-            request = entry.client.build_request("POST", url, headers=headers, content=content)
-            return await entry.client.send(request, stream=True)
-        request = httpx.Request(
-            "POST",
-            _parsed_url(url),
-            headers={**_DIRECT_HEADERS, **headers},
-            content=content,
-            extensions={"timeout": self._timeout_extension},
-        )
-        if entry.gate is not None:
-            response = await entry.gate.send(entry.direct, request)
+            client = self._injected
         else:
-            response = await entry.direct.handle_async_request(request)
-        response.request = request
-        return response
+            entry = self._loop_client()
+            if entry.fast is not None:
+                return await entry.fast.post(
+                    url if isinstance(url, httpx.URL) else httpx.URL(url), headers, content
+                )
+            client = entry.client
+        request = client.build_request("POST", url, headers=headers, content=content)
+        return await client.send(request, stream=True)
 
     async def aclose(self) -> None:
         """Close the pooled client of the running loop (an injected client is left to its owner)."""
         if self._injected is not None:
             return
-        with self._lock:
-            entry = self._clients.get(_running_loop_key())
+        entry = _clients_of_running_loop().get(self)
         if entry is not None:
             await entry.closer.aclose()
 
     def _loop_client(self) -> _LoopClient:
-        loop = _running_loop_key()
-        with self._lock:
-            entry = self._clients.get(loop)
-            if entry is None or entry.client.is_closed:
-                transport = self._transport
-                gate = None
-                if transport is None and not _proxy_configured():
-                    transport = httpx.AsyncHTTPTransport(limits=self._limits)
-                    gate = PoolGate()
-                # httpx applies environment proxies only to a client that builds its own transport.
-                client = httpx.AsyncClient(
-                    transport=transport,
-                    timeout=self._timeout,
-                    limits=self._limits,
-                    follow_redirects=False,
-                )
-                closer = _start_suspended(self._close_at_loop_end(loop, client))
-                entry = _LoopClient(client, closer, direct=transport, gate=gate)
-                self._clients[loop] = entry
-            return entry
-
-    async def _close_at_loop_end(self, loop: object, client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
-        try:
-            yield
-        finally:
-            with self._lock:
-                entry = self._clients.get(loop)
-                if entry is not None and entry.client is client:
-                    del self._clients[loop]
-            await client.aclose()
+        clients = _clients_of_running_loop()
+        entry = clients.get(self)
+        if entry is None or entry.client.is_closed:
+            transport = self._transport
+            gated = None
+            if transport is None and not _proxy_configured():
+                transport = gated = GatedTransport(httpx.AsyncHTTPTransport(limits=self._limits))
+            # httpx applies environment proxies only to a client that builds its own transport.
+            client = httpx.AsyncClient(
+                transport=transport, timeout=self._timeout, limits=self._limits, follow_redirects=False
+            )
+            closer = _start_suspended(_close_at_loop_end(clients, self, client))
+            fast = FastSend(client, gated) if gated is not None else None
+            entry = clients[self] = _LoopClient(client, closer, fast)
+        return entry
 
 
-_DIRECT_HEADERS = {"accept-encoding": "gzip, deflate"}
-"""What ``AsyncClient`` would add to a direct request: we decode gzip / deflate bodies like it does."""
+_LoopClients = dict[HttpClient, _LoopClient]
+"""One event loop's open pooled clients, by the :class:`HttpClient` that made them."""
+
+_LOOP_ATTRIBUTE = "_modelpipe_http_clients"
+
+
+def _clients_of_running_loop() -> _LoopClients:
+    """The running event loop's pooled clients, kept by the loop itself (a trio run: in a ``RunVar``).
+
+    A pool's open sockets reference their loop, so a map from loops to clients held anywhere else (a
+    ``WeakKeyDictionary`` on the :class:`HttpClient`) keeps every loop closed without
+    ``shutdown_asyncgens`` alive, with its clients and pools. Kept by the loop, they are freed with it.
+    Each stays open until its loop finalizes its async generators or :meth:`HttpClient.aclose`: closing
+    it when an :class:`HttpClient` is garbage collected would race with the loop's own shutdown.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return _clients_of_trio_run()
+    clients: _LoopClients | None = getattr(loop, _LOOP_ATTRIBUTE, None)
+    if clients is None:
+        clients = {}
+        setattr(loop, _LOOP_ATTRIBUTE, clients)
+    return clients
+
+
+def _clients_of_trio_run() -> _LoopClients:
+    if "trio" not in sys.modules:
+        raise _outside_a_loop()
+    run_var = _trio_run_var()
+    try:
+        clients: _LoopClients | None = run_var.get(None)
+    except RuntimeError:  # not inside trio.run either
+        raise _outside_a_loop() from None
+    if clients is None:
+        clients = {}
+        run_var.set(clients)
+    return clients
+
+
+def _outside_a_loop() -> RuntimeError:
+    return RuntimeError("HttpClient.client() must be called from inside a running event loop")
+
+
+@functools.cache
+def _trio_run_var() -> Any:
+    """The ``trio.lowlevel.RunVar`` holding a trio run's clients (created once trio is in use)."""
+    trio = sys.modules["trio"]
+    return trio.lowlevel.RunVar("modelpipe_http_clients")
+
+
+async def _close_at_loop_end(
+    clients: _LoopClients, owner: HttpClient, client: httpx.AsyncClient
+) -> AsyncGenerator[None, None]:
+    """Suspends until the loop finalizes it (or :meth:`HttpClient.aclose`), then forgets and closes
+    ``client``. It never references the loop, so nothing outside the loop keeps the loop alive."""
+    try:
+        yield
+    finally:
+        entry = clients.get(owner)
+        if entry is not None and entry.client is client:
+            del clients[owner]
+        await client.aclose()
+
+
+def _check_timeout(timeout: httpx.Timeout) -> None:
+    """Each phase's limit is ``None`` (no limit) or a number of seconds that is not negative or NaN."""
+    for phase, seconds in timeout.as_dict().items():
+        if seconds is not None and not (isinstance(seconds, int | float) and seconds >= 0):
+            raise InvalidArgumentError(
+                f"timeout.{phase}", f"must be None or a non-negative number of seconds, not {seconds!r}"
+            )
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An RFC 9110 token: what a header name may be."""
+
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+"""Visible ASCII, spaces and tabs: what a header value may hold (no CR, LF or NUL, nothing httpx cannot
+encode)."""
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed_url(url: str) -> httpx.URL:
-    """Endpoint URLs repeat on every call; parsing one costs ~10 µs."""
-    return httpx.URL(url)
+def _endpoint_url(url: str) -> httpx.URL:
+    """The parsed endpoint URL, or :class:`InvalidArgumentError` (``base_url``) before any I/O.
+
+    Endpoint URLs repeat on every call, so the check is cached (parsing one costs ~10 µs).
+    """
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise InvalidArgumentError("base_url", f"not a valid URL: {exc}") from None
+    if parsed.scheme not in ("http", "https"):
+        raise InvalidArgumentError("base_url", f"the scheme must be http or https, not {parsed.scheme!r}")
+    if not parsed.host:
+        raise InvalidArgumentError("base_url", "the URL has no host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise InvalidArgumentError("base_url", f"port {parsed.port} is not between 1 and 65535")
+    return parsed
 
 
 def _proxy_configured() -> bool:
@@ -239,19 +320,6 @@ def shared_http() -> HttpClient:
         if _shared is None:
             _shared = HttpClient()
         return _shared
-
-
-def _running_loop_key() -> object:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        trio = sys.modules.get("trio")
-        if trio is not None:
-            try:
-                return trio.lowlevel.current_root_task()
-            except RuntimeError:
-                pass
-        raise RuntimeError("HttpClient.client() must be called from inside a running event loop") from None
 
 
 def _start_suspended(closer: AsyncGenerator[None, None]) -> AsyncGenerator[None, None]:
@@ -290,6 +358,8 @@ async def post_json(
         await _close(response, drained=drained)
     try:
         value = json.loads(raw)
+    except RecursionError:
+        raise InvalidResponseDataError("Invalid JSON response: nested too deeply to decode") from None
     except ValueError as exc:
         raise InvalidResponseError(
             "Invalid JSON response",
@@ -385,10 +455,21 @@ def _should_retry(status_code: int, headers: Mapping[str, str]) -> bool:
 
 
 def _request_headers(headers: Mapping[str, str], accept: str) -> dict[str, str]:
+    """Our defaults overridden by ``headers`` (names lower-cased; ``None`` values skipped), each checked
+    before any I/O: a bad one raises :class:`InvalidArgumentError` naming the header (never its value)."""
     merged = {"content-type": "application/json", "accept": accept, "user-agent": USER_AGENT}
     for name, value in headers.items():
-        if value is not None:
-            merged[name.lower()] = value
+        if value is None:
+            continue
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise InvalidArgumentError(
+                f"headers[{name!r}]", "a header name must be a token (no spaces, CR, LF or separators)"
+            )
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            raise InvalidArgumentError(
+                f"headers[{name!r}]", "a header value must be ASCII text without CR, LF or control characters"
+            )
+        merged[name.lower()] = value
     return merged
 
 
@@ -404,9 +485,11 @@ def _describe(exc: BaseException) -> str:
 async def _send(
     http: HttpClient, url: str, headers: Mapping[str, str], body: Any, *, accept: str
 ) -> httpx.Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    endpoint = _endpoint_url(url)
+    content = _encode_body(body)
+    request_headers = _request_headers(headers, accept)
     try:
-        return await http.send(url, _request_headers(headers, accept), content)
+        return await http.send(endpoint, request_headers, content)
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise APICallError(
             f"Invalid API URL: {_describe(exc)}", url=url, request_body=body, is_retryable=False
@@ -415,6 +498,15 @@ async def _send(
         raise APICallError(
             f"Cannot connect to API: {_describe(exc)}", url=url, request_body=body, is_retryable=True
         ) from exc
+
+
+def _encode_body(body: Any) -> bytes:
+    """``body`` as compact UTF-8 JSON. Strict JSON only (``allow_nan=False``: NaN and infinities are not
+    JSON); what cannot be encoded raises :class:`InvalidArgumentError` before any I/O."""
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise InvalidArgumentError("request body", f"cannot be encoded as JSON: {exc}") from None
 
 
 async def _status_error(

@@ -12,6 +12,10 @@ extension as soon as the request owns its connection (it starts sending headers,
 a new one), or when the request fails or returns before that. Only the short hand-out is serialized,
 never the exchange itself. Waiting at the gate is bounded by the request's ``pool`` timeout, like
 waiting in the pool (``httpx.PoolTimeout``).
+
+:class:`GatedTransport` puts the gate where httpx expects such a policy: a transport wrapping the pool's
+transport, under ``AsyncClient.send``, so the client's request log, ``response.elapsed`` and event
+hooks stay intact.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 import anyio
 import httpx
 
-__all__ = ["PoolGate"]
+__all__ = ["GatedTransport", "PoolGate"]
 
 _OWNS_A_CONNECTION = frozenset({"http11.send_request_headers.started", "connection.connect_tcp.started"})
 """``trace`` events after which no other request can be handed this request's connection."""
@@ -53,6 +57,25 @@ class PoolGate:
             await self._lock.acquire()
         if waiting.cancelled_caught:
             raise httpx.PoolTimeout(f"No connection could be handed out within {timeout} s", request=request)
+
+
+class GatedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that sends every request through a :class:`PoolGate` into ``pool``.
+
+    Create it inside the event loop that will use it (the gate's lock belongs to that loop). Closing it
+    closes ``pool``.
+    """
+
+    def __init__(self, pool: httpx.AsyncBaseTransport) -> None:
+        self.pool = pool
+        """The transport the gate lets requests into."""
+        self._gate = PoolGate()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._gate.send(self.pool, request)
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
 
 
 class _Ticket:

@@ -10,6 +10,8 @@ from typing import TypedDict
 
 import httpx
 
+from pipeline.errors import InvalidArgumentError
+
 from ._credentials import resolve_api_key
 from ._http import HttpClient, shared_http
 
@@ -35,7 +37,7 @@ class ConnectionSettings:
 
     Unset ``api_key`` / ``base_url`` are looked up in the environment at call time
     (:meth:`api_key_or_env`, :meth:`base_url_or`), so a late ``export`` works. ``http`` is ``None`` for
-    the shared pooled client (:meth:`client`). The key and the headers never appear in the repr.
+    the shared pooled client (:meth:`http_or_shared`). The key and the headers never appear in the repr.
     """
 
     api_key: str | None = field(default=None, repr=False)
@@ -55,10 +57,25 @@ class ConnectionSettings:
     ) -> ConnectionSettings:
         """Settings from a model's or provider's arguments (in the order every constructor declares them).
 
-        ``http`` wins; otherwise ``http_client`` or ``transport`` (not both: ``ValueError``) make a
-        dedicated :class:`HttpClient`. ``headers`` are copied (read-only).
+        At most one of the three ways to choose the HTTP client may be given (else
+        :class:`~pipeline.errors.InvalidArgumentError`):
+
+        * ``http``: a modelpipe :class:`HttpClient`, shared with other models (its connection pools,
+          timeout and connection limit); a provider hands its own to every model it makes;
+        * ``http_client``: your ``httpx.AsyncClient``, used as is for every call (its timeout, headers,
+          auth, event hooks and redirect policy apply; you close it);
+        * ``transport``: an ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport``) under pooled
+          clients made for these settings alone.
+
+        None of them: the process-wide shared pooled client. ``headers`` are copied (read-only).
         """
-        if http is None and (http_client is not None or transport is not None):
+        choices = {"http": http, "http_client": http_client, "transport": transport}
+        given = [name for name, value in choices.items() if value is not None]
+        if len(given) > 1:
+            raise InvalidArgumentError(
+                given[-1], f"pass one of http=, http_client= or transport=, not {' and '.join(given)}"
+            )
+        if http_client is not None or transport is not None:
             http = HttpClient(client=http_client, transport=transport)
         return cls(
             api_key=api_key, base_url=base_url, headers=MappingProxyType(dict(headers or {})), http=http
@@ -73,8 +90,8 @@ class ConnectionSettings:
         """The key in effect: the argument, else ``env_var``'s value (registered for redaction)."""
         return resolve_api_key(self.api_key, env_var)
 
-    def client(self) -> HttpClient:
-        """The HTTP client to post with: the configured one, else the shared pooled client."""
+    def http_or_shared(self) -> HttpClient:
+        """The :class:`HttpClient` to post with: the configured one, else the process-wide shared one."""
         return self.http if self.http is not None else shared_http()
 
     def as_arguments(self) -> ConnectionArguments:

@@ -86,6 +86,9 @@ class AnthropicMessagesModel:
     ``ANTHROPIC_BASE_URL`` (default ``https://api.anthropic.com/v1``). The key is required for the
     public endpoint (a missing key raises ``InvalidArgumentError`` before any I/O); it is sent only in
     the ``x-api-key`` header and never appears in errors, reprs or request metadata.
+    HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
+    shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
+    (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
     """
 
     def __init__(
@@ -166,7 +169,7 @@ class AnthropicMessagesModel:
         return f"{base_url}/messages", headers
 
     def _client(self) -> HttpClient:
-        return self._settings.client()
+        return self._settings.http_or_shared()
 
     async def do_generate(self, params: CallParams) -> GenerateResult:
         """One non-streaming call."""
@@ -286,7 +289,9 @@ class AnthropicProvider:
     """Makes Anthropic models sharing one configuration: ``provider("claude-sonnet-4-5")``.
 
     Settings are those of :class:`AnthropicMessagesModel`; unset ones are read from the environment
-    at call time.
+    at call time. HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
+    shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
+    (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
     """
 
     def __init__(

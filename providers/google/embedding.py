@@ -156,7 +156,7 @@ class GoogleEmbeddingModel:
         )
         url = f"{self.base_url}/{model_path}:batchEmbedContents"
         answer = await post_json(
-            self._settings.client(),
+            self._settings.http_or_shared(),
             url,
             headers=google_request_headers(self._settings, params.headers),
             body=body,

@@ -110,6 +110,9 @@ class GoogleLanguageModel:
     ``api_key`` (else ``GOOGLE_GENERATIVE_AI_API_KEY``) is sent only in the ``x-goog-api-key`` header;
     ``base_url`` (else ``GOOGLE_GENERATIVE_AI_BASE_URL``, else the public endpoint). Environment
     variables are read at call time. Never retries: that is the caller's job.
+    HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
+    shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
+    (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
     """
 
     def __init__(
@@ -244,7 +247,7 @@ class GoogleLanguageModel:
         return self._model_id if "/" in self._model_id else f"models/{self._model_id}"
 
     def _http_client(self) -> HttpClient:
-        return self._settings.client()
+        return self._settings.http_or_shared()
 
     def _request_headers(self, params: CallParams) -> dict[str, str]:
         return google_request_headers(self._settings, params.headers)

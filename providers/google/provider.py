@@ -17,7 +17,12 @@ __all__ = ["GoogleProvider"]
 
 
 class GoogleProvider:
-    """Makes Gemini models that share settings and one HTTP client: ``google.chat("gemini-2.5-flash")``."""
+    """Makes Gemini models that share settings and one HTTP client: ``google.chat("gemini-2.5-flash")``.
+
+    HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
+    shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
+    (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
+    """
 
     def __init__(
         self,

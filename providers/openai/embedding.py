@@ -158,7 +158,7 @@ class OpenAIEmbeddingModel:
         )
         url, headers = self._connection.target("/embeddings", params.headers)
         answer = await post_json(
-            self._connection.settings.client(),
+            self._connection.settings.http_or_shared(),
             url,
             headers=headers,
             body=body,

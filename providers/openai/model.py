@@ -125,8 +125,10 @@ class OpenAIChatLanguageModel:
 
     Settings not given are read from the environment at call time (``OPENAI_API_KEY``,
     ``OPENAI_BASE_URL`` for OpenAI). The key is sent as ``Authorization: Bearer``; it never appears
-    in errors, reprs or request metadata. ``http`` (or ``http_client`` / ``transport``) replaces the
-    shared pooled client. The model never retries; callers do.
+    in errors, reprs or request metadata. The model never retries; callers do.
+    HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
+    shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
+    (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
     """
 
     def __init__(
@@ -229,7 +231,7 @@ class OpenAIChatLanguageModel:
         return self._connection.target("/chat/completions", params.headers)
 
     def _client(self) -> HttpClient:
-        return self._connection.settings.client()
+        return self._connection.settings.http_or_shared()
 
 
 async def _peek_for_early_error(

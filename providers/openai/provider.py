@@ -26,6 +26,9 @@ class OpenAIProvider:
 
     ``provider.chat("gpt-4o")`` and ``provider("gpt-4o")`` are the same. Unset ``api_key`` /
     ``base_url`` are read from ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` at call time.
+    HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
+    shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
+    (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
     """
 
     def __init__(

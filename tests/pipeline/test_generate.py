@@ -148,6 +148,15 @@ async def test_generate_text_timeout_bounds_the_whole_call() -> None:
         await generate_text(MockLanguageModel(generate=slow), prompt="Hi", timeout=0.05)
 
 
+@pytest.mark.parametrize("timeout", [float("nan"), 0, -1.0])
+async def test_a_timeout_that_is_not_a_positive_number_is_an_invalid_argument(timeout: float) -> None:
+    """Bug: NaN passed the check (NaN <= 0 is false) and anyio raised ValueError."""
+    with pytest.raises(InvalidArgumentError, match="timeout"):
+        await generate_text(MockLanguageModel(), prompt="Hi", timeout=timeout)
+    with pytest.raises(InvalidArgumentError, match="timeout"):
+        stream_text(MockLanguageModel(), prompt="Hi", timeout=timeout)
+
+
 async def test_generate_text_without_timeout_is_cancelled_by_the_callers_scope() -> None:
     started = anyio.Event()
 

@@ -3,31 +3,53 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
 import email.utils
+import gc
 import gzip
 import json
+import logging
+import math
 import time
+import warnings
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import anyio.from_thread
 import httpx
+import pydantic
 import pytest
 import trio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pipeline.errors import APICallError, InvalidResponseError, ResponseTooLargeError, StreamProtocolError
+from pipeline import generate_text
+from pipeline.errors import (
+    APICallError,
+    InvalidArgumentError,
+    InvalidResponseDataError,
+    InvalidResponseError,
+    ModelCallError,
+    ResponseTooLargeError,
+    StreamProtocolError,
+)
 from providers._http import (
     DEFAULT_TIMEOUT,
     MAX_ERROR_BODY_BYTES,
-    USER_AGENT,
     HttpClient,
+    JsonResponse,
     parse_retry_after,
     post_json,
     post_sse,
     shared_http,
 )
 from providers._sse import SSEEvent
+from providers.anthropic import AnthropicMessagesModel
+from providers.google import GoogleLanguageModel
+from providers.openai import OpenAIChatLanguageModel
 from providers.testing import JsonReply, LoopbackServer, RawReply, ResetReply, SSEReply, StallReply
 
 API_KEY = "sk-canary-0123456789"
@@ -287,11 +309,10 @@ async def test_stall_becomes_retryable_timeout_error(server: LoopbackServer) -> 
     assert error.is_retryable
 
 
-async def test_unsupported_url_scheme_is_not_retryable(http: HttpClient) -> None:
-    with pytest.raises(APICallError) as caught:
+async def test_unsupported_url_scheme_is_an_invalid_base_url(http: HttpClient) -> None:
+    with pytest.raises(InvalidArgumentError, match="scheme must be http or https") as caught:
         await post_json(http, "ftp://127.0.0.1/x", headers={}, body={}, parse_error=parse_error)
-    assert caught.value.message.startswith("Invalid API URL")
-    assert not caught.value.is_retryable
+    assert caught.value.argument == "base_url"
 
 
 async def test_post_sse_decodes_a_gzip_encoded_stream(server: LoopbackServer, http: HttpClient) -> None:
@@ -546,7 +567,7 @@ async def test_aclose_closes_the_loop_client_and_a_new_one_is_made(server: Loopb
 
 
 def test_client_and_transport_are_exclusive() -> None:
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(InvalidArgumentError, match="not both"):
         HttpClient(
             client=httpx.AsyncClient(), transport=httpx.MockTransport(lambda request: httpx.Response(200))
         )
@@ -569,26 +590,45 @@ def test_shared_http_is_one_process_wide_instance() -> None:
     assert isinstance(shared_http(), HttpClient)
 
 
-async def test_pooled_requests_go_straight_to_the_transport_without_a_proxy(
-    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+async def test_pooled_requests_keep_the_httpx_request_log_and_timing(
+    server: LoopbackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def refuse(*args: Any, **kwargs: Any) -> httpx.Response:
-        raise AssertionError("AsyncClient.send must not be used on the direct path")
-
-    monkeypatch.setattr(httpx.AsyncClient, "send", refuse)
-    http = HttpClient(timeout=httpx.Timeout(connect=1.0, read=2.0, write=3.0, pool=4.0))
-    server.enqueue(JsonReply({"n": 1}), SSEReply(["e1"]))
+    http = HttpClient()
+    server.enqueue(JsonReply({"n": 1}))
     try:
-        first = await call_json(http, server)
-        stream = await post_sse(http, server.url("/s"), headers=AUTH, body={}, parse_error=parse_error)
-        events = [event.data async for event in stream.events]
+        with caplog.at_level(logging.INFO, logger="httpx"):
+            response = await http.send(server.url("/v1/x"), {"x-api-key": API_KEY}, b"{}")
+            await response.aread()
     finally:
         await http.aclose()
-    assert (first.value, events) == ({"n": 1}, ["e1"])
+    assert response.json() == {"n": 1}
+    assert response.elapsed >= datetime.timedelta(0)
+    assert [record.getMessage() for record in caplog.records] == [
+        f'HTTP Request: POST {server.url("/v1/x")} "HTTP/1.1 200 OK"'
+    ]
     sent = server.requests[0].headers
-    assert sent["accept-encoding"] == "gzip, deflate"
-    assert sent["user-agent"] == USER_AGENT and sent["x-api-key"] == API_KEY
-    assert server.connections_opened == 1
+    assert sent["accept-encoding"] == "gzip, deflate" and sent["x-api-key"] == API_KEY
+
+
+async def test_requests_through_a_given_transport_go_through_async_client_send(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Before, these skipped ``AsyncClient.send`` too and lost its log record and ``elapsed``."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=httpx.ByteStream(b'{"n": 1}'))  # a body still to be read
+
+    http = HttpClient(transport=httpx.MockTransport(answer))
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        response = await http.send("http://api.test/v1/x", {"x-api-key": API_KEY}, b"{}")
+        await response.aread()
+        await response.aclose()
+    await http.aclose()
+    assert response.json() == {"n": 1}
+    assert response.elapsed >= datetime.timedelta(0)
+    assert [record.getMessage() for record in caplog.records] == [
+        'HTTP Request: POST http://api.test/v1/x "HTTP/1.1 200 OK"'
+    ]
 
 
 async def test_direct_requests_carry_the_configured_timeouts(server: LoopbackServer) -> None:
@@ -676,3 +716,218 @@ async def test_mock_transport_exception_maps_to_connect_error() -> None:
     assert caught.value.is_retryable
     assert caught.value.request_body == {"b": 2}
     await http.aclose()
+
+
+# -- hostile input and answers: typed errors, before any I/O where the input is ours ------------------------
+
+
+def test_event_loops_closed_without_shutting_down_async_generators_are_freed(server: LoopbackServer) -> None:
+    """Bug: the per-loop client map lived on the HttpClient and its entries referenced their loop (the
+    closer and the pool's sockets), so every such loop, client and pool stayed alive (3 of 3)."""
+    http = HttpClient()
+    server.default_reply = JsonReply({"ok": True})
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+    clients: list[weakref.ref[httpx.AsyncClient]] = []
+    with warnings.catch_warnings():
+        # the abandoned loops' sockets are closed by the garbage collector, which says so
+        warnings.simplefilter("ignore", ResourceWarning)
+        for _ in range(3):
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(call_json(http, server))
+            clients.append(weakref.ref(loop.run_until_complete(_current_client(http))))
+            loops.append(weakref.ref(loop))
+            loop.close()
+            del loop
+        gc.collect()
+    assert [ref() for ref in loops] == [None, None, None]
+    assert [ref() for ref in clients] == [None, None, None]
+    assert server.connections_opened == 3
+
+
+def test_a_timeout_that_is_not_a_number_of_seconds_is_rejected() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"timeout\.read") as caught:
+        HttpClient(timeout=httpx.Timeout(connect=1.0, read=math.nan, write=1.0, pool=1.0))
+    assert caught.value.argument == "timeout.read"
+    with pytest.raises(InvalidArgumentError, match=r"timeout\.connect"):
+        HttpClient(timeout=httpx.Timeout(-1.0))
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:99999/v1/x", "port 99999"),
+        ("http://127.0.0.1:0/v1/x", "port 0"),
+        ("http:///v1/x", "no host"),
+        ("http://[::1/v1/x", "not a valid URL"),
+    ],
+)
+async def test_a_bad_base_url_is_an_invalid_argument_before_any_connection(
+    server: LoopbackServer, url: str, reason: str
+) -> None:
+    """Bug: port 99999 escaped as an ExceptionGroup from the connection attempt."""
+    with pytest.raises(InvalidArgumentError, match=reason) as caught:
+        await post_json(HttpClient(), url, headers=AUTH, body={}, parse_error=parse_error)
+    assert caught.value.argument == "base_url"
+    assert server.connections_opened == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"x-bad name": "1"}, "x-bad name"),
+        ({"x-bad\r\nname": "1"}, "x-bad\\r\\nname"),
+        ({"x-injected": "1\r\nx-evil: 2"}, "x-injected"),
+        ({"x-nul": "a\x00b"}, "x-nul"),
+        ({"x-accent": "café"}, "x-accent"),
+        ({"": "1"}, "''"),
+    ],
+)
+async def test_a_bad_header_is_an_invalid_argument_before_any_connection(
+    server: LoopbackServer, http: HttpClient, headers: dict[str, str], named: str
+) -> None:
+    """Bug: a CR/LF or space in a name became a retryable "Cannot connect to API" after a connection was
+    opened; a non-ASCII value raised UnicodeEncodeError."""
+    with pytest.raises(InvalidArgumentError, match="header") as caught:
+        await post_json(http, server.url("/v1/x"), headers=headers, body={}, parse_error=parse_error)
+    assert named in caught.value.argument
+    assert "café" not in str(caught.value) and "x-evil" not in str(caught.value)
+    assert server.connections_opened == 0
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, {1, 2}])
+async def test_a_body_that_is_not_strict_json_is_an_invalid_argument_before_any_connection(
+    server: LoopbackServer, http: HttpClient, bad: Any
+) -> None:
+    """Bug: NaN and infinities went out as the invalid JSON tokens NaN / Infinity."""
+    with pytest.raises(InvalidArgumentError, match="cannot be encoded as JSON") as caught:
+        await post_json(http, server.url("/v1/x"), headers=AUTH, body={"a": [bad]}, parse_error=parse_error)
+    assert caught.value.argument == "request body"
+    assert server.connections_opened == 0
+
+
+async def test_a_json_answer_nested_too_deeply_is_invalid_response_data(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    """Bug: a 200 body nested 100,000 deep raised RecursionError."""
+    server.enqueue(RawReply(200, b"[" * 100_000 + b"]" * 100_000, {"content-type": "application/json"}))
+    with pytest.raises(InvalidResponseDataError, match="nested too deeply"):
+        await call_json(http, server)
+
+
+def test_an_unexpected_answer_too_deep_to_show_is_reported_without_its_body() -> None:
+    class Shape(pydantic.BaseModel):
+        n: int
+
+    value: Any = []
+    for _ in range(100_000):
+        value = [value]
+    answer = JsonResponse(value=value, headers={})
+    with pytest.raises(pydantic.ValidationError) as invalid:
+        Shape.model_validate({"n": "x"})
+    error = answer.unexpected("JSON response", invalid.value, url="http://api.test/x", request_body={})
+    assert isinstance(error, InvalidResponseError)
+    assert error.response_body is None
+    shallow = JsonResponse(value={"n": "x"}, headers={}).unexpected(
+        "JSON response", invalid.value, url="http://api.test/x", request_body={}
+    )
+    assert shallow.response_body == '{"n": "x"}'
+
+
+def _json_values() -> st.SearchStrategy[Any]:
+    leaves = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+    return st.recursive(
+        leaves,
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+        ),
+        max_leaves=8,
+    )
+
+
+_ANSWERS: dict[str, Any] = {
+    "openai": {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    },
+    "anthropic": {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5",
+        "content": [{"type": "text", "text": "Hi"}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 1, "output_tokens": 1},
+    },
+    "google": {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": "Hi"}]}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2},
+    },
+}
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, child in items:
+        found += _paths(child, (*prefix, key))
+    return found
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = json.loads(json.dumps(value))
+    target = copy
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = new
+    return copy
+
+
+@st.composite
+def _hostile_bodies(draw: st.DrawFn, answer: Any) -> bytes:
+    """A provider's valid answer with one element replaced by arbitrary JSON, or a body no parser likes."""
+    kind = draw(st.sampled_from(["replaced", "deep", "huge number", "truncated", "not json"]))
+    if kind == "deep":
+        depth = draw(st.sampled_from([500, 5_000, 100_000]))
+        return draw(st.sampled_from([b"[" * depth + b"]" * depth, b'{"a":' * depth + b"1" + b"}" * depth]))
+    if kind == "huge number":
+        return json.dumps({"choices": None}).replace("null", "1" * draw(st.integers(4_000, 6_000))).encode()
+    valid = json.dumps(answer).encode()
+    if kind == "truncated":
+        return valid[: draw(st.integers(0, len(valid) - 1))]
+    if kind == "not json":
+        return draw(st.binary(max_size=40))
+    path = draw(st.sampled_from(_paths(answer)))
+    return json.dumps(_replaced(answer, path, draw(_json_values()))).encode()
+
+
+def _model(provider: str, transport: httpx.MockTransport) -> Any:
+    settings: dict[str, Any] = {"api_key": "sk-hostile-0123456789", "transport": transport}
+    if provider == "openai":
+        return OpenAIChatLanguageModel("gpt-4o-mini", base_url="http://api.test/v1", **settings)
+    if provider == "anthropic":
+        return AnthropicMessagesModel("claude-sonnet-4-5", base_url="http://api.test/v1", **settings)
+    return GoogleLanguageModel("gemini-2.5-flash", base_url="http://api.test/v1beta", **settings)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "google"])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_200_json_body_ends_in_a_result_or_a_typed_model_call_error(
+    provider: str, data: st.DataObject
+) -> None:
+    body = data.draw(_hostile_bodies(_ANSWERS[provider]))
+    model = _model(
+        provider,
+        httpx.MockTransport(
+            lambda request: httpx.Response(200, content=body, headers={"content-type": "application/json"})
+        ),
+    )
+    with contextlib.suppress(ModelCallError):  # anything else fails the test
+        asyncio.run(generate_text(model, prompt="Hi", max_retries=0))

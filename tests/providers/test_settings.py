@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from pipeline.embed import EmbedParams
-from pipeline.errors import APICallError
+from pipeline.errors import APICallError, InvalidArgumentError
 from pipeline.params import CallParams
 from pipeline.redact import redact_text
 from providers._http import HttpClient, shared_http
@@ -38,41 +38,55 @@ def _echo_transport(seen: list[httpx.Request]) -> httpx.MockTransport:
 def test_no_client_arguments_mean_the_shared_pooled_client() -> None:
     settings = ConnectionSettings.from_arguments()
     assert settings.http is None
-    assert settings.client() is shared_http()
+    assert settings.http_or_shared() is shared_http()
 
 
-def test_an_explicit_http_client_wins_over_http_client_and_transport() -> None:
+def test_an_explicit_http_client_is_used_as_given() -> None:
     http = HttpClient()
-    settings = ConnectionSettings.from_arguments(
-        http=http,
-        http_client=httpx.AsyncClient(),
-        transport=httpx.MockTransport(lambda _: httpx.Response(200)),
-    )
+    settings = ConnectionSettings.from_arguments(http=http)
     assert settings.http is http
-    assert settings.client() is http
+    assert settings.http_or_shared() is http
+
+
+@pytest.mark.parametrize(
+    ("chosen", "named"),
+    [
+        (
+            {"http": HttpClient(), "transport": httpx.MockTransport(lambda _: httpx.Response(200))},
+            "transport",
+        ),
+        ({"http": HttpClient(), "http_client": httpx.AsyncClient()}, "http_client"),
+        (
+            {
+                "http_client": httpx.AsyncClient(),
+                "transport": httpx.MockTransport(lambda _: httpx.Response(200)),
+            },
+            "transport",
+        ),
+    ],
+    ids=["http+transport", "http+http_client", "http_client+transport"],
+)
+def test_more_than_one_way_to_choose_the_client_is_rejected(chosen: dict[str, Any], named: str) -> None:
+    """Before, ``http`` silently won over the others."""
+    with pytest.raises(InvalidArgumentError, match="pass one of http=, http_client= or transport=") as caught:
+        ConnectionSettings.from_arguments(**chosen)
+    assert caught.value.argument == named
 
 
 async def test_an_injected_httpx_client_is_used_for_every_call() -> None:
     async with httpx.AsyncClient() as injected:
         settings = ConnectionSettings.from_arguments(http_client=injected)
         assert settings.http is not None
-        assert settings.client().client() is injected
+        assert settings.http_or_shared().client() is injected
 
 
 async def test_a_transport_gets_a_dedicated_client_that_posts_through_it() -> None:
     seen: list[httpx.Request] = []
     settings = ConnectionSettings.from_arguments(transport=_echo_transport(seen))
-    assert settings.client() is not shared_http()
-    response = await settings.client().client().post("http://127.0.0.1/x", json={})
+    assert settings.http_or_shared() is not shared_http()
+    response = await settings.http_or_shared().client().post("http://127.0.0.1/x", json={})
     assert response.json() == {"ok": True}
     assert [str(request.url) for request in seen] == ["http://127.0.0.1/x"]
-
-
-def test_http_client_and_transport_together_are_rejected() -> None:
-    with pytest.raises(ValueError, match="either client= or transport="):
-        ConnectionSettings.from_arguments(
-            http_client=httpx.AsyncClient(), transport=httpx.MockTransport(lambda _: httpx.Response(200))
-        )
 
 
 def test_headers_are_a_read_only_copy() -> None:
