@@ -512,7 +512,7 @@ async def _events(
     response: httpx.Response, url: str, body: Any, max_event_bytes: int
 ) -> AsyncGenerator[SSEEvent, None]:
     """The events of a 2xx stream (one generator over the body: bytes are decoded and parsed in place)."""
-    decoder = SSEDecoder(max_event_size=max_event_bytes)
+    decoder = SSEDecoder(max_event_bytes=max_event_bytes)
     chunks = _body_chunks(response)
     drained = False
     try:
