@@ -12,9 +12,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline._base import ProviderMetadata
 from pipeline.errors import APICallError, ModelCallError
-from pipeline.result import CallWarning, FinishReason, ToolCallContent
+from pipeline.result import (
+    CallWarning,
+    FileContent,
+    FinishReason,
+    ReasoningContent,
+    TextContent,
+    ToolCallContent,
+)
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
@@ -35,16 +41,9 @@ from pipeline.stream import (
 from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
 from .convert_usage import convert_google_usage
 from .map_finish_reason import map_google_finish_reason
-from .map_response import (
-    CODE_EXECUTION_TOOL,
-    code_execution_result,
-    file_content,
-    google_metadata,
-    json_text,
-    signature_metadata,
-)
+from .map_response import PartMapper, google_metadata
 from .sources import extract_sources
-from .wire import Candidate, FunctionCall, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
+from .wire import Candidate, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
 
 __all__ = ["GoogleStreamMapper", "in_band_error"]
 
@@ -108,7 +107,7 @@ class GoogleStreamMapper:
         self._reasoning_id: str | None = None
         self._block_counter = 0
         self._source_urls: set[str] = set()
-        self._last_code_call_id: str | None = None
+        self._parts = PartMapper(generate_id)
 
     @property
     def wire(self) -> WireValidator:
@@ -210,65 +209,51 @@ class GoogleStreamMapper:
             self._last_candidate = self._last_candidate.model_copy(update=updates)
 
     def _part(self, part: Part, out: list[StreamPart]) -> None:
-        if part.executableCode is not None and part.executableCode.code:
-            self._last_code_call_id = self._generate_id()
-            out.append(
-                ToolCallContent(
-                    tool_call_id=self._last_code_call_id,
-                    tool_name=CODE_EXECUTION_TOOL,
-                    input=json_text(part.executableCode.model_dump(exclude_none=True)),
-                    provider_executed=True,
-                )
-            )
-        elif part.codeExecutionResult is not None:
-            if self._last_code_call_id is not None:
-                out.append(code_execution_result(part.codeExecutionResult, self._last_code_call_id))
-        elif part.text is not None:
-            self._text(part, part.text, out)
-        elif part.functionCall is not None:
-            self._function_call(part.functionCall, signature_metadata(part), out)
-        elif part.inlineData is not None:
-            self._end_text(out)
-            self._end_reasoning(out)
-            out.append(file_content(part.inlineData, part))
+        item = self._parts.content(part)
+        match item:
+            case TextContent() | ReasoningContent():
+                self._text(item, out)
+            case ToolCallContent() if not item.provider_executed:
+                sent_args = part.functionCall is not None and part.functionCall.args is not None
+                self._function_call(item, has_args=sent_args, out=out)
+            case FileContent():
+                self._end_text(out)
+                self._end_reasoning(out)
+                out.append(item)
+            case None:
+                pass
+            case _:  # Gemini's code execution: the provider-executed call and its result
+                out.append(item)
 
-    def _text(self, part: Part, text: str, out: list[StreamPart]) -> None:
-        metadata = signature_metadata(part)
-        if not text:
+    def _text(self, item: TextContent | ReasoningContent, out: list[StreamPart]) -> None:
+        metadata = item.provider_metadata
+        if not item.text:
             if metadata is not None and self._text_id is not None:
                 out.append(TextDeltaPart(id=self._text_id, delta="", provider_metadata=metadata))
             return
-        if part.thought:
+        if isinstance(item, ReasoningContent):
             self._end_text(out)
             if self._reasoning_id is None:
                 self._reasoning_id = self._next_block_id()
                 out.append(ReasoningStartPart(id=self._reasoning_id, provider_metadata=metadata))
-            out.append(ReasoningDeltaPart(id=self._reasoning_id, delta=text, provider_metadata=metadata))
+            out.append(ReasoningDeltaPart(id=self._reasoning_id, delta=item.text, provider_metadata=metadata))
         else:
             self._end_reasoning(out)
             if self._text_id is None:
                 self._text_id = self._next_block_id()
                 out.append(TextStartPart(id=self._text_id, provider_metadata=metadata))
-            out.append(TextDeltaPart(id=self._text_id, delta=text, provider_metadata=metadata))
+            out.append(TextDeltaPart(id=self._text_id, delta=item.text, provider_metadata=metadata))
 
-    def _function_call(
-        self, call: FunctionCall, metadata: ProviderMetadata | None, out: list[StreamPart]
-    ) -> None:
-        if call.name is None:
-            return
-        tool_call_id = call.id or self._generate_id()
-        out.append(ToolInputStartPart(id=tool_call_id, tool_name=call.name, provider_metadata=metadata))
-        if call.args is None:
-            arguments = "{}"
-        else:
-            arguments = call.args if isinstance(call.args, str) else json_text(call.args)
-            out.append(ToolInputDeltaPart(id=tool_call_id, delta=arguments, provider_metadata=metadata))
-        out.append(ToolInputEndPart(id=tool_call_id, provider_metadata=metadata))
+    def _function_call(self, call: ToolCallContent, *, has_args: bool, out: list[StreamPart]) -> None:
+        """A complete function call: tool-input start, its input as one delta (when sent), end, call."""
+        metadata = call.provider_metadata
         out.append(
-            ToolCallContent(
-                tool_call_id=tool_call_id, tool_name=call.name, input=arguments, provider_metadata=metadata
-            )
+            ToolInputStartPart(id=call.tool_call_id, tool_name=call.tool_name, provider_metadata=metadata)
         )
+        if has_args:
+            out.append(ToolInputDeltaPart(id=call.tool_call_id, delta=call.input, provider_metadata=metadata))
+        out.append(ToolInputEndPart(id=call.tool_call_id, provider_metadata=metadata))
+        out.append(call)
         self._has_client_tool_calls = True
 
     def _next_block_id(self) -> str:
