@@ -137,7 +137,7 @@ class SSEDecoder:
             if line.startswith("data:"):  # the common line, handled inline
                 value = line[6:] if line.startswith(" ", 5) else line[5:]
                 self._data.append(value)
-                self._data_size += _utf8_size(value) + 1
+                self._data_size += (len(value) if value.isascii() else _utf8_size(value)) + 1  # inlined
                 self._check_size()
             elif not line:
                 event = self._dispatch()

@@ -24,15 +24,16 @@ events to parts and says how far the stream has got. The driver owns what is the
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseDataError, ModelCallError
 from pipeline.stream import ErrorPart, RawPart, ReasoningDeltaPart, StreamPart, TextDeltaPart
 
 from ._http import EventStream
 from ._invalid import invalid_stream_data
+from ._sse import SSEEvent
 
 __all__ = [
     "DONE",
@@ -49,6 +50,7 @@ __all__ = [
     "feed_payload",
     "map_payloads",
     "open_stream",
+    "payload_feeder",
 ]
 
 DRAIN_MAX_BYTES = 64 * 1024
@@ -150,6 +152,10 @@ def decode_payload(
             return wire.validate_json(data), None
         except ValueError:  # pydantic's ValidationError: taken apart below, to say what is wrong
             pass
+    return _decode_step_by_step(wire, data, include_raw=include_raw)
+
+
+def _decode_step_by_step(wire: WireValidator, data: str, *, include_raw: bool) -> tuple[Any, RawPart | None]:
     try:
         value = json.loads(data)
     except (ValueError, RecursionError) as error:  # not JSON, too deep, or a 5,000-digit number
@@ -164,26 +170,48 @@ def decode_payload(
         return InvalidPayload(invalid_stream_data("stream event", error, value)), raw
 
 
-def feed_payload(mapper: StreamMapper, data: str, *, include_raw: bool = False) -> list[StreamPart]:
-    """The parts of one payload: its raw part (if asked for), then what the mapper makes of it.
+def payload_feeder(mapper: StreamMapper, *, include_raw: bool = False) -> Callable[[str], list[StreamPart]]:
+    """The driver's step for one payload, bound to ``mapper``: its raw part (if asked for), then what the
+    mapper makes of the decoded event.
 
-    A mapper that trips over a value its model let through (a base64 field that is not base64, ...)
-    reports it as an invalid payload instead of failing the stream with an untyped error.
+    A mapper that trips over a value its model let through (a base64 field that is not base64, JSON
+    too deep to write back, ...) reports it as an invalid payload instead of failing the stream with an
+    untyped error. The fast path of :func:`decode_payload` is inlined here, so a valid event costs one
+    Python call besides the mapper's own (per-event overhead is what the streamed benchmark measures).
     """
-    event, raw = decode_payload(mapper.wire, data, include_raw=include_raw)
-    try:
-        parts = mapper.feed(event)
-    except (ValueError, TypeError, LookupError, RecursionError) as error:
-        parts = mapper.feed(InvalidPayload(invalid_stream_data("stream event", error, data)))
-    return parts if raw is None else [raw, *parts]
+    wire, feed = mapper.wire, mapper.feed
+    validate_json = wire.validate_json
+
+    def feed_one(data: str) -> list[StreamPart]:
+        raw: RawPart | None = None
+        if include_raw or data == _DONE_DATA or '"error"' in data:
+            event, raw = decode_payload(wire, data, include_raw=include_raw)
+        else:
+            try:
+                event = validate_json(data)
+            except ValueError:
+                event, raw = _decode_step_by_step(wire, data, include_raw=False)
+        try:
+            parts = feed(event)
+        except (ValueError, TypeError, LookupError, RecursionError) as error:
+            parts = feed(InvalidPayload(invalid_stream_data("stream event", error, data)))
+        return parts if raw is None else [raw, *parts]
+
+    return feed_one
+
+
+def feed_payload(mapper: StreamMapper, data: str, *, include_raw: bool = False) -> list[StreamPart]:
+    """The parts of one payload, as the driver makes them (see :func:`payload_feeder`)."""
+    return payload_feeder(mapper, include_raw=include_raw)(data)
 
 
 def map_payloads(mapper: StreamMapper, payloads: list[str], *, include_raw: bool = False) -> list[StreamPart]:
     """Every part of a complete list of payloads, the way the driver yields them (pure; for tests and
     fixtures): ``start``, each payload up to the terminal event, ``finish``."""
+    feed = payload_feeder(mapper, include_raw=include_raw)
     parts = mapper.start()
     for data in payloads:
-        parts += feed_payload(mapper, data, include_raw=include_raw)
+        parts += feed(data)
         if mapper.state == "ended":
             break
     return parts + mapper.finish()
@@ -195,62 +223,75 @@ async def open_stream(
     """The parts of ``stream``, after reading ahead to the first output.
 
     An error before any output (an error event, an invalid payload, a stream that breaks off or ends
-    early) raises here, typed, so the caller can retry the call; the parts read ahead come first.
+    early) raises here, typed, so the caller can retry the call.
     """
-    parts = _parts(mapper, stream, call, include_raw)
-    preamble: list[StreamPart] = []
+    parts = _parts(mapper, stream, call, payload_feeder(mapper, include_raw=include_raw))
     try:
-        async for part in parts:
-            preamble.append(part)
-            if _hands_out_output(part):
-                break
+        await parts.__anext__()  # its first yield comes once output has arrived or the stream is over
     except BaseException:
         await parts.aclose()
         raise
-    return _replay(preamble, parts)
+    return cast(AsyncGenerator[StreamPart, None], parts)
 
 
 async def _parts(
-    mapper: StreamMapper, stream: EventStream, call: StreamCall, include_raw: bool
-) -> AsyncGenerator[StreamPart, None]:
+    mapper: StreamMapper, stream: EventStream, call: StreamCall, feed: Callable[[str], list[StreamPart]]
+) -> AsyncGenerator[StreamPart | None, None]:
+    """Yields ``None`` first, once the parts held back until output can go out (see :func:`open_stream`),
+    then every part."""
     events = stream.events
-    held: list[StreamPart] | None = mapper.start()  # None once output was handed out
     try:
-        while mapper.state != "ended":
+        held = await _read_to_first_output(mapper, events, call, feed)
+        yield None
+        ended = mapper.state == "ended"
+        for part in held:
+            yield part
+        if not ended:
             try:
-                event = await events.__anext__()
-            except StopAsyncIteration:
-                break
-            except APICallError as error:  # the connection broke off
-                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=call.url) from error
-            parts = feed_payload(mapper, event.data, include_raw=include_raw)
-            if held is not None:
-                parts, held = _hold_until_output(mapper, call, held, parts)
-            for part in parts:
-                yield part
+                async for event in events:
+                    for part in feed(event.data):
+                        yield part
+                    if mapper.state == "ended":
+                        break
+            except APICallError as error:  # only reading can raise it here: the connection broke off
+                raise _broken_off(error, call) from error
         if mapper.state == "open":
             raise IncompleteStreamError(f"Stream ended without {mapper.terminal_event}", url=call.url)
-        for part in [*(held or []), *mapper.finish()]:
+        for part in mapper.finish():
             yield part
         await stream.finish(max_bytes=DRAIN_MAX_BYTES, seconds=DRAIN_SECONDS)
     finally:
         await events.aclose()
 
 
-def _hold_until_output(
-    mapper: StreamMapper, call: StreamCall, held: list[StreamPart], parts: list[StreamPart]
-) -> tuple[list[StreamPart], list[StreamPart] | None]:
-    """Before any output: (parts to yield now, parts still held or ``None`` once output is released).
+async def _read_to_first_output(
+    mapper: StreamMapper,
+    events: AsyncGenerator[SSEEvent, None],
+    call: StreamCall,
+    feed: Callable[[str], list[StreamPart]],
+) -> list[StreamPart]:
+    """The parts up to and including the first that hands out output (all of them if none does, or up
+    to the terminal event). An error part before output raises the error it stands for instead."""
+    held = mapper.start()
+    while mapper.state != "ended":
+        try:
+            event = await events.__anext__()
+        except StopAsyncIteration:
+            break
+        except APICallError as error:
+            raise _broken_off(error, call) from error
+        parts = feed(event.data)
+        for index, part in enumerate(parts):
+            if isinstance(part, ErrorPart):
+                raise mapper.exception(part.error, call)
+            if _hands_out_output(part):
+                return [*held, *parts[index:]]
+            held.append(part)
+    return held
 
-    An error part here raises the error it stands for instead.
-    """
-    for index, part in enumerate(parts):
-        if isinstance(part, ErrorPart):
-            raise mapper.exception(part.error, call)
-        if _hands_out_output(part):
-            return [*held, *parts[index:]], None
-        held.append(part)
-    return [], held
+
+def _broken_off(error: APICallError, call: StreamCall) -> IncompleteStreamError:
+    return IncompleteStreamError(f"Stream broke off: {error.message}", url=call.url)
 
 
 def _hands_out_output(part: StreamPart) -> bool:
@@ -260,15 +301,3 @@ def _hands_out_output(part: StreamPart) -> bool:
     if isinstance(part, TextDeltaPart | ReasoningDeltaPart):
         return bool(part.delta)
     return True
-
-
-async def _replay(
-    preamble: list[StreamPart], rest: AsyncGenerator[StreamPart, None]
-) -> AsyncGenerator[StreamPart, None]:
-    try:
-        for part in preamble:
-            yield part
-        async for part in rest:
-            yield part
-    finally:
-        await rest.aclose()
