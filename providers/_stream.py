@@ -256,7 +256,7 @@ async def _parts(
             except APICallError as error:  # only reading can raise it here: the connection broke off
                 raise _broken_off(error, call) from error
         if mapper.state == "open":
-            raise IncompleteStreamError(f"Stream ended without {mapper.terminal_event}", url=call.url)
+            raise _ended_early(mapper, call)
         for part in mapper.finish():
             yield part
         await stream.finish(max_bytes=DRAIN_MAX_BYTES, seconds=DRAIN_SECONDS)
@@ -287,7 +287,13 @@ async def _read_to_first_output(
             if _hands_out_output(part):
                 return [*held, *parts[index:]]
             held.append(part)
+    if mapper.state == "open":
+        raise _ended_early(mapper, call)
     return held
+
+
+def _ended_early(mapper: StreamMapper, call: StreamCall) -> IncompleteStreamError:
+    return IncompleteStreamError(f"Stream ended without {mapper.terminal_event}", url=call.url)
 
 
 def _broken_off(error: APICallError, call: StreamCall) -> IncompleteStreamError:

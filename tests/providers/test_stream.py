@@ -310,3 +310,9 @@ async def test_a_retry_field_of_5000_digits_is_ignored(provider: str, server: Lo
     make_model, events = PROVIDERS[provider]
     server.default_reply = SSEReply([b"retry: " + b"9" * 5000 + b"\n\n", *events(["ok"])])
     assert await stream_text(make_model(base_url=server.base_url), prompt="hi", max_retries=0).text() == "ok"
+
+
+async def test_a_body_that_ends_before_any_output_raises_from_open_stream() -> None:
+    stream = await _fake_stream(_chunk({"role": "assistant", "content": ""}))
+    with pytest.raises(IncompleteStreamError, match=r"Stream ended without \[DONE\]"):
+        await open_stream(ChatStreamMapper(), stream, CALL)
