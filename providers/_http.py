@@ -21,7 +21,7 @@ import sys
 import threading
 import urllib.request
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,10 +106,33 @@ def _shown_json(value: Any) -> str | None:
 
 @dataclass
 class EventStream:
-    """A 2xx event stream: iterate ``events`` to the end, or ``aclose()`` it to drop the connection."""
+    """A 2xx event stream: iterate ``events`` to the end, or ``aclose()`` it to drop the connection.
+
+    A reader that saw the protocol's last event calls :meth:`finish` instead of reading on.
+    """
 
     events: AsyncGenerator[SSEEvent, None]
     headers: dict[str, str]
+    _drain: _DrainRequest = field(default_factory=lambda: _DrainRequest(), repr=False)
+
+    async def finish(self, *, max_bytes: int, seconds: float) -> None:
+        """Read what is left of the body without parsing it, so the connection can be reused; close the
+        connection instead when more than ``max_bytes`` arrive or the body has not ended after ``seconds``
+        (a server that keeps the stream open with keep-alive comments)."""
+        self._drain.max_bytes, self._drain.seconds = max_bytes, seconds
+        try:
+            await self.events.__anext__()  # the generator drains and returns at its next step
+        except StopAsyncIteration:
+            pass
+        finally:
+            await self.events.aclose()
+
+
+@dataclass
+class _DrainRequest:
+    max_bytes: int = -1
+    """-1 until :meth:`EventStream.finish` asks the events generator to drain the body."""
+    seconds: float = 0.0
 
 
 @dataclass
@@ -410,7 +433,9 @@ async def post_sse(
     except BaseException:
         await _close(response)
         raise
-    return EventStream(events=_events(response, url, body, max_event_bytes), headers=response_headers)
+    drain = _DrainRequest()
+    events = _events(response, url, body, max_event_bytes, drain)
+    return EventStream(events=events, headers=response_headers, _drain=drain)
 
 
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
@@ -601,10 +626,13 @@ def _read_error(
 
 
 async def _events(
-    response: httpx.Response, url: str, body: Any, max_event_bytes: int
+    response: httpx.Response, url: str, body: Any, max_event_bytes: int, drain: _DrainRequest
 ) -> AsyncGenerator[SSEEvent, None]:
-    """The events of a 2xx stream (one generator over the body: bytes are decoded and parsed in place)."""
-    decoder = SSEDecoder(max_event_size=max_event_bytes)
+    """The events of a 2xx stream (one generator over the body: bytes are decoded and parsed in place).
+
+    Once ``drain`` is requested, the next step reads the rest of the body within its bounds and returns.
+    """
+    decoder = SSEDecoder(max_event_bytes=max_event_bytes)
     chunks = _body_chunks(response)
     drained = False
     try:
@@ -617,6 +645,9 @@ async def _events(
                 raise _read_error(exc, response, url, body) from exc
             for event in decoder.feed_bytes(chunk):
                 yield event
+                if drain.max_bytes >= 0:
+                    drained = await _drain_body(chunks, drain.max_bytes, drain.seconds)
+                    return
         drained = True
         for event in decoder.feed_bytes(b"", final=True):
             yield event
@@ -624,6 +655,21 @@ async def _events(
         if isinstance(chunks, AsyncGenerator):
             await chunks.aclose()
         await _close(response, drained=drained)
+
+
+async def _drain_body(chunks: AsyncIterator[bytes], max_bytes: int, seconds: float) -> bool:
+    """Read and drop the rest of a body; ``True`` when it ended within ``max_bytes`` and ``seconds``."""
+    received = 0
+    with anyio.move_on_after(seconds):
+        try:
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > max_bytes:
+                    return False
+        except (httpx.TransportError, httpx.DecodingError):
+            return False
+        return True
+    return False
 
 
 def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:

@@ -11,7 +11,7 @@ from pipeline.errors import InvalidResponseDataError
 __all__ = ["invalid_stream_data"]
 
 
-def invalid_stream_data(what: str, error: ValueError, data: object) -> InvalidResponseDataError:
+def invalid_stream_data(what: str, error: Exception, data: object) -> InvalidResponseDataError:
     """``InvalidResponseDataError`` naming the first problem and where it is, never the payload's
     content (which model output may be): the payload itself stays on the error's ``data``."""
     if isinstance(error, ValidationError):
@@ -25,6 +25,8 @@ def invalid_stream_data(what: str, error: ValueError, data: object) -> InvalidRe
             )
     elif isinstance(error, json.JSONDecodeError):
         message = f"Invalid JSON in {what}: {error.msg} at character {error.pos}"
+    elif isinstance(error, RecursionError):
+        message = f"Invalid {what}: nested too deeply"
     else:
         message = f"Invalid {what}: {type(error).__name__}"
     invalid = InvalidResponseDataError(message, data=data)

@@ -6,8 +6,9 @@ adapts it to an async byte stream (incremental UTF-8 decoding, a per-event size 
 Rules (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation):
 lines end with CRLF, LF or CR; a leading BOM is dropped; lines starting with ``:`` are comments;
 ``field:value`` drops one leading space of the value; ``data`` lines are joined with ``\\n``; unknown fields
-are ignored; an ``id`` containing NUL is ignored; a non-integer ``retry`` is ignored; a blank line dispatches
-the event (only if it has data); an incomplete event at the end of the stream is dropped.
+are ignored; an ``id`` containing NUL is ignored; a non-integer ``retry`` is ignored (and so is one too long
+to be a sane delay, over 18 digits); a blank line dispatches the event (only if it has data); an incomplete
+event at the end of the stream is dropped.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
 """Default cap on one event (its data plus the line being read), 16 MiB."""
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_MAX_RETRY_DIGITS = 18
+"""A longer ``retry`` value (over 31 million years in ms) is ignored rather than parsed."""
 _BOM = "\ufeff"
 
 
@@ -46,12 +49,12 @@ class SSEDecoder:
     """Incremental event-stream parser: call :meth:`feed` with text (or :meth:`feed_bytes` with raw
     bytes) as it arrives, then :meth:`flush`.
 
-    ``max_event_size`` caps the characters buffered for one event (data lines plus the unfinished line);
+    ``max_event_bytes`` caps the UTF-8 bytes buffered for one event (data lines plus the unfinished line);
     exceeding it raises :class:`~pipeline.errors.StreamProtocolError`.
     """
 
-    def __init__(self, *, max_event_size: int | None = None) -> None:
-        self._max_event_size = max_event_size
+    def __init__(self, *, max_event_bytes: int | None = None) -> None:
+        self._max_event_bytes = max_event_bytes
         self._reset()
 
     def _reset(self) -> None:
@@ -100,13 +103,12 @@ class SSEDecoder:
         """
         if b"\r" in chunk:
             return None
-        value = chunk[6:-2].decode("utf-8", errors="replace")
-        limit = self._max_event_size
-        if limit is not None and len(value) + 1 > limit:
+        limit = self._max_event_bytes
+        if limit is not None and len(chunk) - 7 > limit:  # the value's bytes plus its line break
             raise StreamProtocolError(
                 f"Server-sent event exceeds the size limit of {limit} bytes", max_bytes=limit
             )
-        return SSEEvent(None, value, self._last_id, None)
+        return SSEEvent(None, chunk[6:-2].decode("utf-8", errors="replace"), self._last_id, None)
 
     def feed(self, text: str) -> list[SSEEvent]:
         """Parse ``text`` (any piece of the stream) and return the events completed by it."""
@@ -135,7 +137,7 @@ class SSEDecoder:
             if line.startswith("data:"):  # the common line, handled inline
                 value = line[6:] if line.startswith(" ", 5) else line[5:]
                 self._data.append(value)
-                self._data_size += len(value) + 1
+                self._data_size += (len(value) if value.isascii() else _utf8_size(value)) + 1  # inlined
                 self._check_size()
             elif not line:
                 event = self._dispatch()
@@ -145,7 +147,7 @@ class SSEDecoder:
                 self._process_field(line)
         if rest:
             self._partial.append(rest)
-            self._partial_size += len(rest)
+            self._partial_size += _utf8_size(rest)
             self._check_size()
         return events
 
@@ -162,13 +164,13 @@ class SSEDecoder:
             value = value[1:]
         if field == "data":
             self._data.append(value)
-            self._data_size += len(value) + 1
+            self._data_size += _utf8_size(value) + 1
             self._check_size()
         elif field == "event":
             self._event_type = value
         elif field == "id" and "\0" not in value:
             self._last_id = value
-        elif field == "retry" and value.isascii() and value.isdigit():
+        elif field == "retry" and value.isascii() and value.isdigit() and len(value) <= _MAX_RETRY_DIGITS:
             self._retry = int(value)
 
     def _dispatch(self) -> SSEEvent | None:
@@ -180,7 +182,7 @@ class SSEDecoder:
         return SSEEvent(event_type or None, joined, self._last_id, retry)
 
     def _check_size(self) -> None:
-        limit = self._max_event_size
+        limit = self._max_event_bytes
         if limit is not None and self._data_size + self._partial_size > limit:
             raise StreamProtocolError(
                 f"Server-sent event exceeds the size limit of {limit} bytes", max_bytes=limit
@@ -193,13 +195,18 @@ async def iter_sse(
     """Parse an async stream of raw bytes into events.
 
     UTF-8 is decoded incrementally (a character split across chunks is kept whole; invalid bytes become
-    U+FFFD). An event larger than ``max_event_bytes`` (counted in decoded characters) raises
+    U+FFFD). An event larger than ``max_event_bytes`` (UTF-8 bytes) raises
     :class:`~pipeline.errors.StreamProtocolError`.
     """
-    decoder = SSEDecoder(max_event_size=max_event_bytes)
+    decoder = SSEDecoder(max_event_bytes=max_event_bytes)
     async for chunk in chunks:
         for event in decoder.feed_bytes(chunk):
             yield event
     for event in decoder.feed_bytes(b"", final=True):
         yield event
     decoder.flush()
+
+
+def _utf8_size(text: str) -> int:
+    """The UTF-8 size of ``text`` in bytes (``isascii`` is O(1) in CPython: ASCII text costs no encoding)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", errors="surrogatepass"))

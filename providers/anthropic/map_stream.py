@@ -2,6 +2,8 @@
 
 Protocol: ``message_start`` -> (``content_block_start`` -> ``content_block_delta``* ->
 ``content_block_stop``)* -> ``message_delta`` -> ``message_stop``; ``ping`` anywhere; ``error`` ends it.
+A :class:`~providers._stream.StreamMapper`: the stream driver decodes the payloads and feeds them in order.
+A ``data: [DONE]`` (some gateways append one) is ignored.
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from pipeline.errors import InvalidResponseDataError
+from pipeline.errors import APICallError, InvalidResponseDataError, ModelCallError
 from pipeline.result import CallWarning, FinishReason, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
-    RawPart,
     ReasoningDeltaPart,
     ReasoningEndPart,
     ReasoningStartPart,
@@ -33,6 +34,7 @@ from pipeline.stream import (
 )
 
 from .._invalid import invalid_stream_data
+from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState
 from .citations import CitationDocument, citation_source
 from .map_finish_reason import map_stop_reason
 from .map_response import anthropic_metadata, compact_json
@@ -47,11 +49,30 @@ from .wire import (
     MessageStartEvent,
     MessageStopEvent,
     PingEvent,
+    StreamEvent,
     WireUsage,
-    parse_stream_event,
 )
 
-__all__ = ["AnthropicStreamMapper"]
+__all__ = ["AnthropicStreamMapper", "stream_error_status"]
+
+_STREAM_EVENTS: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
+
+_STREAM_ERROR_STATUS: dict[str, tuple[int, bool]] = {
+    "overloaded_error": (529, True),
+    "rate_limit_error": (429, True),
+    "api_error": (500, True),
+    "request_too_large": (413, False),
+    "authentication_error": (401, False),
+    "permission_error": (403, False),
+    "not_found_error": (404, False),
+    "invalid_request_error": (400, False),
+    "billing_error": (400, False),
+}
+
+
+def stream_error_status(error_type: str) -> tuple[int, bool]:
+    """HTTP status and retryability implied by an in-stream ``error.type`` (default: 500, not retryable)."""
+    return _STREAM_ERROR_STATUS.get(error_type, (500, False))
 
 
 @dataclass
@@ -71,30 +92,30 @@ class _ReasoningBlock:
 
 
 class AnthropicStreamMapper:
-    """Turns event payloads (the SSE ``data`` strings) into stream parts.
+    """Turns decoded event payloads into stream parts.
 
-    ``finished`` becomes true on ``message_stop``; ``errored`` when an ``error`` event or an invalid
-    message sequence was seen (the stream then legitimately ends without ``message_stop``).
+    ``state`` becomes ``"ended"`` on ``message_stop``, an ``error`` event or an invalid message sequence
+    (the last two legitimately end the stream without ``message_stop``).
     """
+
+    wire = _STREAM_EVENTS
+    terminal_event = "message_stop"
 
     def __init__(
         self,
         *,
         warnings: list[CallWarning] | None = None,
         uses_json_response_tool: bool = False,
-        include_raw_chunks: bool = False,
         citation_documents: list[CitationDocument] | None = None,
     ) -> None:
         self._documents = list(citation_documents or [])
         self._warnings = list(warnings or [])
         self._uses_json_tool = uses_json_response_tool
-        self._include_raw = include_raw_chunks
         self._blocks: dict[int, _ToolBlock | _TextBlock | _ReasoningBlock] = {}
         self._block_type: str | None = None
         self._json_from_tool = False
         self._message_id: str | None = None
         self._message_open = False
-        self._broken_sequence = False
         self._usage = WireUsage(input_tokens=0, output_tokens=0)
         self._raw_usage: dict[str, Any] | None = None
         self._finish_reason: FinishReason = "other"
@@ -102,52 +123,76 @@ class AnthropicStreamMapper:
         self._stop_sequence: str | None = None
         self._container: dict[str, Any] | None = None
         self._context_management: dict[str, Any] | None = None
-        self.finished = False
-        self.errored = False
+        self.state: StreamState = "open"
 
     def start(self) -> list[StreamPart]:
         """The parts that open every stream (``stream-start`` with the call's warnings)."""
         return [StreamStartPart(warnings=self._warnings)]
 
-    def feed(self, data: str) -> list[StreamPart]:
-        """The parts for one event payload; invalid payloads become an ``error`` part."""
-        if self._broken_sequence:
-            return []
-        parts: list[StreamPart] = []
-        if self._include_raw:
-            parts.append(RawPart(raw_value=_raw_value(data)))
-        try:
-            event = parse_stream_event(data)
-        except (ValueError, ValidationError) as error:
-            parts.append(ErrorPart(error=invalid_stream_data("stream event", error, data)))
-            return parts
+    def feed(self, event: StreamEvent | ErrorPayload | InvalidPayload | Done) -> list[StreamPart]:
+        """The parts for one decoded event; an invalid payload becomes an ``error`` part."""
         match event:
-            case PingEvent():
-                pass
+            case ContentBlockDeltaEvent():  # first: the most frequent event
+                return self._block_delta(event)
+            case PingEvent() | Done():
+                return []
             case MessageStartEvent():
-                parts.extend(self._message_start(event))
+                return self._message_start(event)
             case ContentBlockStartEvent():
-                parts.extend(self._block_start(event))
-            case ContentBlockDeltaEvent():
-                parts.extend(self._block_delta(event))
+                return self._block_start(event)
             case ContentBlockStopEvent():
-                parts.extend(self._block_stop(event))
+                return self._block_stop(event)
             case MessageDeltaEvent():
                 self._message_delta(event)
+                return []
             case MessageStopEvent():
-                parts.append(self._message_stop())
-            case ErrorEvent():
-                self.errored = True
-                parts.append(ErrorPart(error={"type": event.error.type, "message": event.error.message}))
-        return parts
+                return [self._message_stop()]
+            case ErrorPayload():
+                return self._error_event(event)
+            case ErrorEvent():  # the wire union's member; the driver hands error payloads over undecoded
+                return self._ended_by(event)
+            case InvalidPayload():
+                return [ErrorPart(error=event.error)]
+
+    def finish(self) -> list[StreamPart]:
+        """No closing parts: ``message_stop`` carries the finish part."""
+        return []
+
+    def exception(self, error: Any, call: StreamCall) -> ModelCallError:
+        """The error to raise for an error part before any output: an ``error`` event becomes an
+        :class:`APICallError` with the status its type implies (``overloaded_error``: 529, retryable)."""
+        if isinstance(error, ModelCallError):
+            return error
+        error_type = str(error.get("type"))
+        status, retryable = stream_error_status(error_type)
+        return APICallError(
+            str(error.get("message")),
+            url=call.url,
+            request_body=call.request_body,
+            status_code=status,
+            response_headers=call.response_headers,
+            response_body=json.dumps(error, separators=(",", ":")),
+            is_retryable=retryable,
+            data=error,
+        )
+
+    def _error_event(self, payload: ErrorPayload) -> list[StreamPart]:
+        try:
+            event = ErrorEvent.model_validate(payload.value)
+        except ValidationError as error:
+            return [ErrorPart(error=invalid_stream_data("stream event", error, payload.data))]
+        return self._ended_by(event)
+
+    def _ended_by(self, event: ErrorEvent) -> list[StreamPart]:
+        self.state = "ended"
+        return [ErrorPart(error={"type": event.error.type, "message": event.error.message})]
 
     def _message_start(self, event: MessageStartEvent) -> list[StreamPart]:
         message = event.message
         if self._message_open:
             if message.id == self._message_id:
                 return []
-            self._broken_sequence = True
-            self.errored = True
+            self.state = "ended"
             return [
                 ErrorPart(
                     error=InvalidResponseDataError(
@@ -299,7 +344,7 @@ class AnthropicStreamMapper:
     def _message_stop(self) -> FinishPart:
         self._message_open = False
         self._message_id = None
-        self.finished = True
+        self.state = "ended"
         return FinishPart(
             finish_reason=self._finish_reason,
             raw_finish_reason=self._raw_finish_reason,
@@ -312,10 +357,3 @@ class AnthropicStreamMapper:
                 context_management=self._context_management,
             ),
         )
-
-
-def _raw_value(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return data

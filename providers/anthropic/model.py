@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import re
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
+from pipeline.errors import InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.redact import redact_url
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
-from pipeline.stream import ErrorPart, RawPart, StreamPart, StreamResult, StreamStartPart
+from pipeline.stream import StreamResult
 from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
-from providers._sse import SSEEvent
+from providers._stream import StreamCall, open_stream
 
 from .citations import citation_documents
 from .map_response import map_response
-from .map_stream import AnthropicStreamMapper
+from .map_stream import AnthropicStreamMapper, stream_error_status
 from .request import AnthropicRequest, build_request
 from .wire import parse_error_body
 
@@ -44,23 +43,6 @@ ANTHROPIC_VERSION = "2023-06-01"
 
 _ANY_HTTP_URL = re.compile(r"^https?://.*$")
 _SUPPORTED_URLS: SupportedUrls = {"image/*": [_ANY_HTTP_URL], "application/pdf": [_ANY_HTTP_URL]}
-
-_STREAM_ERROR_STATUS: dict[str, tuple[int, bool]] = {
-    "overloaded_error": (529, True),
-    "rate_limit_error": (429, True),
-    "api_error": (500, True),
-    "request_too_large": (413, False),
-    "authentication_error": (401, False),
-    "permission_error": (403, False),
-    "not_found_error": (404, False),
-    "invalid_request_error": (400, False),
-    "billing_error": (400, False),
-}
-
-
-def stream_error_status(error_type: str) -> tuple[int, bool]:
-    """HTTP status and retryability implied by an in-stream ``error.type`` (default: 500, not retryable)."""
-    return _STREAM_ERROR_STATUS.get(error_type, (500, False))
 
 
 def _betas_from_header(value: str | None) -> list[str]:
@@ -203,9 +185,10 @@ class AnthropicMessagesModel:
     async def do_stream(self, params: CallParams) -> StreamResult:
         """One streaming call.
 
-        An ``error`` event before any output raises :class:`APICallError` here, so the caller can retry
-        (``overloaded_error`` is status 529 and retryable). Later errors arrive as ``error`` parts; a
-        stream that ends without ``message_stop`` raises ``IncompleteStreamError`` from the generator.
+        An ``error`` event before any output (even after ``message_start``) raises :class:`APICallError`
+        here, so the caller can retry (``overloaded_error`` is status 529 and retryable). Later errors
+        arrive as ``error`` parts; a stream that ends without ``message_stop`` raises
+        ``IncompleteStreamError``.
         """
         request = build_request(self._model_id, params, stream=True)
         url, headers = self._endpoint(params, request)
@@ -215,74 +198,17 @@ class AnthropicMessagesModel:
         mapper = AnthropicStreamMapper(
             warnings=request.warnings,
             uses_json_response_tool=request.uses_json_response_tool,
-            include_raw_chunks=params.include_raw_chunks,
             citation_documents=citation_documents(params.prompt),
         )
-        parts = _stream_parts(mapper, event_stream.events, url)
-        peeked: list[StreamPart] = []
-        try:
-            async for part in parts:
-                peeked.append(part)
-                if not isinstance(part, StreamStartPart | RawPart):
-                    break
-        except BaseException:
-            await parts.aclose()
-            raise
-        first = peeked[-1] if peeked else None
-        if isinstance(first, ErrorPart) and isinstance(first.error, dict) and mapper.errored:
-            await parts.aclose()
-            error_type = str(first.error.get("type"))
-            status, retryable = stream_error_status(error_type)
-            raise APICallError(
-                str(first.error.get("message")),
-                url=url,
-                request_body=request.body,
-                status_code=status,
-                response_headers=event_stream.headers,
-                response_body=json.dumps(first.error, separators=(",", ":")),
-                is_retryable=retryable,
-                data=first.error,
-            )
+        call = StreamCall(url, request.body, event_stream.headers)
+        parts = await open_stream(mapper, event_stream, call, include_raw=params.include_raw_chunks)
         return StreamResult(
-            stream=_replay(peeked, parts),
+            stream=parts,
             request=RequestMetadata(body=request.body),
             response=ResponseMetadata(
                 headers=event_stream.headers, timestamp=_response_timestamp(event_stream.headers)
             ),
         )
-
-
-async def _stream_parts(
-    mapper: AnthropicStreamMapper, events: AsyncGenerator[SSEEvent, None], url: str
-) -> AsyncGenerator[StreamPart, None]:
-    try:
-        for part in mapper.start():
-            yield part
-        try:
-            async for event in events:
-                for part in mapper.feed(event.data):
-                    yield part
-        except APICallError as error:
-            if not error.is_retryable:  # a broken protocol or limit, not a dropped connection
-                raise
-            if not mapper.finished:
-                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
-        if not mapper.finished and not mapper.errored:
-            raise IncompleteStreamError("Stream ended without message_stop", url=url)
-    finally:
-        await events.aclose()
-
-
-async def _replay(
-    peeked: list[StreamPart], rest: AsyncGenerator[StreamPart, None]
-) -> AsyncGenerator[StreamPart, None]:
-    try:
-        for part in peeked:
-            yield part
-        async for part in rest:
-            yield part
-    finally:
-        await rest.aclose()
 
 
 class AnthropicProvider:

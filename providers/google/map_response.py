@@ -1,4 +1,8 @@
-"""A ``generateContent`` response -> GenerateResult content, finish reason, usage, metadata (pure)."""
+"""A ``generateContent`` response -> GenerateResult content, finish reason, usage, metadata (pure).
+
+:class:`PartMapper` maps one content part and is shared with the stream mapper, so a part means the same
+in generate and stream results.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +31,14 @@ from .wire import Candidate, CodeExecutionResult, GenerateContentResponse, Inlin
 
 __all__ = [
     "CODE_EXECUTION_TOOL",
+    "PartMapper",
     "code_execution_result",
     "file_content",
     "google_metadata",
     "json_text",
     "map_response",
     "signature_metadata",
+    "tool_input",
 ]
 
 CODE_EXECUTION_TOOL = "code_execution"
@@ -54,41 +60,15 @@ def map_response(
     finish_raw = candidate.finishReason if candidate else None
     prompt_blocked = finish_raw is None and block_reason is not None
 
+    parts = PartMapper(generate_id)
     content: list[Content] = []
-    last_code_call_id: str | None = None
-    parts = candidate.content.parts if candidate and candidate.content else None
-    for part in parts or []:
-        if part.executableCode is not None and part.executableCode.code:
-            last_code_call_id = generate_id()
-            content.append(
-                ToolCallContent(
-                    tool_call_id=last_code_call_id,
-                    tool_name=CODE_EXECUTION_TOOL,
-                    input=json_text(part.executableCode.model_dump(exclude_none=True)),
-                    provider_executed=True,
-                )
-            )
-        elif part.codeExecutionResult is not None and last_code_call_id is not None:
-            content.append(code_execution_result(part.codeExecutionResult, last_code_call_id))
-        elif part.text is not None:
-            metadata = signature_metadata(part)
-            if part.text:
-                kind = ReasoningContent if part.thought else TextContent
-                content.append(kind(text=part.text, provider_metadata=metadata))
-            elif metadata is not None and content:
-                content[-1] = content[-1].model_copy(update={"provider_metadata": metadata})
-        elif part.functionCall is not None and part.functionCall.name is not None:
-            content.append(
-                ToolCallContent(
-                    tool_call_id=part.functionCall.id or generate_id(),
-                    tool_name=part.functionCall.name,
-                    input=json_text(part.functionCall.args if part.functionCall.args is not None else {}),
-                    provider_metadata=signature_metadata(part),
-                )
-            )
-        elif part.inlineData is not None:
-            content.append(file_content(part.inlineData, part))
-
+    for part in (candidate.content.parts if candidate and candidate.content else None) or []:
+        item = parts.content(part)
+        if isinstance(item, TextContent | ReasoningContent) and not item.text:
+            if item.provider_metadata is not None and content:  # a signature for the part before
+                content[-1] = content[-1].model_copy(update={"provider_metadata": item.provider_metadata})
+        elif item is not None:
+            content.append(item)
     if candidate is not None:
         content.extend(extract_sources(candidate.groundingMetadata, generate_id))
 
@@ -108,6 +88,51 @@ def map_response(
         response=ResponseMetadata(id=response.responseId, model_id=response.modelVersion),
         provider_metadata=google_metadata(response, candidate, response.usageMetadata),
     )
+
+
+class PartMapper:
+    """Gemini content parts -> result content, one part at a time (one instance per response or stream:
+    a code execution result refers to the executable code part before it, possibly in an earlier chunk).
+    """
+
+    def __init__(self, generate_id: Callable[[], str]) -> None:
+        self._generate_id = generate_id
+        self._last_code_call_id: str | None = None
+
+    def content(self, part: Part) -> Content | None:
+        """The content one part stands for (text may be empty); ``None`` for parts that map to nothing."""
+        if part.executableCode is not None and part.executableCode.code:
+            self._last_code_call_id = self._generate_id()
+            return ToolCallContent(
+                tool_call_id=self._last_code_call_id,
+                tool_name=CODE_EXECUTION_TOOL,
+                input=json_text(part.executableCode.model_dump(exclude_none=True)),
+                provider_executed=True,
+            )
+        if part.codeExecutionResult is not None:
+            if self._last_code_call_id is None:
+                return None
+            return code_execution_result(part.codeExecutionResult, self._last_code_call_id)
+        if part.text is not None:
+            kind = ReasoningContent if part.thought else TextContent
+            return kind(text=part.text, provider_metadata=signature_metadata(part))
+        if part.functionCall is not None and part.functionCall.name is not None:
+            return ToolCallContent(
+                tool_call_id=part.functionCall.id or self._generate_id(),
+                tool_name=part.functionCall.name,
+                input=tool_input(part.functionCall.args),
+                provider_metadata=signature_metadata(part),
+            )
+        if part.inlineData is not None:
+            return file_content(part.inlineData, part)
+        return None
+
+
+def tool_input(args: Any) -> str:
+    """A function call's arguments as JSON text: ``{}`` when absent, a string as it came."""
+    if args is None:
+        return "{}"
+    return args if isinstance(args, str) else json_text(args)
 
 
 def code_execution_result(result: CodeExecutionResult, tool_call_id: str) -> ToolResultContent:

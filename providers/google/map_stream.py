@@ -1,21 +1,29 @@
-"""``streamGenerateContent`` SSE payloads -> StreamParts: a small state machine (pure, no I/O)."""
+"""``streamGenerateContent`` SSE payloads -> StreamParts: a small state machine (pure, no I/O).
+
+A :class:`~providers._stream.StreamMapper`: the stream driver decodes the payloads and feeds them in order.
+The stream ends at the chunk whose candidate reports a ``finishReason``, a prompt block, or an error event.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline._base import ProviderMetadata
-from pipeline.errors import APICallError, IncompleteStreamError
-from pipeline.result import CallWarning, FinishReason, ToolCallContent
+from pipeline.errors import APICallError, ModelCallError
+from pipeline.result import (
+    CallWarning,
+    FileContent,
+    FinishReason,
+    ReasoningContent,
+    TextContent,
+    ToolCallContent,
+)
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
-    RawPart,
     ReasoningDeltaPart,
     ReasoningEndPart,
     ReasoningStartPart,
@@ -30,19 +38,12 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
-from .._invalid import invalid_stream_data
+from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
 from .convert_usage import convert_google_usage
 from .map_finish_reason import map_google_finish_reason
-from .map_response import (
-    CODE_EXECUTION_TOOL,
-    code_execution_result,
-    file_content,
-    google_metadata,
-    json_text,
-    signature_metadata,
-)
+from .map_response import PartMapper, google_metadata
 from .sources import extract_sources
-from .wire import Candidate, FunctionCall, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
+from .wire import Candidate, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
 
 __all__ = ["GoogleStreamMapper", "in_band_error"]
 
@@ -72,33 +73,31 @@ def in_band_error(
 
 
 class GoogleStreamMapper:
-    """Turns each SSE ``data`` payload into stream parts.
+    """Turns each decoded SSE payload into stream parts.
 
-    Call :meth:`start` once, :meth:`feed` per event, then :meth:`close` at the end of the stream. Text
-    and reasoning runs become blocks with ids ``"0"``, ``"1"``, ...; complete ``functionCall`` parts
-    become tool-input-start / delta / end plus a tool-call. ``close`` raises
-    :class:`IncompleteStreamError` when no candidate ever reported a ``finishReason`` (and no prompt
-    block or in-band error ended the stream).
+    Text and reasoning runs become blocks with ids ``"0"``, ``"1"``, ...; complete ``functionCall`` parts
+    become tool-input-start / delta / end plus a tool-call. ``state`` becomes ``"ended"`` when the
+    candidate reports a ``finishReason``, the prompt is blocked or an in-band error arrives.
     """
+
+    terminal_event = "a candidate reporting a finishReason"
 
     def __init__(
         self,
         *,
         warnings: list[CallWarning],
         generate_id: Callable[[], str],
-        include_raw_chunks: bool = False,
         timestamp: datetime | None = None,
         url: str = "",
     ) -> None:
         self._warnings = warnings
         self._generate_id = generate_id
-        self._include_raw = include_raw_chunks
         self._timestamp = timestamp
         self._url = url
         self._sent_metadata = False
         self._finish_reason: FinishReason = "other"
         self._raw_finish_reason: str | None = None
-        self._ended = False
+        self.state: StreamState = "open"
         self._blocked = False
         self._has_client_tool_calls = False
         self._usage: UsageMetadata | None = None
@@ -108,58 +107,37 @@ class GoogleStreamMapper:
         self._reasoning_id: str | None = None
         self._block_counter = 0
         self._source_urls: set[str] = set()
-        self._last_code_call_id: str | None = None
+        self._parts = PartMapper(generate_id)
 
     @property
-    def ended(self) -> bool:
-        """Whether the stream has said it is over (a finishReason, a prompt block or an error event)."""
-        return self._ended
+    def wire(self) -> WireValidator:
+        """Chunks are validated straight from their JSON text by the model's own validator."""
+        return GenerateContentResponse.__pydantic_validator__
 
     def start(self) -> list[StreamPart]:
         """The opening ``stream-start`` part, carrying the call's warnings."""
         return [StreamStartPart(warnings=self._warnings)]
 
-    def feed(self, data: str) -> list[StreamPart]:
-        """Parts for one SSE ``data`` payload."""
+    def feed(self, event: GenerateContentResponse | ErrorPayload | InvalidPayload | Done) -> list[StreamPart]:
+        """Parts for one decoded SSE payload (a trailing ``[DONE]`` some gateways add is ignored)."""
         out: list[StreamPart] = []
-        if not self._include_raw:  # fast path: one validation straight from the JSON text
-            try:
-                parsed = GenerateContentResponse.model_validate_json(data)
-            except ValidationError:
-                pass  # not JSON or not a chunk: the general path below reports it
-            else:
-                if not parsed.model_extra or "error" not in parsed.model_extra:
-                    self._chunk(parsed, out)
-                    return out
-        try:
-            raw: Any = json.loads(data)
-        except ValueError as exc:
-            if self._include_raw:
-                out.append(RawPart(raw_value=data))
-            out.append(ErrorPart(error=invalid_stream_data("stream chunk", exc, data)))
-            return out
-        if self._include_raw:
-            out.append(RawPart(raw_value=raw))
-        if isinstance(raw, dict) and "error" in raw:
-            error = in_band_error(data, url=self._url)
-            if error is not None:
-                self._finish_reason, self._ended = "error", True
+        match event:
+            case GenerateContentResponse():
+                self._chunk(event, out)
+            case ErrorPayload():
+                error = in_band_error(event.data, url=self._url)
+                if error is None:  # an ``error`` member of another shape: read as a chunk, like any extra
+                    return self.feed(self.wire.validate_python(event.value))
+                self._finish_reason, self.state = "error", "ended"
                 out.append(ErrorPart(error=error))
-                return out
-        try:
-            chunk = GenerateContentResponse.model_validate(raw)
-        except ValidationError as exc:
-            out.append(ErrorPart(error=invalid_stream_data("stream chunk", exc, data)))
-            return out
-        self._chunk(chunk, out)
+            case InvalidPayload():
+                out.append(ErrorPart(error=event.error))
+            case Done():
+                pass
         return out
 
-    def close(self) -> list[StreamPart]:
-        """Close open blocks and emit ``finish``; raises :class:`IncompleteStreamError` if unfinished."""
-        if not self._ended:
-            raise IncompleteStreamError(
-                "The Gemini stream ended before a candidate reported a finishReason", url=self._url or None
-            )
+    def finish(self) -> list[StreamPart]:
+        """Close open blocks and emit ``finish``."""
         out: list[StreamPart] = []
         self._end_text(out)
         self._end_reasoning(out)
@@ -172,6 +150,21 @@ class GoogleStreamMapper:
             )
         )
         return out
+
+    def exception(self, error: Any, call: StreamCall) -> ModelCallError:
+        """The error to raise for an error part before any output (an in-band error keeps its status, so
+        429 / 5xx stay retryable), with the call's request body and response headers."""
+        if not isinstance(error, APICallError):
+            return error  # type: ignore[no-any-return]  # an InvalidResponseDataError: nothing to add
+        return APICallError(
+            error.message,
+            url=call.url,
+            request_body=call.request_body,
+            status_code=error.status_code,
+            response_headers=call.response_headers,
+            response_body=error.response_body,
+            data=error.data,
+        )
 
     def _chunk(self, chunk: GenerateContentResponse, out: list[StreamPart]) -> None:
         if not self._sent_metadata and (chunk.responseId is not None or chunk.modelVersion is not None):
@@ -187,7 +180,7 @@ class GoogleStreamMapper:
             self._last_chunk = self._last_chunk.model_copy(update={"promptFeedback": chunk.promptFeedback})
             reason = chunk.promptFeedback.blockReason
             if reason is not None and reason not in _UNCONFIRMED_BLOCK_REASONS:
-                self._blocked, self._ended = True, True
+                self._blocked, self.state = True, "ended"
                 self._finish_reason, self._raw_finish_reason = "content-filter", reason
         candidate = chunk.candidates[0] if chunk.candidates else None
         if candidate is None or self._blocked:
@@ -200,7 +193,7 @@ class GoogleStreamMapper:
         for part in (candidate.content.parts if candidate.content else None) or []:
             self._part(part, out)
         if candidate.finishReason is not None:
-            self._ended = True
+            self.state = "ended"
             self._raw_finish_reason = candidate.finishReason
             self._finish_reason = map_google_finish_reason(
                 candidate.finishReason, has_client_tool_calls=self._has_client_tool_calls
@@ -216,65 +209,51 @@ class GoogleStreamMapper:
             self._last_candidate = self._last_candidate.model_copy(update=updates)
 
     def _part(self, part: Part, out: list[StreamPart]) -> None:
-        if part.executableCode is not None and part.executableCode.code:
-            self._last_code_call_id = self._generate_id()
-            out.append(
-                ToolCallContent(
-                    tool_call_id=self._last_code_call_id,
-                    tool_name=CODE_EXECUTION_TOOL,
-                    input=json_text(part.executableCode.model_dump(exclude_none=True)),
-                    provider_executed=True,
-                )
-            )
-        elif part.codeExecutionResult is not None:
-            if self._last_code_call_id is not None:
-                out.append(code_execution_result(part.codeExecutionResult, self._last_code_call_id))
-        elif part.text is not None:
-            self._text(part, part.text, out)
-        elif part.functionCall is not None:
-            self._function_call(part.functionCall, signature_metadata(part), out)
-        elif part.inlineData is not None:
-            self._end_text(out)
-            self._end_reasoning(out)
-            out.append(file_content(part.inlineData, part))
+        item = self._parts.content(part)
+        match item:
+            case TextContent() | ReasoningContent():
+                self._text(item, out)
+            case ToolCallContent() if not item.provider_executed:
+                sent_args = part.functionCall is not None and part.functionCall.args is not None
+                self._function_call(item, has_args=sent_args, out=out)
+            case FileContent():
+                self._end_text(out)
+                self._end_reasoning(out)
+                out.append(item)
+            case None:
+                pass
+            case _:  # Gemini's code execution: the provider-executed call and its result
+                out.append(item)
 
-    def _text(self, part: Part, text: str, out: list[StreamPart]) -> None:
-        metadata = signature_metadata(part)
-        if not text:
+    def _text(self, item: TextContent | ReasoningContent, out: list[StreamPart]) -> None:
+        metadata = item.provider_metadata
+        if not item.text:
             if metadata is not None and self._text_id is not None:
                 out.append(TextDeltaPart(id=self._text_id, delta="", provider_metadata=metadata))
             return
-        if part.thought:
+        if isinstance(item, ReasoningContent):
             self._end_text(out)
             if self._reasoning_id is None:
                 self._reasoning_id = self._next_block_id()
                 out.append(ReasoningStartPart(id=self._reasoning_id, provider_metadata=metadata))
-            out.append(ReasoningDeltaPart(id=self._reasoning_id, delta=text, provider_metadata=metadata))
+            out.append(ReasoningDeltaPart(id=self._reasoning_id, delta=item.text, provider_metadata=metadata))
         else:
             self._end_reasoning(out)
             if self._text_id is None:
                 self._text_id = self._next_block_id()
                 out.append(TextStartPart(id=self._text_id, provider_metadata=metadata))
-            out.append(TextDeltaPart(id=self._text_id, delta=text, provider_metadata=metadata))
+            out.append(TextDeltaPart(id=self._text_id, delta=item.text, provider_metadata=metadata))
 
-    def _function_call(
-        self, call: FunctionCall, metadata: ProviderMetadata | None, out: list[StreamPart]
-    ) -> None:
-        if call.name is None:
-            return
-        tool_call_id = call.id or self._generate_id()
-        out.append(ToolInputStartPart(id=tool_call_id, tool_name=call.name, provider_metadata=metadata))
-        if call.args is None:
-            arguments = "{}"
-        else:
-            arguments = call.args if isinstance(call.args, str) else json_text(call.args)
-            out.append(ToolInputDeltaPart(id=tool_call_id, delta=arguments, provider_metadata=metadata))
-        out.append(ToolInputEndPart(id=tool_call_id, provider_metadata=metadata))
+    def _function_call(self, call: ToolCallContent, *, has_args: bool, out: list[StreamPart]) -> None:
+        """A complete function call: tool-input start, its input as one delta (when sent), end, call."""
+        metadata = call.provider_metadata
         out.append(
-            ToolCallContent(
-                tool_call_id=tool_call_id, tool_name=call.name, input=arguments, provider_metadata=metadata
-            )
+            ToolInputStartPart(id=call.tool_call_id, tool_name=call.tool_name, provider_metadata=metadata)
         )
+        if has_args:
+            out.append(ToolInputDeltaPart(id=call.tool_call_id, delta=call.input, provider_metadata=metadata))
+        out.append(ToolInputEndPart(id=call.tool_call_id, provider_metadata=metadata))
+        out.append(call)
         self._has_client_tool_calls = True
 
     def _next_block_id(self) -> str:

@@ -5,27 +5,26 @@ from __future__ import annotations
 import http
 import re
 import secrets
-from collections.abc import AsyncGenerator, Callable, Mapping
-from contextlib import aclosing
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
+from pipeline.errors import InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.redact import redact_url
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
-from pipeline.stream import StreamPart, StreamResult
+from pipeline.stream import StreamResult
 from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
-from providers._sse import SSEEvent
+from providers._stream import StreamCall, open_stream
 
 from .capabilities import model_capabilities
 from .map_response import map_response
-from .map_stream import GoogleStreamMapper, in_band_error
+from .map_stream import GoogleStreamMapper
 from .request_body import build_request
 from .wire import GenerateContentResponse, GoogleErrorBody
 
@@ -203,10 +202,10 @@ class GoogleLanguageModel:
     async def do_stream(self, params: CallParams) -> StreamResult:
         """One ``streamGenerateContent?alt=sse`` call.
 
-        An ``{"error": ...}`` first event raises :class:`~pipeline.errors.APICallError` here (so the
-        caller may retry); later error events become error parts with finish reason ``error``. A
-        stream that breaks off or ends before a ``finishReason`` raises
-        :class:`~pipeline.errors.IncompleteStreamError` from the generator.
+        An ``{"error": ...}`` event before any output raises :class:`~pipeline.errors.APICallError` here
+        (so the caller may retry); later error events become error parts with finish reason ``error``.
+        A stream that breaks off or ends before a ``finishReason`` raises
+        :class:`~pipeline.errors.IncompleteStreamError`.
         """
         headers = self._request_headers(params)
         request = build_request(self._model_id, params)
@@ -214,31 +213,14 @@ class GoogleLanguageModel:
         stream = await post_sse(
             self._http_client(), url, headers=headers, body=request.body, parse_error=parse_google_error
         )
-        events = stream.events
-        try:
-            first: SSEEvent | None = await anext(events)
-        except StopAsyncIteration:
-            first = None
-        except BaseException:
-            await events.aclose()
-            raise
-        if first is not None:
-            error = in_band_error(
-                first.data, url=url, request_body=request.body, response_headers=stream.headers
-            )
-            if error is not None:
-                await events.aclose()
-                raise error
         timestamp = datetime.now(UTC)
         mapper = GoogleStreamMapper(
-            warnings=request.warnings,
-            generate_id=self._generate_id,
-            include_raw_chunks=params.include_raw_chunks,
-            timestamp=timestamp,
-            url=url,
+            warnings=request.warnings, generate_id=self._generate_id, timestamp=timestamp, url=url
         )
+        call = StreamCall(url, request.body, stream.headers)
+        parts = await open_stream(mapper, stream, call, include_raw=params.include_raw_chunks)
         return StreamResult(
-            stream=_stream_parts(mapper, first, events, url),
+            stream=parts,
             request=RequestMetadata(body=request.body),
             response=ResponseMetadata(timestamp=timestamp, model_id=self._model_id, headers=stream.headers),
         )
@@ -251,25 +233,3 @@ class GoogleLanguageModel:
 
     def _request_headers(self, params: CallParams) -> dict[str, str]:
         return google_request_headers(self._settings, params.headers)
-
-
-async def _stream_parts(
-    mapper: GoogleStreamMapper, first: SSEEvent | None, events: AsyncGenerator[SSEEvent, None], url: str
-) -> AsyncGenerator[StreamPart, None]:
-    async with aclosing(events):
-        for part in mapper.start():
-            yield part
-        if first is not None:
-            for part in mapper.feed(first.data):
-                yield part
-        try:
-            async for event in events:
-                for part in mapper.feed(event.data):
-                    yield part
-        except APICallError as error:
-            if not error.is_retryable:  # a broken protocol or limit, not a dropped connection
-                raise
-            if not mapper.ended:
-                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
-        for part in mapper.close():
-            yield part

@@ -1,25 +1,22 @@
-"""Chat-completions stream chunks (SSE ``data`` payloads) → StreamParts: a small state machine.
+"""Chat-completions stream events (SSE ``data`` payloads) -> StreamParts: a small state machine.
 
-Feed every ``data`` payload in order with :meth:`ChatStreamMapper.feed`; after ``[DONE]``
-(:attr:`ChatStreamMapper.done`) call :meth:`ChatStreamMapper.finish` for the closing parts.
-Tool calls are finalized only at the end, because a parsable argument prefix may still grow.
+A :class:`~providers._stream.StreamMapper`: the stream driver decodes each payload and feeds it in order;
+``[DONE]`` ends the stream, and a body that ends cleanly after the ``finish_reason`` chunk is complete
+too (servers and gateways in the wild omit ``[DONE]``). Tool calls are finalized only at the end,
+because a parsable argument prefix may still grow.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from pipeline.errors import InvalidResponseDataError
+from pipeline.errors import InvalidResponseDataError, ModelCallError
 from pipeline.result import CallWarning, FinishReason, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
-    RawPart,
     ResponseMetadataPart,
     StreamPart,
     StreamStartPart,
@@ -31,39 +28,16 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
-from .._invalid import invalid_stream_data
+from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
+from .error_mapping import stream_error_to_api_error
 from .map_finish_reason import map_openai_finish_reason
 from .map_response import new_id, prediction_metadata, response_timestamp, source_from_annotation
 from .map_usage import convert_openai_usage
 from .wire import ChatChunk, ChatUsage, ToolCallDelta
 
-__all__ = ["DONE", "ChatStreamMapper", "is_output_chunk", "parse_chunk"]
-
-DONE = "[DONE]"
-"""The payload that ends an OpenAI chat stream."""
+__all__ = ["ChatStreamMapper"]
 
 _TEXT_ID = "0"
-
-
-def parse_chunk(data: str) -> Any:
-    """The JSON value of one payload; raises :class:`InvalidResponseDataError` when it is not JSON."""
-    try:
-        return json.loads(data)
-    except json.JSONDecodeError as error:
-        raise invalid_stream_data("stream chunk", error, data) from error
-
-
-def is_output_chunk(value: Any) -> bool:
-    """True when a parsed chunk carries model output (text, tool-call deltas or citations)."""
-    if not isinstance(value, dict) or "error" in value:
-        return False
-    for choice in value.get("choices") or []:
-        delta = choice.get("delta") if isinstance(choice, dict) else None
-        if isinstance(delta, dict) and any(
-            delta.get(key) for key in ("content", "tool_calls", "annotations")
-        ):
-            return True
-    return False
 
 
 @dataclass
@@ -79,10 +53,10 @@ class ChatStreamMapper:
     """Per-call state of one stream (create one per call; never share)."""
 
     warnings: list[CallWarning] = field(default_factory=list)
-    include_raw_chunks: bool = False
     metadata_key: str = "openai"
     generate_id: Callable[[], str] = new_id
-    done: bool = False
+    state: StreamState = "open"
+    terminal_event: str = "[DONE]"
     _finish_reason: FinishReason = "other"
     _raw_finish_reason: str | None = None
     _usage: ChatUsage | None = None
@@ -94,41 +68,36 @@ class ChatStreamMapper:
     _by_index: dict[int, _ToolCall] = field(default_factory=dict)
     _latest: _ToolCall | None = None
 
+    @property
+    def wire(self) -> WireValidator:
+        """A chunk is validated by the model's own validator: what ``model_validate_json`` calls, minus a
+        Python frame per chunk."""
+        return ChatChunk.__pydantic_validator__
+
     def start(self) -> list[StreamPart]:
         """The opening part: ``stream-start`` with the call's warnings."""
         return [StreamStartPart(warnings=list(self.warnings))]
 
-    def feed(self, data: str) -> list[StreamPart]:
-        """The parts one ``data`` payload produces (``[DONE]`` produces none and sets :attr:`done`)."""
-        if data == DONE:
-            self.done = True
-            return []
-        if not self.include_raw_chunks:  # fast path: one validation straight from the JSON text
-            try:  # the validator itself: what model_validate_json calls, minus a Python frame
-                chunk: ChatChunk = ChatChunk.__pydantic_validator__.validate_json(data)
-            except ValidationError:
-                pass  # not JSON or not a chunk: the general path below reports it
-            else:
-                extra = chunk.__pydantic_extra__
-                if not extra or "error" not in extra:
-                    return self._map_chunk(chunk)
-        parts: list[StreamPart] = []
-        try:
-            value = parse_chunk(data)
-        except InvalidResponseDataError as error:
-            if self.include_raw_chunks:
-                parts.append(RawPart(raw_value=data))
-            return [*parts, self._error(error)]
-        if self.include_raw_chunks:
-            parts.append(RawPart(raw_value=value))
-        if isinstance(value, dict) and "error" in value:
-            return [*parts, self._error(value["error"])]
-        try:
-            chunk = ChatChunk.model_validate(value)
-        except ValidationError as error:
-            return [*parts, self._error(invalid_stream_data("stream chunk", error, value))]
-        parts.extend(self._map_chunk(chunk))
-        return parts
+    def feed(self, event: ChatChunk | ErrorPayload | InvalidPayload | Done) -> list[StreamPart]:
+        """The parts of one decoded event (``[DONE]`` produces none and ends the stream)."""
+        match event:
+            case ChatChunk():
+                return self._map_chunk(event)
+            case ErrorPayload():
+                return [self._error(event.value["error"])]
+            case InvalidPayload():
+                return [self._error(event.error)]
+            case Done():
+                self.state = "ended"
+                return []
+
+    def exception(self, error: Any, call: StreamCall) -> ModelCallError:
+        """The error to raise for an error part that came before any output."""
+        if isinstance(error, ModelCallError):
+            return error
+        return stream_error_to_api_error(
+            error, url=call.url, request_body=call.request_body, headers=call.response_headers
+        )
 
     def finish(self) -> list[StreamPart]:
         """The closing parts: ``text-end``, pending tool calls, and ``finish`` with usage."""
@@ -177,6 +146,8 @@ class ChatStreamMapper:
         if choice.finish_reason is not None:
             self._finish_reason = map_openai_finish_reason(choice.finish_reason)
             self._raw_finish_reason = choice.finish_reason
+            if self.state == "open":
+                self.state = "complete"
         delta = choice.delta
         if delta is None:
             return parts

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidArgumentError
+from pipeline.errors import InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
-from pipeline.stream import StreamPart, StreamResult
+from pipeline.stream import StreamResult
 from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
-from providers._sse import SSEEvent
+from providers._stream import StreamCall, open_stream
 
-from .error_mapping import parse_openai_error, stream_error_to_api_error
+from .error_mapping import parse_openai_error
 from .map_response import map_chat_response
-from .map_stream import DONE, ChatStreamMapper, is_output_chunk
+from .map_stream import ChatStreamMapper
 from .options import parse_openai_options
 from .request import build_chat_body, stream_body
 from .wire import ChatResponse
@@ -209,16 +208,12 @@ class OpenAIChatLanguageModel:
         stream = await post_sse(
             self._client(), url, headers=headers, body=body, parse_error=parse_openai_error
         )
-        try:
-            peeked = await _peek_for_early_error(stream.events, url=url, body=body, headers=stream.headers)
-        except BaseException:
-            await stream.events.aclose()
-            raise
-        mapper = ChatStreamMapper(
-            warnings=warnings, include_raw_chunks=params.include_raw_chunks, metadata_key=self._endpoint.name
+        mapper = ChatStreamMapper(warnings=warnings, metadata_key=self._endpoint.name)
+        parts = await open_stream(
+            mapper, stream, StreamCall(url, body, stream.headers), include_raw=params.include_raw_chunks
         )
         return StreamResult(
-            stream=_stream_parts(mapper, peeked, stream.events, url),
+            stream=parts,
             request=RequestMetadata(body=body),
             response=ResponseMetadata(headers=stream.headers),
         )
@@ -232,56 +227,3 @@ class OpenAIChatLanguageModel:
 
     def _client(self) -> HttpClient:
         return self._connection.settings.http_or_shared()
-
-
-async def _peek_for_early_error(
-    events: AsyncGenerator[SSEEvent, None], *, url: str, body: Any, headers: Mapping[str, str]
-) -> list[SSEEvent]:
-    """Read events until the first output chunk; an error event before it raises APICallError.
-
-    Returns the events read, to be replayed. Stops early at ``[DONE]``, a non-JSON payload, or EOF.
-    """
-    peeked: list[SSEEvent] = []
-    async for event in events:
-        peeked.append(event)
-        if event.data == DONE:
-            break
-        try:
-            value = json.loads(event.data)
-        except json.JSONDecodeError:
-            break
-        if isinstance(value, dict) and "error" in value:
-            raise stream_error_to_api_error(value["error"], url=url, request_body=body, headers=headers)
-        if is_output_chunk(value):
-            break
-    return peeked
-
-
-async def _stream_parts(
-    mapper: ChatStreamMapper, peeked: list[SSEEvent], events: AsyncGenerator[SSEEvent, None], url: str
-) -> AsyncGenerator[StreamPart, None]:
-    try:
-        for part in mapper.start():
-            yield part
-        for event in peeked:
-            for part in mapper.feed(event.data):
-                yield part
-        if not mapper.done:
-            try:
-                async for event in events:
-                    for part in mapper.feed(event.data):
-                        yield part
-                    if mapper.done:
-                        break
-            except APICallError as error:
-                if not error.is_retryable:  # a broken protocol or limit, not a dropped connection
-                    raise
-                raise IncompleteStreamError(f"Stream broke off: {error.message}", url=url) from error
-        if not mapper.done:
-            raise IncompleteStreamError("Stream ended without [DONE]", url=url)
-        for part in mapper.finish():
-            yield part
-        async for _ in events:
-            pass  # read to the end so the connection goes back to the pool
-    finally:
-        await events.aclose()

@@ -31,6 +31,10 @@ DIVERGENCES = {
     "PDF provider reference -> document file source": (
         "file parts have no provider-reference data form in this library"
     ),
+    "error event mid-stream forwarded as error part (no finish)": (
+        "an error event before any output (here after message_start and an empty text block) raises "
+        "from do_stream, typed, so the call can be retried; after output it is forwarded as a part"
+    ),
 }
 
 _TEXT_REPLY = {

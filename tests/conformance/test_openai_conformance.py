@@ -29,6 +29,10 @@ CASES = [case for group in GROUPS for case in json.loads((HERE / f"{group}.json"
 
 DIVERGENCES = {
     "reference without openai key throws": "file parts have no provider-reference data form in this library",
+    "unparsable chunk -> error part (JSON parse error), finish 'error'": (
+        "an error before any output raises from do_stream (here InvalidResponseDataError), typed, instead "
+        "of being yielded; after output it is an error part as in the AI SDK"
+    ),
 }
 ERROR_CLASSES = {"JSONParseError": pipeline.errors.InvalidResponseDataError}
 

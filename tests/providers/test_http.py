@@ -931,3 +931,41 @@ def test_any_200_json_body_ends_in_a_result_or_a_typed_model_call_error(
     )
     with contextlib.suppress(ModelCallError):  # anything else fails the test
         asyncio.run(generate_text(model, prompt="Hi", max_retries=0))
+
+
+# -- finishing a stream at its terminal event ---------------------------------------------------------
+
+
+async def test_finish_drains_a_body_that_ends_so_the_connection_is_reused(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    server.default_reply = SSEReply(["last", b": a comment after the terminal event\n\n"])
+    for _ in range(2):
+        stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+        assert (await anext(stream.events)).data == "last"
+        await stream.finish(max_bytes=1024, seconds=5.0)
+    assert server.connections_opened == 1
+
+
+async def test_finish_closes_a_connection_whose_body_does_not_end_within_the_bounds(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    keep_alives: list[str | tuple[str | None, str] | bytes] = [b": keep-alive\n\n"] * 3000
+    server.default_reply = SSEReply(["last", *keep_alives], event_delay=0.01)  # 30 s of keep-alives
+    stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+    assert (await anext(stream.events)).data == "last"
+    with anyio.fail_after(10):  # a hang guard: the time bound below is what ends the drain
+        await stream.finish(max_bytes=1024 * 1024, seconds=0.05)
+    assert server.wait_until(lambda s: s.live_connections == 0, timeout=5)
+
+
+async def test_finish_closes_a_connection_that_sends_more_than_the_byte_bound(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    padding: list[str | tuple[str | None, str] | bytes] = [b": " + b"x" * 1024 + b"\n\n"] * 64
+    server.default_reply = SSEReply(["last", *padding])
+    for _ in range(2):
+        stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+        assert (await anext(stream.events)).data == "last"
+        await stream.finish(max_bytes=8 * 1024, seconds=5.0)
+    assert server.connections_opened == 2

@@ -10,17 +10,24 @@ import pytest
 
 from pipeline.errors import InvalidResponseDataError
 from pipeline.stream import ErrorPart, StreamPart
+from providers._stream import StreamMapper, feed_payload
 from providers.anthropic.map_stream import AnthropicStreamMapper
 from providers.google.map_stream import GoogleStreamMapper
 from providers.openai.map_stream import ChatStreamMapper
 
 SECRET = "patient record 4411"
 
-FEEDERS: dict[str, Callable[[], Callable[[str], list[StreamPart]]]] = {
-    "openai": lambda: ChatStreamMapper().feed,
-    "anthropic": lambda: AnthropicStreamMapper().feed,
-    "google": lambda: GoogleStreamMapper(warnings=[], generate_id=lambda: "id").feed,
+MAPPERS: dict[str, Callable[[], StreamMapper]] = {
+    "openai": ChatStreamMapper,
+    "anthropic": AnthropicStreamMapper,
+    "google": lambda: GoogleStreamMapper(warnings=[], generate_id=lambda: "id"),
 }
+
+
+def feeder(provider: str) -> Callable[[str], list[StreamPart]]:
+    mapper = MAPPERS[provider]()
+    return lambda data: feed_payload(mapper, data)
+
 
 WRONG_SHAPES = {
     "openai": {"choices": [{"index": 0, "delta": SECRET}]},
@@ -36,19 +43,19 @@ def _error(parts: list[StreamPart]) -> InvalidResponseDataError:
     return errors[0]
 
 
-@pytest.mark.parametrize("provider", sorted(FEEDERS))
+@pytest.mark.parametrize("provider", sorted(MAPPERS))
 def test_a_payload_that_is_not_json(provider: str) -> None:
     payload = '{"text": "' + SECRET + '" broken'
-    error = _error(FEEDERS[provider]()(payload))
+    error = _error(feeder(provider)(payload))
     assert str(error).startswith("Invalid JSON in stream ")
     assert "at character" in str(error) or "at line 1 column" in str(error)
     assert SECRET not in str(error) and error.data == payload
     assert isinstance(error.__cause__, ValueError)  # json's or pydantic's JSON error
 
 
-@pytest.mark.parametrize("provider", sorted(FEEDERS))
+@pytest.mark.parametrize("provider", sorted(MAPPERS))
 def test_a_payload_of_the_wrong_shape_names_the_field_not_the_content(provider: str) -> None:
-    error = _error(FEEDERS[provider]()(json.dumps(WRONG_SHAPES[provider])))
+    error = _error(feeder(provider)(json.dumps(WRONG_SHAPES[provider])))
     assert str(error).startswith("Invalid stream ")
     assert "delta" in str(error) or "content" in str(error)  # where the problem is
     assert SECRET not in str(error) and SECRET not in repr(error)

@@ -268,7 +268,7 @@ def test_whole_event_chunk_with_invalid_utf8_becomes_replacement_character() -> 
 
 
 def test_whole_event_chunk_over_the_cap_raises() -> None:
-    decoder = SSEDecoder(max_event_size=4)
+    decoder = SSEDecoder(max_event_bytes=4)
     decoder.feed_bytes(b": start\n")
     assert decoder.feed_bytes(b"data: abc\n\n") == [SSEEvent(None, "abc")]
     with pytest.raises(StreamProtocolError):
@@ -282,3 +282,21 @@ def test_text_fed_between_byte_chunks_is_never_skipped_by_the_fast_path() -> Non
     assert decoder.feed("data: a") == []  # an unfinished line fed as text
     assert [event.data for event in decoder.feed_bytes(b"data: b\n\n")] == ["adata: b"]
     assert [event.data for event in decoder.feed_bytes(b"data: z\n\n")] == ["z"]
+
+
+def test_the_event_cap_counts_utf8_bytes_not_characters() -> None:
+    """Four characters of three bytes each are 12 bytes: over a cap of 10, on both parsing paths."""
+    decoder = SSEDecoder(max_event_bytes=10)
+    decoder.feed_bytes(b": start\n")
+    with pytest.raises(StreamProtocolError):
+        decoder.feed_bytes("data: €€€€\n\n".encode())  # the whole-event fast path
+    with pytest.raises(StreamProtocolError):
+        SSEDecoder(max_event_bytes=10).feed("data: €€€€\n\n")  # the line parser
+    assert SSEDecoder(max_event_bytes=10).feed("data: €€€\n\n") == [SSEEvent(None, "€€€")]
+
+
+def test_a_retry_field_of_thousands_of_digits_is_ignored_not_an_error() -> None:
+    decoder = SSEDecoder()
+    events = decoder.feed("retry: " + "9" * 5000 + "\ndata: x\n\n")
+    assert events == [SSEEvent(None, "x", None, None)]
+    assert decoder.feed("retry: 1500\ndata: y\n\n") == [SSEEvent(None, "y", None, 1500)]

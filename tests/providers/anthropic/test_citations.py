@@ -7,6 +7,7 @@ import json
 from pipeline.prompt import messages_adapter
 from pipeline.result import SourceContent, TextContent
 from pipeline.stream import TextEndPart
+from providers._stream import feed_payload
 from providers.anthropic.citations import CitationDocument, citation_documents, citation_source
 from providers.anthropic.map_response import map_response
 from providers.anthropic.map_stream import AnthropicStreamMapper
@@ -102,6 +103,6 @@ def test_stream_citation_deltas_emit_sources_and_end_the_text_with_web_citations
         {"type": "content_block_delta", "index": 0, "delta": {"type": "citations_delta", "citation": PAGE}},
         {"type": "content_block_stop", "index": 0},
     ]
-    parts = [part for event in events for part in mapper.feed(json.dumps(event))]
+    parts = [part for event in events for part in feed_payload(mapper, json.dumps(event))]
     assert [part.type for part in parts] == ["text-start", "source", "source", "text-end"]
     assert parts[-1] == TextEndPart(id="0", provider_metadata={"anthropic": {"citations": [WEB]}})

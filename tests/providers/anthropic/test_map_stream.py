@@ -21,16 +21,16 @@ from pipeline.stream import (
     ToolInputStartPart,
     collect_stream,
 )
+from providers._stream import map_payloads
 from providers.anthropic.map_stream import AnthropicStreamMapper
 from providers.testing.anthropic import stream_events, thinking_stream_events, tool_call_stream_events
 
 
-def run(payloads: list[str], **kwargs: Any) -> tuple[list[StreamPart], AnthropicStreamMapper]:
+def run(
+    payloads: list[str], include_raw_chunks: bool = False, **kwargs: Any
+) -> tuple[list[StreamPart], AnthropicStreamMapper]:
     mapper = AnthropicStreamMapper(**kwargs)
-    parts = mapper.start()
-    for payload in payloads:
-        parts.extend(mapper.feed(payload))
-    return parts, mapper
+    return map_payloads(mapper, payloads, include_raw=include_raw_chunks), mapper
 
 
 def data(events: list[tuple[str, str]]) -> list[str]:
@@ -48,7 +48,7 @@ def test_text_stream_parts_and_finish() -> None:
         "text-end",
         "finish",
     ]
-    assert mapper.finished and not mapper.errored
+    assert mapper.state == "ended"
     result = collect_stream(parts)
     assert result.text == "Hello"
     assert result.finish_reason == "stop" and result.raw_finish_reason == "end_turn"
@@ -150,7 +150,7 @@ def test_unparseable_and_unknown_events_become_error_parts_and_the_stream_goes_o
     parts, mapper = run([events[0], "{not json", '{"type":"mystery"}', *events[1:]])
     errors = [p for p in parts if isinstance(p, ErrorPart)]
     assert len(errors) == 2 and all(isinstance(e.error, InvalidResponseDataError) for e in errors)
-    assert mapper.finished
+    assert mapper.state == "ended"
     assert collect_stream(parts).text == "ok"
 
 
@@ -160,7 +160,7 @@ def test_an_error_event_ends_the_stream_as_errored() -> None:
         [*events[:3], '{"type":"error","error":{"type":"api_error","message":"boom","details":null}}']
     )
     assert parts[-1] == ErrorPart(error={"type": "api_error", "message": "boom"})
-    assert mapper.errored and not mapper.finished
+    assert mapper.state == "ended"
     assert collect_stream(parts).finish_reason == "error"
 
 
@@ -171,7 +171,7 @@ def test_a_repeated_message_start_is_ignored_but_a_different_one_breaks_the_stre
     other = events[0].replace("msg_01XFDUDYJgAACzvnptvVoYEL", "msg_other")
     parts, mapper = run([events[0], other, *events[1:]])
     assert isinstance(parts[-1], ErrorPart) and isinstance(parts[-1].error, InvalidResponseDataError)
-    assert mapper.errored and not mapper.finished
+    assert mapper.state == "ended"
 
 
 def test_tool_use_blocks_prepopulated_in_message_start_are_emitted_at_once() -> None:
@@ -200,3 +200,9 @@ def test_warnings_are_carried_on_stream_start() -> None:
     warning = CallWarning(type="unsupported", feature="seed")
     mapper = AnthropicStreamMapper(warnings=[warning])
     assert mapper.start() == [StreamStartPart(warnings=[warning])]
+
+
+def test_a_trailing_done_payload_some_gateways_add_is_ignored() -> None:
+    parts, mapper = run([*data(stream_events(["ok"])), "[DONE]"])
+    assert not [part for part in parts if isinstance(part, ErrorPart)]
+    assert mapper.state == "ended" and collect_stream(parts).text == "ok"

@@ -17,7 +17,7 @@ from pipeline.errors import (
     StreamProtocolError,
     UnsupportedFunctionalityError,
 )
-from pipeline.generate import generate_text
+from pipeline.generate import generate_text, stream_text
 from pipeline.model import LanguageModel
 from pipeline.params import CallParams
 from pipeline.registry import resolve_model
@@ -531,3 +531,51 @@ async def test_an_event_over_the_size_cap_after_content_is_a_protocol_error_not_
             seen.append(part)
     assert caught.value.is_retryable is False
     assert collect_stream(seen).text == "a"
+
+
+def _overloaded_after_message_start() -> SSEReply:
+    """``message_start``, an empty text block and a ping, then ``overloaded_error``: no output yet."""
+    error_event = ("error", json.dumps(wire.error_body("overloaded_error", "Overloaded")))
+    return SSEReply([*wire.stream_events(["never"])[:3], error_event])
+
+
+async def test_overloaded_after_message_start_raises_a_retryable_error_from_do_stream(
+    server: LoopbackServer, model: AnthropicMessagesModel
+) -> None:
+    server.enqueue(_overloaded_after_message_start())
+    with pytest.raises(APICallError) as caught:
+        await model.do_stream(params())
+    assert (caught.value.status_code, caught.value.is_retryable) == (529, True)
+    assert caught.value.message == "Overloaded"
+
+
+async def test_overloaded_after_message_start_is_retried_by_stream_text(
+    server: LoopbackServer, model: AnthropicMessagesModel
+) -> None:
+    server.enqueue(_overloaded_after_message_start(), wire.stream_reply(["Hel", "lo"]))
+    before = len(server.requests)
+    result = stream_text(model, prompt="Hello", max_retries=1)
+    assert [delta async for delta in result.text_stream] == ["Hel", "lo"]
+    final = await result.result()
+    assert (final.text, final.finish_reason) == ("Hello", "stop")
+    assert len(server.requests) - before == 2
+
+
+async def test_overloaded_after_message_start_raises_from_result_when_retries_run_out(
+    server: LoopbackServer, model: AnthropicMessagesModel
+) -> None:
+    server.enqueue(_overloaded_after_message_start())
+    result = stream_text(model, prompt="Hello", max_retries=0)
+    with pytest.raises(APICallError) as caught:
+        await result.result()
+    assert (caught.value.status_code, caught.value.is_retryable) == (529, True)
+
+
+async def test_a_trailing_done_payload_is_not_an_error_part(
+    server: LoopbackServer, model: AnthropicMessagesModel
+) -> None:
+    server.enqueue(SSEReply([*wire.stream_events(["ok"]), "[DONE]"]))
+    result = await model.do_stream(params())
+    parts = await read_all(result.stream)
+    assert not [part for part in parts if isinstance(part, ErrorPart)]
+    assert collect_stream(parts).text == "ok"

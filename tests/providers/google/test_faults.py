@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseError, StreamProtocolError
+from pipeline.errors import (
+    APICallError,
+    IncompleteStreamError,
+    InvalidResponseDataError,
+    InvalidResponseError,
+    StreamProtocolError,
+)
 from pipeline.params import CallParams
 from pipeline.stream import ErrorPart, StreamPart, collect_stream
 from providers._sse import DEFAULT_MAX_EVENT_BYTES
@@ -147,15 +153,23 @@ async def test_error_event_first_raises_a_retryable_error_from_do_stream(
     assert (caught.value.status_code, caught.value.is_retryable) == (429, True)
 
 
-async def test_unparseable_chunk_becomes_an_error_part(
+async def test_unparseable_chunk_after_output_becomes_an_error_part(
     model: GoogleLanguageModel, server: LoopbackServer
 ) -> None:
-    chunks: list[dict[str, object] | str] = ["{broken", *stream_chunks(["fine"])]
-    server.enqueue(chunks_reply(chunks))
+    first, *rest = stream_chunks(["fine", "!"])
+    server.enqueue(chunks_reply([first, "{broken", *rest]))
     seen: list[StreamPart] = []
     await read_all(model, seen)
     assert len([part for part in seen if isinstance(part, ErrorPart)]) == 1
-    assert collect_stream(seen).text == "fine"
+    assert collect_stream(seen).text == "fine!"
+
+
+async def test_unparseable_chunk_before_output_raises_a_typed_error_from_do_stream(
+    model: GoogleLanguageModel, server: LoopbackServer
+) -> None:
+    server.enqueue(chunks_reply(["{broken", *stream_chunks(["fine"])]))
+    with pytest.raises(InvalidResponseDataError, match="Invalid JSON in stream event"):
+        await model.do_stream(PARAMS)
 
 
 async def test_closing_a_stream_early_closes_the_connection(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from pipeline.result import FileContent, GenerateResult, ReasoningContent, TextContent, ToolCallContent
+from pipeline.stream import collect_stream
+from providers._stream import map_payloads
 from providers.google.map_response import json_text, map_response
+from providers.google.map_stream import GoogleStreamMapper
 from providers.google.wire import GenerateContentResponse
 
 from .golden import counting_ids
@@ -93,3 +97,22 @@ def test_safety_metadata_and_finish_message_are_kept_in_provider_metadata() -> N
 
 def test_json_text_matches_javascript_json_stringify() -> None:
     assert json_text({"a": [1, "ü"], "b": None}) == '{"a":[1,"ü"],"b":null}'
+
+
+def test_generate_and_stream_map_the_same_parts_to_the_same_content() -> None:
+    """One part mapper serves both: string arguments stay as sent (generate used to quote them)."""
+    parts = [
+        {"executableCode": {"language": "PYTHON", "code": "print(1)"}},
+        {"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "1\n"}},
+        {"text": "Hi", "thoughtSignature": "s"},
+        {"functionCall": {"name": "f", "args": '{"raw":1}'}},
+        {"functionCall": {"name": "g"}},
+    ]
+    body = candidate(*parts)
+    streamed = collect_stream(
+        map_payloads(GoogleStreamMapper(warnings=[], generate_id=counting_ids()), [json.dumps(body)])
+    )
+    generated = mapped(body)
+    assert generated.content == streamed.content
+    inputs = [call.input for call in generated.tool_calls]
+    assert inputs == ['{"language":"PYTHON","code":"print(1)"}', '{"raw":1}', "{}"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.errors import APICallError, IncompleteStreamError, InvalidResponseDataError
+from pipeline.errors import APICallError, InvalidResponseDataError
 from pipeline.result import CallWarning, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
@@ -20,6 +20,7 @@ from pipeline.stream import (
     ToolInputStartPart,
     collect_stream,
 )
+from providers._stream import map_payloads
 from providers.google.map_stream import GoogleStreamMapper, in_band_error
 
 from .golden import counting_ids
@@ -36,11 +37,8 @@ def text_chunk(text: str, finish: str | None = None, **part: Any) -> str:
     return json.dumps({"candidates": [candidate]})
 
 
-def run(state: GoogleStreamMapper, *payloads: str) -> list[StreamPart]:
-    parts = state.start()
-    for payload in payloads:
-        parts.extend(state.feed(payload))
-    return parts + state.close()
+def run(state: GoogleStreamMapper, *payloads: str, include_raw: bool = False) -> list[StreamPart]:
+    return map_payloads(state, list(payloads), include_raw=include_raw)
 
 
 def test_stream_start_carries_the_call_warnings() -> None:
@@ -49,13 +47,15 @@ def test_stream_start_carries_the_call_warnings() -> None:
     assert state.start() == [StreamStartPart(warnings=[warning])]
 
 
-def test_stream_without_a_finish_reason_is_incomplete() -> None:
+def test_the_stream_ends_at_a_finish_reason_or_a_prompt_block_only() -> None:
     state = mapper()
-    state.start()
-    state.feed(text_chunk("partial"))
-    with pytest.raises(IncompleteStreamError) as caught:
-        state.close()
-    assert caught.value.url == "http://x.test/m"
+    run(state, text_chunk("partial"))
+    assert state.state == "open"
+    run(state, text_chunk("", finish="STOP"))
+    assert state.state == "ended"
+    blocked = mapper()
+    run(blocked, json.dumps({"promptFeedback": {"blockReason": "SAFETY"}}))
+    assert blocked.state == "ended"
 
 
 def test_error_event_after_content_becomes_an_error_part_and_an_error_finish() -> None:
@@ -79,16 +79,16 @@ def test_unparseable_chunk_becomes_an_error_part_and_the_stream_goes_on() -> Non
     assert isinstance(errors[0], InvalidResponseDataError)
     assert errors[0].data == "{not json"
     assert str(errors[0]) == (
-        "Invalid JSON in stream chunk: Expecting property name enclosed in double quotes at character 1"
+        "Invalid JSON in stream event: Expecting property name enclosed in double quotes at character 1"
     )
     assert collect_stream(parts).text == "ok"
     assert collect_stream(parts).finish_reason == "stop"
 
 
 def test_raw_chunks_are_emitted_when_asked_for() -> None:
-    parts = run(mapper(include_raw_chunks=True), text_chunk("ok", finish="STOP"), "garbage")
+    parts = run(mapper(), "garbage", text_chunk("ok", finish="STOP"), include_raw=True)
     raws = [part.raw_value for part in parts if isinstance(part, RawPart)]
-    assert raws == [json.loads(text_chunk("ok", finish="STOP")), "garbage"]
+    assert raws == ["garbage", json.loads(text_chunk("ok", finish="STOP"))]
 
 
 def test_empty_text_with_signature_becomes_an_empty_delta_on_the_open_block() -> None:
@@ -145,7 +145,7 @@ def test_in_band_error_reads_the_gemini_error_shape_only() -> None:
 def test_parts_are_the_same_with_and_without_raw_chunks(payloads: list[str]) -> None:
     """The one-validation fast path (no raw chunks) gives exactly the parts of the general path."""
     fast = run(mapper(), *payloads)
-    general = [part for part in run(mapper(include_raw_chunks=True), *payloads) if part.type != "raw"]
+    general = [part for part in run(mapper(), *payloads, include_raw=True) if part.type != "raw"]
     assert [part.type for part in fast] == [part.type for part in general]
     assert [str(getattr(part, "error", part)) for part in fast] == [
         str(getattr(part, "error", part)) for part in general

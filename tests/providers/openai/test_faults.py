@@ -95,12 +95,24 @@ async def test_stream_cut_mid_way_raises_incomplete_stream(
     assert [part.delta for part in seen if part.type == "text-delta"] == ["", "a", "b"]
 
 
-async def test_clean_end_without_done_raises_incomplete_stream(
+async def test_clean_end_after_the_finish_reason_chunk_without_done_is_complete(
     model: OpenAIChatLanguageModel, server: LoopbackServer
 ) -> None:
+    """Servers and gateways in the wild omit ``[DONE]``: the finish_reason chunk said the answer is over."""
     server.enqueue(stream_reply(stream_chunks(["a"], done=False)))
+    parts = await read_all(model)
+    assert isinstance(parts[-1], FinishPart) and parts[-1].finish_reason == "stop"
+    assert parts[-1].usage.output_tokens is not None
+
+
+async def test_clean_end_without_finish_reason_or_done_raises_incomplete_stream(
+    model: OpenAIChatLanguageModel, server: LoopbackServer
+) -> None:
+    payloads = [chunk({"role": "assistant", "content": ""}), chunk({"content": "a"})]
+    server.enqueue(stream_reply(payloads))
+    result = await model.do_stream(PARAMS)
     with pytest.raises(IncompleteStreamError, match="DONE"):
-        await read_all(model)
+        [part async for part in result.stream]
 
 
 async def test_error_event_first_raises_from_do_stream(

@@ -3,17 +3,16 @@ import json
 from pipeline.errors import InvalidResponseDataError
 from pipeline.result import CallWarning
 from pipeline.stream import ErrorPart, FinishPart, RawPart, StreamPart, StreamStartPart, collect_stream
-from providers.openai.map_stream import ChatStreamMapper, is_output_chunk
+from providers._stream import map_payloads
+from providers.openai.map_stream import ChatStreamMapper
 from providers.testing.openai import chunk, stream_chunks, usage
 
 
-def run(payloads: list[str], **settings: object) -> list[StreamPart]:
+def run(payloads: list[str], include_raw_chunks: bool = False, **settings: object) -> list[StreamPart]:
     mapper = ChatStreamMapper(**settings)  # type: ignore[arg-type]
-    parts = mapper.start()
-    for payload in payloads:
-        parts += mapper.feed(payload)
-    assert mapper.done
-    return parts + mapper.finish()
+    parts = map_payloads(mapper, payloads, include_raw=include_raw_chunks)
+    assert mapper.state != "open"
+    return parts
 
 
 def finish(parts: list[StreamPart]) -> FinishPart:
@@ -106,21 +105,14 @@ def test_url_citations_become_sources() -> None:
     }
 
 
-def test_output_chunk_detection() -> None:
-    assert is_output_chunk(json.loads(chunk({"content": "x"})))
-    assert not is_output_chunk(json.loads(chunk({"role": "assistant", "content": ""})))
-    assert not is_output_chunk({"error": {"message": "x"}})
-    assert not is_output_chunk(json.loads(chunk(None, usage_body=usage())))
-
-
 def test_invalid_chunks_without_raw_chunks_become_the_same_error_parts() -> None:
     """The one-validation fast path falls back to the general path, so errors read the same."""
     payloads = ["{oops", json.dumps({"choices": "nope"}), "[DONE]"]
     fast = [part for part in run(payloads) if isinstance(part, ErrorPart)]
     general = [part for part in run(payloads, include_raw_chunks=True) if isinstance(part, ErrorPart)]
     assert [str(part.error) for part in fast] == [str(part.error) for part in general]
-    assert str(fast[0].error).startswith("Invalid JSON in stream chunk")
-    assert str(fast[1].error).startswith("Invalid stream chunk")
+    assert str(fast[0].error).startswith("Invalid JSON in stream event")
+    assert str(fast[1].error).startswith("Invalid stream event")
 
 
 def test_error_chunk_that_also_fits_the_chunk_schema_is_an_error_part() -> None:
@@ -142,3 +134,11 @@ def test_identical_parts_with_and_without_raw_chunks() -> None:
     payloads = stream_chunks(["Hel", "lo"], usage_body=usage(5, 2, cached=3))
     with_raw = [part for part in run(payloads, include_raw_chunks=True) if not isinstance(part, RawPart)]
     assert run(payloads) == with_raw
+
+
+def test_the_finish_reason_chunk_makes_the_stream_complete_and_done_ends_it() -> None:
+    mapper = ChatStreamMapper()
+    map_payloads(mapper, stream_chunks(["a"], done=False)[:-1])  # up to the finish_reason chunk
+    assert mapper.state == "complete"
+    map_payloads(mapper, ["[DONE]"])
+    assert mapper.state == "ended"
