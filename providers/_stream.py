@@ -253,8 +253,8 @@ async def _parts(
                         yield part
                     if mapper.state == "ended":
                         break
-            except APICallError as error:  # only reading can raise it here: the connection broke off
-                raise _broken_off(error, call) from error
+            except APICallError as error:  # only reading can raise it here
+                raise _reading_failed(error, call) from error
         if mapper.state == "open":
             raise _ended_early(mapper, call)
         for part in mapper.finish():
@@ -279,7 +279,7 @@ async def _read_to_first_output(
         except StopAsyncIteration:
             break
         except APICallError as error:
-            raise _broken_off(error, call) from error
+            raise _reading_failed(error, call) from error
         parts = feed(event.data)
         for index, part in enumerate(parts):
             if isinstance(part, ErrorPart):
@@ -296,7 +296,11 @@ def _ended_early(mapper: StreamMapper, call: StreamCall) -> IncompleteStreamErro
     return IncompleteStreamError(f"Stream ended without {mapper.terminal_event}", url=call.url)
 
 
-def _broken_off(error: APICallError, call: StreamCall) -> IncompleteStreamError:
+def _reading_failed(error: APICallError, call: StreamCall) -> APICallError:
+    """A retryable failure while reading is a dropped connection (an :class:`IncompleteStreamError`); any
+    other (a broken protocol, an event over the size limit) is raised as it is."""
+    if not error.is_retryable:
+        return error
     return IncompleteStreamError(f"Stream broke off: {error.message}", url=call.url)
 
 
