@@ -60,9 +60,17 @@ def _check_seconds(name: str, value: float) -> None:
         raise InvalidArgumentError(name, f"{name} must be a number of seconds >= 0")
 
 
+_COMMON_POLICIES = tuple(RetryPolicy(max_retries=count) for count in range(6))
+"""The default-delay policies of small ``max_retries`` numbers, built once instead of once per call."""
+
+
 def retry_policy(max_retries: int | RetryPolicy) -> RetryPolicy:
     """The policy an entry point's ``max_retries`` argument asks for (a number: the default delays)."""
-    return max_retries if isinstance(max_retries, RetryPolicy) else RetryPolicy(max_retries=max_retries)
+    if isinstance(max_retries, RetryPolicy):
+        return max_retries
+    if type(max_retries) is int and 0 <= max_retries < len(_COMMON_POLICIES):
+        return _COMMON_POLICIES[max_retries]
+    return RetryPolicy(max_retries=max_retries)
 
 
 def backoff_delay(policy: RetryPolicy, retries_taken: int, uniform: float) -> float:
