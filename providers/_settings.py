@@ -11,6 +11,7 @@ from typing import TypedDict
 import httpx
 
 from pipeline.errors import InvalidArgumentError
+from pipeline.model import EndpointIdentity
 
 from ._credentials import resolve_api_key
 from ._http import HttpClient, shared_http
@@ -89,6 +90,14 @@ class ConnectionSettings:
     def api_key_or_env(self, env_var: str | None) -> str | None:
         """The key in effect: the argument, else ``env_var``'s value (registered for redaction)."""
         return resolve_api_key(self.api_key, env_var)
+
+    def endpoint_identity(
+        self, provider: str, base_url: str, api_key_env: str | None, **credentials: str | None
+    ) -> EndpointIdentity:
+        """Who answers calls made with these settings: the provider, the base URL in effect, and a digest
+        of the key (argument or environment), the constructor headers and any other ``credentials``."""
+        material = {"api_key": self.api_key_or_env(api_key_env), "headers": self.headers, **credentials}
+        return EndpointIdentity.of(provider, base_url, material)
 
     def http_or_shared(self) -> HttpClient:
         """The :class:`HttpClient` to post with: the configured one, else the process-wide shared one."""

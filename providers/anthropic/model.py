@@ -114,11 +114,7 @@ class AnthropicMessagesModel:
     @property
     def endpoint_identity(self) -> EndpointIdentity:
         """Who answers this model's calls (what a cache key must separate); no raw key inside."""
-        credentials = {
-            "api_key": self._settings.api_key_or_env(API_KEY_ENV),
-            "headers": self._settings.headers,
-        }
-        return EndpointIdentity.of(self.provider, self.base_url, credentials)
+        return self._settings.endpoint_identity(self.provider, self.base_url, API_KEY_ENV)
 
     async def resolve_params(self, type: CallType, params: CallParams) -> CallParams:
         """A terminal sends ``params`` as given."""

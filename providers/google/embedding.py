@@ -135,11 +135,7 @@ class GoogleEmbeddingModel:
     @property
     def endpoint_identity(self) -> EndpointIdentity:
         """Who answers this model's calls (what a cache key must separate); no raw key inside."""
-        credentials = {
-            "api_key": self._settings.api_key_or_env(API_KEY_ENV),
-            "headers": self._settings.headers,
-        }
-        return EndpointIdentity.of(self.provider, self.base_url, credentials)
+        return self._settings.endpoint_identity(self.provider, self.base_url, API_KEY_ENV)
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         """One ``batchEmbedContents`` call for ``params.values``."""

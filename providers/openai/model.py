@@ -80,13 +80,13 @@ class OpenAIConnection:
     def identity(self, provider: str) -> EndpointIdentity:
         """Who answers: ``provider`` at the base URL in effect, with a digest of the key, organization,
         project and settings' headers (see :class:`~pipeline.model.EndpointIdentity`)."""
-        credentials = {
-            "api_key": self.settings.api_key_or_env(self.endpoint.api_key_env),
-            "organization": self.organization,
-            "project": self.project,
-            "headers": self.settings.headers,
-        }
-        return EndpointIdentity.of(provider, self.base_url, credentials)
+        return self.settings.endpoint_identity(
+            provider,
+            self.base_url,
+            self.endpoint.api_key_env,
+            organization=self.organization,
+            project=self.project,
+        )
 
     def target(self, path: str, call_headers: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
         """The URL of ``path`` (e.g. ``"/embeddings"``) and the request headers for one call."""
