@@ -53,6 +53,10 @@ def _controls(options: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return controls if isinstance(controls, Mapping) else {}
 
 
+_CACHE_FLAGS = frozenset(get_args(CacheFlag))
+_CACHE_STATUSES = frozenset(get_args(CacheStatus))
+
+
 def with_attempt(options: ProviderOptions | None, attempt: int) -> ProviderOptions | None:
     """``options`` marked with retry ``attempt``; attempt 1 returns them unchanged (no mark)."""
     if attempt == 1:
@@ -74,8 +78,8 @@ def cache_flag(options: Mapping[str, Any] | None) -> CacheFlag | None:
     Raises :class:`InvalidArgumentError` naming ``providerOptions.modelpipe.cache`` for another value.
     """
     flag = _controls(options).get(CACHE)
-    if flag is None or flag in get_args(CacheFlag):
-        return cast(CacheFlag | None, flag)
+    if flag is None or flag in _CACHE_FLAGS:
+        return cast("CacheFlag | None", flag)
     raise InvalidArgumentError(
         f"providerOptions.{NAMESPACE}.{CACHE}", f"must be 'bypass' or 'refresh', got {flag!r}"
     )
@@ -91,7 +95,7 @@ def with_cache_status(metadata: ProviderMetadata | None, status: CacheStatus) ->
 def cache_status(metadata: Mapping[str, Any] | None) -> CacheStatus | None:
     """How a cache inside answered, as marked in ``metadata`` (``None`` when no cache marked it)."""
     status = _controls(metadata).get(CACHE)
-    return cast(CacheStatus, status) if status in get_args(CacheStatus) else None
+    return cast("CacheStatus", status) if status in _CACHE_STATUSES else None
 
 
 def without_library_controls(options: Mapping[str, Any]) -> dict[str, Any]:
