@@ -65,11 +65,13 @@ def find_unsendable_model(model: BaseModel, path: str, *, exclude: Collection[st
     Typed fields may also hold nested models, bytes and URLs (file data); fields typed ``Any`` must hold
     JSON data, whose nesting is counted from the field. An empty ``path`` names fields by themselves.
     """
-    fields: list[_Entry] = [
-        (getattr(model, name), 0 if holds_json else 1, (path, name) if path else name, holds_json)
-        for name, holds_json in _checked_fields(type(model))
-        if name not in exclude
-    ]
+    values = model.__dict__
+    fields: list[_Entry] = []
+    for name, holds_json in _checked_fields(type(model)):
+        value = values[name]
+        if value is None or (type(value) is str and value.isascii()) or name in exclude:
+            continue  # most settings are unset: nothing to walk
+        fields.append((value, 0 if holds_json else 1, (path, name) if path else name, holds_json))
     return _walk(fields[::-1])
 
 
