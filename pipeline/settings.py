@@ -100,7 +100,7 @@ def build_call_params(
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"
-        raise InvalidArgumentError(name, f"{name}: {first['msg']}") from None
+        raise InvalidArgumentError(name, first["msg"]) from None
     _check_sendable(params)
     return params
 
@@ -109,4 +109,4 @@ def _check_sendable(params: CallParams) -> None:
     """Every setting but the prompt (normalization checks that one) must be sendable (:mod:`.sendable`)."""
     problem = find_unsendable_model(params, "", exclude={"prompt"})
     if problem is not None:
-        raise InvalidArgumentError(problem.path, f"{problem.path}: {problem.reason}")
+        raise InvalidArgumentError(problem.path, problem.reason)
