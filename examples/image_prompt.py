@@ -16,7 +16,7 @@ from contextlib import ExitStack
 import httpx
 
 from pipeline import generate_text
-from providers.openai import OpenAIProvider
+from providers.openai import IMAGE_URLS, OpenAIProvider
 from providers.testing import LoopbackServer, RawReply
 from providers.testing import openai as fake_openai
 
@@ -40,7 +40,8 @@ def setup(stack: ExitStack) -> tuple[OpenAIProvider, str, LoopbackServer | None]
         fake_openai.text_reply("The same cartoon cat, sitting and looking straight at the viewer."),
     )
     print(f"(offline, no OPENAI_API_KEY: {api.base_url} answers as OpenAI, {images.base_url} has the image)")
-    provider = OpenAIProvider(base_url=f"{api.base_url}/v1", api_key="loopback")
+    # A server at another base URL is handed no URL to fetch unless it says it fetches them like OpenAI.
+    provider = OpenAIProvider(base_url=f"{api.base_url}/v1", api_key="loopback", supported_urls=IMAGE_URLS)
     return provider, images.url("/comic-cat.png"), api
 
 

@@ -16,7 +16,6 @@ patterns, as in :data:`HOSTED_IMAGE_URLS`).
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 
 import httpx
@@ -24,7 +23,7 @@ import httpx
 from pipeline.model import SupportedUrls
 from pipeline.registry import register_provider
 from providers._http import HttpClient
-from providers.openai.model import ChatEndpoint
+from providers.openai.model import IMAGE_URLS, ChatEndpoint
 from providers.openai.provider import OpenAIProvider
 
 __all__ = [
@@ -39,7 +38,7 @@ __all__ = [
 NO_URLS: SupportedUrls = {}
 """A server that fetches no URL itself: every attachment URL is downloaded safely and sent inline."""
 
-HOSTED_IMAGE_URLS: SupportedUrls = {"image/*": [re.compile(r"^https?://.*$")]}
+HOSTED_IMAGE_URLS: SupportedUrls = IMAGE_URLS
 """Images by http(s) URL are passed through (for a server that fetches from the public internet)."""
 
 COMPATIBLE_ENDPOINTS: dict[str, ChatEndpoint] = {

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pipeline.registry import register_provider
 
 from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
-from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
+from .model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIChatLanguageModel
 from .options import OpenAIChatOptions
 from .provider import OpenAIProvider
 
 __all__ = [
+    "IMAGE_URLS",
     "OPENAI",
     "ChatEndpoint",
     "OpenAIChatLanguageModel",

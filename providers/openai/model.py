@@ -26,7 +26,7 @@ from .options import parse_openai_options
 from .request import build_chat_body, stream_body
 from .wire import ChatResponse
 
-__all__ = ["OPENAI", "ChatEndpoint", "OpenAIChatLanguageModel", "OpenAIConnection"]
+__all__ = ["IMAGE_URLS", "OPENAI", "ChatEndpoint", "OpenAIChatLanguageModel", "OpenAIConnection"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,8 @@ class OpenAIConnection:
         return api_key
 
 
-_SUPPORTED_URLS: SupportedUrls = {"image/*": [re.compile(r"^https?://.*$")]}
+IMAGE_URLS: SupportedUrls = {"image/*": [re.compile(r"^https?://.*$")]}
+"""Images by http(s) URL: what OpenAI's API fetches itself."""
 
 
 class OpenAIChatLanguageModel:
@@ -162,8 +163,16 @@ class OpenAIChatLanguageModel:
 
     @property
     def supported_urls(self) -> SupportedUrls:
-        """The endpoint's; by default images by http(s) URL go to the API as is, other URLs are downloaded."""
-        return _SUPPORTED_URLS if self._endpoint.supported_urls is None else self._endpoint.supported_urls
+        """The attachment URLs the server fetches itself; the others are downloaded safely and sent inline.
+
+        The endpoint's own list when it declares one. Otherwise OpenAI's (images by http(s) URL), but only
+        at the endpoint's default base URL: pointed elsewhere (``base_url=`` or ``OPENAI_BASE_URL``, e.g. a
+        local vLLM or a proxy), a server inside the user's network would fetch a private URL for the
+        caller, so it is handed none.
+        """
+        if self._endpoint.supported_urls is not None:
+            return self._endpoint.supported_urls
+        return IMAGE_URLS if self.base_url == self._endpoint.default_base_url else {}
 
     @property
     def base_url(self) -> str:

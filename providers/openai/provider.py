@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import httpx
 
+from pipeline.model import SupportedUrls
 from providers._http import HttpClient
 from providers._settings import ConnectionArguments, ConnectionSettings
 
@@ -29,6 +31,9 @@ class OpenAIProvider:
     HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
     shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
     (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
+    Attachment URLs go to the API as is only at OpenAI's own base URL (it fetches images itself);
+    elsewhere they are downloaded safely and inlined, unless ``supported_urls=`` (e.g.
+    :data:`~providers.openai.model.IMAGE_URLS`) says the server fetches them.
     """
 
     def __init__(
@@ -43,7 +48,10 @@ class OpenAIProvider:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         endpoint: ChatEndpoint = OPENAI,
+        supported_urls: SupportedUrls | None = None,
     ) -> None:
+        if supported_urls is not None:
+            endpoint = dataclasses.replace(endpoint, supported_urls=supported_urls)
         self._endpoint = endpoint
         settings = ConnectionSettings.from_arguments(api_key, base_url, headers, http, http_client, transport)
         self._model_arguments: _ModelArguments = {

@@ -17,6 +17,7 @@ from providers.compatible import (
     OpenAICompatibleProvider,
     compatible_provider,
 )
+from providers.openai import IMAGE_URLS, OpenAIProvider
 from providers.testing import LoopbackServer
 from providers.testing.openai import stream_chunks, stream_reply, text_reply
 
@@ -166,3 +167,17 @@ async def test_a_self_hosted_server_gets_public_images_inline(server: LoopbackSe
     assert seen == ["https://images.example/cat.png"]
     [part] = server.requests[0].json()["messages"][0]["content"]
     assert part["image_url"]["url"] == "data:image/png;base64," + base64.b64encode(PNG).decode()
+
+
+def test_openai_fetches_image_urls_only_at_its_own_base_url() -> None:
+    """A custom base URL (a local server, a proxy) would fetch a private URL for the caller."""
+    assert OpenAIProvider(api_key="sk-x").chat("gpt-4o").supported_urls == IMAGE_URLS
+    elsewhere = OpenAIProvider(api_key="sk-x", base_url="http://127.0.0.1:8000/v1").chat("gpt-4o")
+    assert elsewhere.supported_urls == {}
+    opted_in = OpenAIProvider(base_url="http://127.0.0.1:8000/v1", supported_urls=IMAGE_URLS).chat("gpt-4o")
+    assert opted_in.supported_urls == IMAGE_URLS
+
+
+def test_openai_base_url_from_the_environment_counts_as_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://10.0.0.5:8000/v1")
+    assert OpenAIProvider(api_key="sk-x").chat("gpt-4o").supported_urls == {}
