@@ -37,7 +37,6 @@ __all__ = [
     "redact_traceback",
     "redact_url",
     "redact_value",
-    "register_call_secret",
     "register_secret",
     "safe_repr",
     "scrub_text",
@@ -100,54 +99,28 @@ _DATA_KEYS = frozenset({"data", "image", "bytes", "b64_json", "base64", "file_da
 _MEDIA_TYPE_KEYS = ("mediaType", "media_type", "mimeType", "mime_type")
 
 _secrets: set[str] = set()
-_call_secrets: dict[str, None] = {}
-"""Credentials seen in one call's headers (the latest :data:`_MAX_CALL_SECRETS`, oldest first)."""
-_MAX_CALL_SECRETS = 256
-_MIN_CALL_SECRET_CHARS = 16
-"""Shorter header values (``test``, a tenant name) would redact ordinary words everywhere."""
 _secrets_lock = threading.Lock()
 _secrets_sorted: tuple[str, ...] = ()
 
 
-def _sort_secrets() -> None:
-    """Longest first, so a secret that contains another is replaced whole (call with the lock held)."""
-    global _secrets_sorted
-    _secrets_sorted = tuple(sorted(_secrets.union(_call_secrets), key=len, reverse=True))
-
-
 def register_secret(value: str | SecretStr) -> None:
     """Make ``value`` (e.g. a configured API key) appear as ``[REDACTED]`` everywhere from now on."""
+    global _secrets_sorted
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
     if len(text) < _MIN_SECRET_CHARS:
         raise ValueError(f"a secret must have at least {_MIN_SECRET_CHARS} characters to be redacted")
     with _secrets_lock:
         _secrets.add(text)
-        _sort_secrets()
-
-
-def register_call_secret(header_value: str) -> None:
-    """Redact the credential of a per-call header (``Bearer <key>``: the key) like a registered secret.
-
-    Kept among the latest :data:`_MAX_CALL_SECRETS` such credentials, so a server that echoes a key
-    passed with one call's headers cannot put it into an error; values too short to be keys are skipped.
-    """
-    credential = header_value.rsplit(" ", 1)[-1]
-    if len(credential) < _MIN_CALL_SECRET_CHARS or credential in _secrets or credential in _call_secrets:
-        return  # the usual case (the configured key, on every call): no lock, no sort
-    with _secrets_lock:
-        _call_secrets[credential] = None
-        if len(_call_secrets) > _MAX_CALL_SECRETS:
-            del _call_secrets[next(iter(_call_secrets))]
-        _sort_secrets()
+        _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
 
 
 def forget_secret(value: str | SecretStr) -> None:
-    """Undo :func:`register_secret` or :func:`register_call_secret` (for tests and key rotation)."""
+    """Undo :func:`register_secret` (for tests and key rotation)."""
+    global _secrets_sorted
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
     with _secrets_lock:
         _secrets.discard(text)
-        _call_secrets.pop(text, None)
-        _sort_secrets()
+        _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
 
 
 def is_sensitive_name(name: str) -> bool:
