@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .observe import LoggingMiddleware, TracingMiddleware
     from .options import (
         DefaultInstructionsMiddleware,
+        DefaultSettingsMiddleware,
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
@@ -33,6 +34,7 @@ _HOMES = {
     "CacheMiddleware": "middleware.cache",
     "CacheStats": "middleware.cache",
     "DefaultInstructionsMiddleware": "middleware.options",
+    "DefaultSettingsMiddleware": "middleware.options",
     "DiskStore": "middleware.cache.stores",
     "DownloadMiddleware": "middleware.download",
     "EmbeddingCacheMiddleware": "middleware.cache",
@@ -50,6 +52,7 @@ __all__ = [
     "CacheMiddleware",
     "CacheStats",
     "DefaultInstructionsMiddleware",
+    "DefaultSettingsMiddleware",
     "DiskStore",
     "DownloadMiddleware",
     "EmbeddingCacheMiddleware",
