@@ -4,8 +4,10 @@ merged into each call."""
 from .default_settings import DefaultSettingsMiddleware
 from .instructions import DefaultInstructionsMiddleware
 from .provider_options import ProviderOptionsMiddleware, mark_anthropic_cache_breakpoints
+from .tool_input_examples import AddToolInputExamplesMiddleware
 
 __all__ = [
+    "AddToolInputExamplesMiddleware",
     "DefaultInstructionsMiddleware",
     "DefaultSettingsMiddleware",
     "ProviderOptionsMiddleware",
