@@ -4,7 +4,7 @@
 - ``middleware.download``: attachment downloading inside a chain, with a custom function;
 - ``middleware.cache``: caching of calls and of embeddings, and its stores (memory, disk, Redis);
 - ``middleware.observe``: logging and tracing (tracing needs the ``otel`` extra);
-- ``middleware.options``: provider options, default settings, default instructions.
+- ``middleware.options``: provider options, default settings, default instructions, tool input examples.
 
 Every name below is imported on first use, so importing one stage does not import the others.
 """
@@ -24,15 +24,19 @@ if TYPE_CHECKING:
     from .normalize import NormalizeMiddleware
     from .observe import LoggingMiddleware, TracingMiddleware
     from .options import (
+        AddToolInputExamplesMiddleware,
         DefaultInstructionsMiddleware,
+        DefaultSettingsMiddleware,
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
 
 _HOMES = {
+    "AddToolInputExamplesMiddleware": "middleware.options",
     "CacheMiddleware": "middleware.cache",
     "CacheStats": "middleware.cache",
     "DefaultInstructionsMiddleware": "middleware.options",
+    "DefaultSettingsMiddleware": "middleware.options",
     "DiskStore": "middleware.cache.stores",
     "DownloadMiddleware": "middleware.download",
     "EmbeddingCacheMiddleware": "middleware.cache",
@@ -47,9 +51,11 @@ _HOMES = {
     "mark_anthropic_cache_breakpoints": "middleware.options",
 }
 __all__ = [
+    "AddToolInputExamplesMiddleware",
     "CacheMiddleware",
     "CacheStats",
     "DefaultInstructionsMiddleware",
+    "DefaultSettingsMiddleware",
     "DiskStore",
     "DownloadMiddleware",
     "EmbeddingCacheMiddleware",

@@ -63,7 +63,21 @@ from .prompt import (
     ToolResultPart,
     UserMessage,
 )
-from .registry import register_provider, registered_providers, resolve_model
+from .provider_registry import (
+    CustomProvider,
+    Provider,
+    ProviderRegistry,
+    create_provider_registry,
+    custom_provider,
+)
+from .registry import (
+    register_embedding_provider,
+    register_provider,
+    registered_embedding_providers,
+    registered_providers,
+    resolve_embedding_model,
+    resolve_model,
+)
 from .result import (
     CallWarning,
     FileContent,
@@ -117,6 +131,7 @@ __all__ = [
     "CallSettings",
     "CallWarning",
     "ContentOutput",
+    "CustomProvider",
     "DownloadBlockedError",
     "DownloadError",
     "DownloadTimeoutError",
@@ -157,7 +172,9 @@ __all__ = [
     "NoSuchProviderError",
     "NoSuchToolError",
     "OrphanToolResultWarning",
+    "Provider",
     "ProviderImportError",
+    "ProviderRegistry",
     "RawPart",
     "ReasoningContent",
     "ReasoningDeltaPart",
@@ -204,6 +221,8 @@ __all__ = [
     "WrapContext",
     "attachment_limits",
     "collect_stream",
+    "create_provider_registry",
+    "custom_provider",
     "embed",
     "embed_many",
     "embed_many_sync",
@@ -212,8 +231,11 @@ __all__ = [
     "generate_object_sync",
     "generate_text",
     "generate_text_sync",
+    "register_embedding_provider",
     "register_provider",
+    "registered_embedding_providers",
     "registered_providers",
+    "resolve_embedding_model",
     "resolve_model",
     "stream_object",
     "stream_object_sync",

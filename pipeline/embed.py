@@ -19,6 +19,7 @@ from pydantic import Field
 from ._base import ProviderMetadata, ProviderOptions, Record
 from .errors import InvalidArgumentError, InvalidResponseDataError
 from .model import EndpointIdentity, endpoint_identity_of
+from .registry import resolve_embedding_model
 from .result import CallWarning, ResponseMetadata
 from .retry import RetryPolicy, retry_policy, with_retries
 
@@ -134,7 +135,7 @@ async def _embed_batch(model: EmbeddingModel, params: EmbedParams, policy: Retry
 
 
 async def embed(
-    model: EmbeddingModel,
+    model: EmbeddingModel | str,
     value: str,
     *,
     max_retries: int | RetryPolicy = 2,
@@ -142,10 +143,14 @@ async def embed(
     headers: Mapping[str, str] | None = None,
     provider_options: ProviderOptions | None = None,
 ) -> EmbedValueResult:
-    """Embed one value (retried like ``generate_text``; ``timeout`` bounds the call, retries included)."""
+    """Embed one value (retried like ``generate_text``; ``timeout`` bounds the call, retries included).
+
+    ``model`` is an embedding model or a model string (``"openai/text-embedding-3-small"``).
+    """
+    resolved = resolve_embedding_model(model)
     policy = retry_policy(max_retries)
     with anyio.fail_after(timeout):
-        result = await _embed_batch(model, _params([value], headers, provider_options), policy)
+        result = await _embed_batch(resolved, _params([value], headers, provider_options), policy)
     return EmbedValueResult(
         value=value,
         embedding=result.embeddings[0],
@@ -157,7 +162,7 @@ async def embed(
 
 
 async def embed_many(
-    model: EmbeddingModel,
+    model: EmbeddingModel | str,
     values: Sequence[str],
     *,
     max_parallel_calls: int | None = None,
@@ -170,16 +175,18 @@ async def embed_many(
 
     Batches run concurrently (at most ``max_parallel_calls`` at once, default unlimited) when the model
     ``supports_parallel_calls``, else one after another. Embeddings come back in input order.
+    ``model`` is an embedding model or a model string (``"openai/text-embedding-3-small"``).
     """
     if isinstance(values, str):
         raise InvalidArgumentError("values", "values must be a list of strings (use embed() for one value)")
     limit = max_parallel_calls
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise InvalidArgumentError("max_parallel_calls", "max_parallel_calls must be an integer >= 1")
+    resolved = resolve_embedding_model(model)
     policy = retry_policy(max_retries)
-    batches = _batches(list(values), model.max_embeddings_per_call)
+    batches = _batches(list(values), resolved.max_embeddings_per_call)
     results: list[EmbedResult | None] = [None] * len(batches)
-    if not model.supports_parallel_calls:
+    if not resolved.supports_parallel_calls:
         limit = 1
     limiter = anyio.CapacityLimiter(limit if limit is not None else max(len(batches), 1))
 
@@ -188,7 +195,9 @@ async def embed_many(
     async def run(index: int, batch: list[str], scope: anyio.CancelScope) -> None:
         try:
             async with limiter:
-                results[index] = await _embed_batch(model, _params(batch, headers, provider_options), policy)
+                results[index] = await _embed_batch(
+                    resolved, _params(batch, headers, provider_options), policy
+                )
         except Exception as error:  # the first failure ends the call, unwrapped (no exception group)
             failures.append(error)
             scope.cancel()

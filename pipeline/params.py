@@ -32,6 +32,8 @@ class FunctionTool(Record):
     input_schema: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
     strict: bool | None = None
     provider_options: ProviderOptions | None = None
+    input_examples: list[dict[str, Any]] | None = None
+    """Example inputs, each ``{"input": {...}}`` (the AI SDK's ``inputExamples``)."""
 
 
 class ToolChoiceTool(Record):

@@ -1,8 +1,10 @@
-"""Model strings: ``"openai/gpt-4o"`` resolves through providers registered here.
+"""Model strings: ``"openai/gpt-4o"`` and ``"openai/text-embedding-3-small"`` resolve through
+providers registered here.
 
-Two kinds of entry: a registration (:func:`register_provider`, the caller's word, which always wins)
-and a bundled provider (:func:`register_bundled_provider`): the name of a module imported the first
-time one of its model strings resolves, whose ``register()`` then registers its factories without
+Two kinds of entry: a registration (:func:`register_provider` for language models,
+:func:`register_embedding_provider` for embedding models: the caller's word, which always wins) and a
+bundled provider (:func:`register_bundled_provider`): the name of a module imported the first time
+one of its model strings resolves, whose ``register()`` then registers its factories without
 replacing a registration made before. The bundled ``providers`` package is imported (by name, so the
 core does not depend on it) on the first lookup.
 """
@@ -11,28 +13,43 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import NoSuchModelError, NoSuchProviderError, ProviderImportError
 from .model import LanguageModel
 
+if TYPE_CHECKING:
+    from .embed import EmbeddingModel
+
 __all__ = [
+    "EmbeddingModelFactory",
     "ModelFactory",
     "register_bundled_provider",
+    "register_embedding_provider",
     "register_provider",
+    "registered_embedding_providers",
     "registered_providers",
+    "resolve_embedding_model",
     "resolve_model",
 ]
 
 ModelFactory = Callable[[str], LanguageModel]
 """Builds a model from the model id (the part after the first ``/``)."""
 
+EmbeddingModelFactory = Callable[[str], "EmbeddingModel"]
+"""Builds an embedding model from the model id (the part after the first ``/``)."""
+
 _BUNDLED_PACKAGE = "providers"
 """Imported on the first lookup; it declares the bundled providers with :func:`register_bundled_provider`."""
 
 _factories: dict[str, ModelFactory] = {}
+_embedding_factories: dict[str, EmbeddingModelFactory] = {}
 _bundled: dict[str, str] = {}
+_bundled_registered: set[str] = set()
 _bundled_loaded = False
 _bundled_error: ImportError | None = None
+
+F = TypeVar("F")
 
 
 def register_provider(name: str, factory: ModelFactory) -> None:
@@ -41,16 +58,33 @@ def register_provider(name: str, factory: ModelFactory) -> None:
     _factories[name] = factory
 
 
+def register_embedding_provider(name: str, factory: EmbeddingModelFactory) -> None:
+    """Make ``"<name>/<model id>"`` resolve to the embedding model ``factory(model_id)`` in ``embed`` /
+    ``embed_many``; the same precedence as :func:`register_provider`."""
+    _embedding_factories[name] = factory
+
+
 def register_bundled_provider(name: str, module: str) -> None:
     """Make ``"<name>/<model id>"`` resolve through ``module``: imported on first use, its
-    ``register()`` then registers the factory. For the bundled providers; a registration wins."""
+    ``register()`` then registers the factories. For the bundled providers; a registration wins."""
     _bundled[name] = module
 
 
 def registered_providers() -> list[str]:
-    """The provider names that model strings can use, sorted."""
+    """The provider names that language model strings can use, sorted."""
     _import_bundled_package()
     return sorted(_factories.keys() | _bundled.keys())
+
+
+def registered_embedding_providers() -> list[str]:
+    """The provider names that embedding model strings can use, sorted (imports the bundled providers)."""
+    _import_bundled_package()
+    for name in list(_bundled):
+        try:
+            _load_bundled(name)
+        except ProviderImportError:
+            continue
+    return sorted(_embedding_factories)
 
 
 def resolve_model(model: str | LanguageModel) -> LanguageModel:
@@ -61,18 +95,53 @@ def resolve_model(model: str | LanguageModel) -> LanguageModel:
     """
     if not isinstance(model, str):
         return model
+    name, model_id = _split(model, "gpt-4o")
+    factory = _lookup(name, _factories)
+    if factory is None:
+        raise NoSuchProviderError(name, registered_providers())
+    return factory(model_id)
+
+
+def resolve_embedding_model(model: str | EmbeddingModel) -> EmbeddingModel:
+    """An embedding model object as is, or the one a ``"provider/model-id"`` string names.
+
+    The errors of :func:`resolve_model`; a known provider without embedding models is a
+    :class:`NoSuchModelError`.
+    """
+    if not isinstance(model, str):
+        return model
+    name, model_id = _split(model, "text-embedding-3-small")
+    factory = _lookup(name, _embedding_factories)
+    if factory is not None:
+        return factory(model_id)
+    available = registered_embedding_providers()
+    if name in _factories or name in _bundled:
+        raise NoSuchModelError(
+            model,
+            f"Provider {name!r} has no embedding models; "
+            f"embedding providers: {', '.join(available) or 'none'}.",
+        )
+    raise NoSuchProviderError(name, available)
+
+
+def _split(model: str, example_id: str) -> tuple[str, str]:
     name, sep, model_id = model.partition("/")
     if not sep or not name or not model_id:
         raise NoSuchModelError(
-            model, f"Model string {model!r} must look like 'provider/model-id', e.g. 'openai/gpt-4o'."
+            model, f"Model string {model!r} must look like 'provider/model-id', e.g. 'openai/{example_id}'."
         )
+    return name, model_id
+
+
+def _lookup(name: str, factories: dict[str, F]) -> F | None:
+    """The registered factory for ``name``, loading its bundled module first when there is one."""
     _import_bundled_package()
-    factory = _factories.get(name) or _load_bundled(name)
-    if factory is None:
-        if _bundled_error is not None:
-            raise ProviderImportError(name, _BUNDLED_PACKAGE, _bundled_error) from _bundled_error
-        raise NoSuchProviderError(name, registered_providers())
-    return factory(model_id)
+    if name not in factories:
+        _load_bundled(name)
+    factory = factories.get(name)
+    if factory is None and name not in _bundled and _bundled_error is not None:
+        raise ProviderImportError(name, _BUNDLED_PACKAGE, _bundled_error) from _bundled_error
+    return factory
 
 
 def _import_bundled_package() -> None:
@@ -86,16 +155,17 @@ def _import_bundled_package() -> None:
             _bundled_error = error
 
 
-def _load_bundled(name: str) -> ModelFactory | None:
-    """Import the bundled module for ``name`` and let it register; registrations made before win."""
+def _load_bundled(name: str) -> None:
+    """Import the bundled module for ``name`` once and let it register; registrations made before win."""
     module_name = _bundled.get(name)
-    if module_name is None:
-        return None
+    if module_name is None or name in _bundled_registered:
+        return
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise ProviderImportError(name, module_name, error) from error
-    registered_before = dict(_factories)
+    registered_before = dict(_factories), dict(_embedding_factories)
     module.register()
-    _factories.update(registered_before)
-    return _factories.get(name)
+    _factories.update(registered_before[0])
+    _embedding_factories.update(registered_before[1])
+    _bundled_registered.update(other for other, owner in _bundled.items() if owner == module_name)

@@ -1,6 +1,15 @@
-"""Options stage: provider options, default settings and default instructions merged into each call."""
+"""Options stage: provider options, default settings, default instructions and tool input examples
+merged into each call."""
 
+from .default_settings import DefaultSettingsMiddleware
 from .instructions import DefaultInstructionsMiddleware
 from .provider_options import ProviderOptionsMiddleware, mark_anthropic_cache_breakpoints
+from .tool_input_examples import AddToolInputExamplesMiddleware
 
-__all__ = ["DefaultInstructionsMiddleware", "ProviderOptionsMiddleware", "mark_anthropic_cache_breakpoints"]
+__all__ = [
+    "AddToolInputExamplesMiddleware",
+    "DefaultInstructionsMiddleware",
+    "DefaultSettingsMiddleware",
+    "ProviderOptionsMiddleware",
+    "mark_anthropic_cache_breakpoints",
+]

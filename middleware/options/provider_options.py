@@ -26,6 +26,7 @@ __all__ = [
     "ParamsTransform",
     "ProviderOptionsMiddleware",
     "apply_default_settings",
+    "default_settings",
     "mark_anthropic_cache_breakpoints",
     "with_provider_options",
 ]
@@ -36,8 +37,11 @@ ParamsTransform = Callable[[CallParams], CallParams | Awaitable[CallParams]]
 R = TypeVar("R", bound=BaseModel)
 
 
-def _settings_dict(settings: Mapping[str, Any] | BaseModel | None) -> dict[str, Any]:
-    """Default settings validated as :class:`CallParams` fields, keyed by field name, ``None`` left out."""
+def default_settings(settings: Mapping[str, Any] | BaseModel | None) -> dict[str, Any]:
+    """Default settings validated as :class:`CallParams` fields, keyed by field name, ``None`` left out.
+
+    A ``prompt`` key is an :class:`InvalidArgumentError`; an unknown or invalid setting fails validation.
+    """
     if settings is None:
         return {}
     if isinstance(settings, BaseModel):
@@ -129,7 +133,7 @@ class ProviderOptionsMiddleware(Middleware):
         provider_options: ProviderOptions | None = None,
         transform: ParamsTransform | None = None,
     ) -> None:
-        defaults = _settings_dict(settings)
+        defaults = default_settings(settings)
         if provider_options is not None:
             defaults["provider_options"] = merge_objects(defaults.get("provider_options"), provider_options)
         self.defaults: dict[str, Any] = defaults

@@ -5,7 +5,7 @@ Model strings ``"google/<model id>"`` resolve once :func:`register` has run.
 
 from __future__ import annotations
 
-from pipeline.registry import register_provider
+from pipeline.registry import register_embedding_provider, register_provider
 
 from .convert_messages import GooglePrompt, convert_to_google_messages
 from .embedding import GoogleEmbeddingModel, GoogleEmbeddingOptions
@@ -42,5 +42,7 @@ __all__ = [
 
 
 def register() -> None:
-    """Make ``"google/<model id>"`` model strings resolve to :class:`GoogleLanguageModel`."""
+    """Make ``"google/<model id>"`` model strings resolve to :class:`GoogleLanguageModel` (to
+    :class:`GoogleEmbeddingModel` in ``embed``)."""
     register_provider("google", lambda model_id: GoogleLanguageModel(model_id))
+    register_embedding_provider("google", lambda model_id: GoogleEmbeddingModel(model_id))

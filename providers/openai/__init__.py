@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.registry import register_provider
+from pipeline.registry import register_embedding_provider, register_provider
 
 from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
 from .model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIChatLanguageModel
@@ -23,5 +23,8 @@ __all__ = [
 
 
 def register() -> None:
-    """Make ``"openai/<model id>"`` resolve to a chat-completions model with default settings."""
-    register_provider("openai", OpenAIProvider().chat)
+    """Make ``"openai/<model id>"`` resolve to a chat-completions model (an embeddings model in
+    ``embed``) with default settings."""
+    provider = OpenAIProvider()
+    register_provider("openai", provider.chat)
+    register_embedding_provider("openai", provider.embedding)

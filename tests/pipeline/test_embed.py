@@ -18,7 +18,14 @@ from pipeline.embed import (
     wrap_embedding_model,
 )
 from pipeline.embed_testing import MockEmbeddingModel, fake_embed_result, fake_embedding
-from pipeline.errors import APICallError, InvalidArgumentError, InvalidResponseDataError, RetryError
+from pipeline.errors import (
+    APICallError,
+    InvalidArgumentError,
+    InvalidResponseDataError,
+    NoSuchProviderError,
+    RetryError,
+)
+from pipeline.registry import register_embedding_provider
 
 
 async def test_embed_returns_the_value_its_embedding_and_usage() -> None:
@@ -219,3 +226,26 @@ async def test_overrides_change_what_the_wrapped_model_reports_and_how_it_is_bat
     assert isinstance(model, EmbeddingModel)
     await embed_many(model, ["a", "b"])
     assert [call.values for call in base.calls] == [["a"], ["b"]]
+
+
+async def test_embed_and_embed_many_accept_a_model_string() -> None:
+    models: list[MockEmbeddingModel] = []
+
+    def factory(model_id: str) -> MockEmbeddingModel:
+        models.append(MockEmbeddingModel(model_id=model_id, max_embeddings_per_call=2))
+        return models[-1]
+
+    register_embedding_provider("unit-embed", factory)
+    one = await embed("unit-embed/small", "sunny")
+    many = await embed_many("unit-embed/small", ["a", "b", "c"])
+    assert one.embedding == fake_embedding("sunny")
+    assert many.embeddings == [fake_embedding(value) for value in ["a", "b", "c"]]
+    assert [model.model_id for model in models] == ["small", "small"]
+    assert [call.values for call in models[1].calls] == [["a", "b"], ["c"]]
+
+
+async def test_an_unknown_embedding_model_string_fails_before_any_call() -> None:
+    with pytest.raises(NoSuchProviderError, match="nope"):
+        await embed("nope/model", "sunny")
+    with pytest.raises(NoSuchProviderError, match="nope"):
+        await embed_many("nope/model", ["sunny"])

@@ -8,8 +8,16 @@ import textwrap
 
 import pytest
 
+from pipeline.embed_testing import MockEmbeddingModel
 from pipeline.errors import NoSuchModelError, NoSuchProviderError
-from pipeline.registry import register_provider, registered_providers, resolve_model
+from pipeline.registry import (
+    register_embedding_provider,
+    register_provider,
+    registered_embedding_providers,
+    registered_providers,
+    resolve_embedding_model,
+    resolve_model,
+)
 from pipeline.testing import MockLanguageModel
 
 
@@ -97,3 +105,52 @@ def test_bundled_providers_that_cannot_be_imported_are_a_typed_error_not_a_missi
         """
     )
     assert output == "m\nopenai providers"
+
+
+def test_embedding_model_strings_resolve_through_registered_embedding_factories() -> None:
+    register_embedding_provider("unit-embed", lambda model_id: MockEmbeddingModel(model_id=model_id))
+    model = resolve_embedding_model("unit-embed/small:v2")
+    assert model.model_id == "small:v2"
+    assert "unit-embed" in registered_embedding_providers()
+    assert resolve_embedding_model(model) is model
+
+
+def test_bundled_embedding_providers_resolve_their_model_strings() -> None:
+    openai = resolve_embedding_model("openai/text-embedding-3-small")
+    google = resolve_embedding_model("google/gemini-embedding-001")
+    assert (openai.provider, openai.model_id) == ("openai.embedding", "text-embedding-3-small")
+    assert google.model_id == "gemini-embedding-001"
+    assert {"openai", "google"} <= set(registered_embedding_providers())
+
+
+def test_a_provider_without_embedding_models_is_a_typed_error() -> None:
+    with pytest.raises(NoSuchModelError, match="'anthropic' has no embedding models") as raised:
+        resolve_embedding_model("anthropic/claude-sonnet-4-5")
+    assert raised.value.model_id == "anthropic/claude-sonnet-4-5"
+    assert "openai" in str(raised.value)
+
+
+def test_an_unknown_embedding_provider_lists_the_known_ones() -> None:
+    with pytest.raises(NoSuchProviderError, match="openai") as raised:
+        resolve_embedding_model("nope/model")
+    assert raised.value.provider_id == "nope"
+
+
+@pytest.mark.parametrize("bad", ["text-embedding-3-small", "/x", "openai/"])
+def test_malformed_embedding_model_strings_are_typed_errors(bad: str) -> None:
+    with pytest.raises(NoSuchModelError, match="provider/model-id"):
+        resolve_embedding_model(bad)
+
+
+def test_an_embedding_registration_before_the_first_lookup_wins_over_the_bundled_one() -> None:
+    output = _run_fresh(
+        """
+        from pipeline.embed_testing import MockEmbeddingModel
+        from pipeline.registry import register_embedding_provider, resolve_embedding_model, resolve_model
+
+        register_embedding_provider("openai", lambda model_id: MockEmbeddingModel(provider="mine"))
+        print(resolve_embedding_model("openai/text-embedding-3-small").provider)
+        print(resolve_model("openai/gpt-4o").provider)
+        """
+    )
+    assert output == "mine\nopenai.chat"
