@@ -4,7 +4,8 @@
 - ``middleware.download``: attachment downloading inside a chain, with a custom function;
 - ``middleware.cache``: caching of calls and of embeddings, and its stores (memory, disk, Redis);
 - ``middleware.observe``: logging and tracing (tracing needs the ``otel`` extra);
-- ``middleware.options``: provider options, default settings, default instructions.
+- ``middleware.options``: provider options, default settings, default instructions;
+- ``middleware.transform``: reasoning and JSON extracted from model text, streams simulated from generate.
 
 Every name below is imported on first use, so importing one stage does not import the others.
 """
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
+    from .transform import ExtractReasoningMiddleware
 
 _HOMES = {
     "CacheMiddleware": "middleware.cache",
@@ -36,6 +38,7 @@ _HOMES = {
     "DiskStore": "middleware.cache.stores",
     "DownloadMiddleware": "middleware.download",
     "EmbeddingCacheMiddleware": "middleware.cache",
+    "ExtractReasoningMiddleware": "middleware.transform",
     "LoggingMiddleware": "middleware.observe",
     "MemoryStore": "middleware.cache.stores",
     "NormalizeMiddleware": "middleware.normalize",
@@ -53,6 +56,7 @@ __all__ = [
     "DiskStore",
     "DownloadMiddleware",
     "EmbeddingCacheMiddleware",
+    "ExtractReasoningMiddleware",
     "LoggingMiddleware",
     "MemoryStore",
     "NormalizeMiddleware",

@@ -1,4 +1,4 @@
-"""The AI SDK's `middleware` conformance cases for default settings and chain order."""
+"""The AI SDK's `middleware` conformance cases: default settings, chain order, and the transform stage."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from middleware.options.provider_options import ProviderOptionsMiddleware
+from middleware.transform import ExtractReasoningMiddleware
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.params import CallParams
+from pipeline.result import GenerateResult
 from pipeline.testing import MockLanguageModel
 
 CASES = json.loads((Path(__file__).parent / "middleware.json").read_text())["cases"]
@@ -64,6 +66,31 @@ async def run_chain_order(case: dict[str, Any]) -> None:
     assert received == case["expect"]["model_receives"]
 
 
+def extract_reasoning(options: dict[str, Any]) -> Middleware:
+    return ExtractReasoningMiddleware(
+        tag_name=options["tagName"],
+        separator=options.get("separator", "\n"),
+        start_with_reasoning=options.get("startWithReasoning", False),
+    )
+
+
+TRANSFORMS = {"extractReasoningMiddleware": extract_reasoning}
+
+
+async def run_transform(case: dict[str, Any]) -> None:
+    spec = case["input"]
+    model = MockLanguageModel(generate=GenerateResult.model_validate({"content": spec["model_content"]}))
+    middleware = TRANSFORMS[spec["middleware"]](spec.get("options") or {})
+    result = await wrap_model(model, middleware).do_generate(CallParams(prompt=[]))
+    expect = case["expect"]
+    if "content" in expect:
+        assert (
+            result.model_dump(mode="json", by_alias=True, exclude_none=True)["content"] == expect["content"]
+        )
+    if "text" in expect:
+        assert result.text == expect["text"]
+
+
 def marked(case: dict[str, Any]) -> Any:
     reason = DIVERGENCES.get(case["name"])
     marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
@@ -73,4 +100,4 @@ def marked(case: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("case", [marked(case) for case in CASES])
 async def test_middleware_case(case: dict[str, Any]) -> None:
     runner = {"defaultSettingsMiddleware": run_default_settings, "wrapLanguageModel": run_chain_order}
-    await runner[case["input"]["middleware"]](case)
+    await runner.get(case["input"]["middleware"], run_transform)(case)

@@ -1,0 +1,5 @@
+"""Transform stage: reasoning and JSON extracted from model text, and streams simulated from generate."""
+
+from .extract_reasoning import ExtractReasoningMiddleware
+
+__all__ = ["ExtractReasoningMiddleware"]
