@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
-    from .transform import ExtractReasoningMiddleware
+    from .transform import ExtractJsonMiddleware, ExtractReasoningMiddleware
 
 _HOMES = {
     "CacheMiddleware": "middleware.cache",
@@ -38,6 +38,7 @@ _HOMES = {
     "DiskStore": "middleware.cache.stores",
     "DownloadMiddleware": "middleware.download",
     "EmbeddingCacheMiddleware": "middleware.cache",
+    "ExtractJsonMiddleware": "middleware.transform",
     "ExtractReasoningMiddleware": "middleware.transform",
     "LoggingMiddleware": "middleware.observe",
     "MemoryStore": "middleware.cache.stores",
@@ -56,6 +57,7 @@ __all__ = [
     "DiskStore",
     "DownloadMiddleware",
     "EmbeddingCacheMiddleware",
+    "ExtractJsonMiddleware",
     "ExtractReasoningMiddleware",
     "LoggingMiddleware",
     "MemoryStore",

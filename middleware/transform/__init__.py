@@ -1,5 +1,6 @@
 """Transform stage: reasoning and JSON extracted from model text, and streams simulated from generate."""
 
+from .extract_json import ExtractJsonMiddleware
 from .extract_reasoning import ExtractReasoningMiddleware
 
-__all__ = ["ExtractReasoningMiddleware"]
+__all__ = ["ExtractJsonMiddleware", "ExtractReasoningMiddleware"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from middleware.options.provider_options import ProviderOptionsMiddleware
-from middleware.transform import ExtractReasoningMiddleware
+from middleware.transform import ExtractJsonMiddleware, ExtractReasoningMiddleware
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult
@@ -74,7 +74,10 @@ def extract_reasoning(options: dict[str, Any]) -> Middleware:
     )
 
 
-TRANSFORMS = {"extractReasoningMiddleware": extract_reasoning}
+TRANSFORMS = {
+    "extractReasoningMiddleware": extract_reasoning,
+    "extractJsonMiddleware": lambda options: ExtractJsonMiddleware(),
+}
 
 
 async def run_transform(case: dict[str, Any]) -> None:
