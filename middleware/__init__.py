@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
-    from .transform import ExtractJsonMiddleware, ExtractReasoningMiddleware
+    from .transform import ExtractJsonMiddleware, ExtractReasoningMiddleware, SimulateStreamingMiddleware
 
 _HOMES = {
     "CacheMiddleware": "middleware.cache",
@@ -46,6 +46,7 @@ _HOMES = {
     "ProviderOptionsMiddleware": "middleware.options",
     "RedisStore": "middleware.cache.stores",
     "SafeDownloader": "pipeline.download",
+    "SimulateStreamingMiddleware": "middleware.transform",
     "TracingMiddleware": "middleware.observe",
     "download_attachments": "pipeline.download",
     "mark_anthropic_cache_breakpoints": "middleware.options",
@@ -65,6 +66,7 @@ __all__ = [
     "ProviderOptionsMiddleware",
     "RedisStore",
     "SafeDownloader",
+    "SimulateStreamingMiddleware",
     "TracingMiddleware",
     "download_attachments",
     "mark_anthropic_cache_breakpoints",

@@ -2,5 +2,6 @@
 
 from .extract_json import ExtractJsonMiddleware
 from .extract_reasoning import ExtractReasoningMiddleware
+from .simulate_streaming import SimulateStreamingMiddleware
 
-__all__ = ["ExtractJsonMiddleware", "ExtractReasoningMiddleware"]
+__all__ = ["ExtractJsonMiddleware", "ExtractReasoningMiddleware", "SimulateStreamingMiddleware"]
