@@ -184,14 +184,17 @@ class _TextBlock:
             self.after_switch = True
 
     def finish(self, end: TextEndPart | None) -> list[StreamPart]:
-        """What is left: the buffer (an unfinished tag is content), the open reasoning block, and
-        ``end`` when this block's text was started."""
+        """What is left: the buffer (an unfinished tag is content), the open reasoning block, and,
+        when the inner block ended, its start (if still held back) and ``end``."""
         parts = self._publish(self.buffer)
         self.buffer = ""
         if self.reasoning_id is not None:
             parts.append(ReasoningEndPart(id=self.reasoning_id))
             self.reasoning_id = None
-        if end is not None and self.start is None:
+        if end is not None:
+            if self.start is not None:  # a block with no text left is still a (empty) text block
+                parts.append(self.start)
+                self.start = None
             parts.append(end)
         return parts
 

@@ -161,13 +161,17 @@ async def test_stream_an_empty_tag_pair_gives_a_started_and_ended_reasoning_bloc
     ]
 
 
-async def test_stream_reasoning_only_has_no_text_block() -> None:
-    parts = await streamed(["<think>just thinking</think>"])
+async def test_stream_reasoning_only_ends_with_an_empty_text_block_after_the_reasoning() -> None:
+    parts = await streamed(["<think>", "ana", "lyzing the request\n", "</think>"])
     assert core(parts) == [
         ReasoningStartPart(id="reasoning-0"),
-        ReasoningDeltaPart(id="reasoning-0", delta="just thinking"),
+        ReasoningDeltaPart(id="reasoning-0", delta="ana"),
+        ReasoningDeltaPart(id="reasoning-0", delta="lyzing the request\n"),
         ReasoningEndPart(id="reasoning-0"),
+        TextStartPart(id="0"),
+        TextEndPart(id="0"),
     ]
+    assert collect_stream(parts).content == await generated("<think>analyzing the request\n</think>")
 
 
 async def test_stream_start_with_reasoning_treats_the_text_as_opened() -> None:
@@ -186,6 +190,8 @@ async def test_stream_unclosed_reasoning_is_ended_with_the_block() -> None:
         ReasoningStartPart(id="reasoning-0"),
         ReasoningDeltaPart(id="reasoning-0", delta="never closed"),
         ReasoningEndPart(id="reasoning-0"),
+        TextStartPart(id="0"),
+        TextEndPart(id="0"),
     ]
 
 
@@ -245,3 +251,18 @@ def test_partial_tag_start_takes_the_longest_prefix_at_the_end() -> None:
 def test_tag_name_must_be_a_non_empty_string(tag_name: Any) -> None:
     with pytest.raises(InvalidArgumentError, match="tag_name"):
         ExtractReasoningMiddleware(tag_name=tag_name)
+
+
+async def test_stream_a_block_cut_off_before_its_end_is_flushed_before_finish() -> None:
+    source = text_stream_parts(["<think>abc"])
+    model = MockLanguageModel(stream=[part for part in source if part.type != "text-end"])
+    result = await wrap_model(model, ExtractReasoningMiddleware()).do_stream(PARAMS)
+    parts = [part async for part in result.stream]
+    assert [part.type for part in parts] == [
+        "stream-start",
+        "response-metadata",
+        "reasoning-start",
+        "reasoning-delta",
+        "reasoning-end",
+        "finish",
+    ]
