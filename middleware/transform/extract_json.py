@@ -18,7 +18,7 @@ from typing import Literal
 from pipeline.chain import Middleware, WrapContext
 from pipeline.errors import InvalidArgumentError
 from pipeline.result import GenerateResult, TextContent
-from pipeline.stream import StreamPart, StreamResult, TextDeltaPart, TextEndPart, TextStartPart
+from pipeline.stream import FinishPart, StreamPart, StreamResult, TextDeltaPart, TextEndPart, TextStartPart
 
 __all__ = ["ExtractJsonMiddleware", "strip_json_fences"]
 
@@ -73,6 +73,11 @@ class ExtractJsonMiddleware(Middleware):
                     for out in blocks.pop(part.id).end(part, self.transform):
                         yield out
                 else:
+                    if isinstance(part, FinishPart):  # blocks cut off before their end: what they held
+                        for block in blocks.values():
+                            for out in block.end(None, self.transform):
+                                yield out
+                        blocks.clear()
                     yield part
         finally:
             await source.aclose()
@@ -112,7 +117,9 @@ class _JsonBlock:
             return True
         return not "```".startswith(self.buffer)  # one or two backticks may still become a fence
 
-    def end(self, end: TextEndPart, transform: Callable[[str], str]) -> list[StreamPart]:
+    def end(self, end: TextEndPart | None, transform: Callable[[str], str]) -> list[StreamPart]:
+        """The rest of the block: its start if still held, the stripped (or transformed) remainder, and
+        ``end`` when the inner block ended."""
         parts: list[StreamPart] = [] if self.phase == "streaming" else [self.start]
         if self.phase == "buffering":
             remaining = transform(self.buffer)
@@ -120,5 +127,6 @@ class _JsonBlock:
             remaining = _TRAILING_FENCE.sub("", self.buffer, count=1).rstrip()
         if remaining:
             parts.append(TextDeltaPart(id=self.start.id, delta=remaining))
-        parts.append(end)
+        if end is not None:
+            parts.append(end)
         return parts

@@ -169,3 +169,12 @@ def test_strip_json_fences_leaves_inner_backticks() -> None:
 def test_transform_must_be_callable() -> None:
     with pytest.raises(InvalidArgumentError, match="transform"):
         ExtractJsonMiddleware(transform="strip")  # type: ignore[arg-type]
+
+
+async def test_stream_a_block_cut_off_before_its_end_sends_what_it_held_before_finish() -> None:
+    source = text_stream_parts(["```json\n", '{"a": 1}'])
+    model = MockLanguageModel(stream=[part for part in source if part.type != "text-end"])
+    result = await wrap_model(model, ExtractJsonMiddleware()).do_stream(PARAMS)
+    parts = [part async for part in result.stream]
+    assert [part.type for part in parts][-3:] == ["text-start", "text-delta", "finish"]
+    assert collect_stream(parts).text == '{"a": 1}'
