@@ -74,7 +74,9 @@ def extract_reasoning(
 class ExtractReasoningMiddleware(Middleware):
     """Reasoning inside ``<tag_name>...</tag_name>`` in the model's text becomes reasoning parts."""
 
-    def __init__(self, tag_name: str = "think", separator: str = "\n", start_with_reasoning: bool = False):
+    def __init__(
+        self, tag_name: str = "think", separator: str = "\n", start_with_reasoning: bool = False
+    ) -> None:
         if not isinstance(tag_name, str) or not tag_name:
             raise InvalidArgumentError("tag_name", f"must be a non-empty string, got {tag_name!r}")
         if not isinstance(separator, str):

@@ -10,9 +10,11 @@ import pytest
 
 from middleware.options.provider_options import ProviderOptionsMiddleware
 from middleware.transform import ExtractJsonMiddleware, ExtractReasoningMiddleware
+from middleware.transform.simulate_streaming import stream_parts_of
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult
+from pipeline.stream import collect_stream
 from pipeline.testing import MockLanguageModel
 
 CASES = json.loads((Path(__file__).parent / "middleware.json").read_text())["cases"]
@@ -81,17 +83,20 @@ TRANSFORMS = {
 
 
 async def run_transform(case: dict[str, Any]) -> None:
+    """Generate, and stream (the same content as a real stream would send it), both as expected."""
     spec = case["input"]
-    model = MockLanguageModel(generate=GenerateResult.model_validate({"content": spec["model_content"]}))
-    middleware = TRANSFORMS[spec["middleware"]](spec.get("options") or {})
-    result = await wrap_model(model, middleware).do_generate(CallParams(prompt=[]))
-    expect = case["expect"]
-    if "content" in expect:
-        assert (
-            result.model_dump(mode="json", by_alias=True, exclude_none=True)["content"] == expect["content"]
-        )
-    if "text" in expect:
-        assert result.text == expect["text"]
+    generated = GenerateResult.model_validate({"content": spec["model_content"]})
+    model = MockLanguageModel(generate=generated, stream=list(stream_parts_of(generated)))
+    wrapped = wrap_model(model, TRANSFORMS[spec["middleware"]](spec.get("options") or {}))
+    result = await wrapped.do_generate(CallParams(prompt=[]))
+    opened = await wrapped.do_stream(CallParams(prompt=[]))
+    streamed = collect_stream([part async for part in opened.stream])
+    for outcome in (result, streamed):
+        if "content" in case["expect"]:
+            content = outcome.model_dump(mode="json", by_alias=True, exclude_none=True)["content"]
+            assert content == case["expect"]["content"]
+        if "text" in case["expect"]:
+            assert outcome.text == case["expect"]["text"]
 
 
 def marked(case: dict[str, Any]) -> Any:
