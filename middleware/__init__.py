@@ -4,7 +4,8 @@
 - ``middleware.download``: attachment downloading inside a chain, with a custom function;
 - ``middleware.cache``: caching of calls and of embeddings, and its stores (memory, disk, Redis);
 - ``middleware.observe``: logging and tracing (tracing needs the ``otel`` extra);
-- ``middleware.options``: provider options, default settings, default instructions, tool input examples.
+- ``middleware.options``: provider options, default settings, default instructions, tool input examples;
+- ``middleware.transform``: reasoning and JSON extracted from model text, streams simulated from generate.
 
 Every name below is imported on first use, so importing one stage does not import the others.
 """
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
+    from .transform import ExtractJsonMiddleware, ExtractReasoningMiddleware, SimulateStreamingMiddleware
 
 _HOMES = {
     "AddToolInputExamplesMiddleware": "middleware.options",
@@ -40,12 +42,15 @@ _HOMES = {
     "DiskStore": "middleware.cache.stores",
     "DownloadMiddleware": "middleware.download",
     "EmbeddingCacheMiddleware": "middleware.cache",
+    "ExtractJsonMiddleware": "middleware.transform",
+    "ExtractReasoningMiddleware": "middleware.transform",
     "LoggingMiddleware": "middleware.observe",
     "MemoryStore": "middleware.cache.stores",
     "NormalizeMiddleware": "middleware.normalize",
     "ProviderOptionsMiddleware": "middleware.options",
     "RedisStore": "middleware.cache.stores",
     "SafeDownloader": "pipeline.download",
+    "SimulateStreamingMiddleware": "middleware.transform",
     "TracingMiddleware": "middleware.observe",
     "download_attachments": "pipeline.download",
     "mark_anthropic_cache_breakpoints": "middleware.options",
@@ -59,12 +64,15 @@ __all__ = [
     "DiskStore",
     "DownloadMiddleware",
     "EmbeddingCacheMiddleware",
+    "ExtractJsonMiddleware",
+    "ExtractReasoningMiddleware",
     "LoggingMiddleware",
     "MemoryStore",
     "NormalizeMiddleware",
     "ProviderOptionsMiddleware",
     "RedisStore",
     "SafeDownloader",
+    "SimulateStreamingMiddleware",
     "TracingMiddleware",
     "download_attachments",
     "mark_anthropic_cache_breakpoints",

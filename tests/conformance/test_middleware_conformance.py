@@ -1,4 +1,4 @@
-"""The AI SDK's `middleware` conformance cases for default settings and chain order."""
+"""The AI SDK's `middleware` conformance cases: default settings, chain order, and the transform stage."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 
 from middleware.options.provider_options import ProviderOptionsMiddleware
+from middleware.transform import ExtractJsonMiddleware, ExtractReasoningMiddleware
+from middleware.transform.simulate_streaming import stream_parts_of
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.params import CallParams
+from pipeline.result import GenerateResult
+from pipeline.stream import collect_stream
 from pipeline.testing import MockLanguageModel
 
 CASES = json.loads((Path(__file__).parent / "middleware.json").read_text())["cases"]
@@ -64,6 +68,37 @@ async def run_chain_order(case: dict[str, Any]) -> None:
     assert received == case["expect"]["model_receives"]
 
 
+def extract_reasoning(options: dict[str, Any]) -> Middleware:
+    return ExtractReasoningMiddleware(
+        tag_name=options["tagName"],
+        separator=options.get("separator", "\n"),
+        start_with_reasoning=options.get("startWithReasoning", False),
+    )
+
+
+TRANSFORMS = {
+    "extractReasoningMiddleware": extract_reasoning,
+    "extractJsonMiddleware": lambda options: ExtractJsonMiddleware(),
+}
+
+
+async def run_transform(case: dict[str, Any]) -> None:
+    """Generate, and stream (the same content as a real stream would send it), both as expected."""
+    spec = case["input"]
+    generated = GenerateResult.model_validate({"content": spec["model_content"]})
+    model = MockLanguageModel(generate=generated, stream=list(stream_parts_of(generated)))
+    wrapped = wrap_model(model, TRANSFORMS[spec["middleware"]](spec.get("options") or {}))
+    result = await wrapped.do_generate(CallParams(prompt=[]))
+    opened = await wrapped.do_stream(CallParams(prompt=[]))
+    streamed = collect_stream([part async for part in opened.stream])
+    for outcome in (result, streamed):
+        if "content" in case["expect"]:
+            content = outcome.model_dump(mode="json", by_alias=True, exclude_none=True)["content"]
+            assert content == case["expect"]["content"]
+        if "text" in case["expect"]:
+            assert outcome.text == case["expect"]["text"]
+
+
 def marked(case: dict[str, Any]) -> Any:
     reason = DIVERGENCES.get(case["name"])
     marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
@@ -73,4 +108,4 @@ def marked(case: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("case", [marked(case) for case in CASES])
 async def test_middleware_case(case: dict[str, Any]) -> None:
     runner = {"defaultSettingsMiddleware": run_default_settings, "wrapLanguageModel": run_chain_order}
-    await runner[case["input"]["middleware"]](case)
+    await runner.get(case["input"]["middleware"], run_transform)(case)
