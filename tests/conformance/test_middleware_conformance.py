@@ -1,4 +1,5 @@
-"""The AI SDK's `middleware` conformance cases: default settings, chain order, and the transform stage."""
+"""The AI SDK's `middleware` conformance cases: default settings, tool input examples, chain order, and the
+transform stage."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from middleware.options import AddToolInputExamplesMiddleware
 from middleware.options.provider_options import ProviderOptionsMiddleware
 from middleware.transform import ExtractJsonMiddleware, ExtractReasoningMiddleware
 from middleware.transform.simulate_streaming import stream_parts_of
@@ -68,6 +70,14 @@ async def run_chain_order(case: dict[str, Any]) -> None:
     assert received == case["expect"]["model_receives"]
 
 
+async def run_tool_input_examples(case: dict[str, Any]) -> None:
+    model = MockLanguageModel()
+    wrapped = wrap_model(model, AddToolInputExamplesMiddleware())
+    await wrapped.do_generate(CallParams.model_validate(case["input"]["params"]))
+    tools = model.generate_calls[0].model_dump(mode="json", by_alias=True, exclude_none=True)["tools"]
+    assert tools == case["expect"]["tools"]
+
+
 def extract_reasoning(options: dict[str, Any]) -> Middleware:
     return ExtractReasoningMiddleware(
         tag_name=options["tagName"],
@@ -107,5 +117,9 @@ def marked(case: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("case", [marked(case) for case in CASES])
 async def test_middleware_case(case: dict[str, Any]) -> None:
-    runner = {"defaultSettingsMiddleware": run_default_settings, "wrapLanguageModel": run_chain_order}
+    runner = {
+        "defaultSettingsMiddleware": run_default_settings,
+        "wrapLanguageModel": run_chain_order,
+        "addToolInputExamplesMiddleware": run_tool_input_examples,
+    }
     await runner.get(case["input"]["middleware"], run_transform)(case)
