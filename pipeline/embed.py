@@ -21,6 +21,7 @@ from .errors import InvalidArgumentError, InvalidResponseDataError
 from .model import EndpointIdentity, endpoint_identity_of
 from .result import CallWarning, ResponseMetadata
 from .retry import RetryPolicy, retry_policy, with_retries
+from .settings import checked_keywords
 
 __all__ = [
     "EmbedManyResult",
@@ -133,6 +134,7 @@ async def _embed_batch(model: EmbeddingModel, params: EmbedParams, policy: Retry
     return result
 
 
+@checked_keywords()
 async def embed(
     model: EmbeddingModel,
     value: str,
@@ -156,6 +158,7 @@ async def embed(
     )
 
 
+@checked_keywords()
 async def embed_many(
     model: EmbeddingModel,
     values: Sequence[str],

@@ -25,7 +25,7 @@ from .registry import resolve_model
 from .response_messages import to_response_messages
 from .result import GenerateResult, ToolCallContent, ToolResultContent
 from .retry import RetryPolicy, retry_policy, with_retries
-from .settings import CallSettings, build_call_params
+from .settings import CallSettings, build_call_params, checked_keywords
 from .standardize import standardize_prompt
 from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
 from .stream_text_result import FinishCallback, StreamTextResult
@@ -112,6 +112,7 @@ def _for_attempt(params: CallParams, attempt: int) -> CallParams:
     )
 
 
+@checked_keywords(CallSettings)
 async def generate_text(
     model: LanguageModel | str,
     *,
@@ -192,6 +193,7 @@ def _continue_loop(steps: list[GenerateResult], max_steps: int, stop_when: StopC
     return not (stop_when is not None and stop_when(steps))
 
 
+@checked_keywords(CallSettings)
 def stream_text(
     model: LanguageModel | str,
     *,

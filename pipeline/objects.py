@@ -30,7 +30,7 @@ from .partial_json import parse_partial_json, strip_code_fences
 from .prompt import Message
 from .result import CallWarning, FinishReason, RequestMetadata, ResponseMetadata, Usage
 from .retry import RetryPolicy
-from .settings import CallSettings
+from .settings import CallSettings, checked_keywords
 from .stream import ErrorPart, TextDeltaPart, error_part_exception
 from .stream_text_result import StreamTextResult
 from .text_result import GenerateTextResult
@@ -201,6 +201,7 @@ async def generate_object(
 ) -> GenerateObjectResult[Any]: ...
 
 
+@checked_keywords(ObjectCallOptions)
 async def generate_object(
     model: LanguageModel | str,
     *,
@@ -248,6 +249,7 @@ def stream_object(
 ) -> StreamObjectResult[Any]: ...
 
 
+@checked_keywords(ObjectCallOptions)
 def stream_object(
     model: LanguageModel | str,
     *,
