@@ -26,7 +26,7 @@ from .response_messages import to_response_messages
 from .result import GenerateResult, ToolCallContent, ToolResultContent
 from .retry import RetryPolicy, retry_policy, with_retries
 from .settings import CallSettings, build_call_params, checked_keywords
-from .standardize import standardize_prompt
+from .standardize import standardize_prompt_with_paths
 from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
 from .stream_text_result import FinishCallback, StreamTextResult
 from .text_result import GenerateTextResult
@@ -64,11 +64,11 @@ def prepare_call(
     **settings: Unpack[CallSettings],
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
-    standardized = standardize_prompt(system=system, prompt=prompt, messages=messages)
+    standardized, paths = standardize_prompt_with_paths(system=system, prompt=prompt, messages=messages)
     definitions = (
         None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
     )
-    return build_call_params(normalize_prompt(standardized), **settings, tools=definitions)
+    return build_call_params(normalize_prompt(standardized, paths=paths), **settings, tools=definitions)
 
 
 def executable_tools(tools: ToolsInput | None) -> ToolSet:

@@ -32,7 +32,7 @@ from .prompt import (
     UserMessage,
 )
 
-__all__ = ["standardize_prompt"]
+__all__ = ["standardize_prompt", "standardize_prompt_with_paths"]
 
 _MESSAGE_CLASSES: Final[
     dict[str, type[SystemMessage] | type[UserMessage] | type[AssistantMessage] | type[ToolMessage]]
@@ -72,16 +72,29 @@ def standardize_prompt(*, system: Any = None, prompt: Any = None, messages: Any 
     ``prompt`` (a string or a message list) and ``messages`` must be given. Messages may be models or
     dicts with camelCase or snake_case keys; system messages are allowed among them.
     """
+    return standardize_prompt_with_paths(system=system, prompt=prompt, messages=messages)[0]
+
+
+def standardize_prompt_with_paths(
+    *, system: Any = None, prompt: Any = None, messages: Any = None
+) -> tuple[list[Message], list[str]]:
+    """:func:`standardize_prompt`, plus where each message came from as the caller wrote it
+    (``system``, ``system[0]``, ``prompt``, ``prompt[1]``, ``messages[2]``), for later error paths."""
     if prompt is None and messages is None:
         raise InvalidPromptError("prompt or messages must be defined")
     if prompt is not None and messages is not None:
         raise InvalidPromptError("prompt and messages cannot be defined at the same time")
     leading = _standardize_system(system)
+    leading_paths = ["system"] if len(leading) == 1 and not _is_list(system) else _indexed("system", leading)
     if isinstance(prompt, str):
-        return [*leading, UserMessage(content=prompt)]
-    if prompt is not None:
-        return [*leading, *_standardize_messages(prompt, "prompt")]
-    return [*leading, *_standardize_messages(messages, "messages")]
+        return [*leading, UserMessage(content=prompt)], [*leading_paths, "prompt"]
+    name, given = ("prompt", prompt) if prompt is not None else ("messages", messages)
+    standardized = _standardize_messages(given, name)
+    return [*leading, *standardized], [*leading_paths, *_indexed(name, standardized)]
+
+
+def _indexed(name: str, items: Sequence[Any]) -> list[str]:
+    return [f"{name}[{index}]" for index in range(len(items))]
 
 
 def _standardize_system(system: Any) -> list[Message]:
@@ -178,7 +191,8 @@ def _standardize_part(part: Any, role: str, path: str) -> Record:
         )
     if part_type not in allowed:
         raise InvalidPromptError(
-            f"part type {part_type!r} is not allowed in a {role} message; expected one of {expected}",
+            f"part type {part_type!r} is not allowed in {_article(role)} {role} message; "
+            f"expected one of {expected}",
             path=path,
         )
     if isinstance(part, Record):
@@ -259,6 +273,11 @@ def _owner_label(owner: Any, owner_suffix: str, noun: str) -> str:
     owner_type = owner.get("type") if isinstance(owner, Mapping) else None
     kind = "output" if owner_suffix.endswith(".output") else "item"
     return f"{_Shown(owner_type)} {kind}" if isinstance(owner_type, str) else kind
+
+
+def _article(role: str) -> str:
+    """The article before a role name (of the four, only "assistant" takes "an")."""
+    return "an" if role == "assistant" else "a"
 
 
 def _get(mapping: Mapping[Any, Any], key: str) -> Any:

@@ -13,6 +13,7 @@ from pipeline.download import DownloadedFile, DownloadRequest
 from pipeline.errors import (
     APICallError,
     InvalidArgumentError,
+    InvalidDataContentError,
     InvalidPromptError,
     ModelStreamError,
     RetryError,
@@ -448,3 +449,24 @@ async def test_a_retry_policy_can_be_given_as_max_retries() -> None:
     assert len(model.generate_calls) == 2
     streamed = MockLanguageModel(stream=[_overloaded(), text_stream_parts(["ok"])])
     assert await stream_text(streamed, prompt="Hi", max_retries=policy).text() == "ok"
+
+
+_BAD_IMAGE = [
+    {"role": "user", "content": [{"type": "text", "text": "see"}, {"type": "image", "image": "%%%"}]}
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        ({"messages": _BAD_IMAGE}, "messages[0].content[1].image"),
+        ({"system": "Be brief.", "messages": _BAD_IMAGE}, "messages[0].content[1].image"),
+        ({"system": "Be brief.", "prompt": _BAD_IMAGE}, "prompt[0].content[1].image"),
+    ],
+)
+async def test_bad_data_is_reported_where_the_caller_wrote_it(call: dict[str, Any], path: str) -> None:
+    model = MockLanguageModel()
+    with pytest.raises(InvalidDataContentError) as caught:
+        await generate_text(model, **call)
+    assert caught.value.path == path
+    assert model.calls == []

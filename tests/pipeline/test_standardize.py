@@ -17,7 +17,7 @@ from pipeline.prompt import (
     ToolCallPart,
     UserMessage,
 )
-from pipeline.standardize import standardize_prompt
+from pipeline.standardize import standardize_prompt, standardize_prompt_with_paths
 
 
 def _error(**kwargs: Any) -> InvalidPromptError:
@@ -186,6 +186,12 @@ def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: s
             "messages[0].content[0]",
             "part type 'text' is not allowed in a tool message; expected one of 'tool-result'",
         ),
+        (
+            [{"role": "assistant", "content": [{"type": "image", "image": "aGk="}]}],
+            "messages[0].content[0]",
+            "part type 'image' is not allowed in an assistant message; "
+            "expected one of 'text', 'file', 'reasoning', 'tool-call', 'tool-result'",
+        ),
         (_user({"type": "image"}), "messages[0].content[0]", "image part needs 'image'"),
         (_user({"type": "file", "data": "aGk="}), "messages[0].content[0]", "file part needs 'mediaType'"),
         (_user({"type": "text", "text": "a", "colour": 1}), "messages[0].content[0].colour", "unknown field"),
@@ -345,3 +351,27 @@ def test_snake_case_and_camel_case_validate_alike() -> None:
         )
     ]
     assert standardize_prompt(messages=camel) == standardize_prompt(messages=snake) == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "paths"),
+    [
+        ({"prompt": "hi"}, ["prompt"]),
+        ({"system": "s", "prompt": "hi"}, ["system", "prompt"]),
+        (
+            {"system": ["s", "t"], "prompt": [{"role": "user", "content": "hi"}]},
+            ["system[0]", "system[1]", "prompt[0]"],
+        ),
+        (
+            {
+                "system": "s",
+                "messages": [{"role": "system", "content": "t"}, {"role": "user", "content": "hi"}],
+            },
+            ["system", "messages[0]", "messages[1]"],
+        ),
+    ],
+)
+def test_each_message_comes_with_where_the_caller_wrote_it(call: dict[str, Any], paths: list[str]) -> None:
+    messages, found = standardize_prompt_with_paths(**call)
+    assert found == paths
+    assert messages == standardize_prompt(**call)
