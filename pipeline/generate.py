@@ -58,13 +58,16 @@ _TOOL_FINISH_REASONS = frozenset({"stop", "tool-calls"})
 def prepare_call(
     *,
     system: SystemInput | None = None,
+    instructions: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
     tools: ToolsInput | None = None,
     **settings: Unpack[CallSettings],
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
-    standardized, paths = standardize_prompt_with_paths(system=system, prompt=prompt, messages=messages)
+    standardized, paths = standardize_prompt_with_paths(
+        system=system, prompt=prompt, messages=messages, instructions=instructions
+    )
     definitions = (
         None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
     )
@@ -117,6 +120,7 @@ async def generate_text(
     model: LanguageModel | str,
     *,
     system: SystemInput | None = None,
+    instructions: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
     max_retries: int | RetryPolicy = 2,
@@ -130,7 +134,8 @@ async def generate_text(
     """Generate text (and tool calls) for a prompt.
 
     ``model`` is a :class:`LanguageModel` or a model string such as ``"openai/gpt-4o"``. Give
-    ``system`` and exactly one of ``prompt`` / ``messages``. Tools with an ``execute`` function run
+    ``system`` (or ``instructions``, the AI SDK's newer name for it) and exactly one of ``prompt`` /
+    ``messages``. Tools with an ``execute`` function run
     when the model calls them; with ``max_steps > 1`` their results go back to the model until it
     answers without tool calls, ``max_steps`` is reached or ``stop_when`` says stop. Every step goes
     through the whole middleware chain. ``max_retries`` is a number of retries or a
@@ -140,7 +145,9 @@ async def generate_text(
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
-    params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
+    params = prepare_call(
+        system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
+    )
     policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
@@ -198,6 +205,7 @@ def stream_text(
     model: LanguageModel | str,
     *,
     system: SystemInput | None = None,
+    instructions: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
     max_retries: int | RetryPolicy = 2,
@@ -219,7 +227,9 @@ def stream_text(
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
-    params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
+    params = prepare_call(
+        system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
+    )
     policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)

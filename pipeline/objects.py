@@ -68,6 +68,7 @@ class ObjectCallOptions(CallSettings, total=False):
     """The keyword options of generate_object / stream_object besides the schema and output mode."""
 
     system: SystemInput | None
+    instructions: SystemInput | None
     prompt: PromptInput | None
     messages: Sequence[Message | Mapping[str, Any]] | None
     max_retries: int | RetryPolicy

@@ -8,7 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.errors import InvalidDataContentError, InvalidMessageRoleError, InvalidPromptError
+from pipeline.errors import (
+    InvalidArgumentError,
+    InvalidDataContentError,
+    InvalidMessageRoleError,
+    InvalidPromptError,
+)
 from pipeline.prompt import (
     AssistantMessage,
     ImagePart,
@@ -375,3 +380,27 @@ def test_each_message_comes_with_where_the_caller_wrote_it(call: dict[str, Any],
     messages, found = standardize_prompt_with_paths(**call)
     assert found == paths
     assert messages == standardize_prompt(**call)
+
+
+def test_instructions_is_another_name_for_system() -> None:
+    expected = [SystemMessage(content="Be brief."), UserMessage(content="hi")]
+    assert standardize_prompt(instructions="Be brief.", prompt="hi") == expected
+    assert standardize_prompt(system="Be brief.", instructions="Be brief.", prompt="hi") == expected
+    assert standardize_prompt_with_paths(instructions=["a", "b"], prompt="hi")[1] == [
+        "instructions[0]",
+        "instructions[1]",
+        "prompt",
+    ]
+
+
+def test_system_and_different_instructions_are_refused() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        standardize_prompt(system="Be brief.", instructions="Be verbose.", prompt="hi")
+    assert caught.value.argument == "instructions"
+    assert "another name for system" in str(caught.value)
+
+
+def test_a_malformed_instructions_value_is_named_as_given() -> None:
+    error = _error(instructions=[{"role": "user", "content": "x"}], prompt="hi")
+    assert error.path == "instructions[0]"
+    assert error.reason.startswith("instructions must be a string")
