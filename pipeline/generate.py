@@ -221,8 +221,9 @@ def stream_text(
 
     Bad input raises here, before any I/O. Read ``result.text_stream`` (text deltas) or
     ``result.full_stream`` (typed parts, tool results included); ``await result.result()`` gives
-    the final :class:`GenerateTextResult`, ``await result.text`` / ``result.usage`` ... its fields. Use ``async with stream_text(...) as result:`` (or
-    ``aclose()``) to close everything underneath when leaving early. Tools and ``max_steps`` work as
+    the final :class:`GenerateTextResult`, ``await result.text`` / ``result.usage`` ... its fields.
+    Use ``async with stream_text(...) as result:`` (or ``aclose()``) to close everything underneath
+    when leaving early. Tools and ``max_steps`` work as
     in :func:`generate_text`; ``timeout`` bounds the whole stream.
     """
     language_model = resolve_model(model)
