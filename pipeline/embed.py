@@ -22,6 +22,7 @@ from .model import EndpointIdentity, endpoint_identity_of
 from .registry import resolve_embedding_model
 from .result import CallWarning, ResponseMetadata
 from .retry import RetryPolicy, retry_policy, with_retries
+from .settings import checked_keywords
 
 __all__ = [
     "EmbedManyResult",
@@ -134,6 +135,7 @@ async def _embed_batch(model: EmbeddingModel, params: EmbedParams, policy: Retry
     return result
 
 
+@checked_keywords()
 async def embed(
     model: EmbeddingModel | str,
     value: str,
@@ -161,6 +163,7 @@ async def embed(
     )
 
 
+@checked_keywords()
 async def embed_many(
     model: EmbeddingModel | str,
     values: Sequence[str],

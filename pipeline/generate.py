@@ -25,8 +25,8 @@ from .registry import resolve_model
 from .response_messages import to_response_messages
 from .result import GenerateResult, ToolCallContent, ToolResultContent
 from .retry import RetryPolicy, retry_policy, with_retries
-from .settings import CallSettings, build_call_params
-from .standardize import standardize_prompt
+from .settings import CallSettings, build_call_params, checked_keywords
+from .standardize import standardize_prompt_with_paths
 from .stream import FinishPart, StreamCollector, StreamPart, StreamResult
 from .stream_text_result import FinishCallback, StreamTextResult
 from .text_result import GenerateTextResult
@@ -58,17 +58,20 @@ _TOOL_FINISH_REASONS = frozenset({"stop", "tool-calls"})
 def prepare_call(
     *,
     system: SystemInput | None = None,
+    instructions: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
     tools: ToolsInput | None = None,
     **settings: Unpack[CallSettings],
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
-    standardized = standardize_prompt(system=system, prompt=prompt, messages=messages)
+    standardized, paths = standardize_prompt_with_paths(
+        system=system, prompt=prompt, messages=messages, instructions=instructions
+    )
     definitions = (
         None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
     )
-    return build_call_params(normalize_prompt(standardized), **settings, tools=definitions)
+    return build_call_params(normalize_prompt(standardized, paths=paths), **settings, tools=definitions)
 
 
 def executable_tools(tools: ToolsInput | None) -> ToolSet:
@@ -112,10 +115,12 @@ def _for_attempt(params: CallParams, attempt: int) -> CallParams:
     )
 
 
+@checked_keywords(CallSettings)
 async def generate_text(
     model: LanguageModel | str,
     *,
     system: SystemInput | None = None,
+    instructions: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
     max_retries: int | RetryPolicy = 2,
@@ -129,7 +134,8 @@ async def generate_text(
     """Generate text (and tool calls) for a prompt.
 
     ``model`` is a :class:`LanguageModel` or a model string such as ``"openai/gpt-4o"``. Give
-    ``system`` and exactly one of ``prompt`` / ``messages``. Tools with an ``execute`` function run
+    ``system`` (or ``instructions``, the AI SDK's newer name for it) and exactly one of ``prompt`` /
+    ``messages``. Tools with an ``execute`` function run
     when the model calls them; with ``max_steps > 1`` their results go back to the model until it
     answers without tool calls, ``max_steps`` is reached or ``stop_when`` says stop. Every step goes
     through the whole middleware chain. ``max_retries`` is a number of retries or a
@@ -139,7 +145,9 @@ async def generate_text(
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
-    params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
+    params = prepare_call(
+        system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
+    )
     policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
@@ -192,10 +200,12 @@ def _continue_loop(steps: list[GenerateResult], max_steps: int, stop_when: StopC
     return not (stop_when is not None and stop_when(steps))
 
 
+@checked_keywords(CallSettings)
 def stream_text(
     model: LanguageModel | str,
     *,
     system: SystemInput | None = None,
+    instructions: SystemInput | None = None,
     prompt: PromptInput | None = None,
     messages: Sequence[Message | Mapping[str, Any]] | None = None,
     max_retries: int | RetryPolicy = 2,
@@ -211,13 +221,16 @@ def stream_text(
 
     Bad input raises here, before any I/O. Read ``result.text_stream`` (text deltas) or
     ``result.full_stream`` (typed parts, tool results included); ``await result.result()`` gives
-    the final :class:`GenerateTextResult`. Use ``async with stream_text(...) as result:`` (or
-    ``aclose()``) to close everything underneath when leaving early. Tools and ``max_steps`` work as
+    the final :class:`GenerateTextResult`, ``await result.text`` / ``result.usage`` ... its fields.
+    Use ``async with stream_text(...) as result:`` (or ``aclose()``) to close everything underneath
+    when leaving early. Tools and ``max_steps`` work as
     in :func:`generate_text`; ``timeout`` bounds the whole stream.
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
-    params = prepare_call(system=system, prompt=prompt, messages=messages, tools=tools, **settings)
+    params = prepare_call(
+        system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
+    )
     policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)

@@ -72,7 +72,12 @@ class OrphanToolResultWarning(UserWarning):
     """A tool result answers no tool call of the prompt (most providers refuse such a request)."""
 
 
-def normalize_prompt(messages: Sequence[Message], *, limits: AttachmentLimits | None = None) -> list[Message]:
+def normalize_prompt(
+    messages: Sequence[Message],
+    *,
+    limits: AttachmentLimits | None = None,
+    paths: Sequence[str] | None = None,
+) -> list[Message]:
     """The normalized form of standardized messages (see the module docstring for the invariants).
 
     Raises :class:`InvalidPromptError` for a value that cannot be sent (see :mod:`pipeline.sendable`)
@@ -82,9 +87,11 @@ def normalize_prompt(messages: Sequence[Message], *, limits: AttachmentLimits | 
     :class:`UnsupportedFunctionalityError` for inline data whose media type lacks a subtype that
     cannot be sniffed. A tool result that answers no earlier tool call is kept (with an
     :class:`OrphanToolResultWarning` if the prompt has other tool calls). Error paths index
-    ``messages`` as given (``prompt[2].content[0].data``), leading system messages included.
+    ``messages`` as given (``prompt[2].content[0].data``), leading system messages included, unless
+    ``paths`` says where each message came from (``messages[2]``: see
+    :func:`~pipeline.standardize.standardize_prompt_with_paths`).
     """
-    paths = [f"prompt[{index}]" for index in range(len(messages))]
+    paths = [f"prompt[{index}]" for index in range(len(messages))] if paths is None else list(paths)
     for message, path in zip(messages, paths, strict=True):
         problem = find_unsendable_model(message, path)
         if problem is not None:
@@ -94,12 +101,12 @@ def normalize_prompt(messages: Sequence[Message], *, limits: AttachmentLimits | 
     converted = [
         _normalize_message(message, path, budget) for message, path in zip(messages, paths, strict=True)
     ]
+    _check_tool_results(converted, paths)
     merged = [
         message
         for message in _merge_tool_messages(converted)
         if not (isinstance(message, ToolMessage) and not message.content)
     ]
-    _check_tool_results(merged)
     for orphan in orphans:  # only for a prompt that is otherwise accepted
         warnings.warn(orphan, OrphanToolResultWarning, stacklevel=2)
     return merged
@@ -398,21 +405,22 @@ def _claim(seen: dict[str, tuple[str, int]], tool_call_id: str, where: tuple[str
         )
 
 
-def _check_tool_results(messages: list[Message]) -> None:
-    """Every client tool call needs a result before the next user / system message and at the end."""
-    pending: dict[str, None] = {}
-    for message in messages:
+def _check_tool_results(messages: Sequence[Message], paths: list[str]) -> None:
+    """Every client tool call needs a result before the next user / system message and at the end;
+    the error's path is the first unanswered call's (``messages[1].content[0]``)."""
+    pending: dict[str, str] = {}
+    for message, path in zip(messages, paths, strict=True):
         if isinstance(message, AssistantMessage):
-            for part in message.content:
+            for index, part in enumerate(message.content):
                 if isinstance(part, ToolCallPart) and part.provider_executed is not True:
-                    pending[part.tool_call_id] = None
+                    pending[part.tool_call_id] = f"{path}.content[{index}]"
         elif isinstance(message, ToolMessage):
             for result in message.content:
                 pending.pop(result.tool_call_id, None)
         elif pending:
-            raise MissingToolResultsError(list(pending))
+            break
     if pending:
-        raise MissingToolResultsError(list(pending))
+        raise MissingToolResultsError(list(pending), path=next(iter(pending.values())))
 
 
 def _shown(name: str) -> str:

@@ -30,9 +30,9 @@ from .partial_json import parse_partial_json, strip_code_fences
 from .prompt import Message
 from .result import CallWarning, FinishReason, RequestMetadata, ResponseMetadata, Usage
 from .retry import RetryPolicy
-from .settings import CallSettings
+from .settings import CallSettings, checked_keywords
 from .stream import ErrorPart, TextDeltaPart, error_part_exception
-from .stream_text_result import StreamTextResult
+from .stream_text_result import AwaitableValue, StreamTextResult
 from .text_result import GenerateTextResult
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
+V = TypeVar("V")
 
 RepairText = Callable[[str, Exception], str | Awaitable[str | None] | None]
 """``(raw text, parse or validation error) -> repaired text`` (or ``None`` to give up); may be async."""
@@ -68,6 +69,7 @@ class ObjectCallOptions(CallSettings, total=False):
     """The keyword options of generate_object / stream_object besides the schema and output mode."""
 
     system: SystemInput | None
+    instructions: SystemInput | None
     prompt: PromptInput | None
     messages: Sequence[Message | Mapping[str, Any]] | None
     max_retries: int | RetryPolicy
@@ -201,6 +203,7 @@ async def generate_object(
 ) -> GenerateObjectResult[Any]: ...
 
 
+@checked_keywords(ObjectCallOptions)
 async def generate_object(
     model: LanguageModel | str,
     *,
@@ -248,6 +251,7 @@ def stream_object(
 ) -> StreamObjectResult[Any]: ...
 
 
+@checked_keywords(ObjectCallOptions)
 def stream_object(
     model: LanguageModel | str,
     *,
@@ -259,7 +263,7 @@ def stream_object(
     """Stream a structured object; returns at once, the call starts when the stream is first read.
 
     Read ``partial_object_stream`` (growing partial objects, each different from the one before) or
-    ``text_stream`` (the raw JSON deltas); ``await result.object()`` gives the final validated object
+    ``text_stream`` (the raw JSON deltas); ``await result.object`` gives the final validated object
     and ``await result.result()`` the whole :class:`GenerateObjectResult`. Options as for
     :func:`generate_object`.
     """
@@ -361,9 +365,25 @@ class StreamObjectResult(Generic[T]):
         self._final = GenerateObjectResult.of(value, text_result)
         return self._final
 
-    async def object(self) -> T:
-        """The final validated object (reads the stream to its end)."""
-        return (await self.result()).object
+    @property
+    def object(self) -> AwaitableValue[T]:
+        """The final validated object (reads the stream to its end): ``await result.object`` as in the
+        AI SDK, or ``await result.object()`` as before (see :class:`AwaitableValue`)."""
+        return self._final_value(lambda final: final.object)
+
+    @property
+    def usage(self) -> AwaitableValue[Usage]:
+        return self._final_value(lambda final: final.usage)
+
+    @property
+    def finish_reason(self) -> AwaitableValue[FinishReason]:
+        return self._final_value(lambda final: final.finish_reason)
+
+    def _final_value(self, read: Callable[[GenerateObjectResult[T]], V]) -> AwaitableValue[V]:
+        async def value() -> V:
+            return read(await self.result())
+
+        return AwaitableValue(value)
 
     async def aclose(self) -> None:
         """Stop the stream and close everything underneath (HTTP response included), readers handed

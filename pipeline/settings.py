@@ -7,18 +7,25 @@ names after validation (a test keeps the two in step).
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict, Unpack
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, ParamSpec, TypedDict, TypeVar, Unpack, cast
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_snake
 
 from .errors import InvalidArgumentError
 from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
 from .prompt import Message
 from .sendable import find_unsendable_model
 
-__all__ = ["CallSettings", "build_call_params"]
+__all__ = ["CallSettings", "build_call_params", "checked_keywords", "unknown_argument_error"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class CallSettings(TypedDict, total=False):
@@ -110,3 +117,63 @@ def _check_sendable(params: CallParams) -> None:
     problem = find_unsendable_model(params, "", exclude={"prompt"})
     if problem is not None:
         raise InvalidArgumentError(problem.path, problem.reason)
+
+
+def checked_keywords(*typed: type) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate an entry point so an unknown keyword argument is an :class:`InvalidArgumentError`.
+
+    The known names are the function's own parameters and the keys of the ``typed`` dicts its
+    ``**options`` take (e.g. :class:`CallSettings`). The error names the entry point and suggests the
+    closest known name (AI SDK camelCase spellings map to snake_case: ``maxOutputTokens`` ->
+    ``max_output_tokens``). A coroutine function stays one and raises when awaited.
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        parameters = inspect.signature(function).parameters.values()
+        known = frozenset(
+            [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            + [name for typed_dict in typed for name in typed_dict.__annotations__]
+        )
+        entry_point = function.__name__
+
+        def check(keywords: Mapping[str, Any]) -> None:
+            for name in keywords:
+                if name not in known:
+                    raise unknown_argument_error(entry_point, name, known)
+
+        if inspect.iscoroutinefunction(function):
+            coroutine_function = cast(Callable[P, Awaitable[Any]], function)
+
+            @functools.wraps(function)
+            async def checked_coroutine(*args: P.args, **kwargs: P.kwargs) -> Any:
+                check(kwargs)
+                return await coroutine_function(*args, **kwargs)
+
+            return cast(Callable[P, R], checked_coroutine)
+
+        @functools.wraps(function)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            check(kwargs)
+            return function(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def unknown_argument_error(entry_point: str, name: str, known: Iterable[str]) -> InvalidArgumentError:
+    """``generate_text() got an unknown argument 'temprature'; did you mean 'temperature'?``"""
+    message = f"{entry_point}() got an unknown argument {name!r}"
+    suggestion = _closest(name, sorted(known))
+    if suggestion is not None:
+        message += f"; did you mean {suggestion!r}?"
+    return InvalidArgumentError(name, message)
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    """The known name ``name`` most likely meant: its snake_case form, else the closest spelling."""
+    snake = to_snake(name)
+    if snake in known:
+        return snake
+    matches = difflib.get_close_matches(snake, known, n=1, cutoff=0.5)
+    return matches[0] if matches else None

@@ -17,7 +17,7 @@ from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import ErrorDetails
 
 from ._base import Record
-from .errors import InvalidDataContentError, InvalidMessageRoleError, InvalidPromptError
+from .errors import InvalidArgumentError, InvalidDataContentError, InvalidMessageRoleError, InvalidPromptError
 from .prompt import (
     AssistantMessage,
     FilePart,
@@ -32,7 +32,7 @@ from .prompt import (
     UserMessage,
 )
 
-__all__ = ["standardize_prompt"]
+__all__ = ["standardize_prompt", "standardize_prompt_with_paths"]
 
 _MESSAGE_CLASSES: Final[
     dict[str, type[SystemMessage] | type[UserMessage] | type[AssistantMessage] | type[ToolMessage]]
@@ -60,49 +60,85 @@ _PART_TYPES: Final = (TextPart, ImagePart, FilePart, ReasoningPart, ToolCallPart
 _DATA_FIELDS: Final = frozenset({"data", "image"})
 _DATA_ERROR_TYPES: Final = frozenset({"string_type", "bytes_type", "is_instance_of"})
 _DATA_FORMS: Final = "base64 text, a data: or http(s) URL, bytes, or a URL object"
-_SYSTEM_FORMS: Final = "system must be a string, SystemMessage, or list of SystemMessage"
+_SYSTEM_FORMS: Final = " must be a string, SystemMessage, or list of SystemMessage"
 _MISSING: Final = object()
 _MAX_SHOWN = 40
 
 
-def standardize_prompt(*, system: Any = None, prompt: Any = None, messages: Any = None) -> list[Message]:
+def standardize_prompt(
+    *, system: Any = None, prompt: Any = None, messages: Any = None, instructions: Any = None
+) -> list[Message]:
     """Validate a call's prompt into user-level messages, the system prompt first.
 
-    ``system`` is a string, a :class:`SystemMessage` (or its dict), or a list of them. Exactly one of
-    ``prompt`` (a string or a message list) and ``messages`` must be given. Messages may be models or
-    dicts with camelCase or snake_case keys; system messages are allowed among them.
+    ``system`` is a string, a :class:`SystemMessage` (or its dict), or a list of them;
+    ``instructions`` is the newer AI SDK's name for it (giving both is an
+    :class:`~pipeline.errors.InvalidArgumentError` unless they are equal). Exactly one of ``prompt``
+    (a string or a message list) and ``messages`` must be given. Messages may be models or dicts with
+    camelCase or snake_case keys; system messages are allowed among them.
     """
+    return standardize_prompt_with_paths(
+        system=system, prompt=prompt, messages=messages, instructions=instructions
+    )[0]
+
+
+def standardize_prompt_with_paths(
+    *, system: Any = None, prompt: Any = None, messages: Any = None, instructions: Any = None
+) -> tuple[list[Message], list[str]]:
+    """:func:`standardize_prompt`, plus where each message came from as the caller wrote it
+    (``system``, ``system[0]``, ``prompt``, ``prompt[1]``, ``messages[2]``), for later error paths."""
     if prompt is None and messages is None:
         raise InvalidPromptError("prompt or messages must be defined")
     if prompt is not None and messages is not None:
         raise InvalidPromptError("prompt and messages cannot be defined at the same time")
-    leading = _standardize_system(system)
+    system_name, system = _system_or_instructions(system, instructions)
+    leading = _standardize_system(system, system_name)
+    leading_paths = (
+        [system_name] if len(leading) == 1 and not _is_list(system) else _indexed(system_name, leading)
+    )
     if isinstance(prompt, str):
-        return [*leading, UserMessage(content=prompt)]
-    if prompt is not None:
-        return [*leading, *_standardize_messages(prompt, "prompt")]
-    return [*leading, *_standardize_messages(messages, "messages")]
+        return [*leading, UserMessage(content=prompt)], [*leading_paths, "prompt"]
+    name, given = ("prompt", prompt) if prompt is not None else ("messages", messages)
+    standardized = _standardize_messages(given, name)
+    return [*leading, *standardized], [*leading_paths, *_indexed(name, standardized)]
 
 
-def _standardize_system(system: Any) -> list[Message]:
+def _indexed(name: str, items: Sequence[Any]) -> list[str]:
+    return [f"{name}[{index}]" for index in range(len(items))]
+
+
+def _system_or_instructions(system: Any, instructions: Any) -> tuple[str, Any]:
+    """The system prompt given and the argument's name (``instructions`` only when given alone)."""
+    if instructions is None:
+        return "system", system
+    if system is not None and system != instructions:
+        raise InvalidArgumentError(
+            "instructions",
+            "instructions is another name for system; give one of them (or both with the same value)",
+        )
+    return ("system", system) if system is not None else ("instructions", instructions)
+
+
+def _standardize_system(system: Any, name: str) -> list[Message]:
     if system is None:
         return []
     if isinstance(system, str | SystemMessage | Mapping):
-        return [_standardize_system_item(system, None)]
+        return [_standardize_system_item(system, None, name)]
     if _is_list(system):
-        return [_standardize_system_item(item, index) for index, item in enumerate(system)]
-    raise InvalidPromptError(f"{_SYSTEM_FORMS}, got {_describe(system)}")
+        return [_standardize_system_item(item, index, name) for index, item in enumerate(system)]
+    raise InvalidPromptError(f"{name}{_SYSTEM_FORMS}, got {_describe(system)}")
 
 
-def _standardize_system_item(item: Any, index: int | None) -> Message:
-    path = "system" if index is None else f"system[{index}]"
+def _standardize_system_item(item: Any, index: int | None, name: str) -> Message:
+    path = name if index is None else f"{name}[{index}]"
     if isinstance(item, str):
         return SystemMessage(content=item)
     if isinstance(item, SystemMessage):
         return item
     if isinstance(item, Mapping) and _get(item, "role") == "system":
         return _standardize_message(item, path)
-    raise InvalidPromptError(f"{_SYSTEM_FORMS}, got {_describe(item)}", path=None if index is None else path)
+    raise InvalidPromptError(
+        f"{name}{_SYSTEM_FORMS}, got {_describe(item)}", path=None if index is None else path
+    )
 
 
 def _standardize_messages(value: Any, name: str) -> list[Message]:
@@ -178,7 +214,8 @@ def _standardize_part(part: Any, role: str, path: str) -> Record:
         )
     if part_type not in allowed:
         raise InvalidPromptError(
-            f"part type {part_type!r} is not allowed in a {role} message; expected one of {expected}",
+            f"part type {part_type!r} is not allowed in {_article(role)} {role} message; "
+            f"expected one of {expected}",
             path=path,
         )
     if isinstance(part, Record):
@@ -259,6 +296,11 @@ def _owner_label(owner: Any, owner_suffix: str, noun: str) -> str:
     owner_type = owner.get("type") if isinstance(owner, Mapping) else None
     kind = "output" if owner_suffix.endswith(".output") else "item"
     return f"{_Shown(owner_type)} {kind}" if isinstance(owner_type, str) else kind
+
+
+def _article(role: str) -> str:
+    """The article before a role name (of the four, only "assistant" takes "an")."""
+    return "an" if role == "assistant" else "a"
 
 
 def _get(mapping: Mapping[Any, Any], key: str) -> Any:

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
 from types import TracebackType
-from typing import TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import anyio
 
+from ._base import ProviderMetadata
 from .response_messages import to_response_messages
-from .result import GenerateResult, RequestMetadata, ResponseMetadata
+from .result import (
+    CallWarning,
+    Content,
+    FinishReason,
+    GenerateResult,
+    RequestMetadata,
+    ResponseMetadata,
+    ToolCallContent,
+    ToolResultContent,
+    Usage,
+)
 from .stream import (
     ErrorPart,
     FinishPart,
@@ -22,19 +33,46 @@ from .stream import (
 )
 from .text_result import GenerateTextResult
 
-__all__ = ["FinishCallback", "StreamTextResult"]
+__all__ = ["AwaitableValue", "FinishCallback", "StreamTextResult"]
 
 FinishCallback = Callable[[GenerateTextResult], Awaitable[None] | None]
 
 _Reader = TypeVar("_Reader", AsyncGenerator[StreamPart, None], AsyncGenerator[str, None])
+T = TypeVar("T")
+
+
+class AwaitableValue(Generic[T]):
+    """A value a stream has once it ends, read in either spelling: ``await stream.text`` (the AI SDK's
+    awaitable property) or ``await stream.text()`` (this library's method, kept working).
+
+    Nothing runs until it is awaited or called; each await reads the stream to its end (once) and
+    gives the value from the final result.
+    """
+
+    __slots__ = ("_get",)
+
+    def __init__(self, get: Callable[[], Awaitable[T]]) -> None:
+        self._get = get
+
+    def __call__(self) -> Awaitable[T]:
+        return self._get()
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._get().__await__()
+
+    def __repr__(self) -> str:
+        return "<AwaitableValue: await it (or call it and await the call)>"
 
 
 class StreamTextResult:
     """A streamed model call. The stream can be read once, through ``full_stream`` or ``text_stream``.
 
-    ``await result()`` (or ``result.text()``) reads whatever is left and returns the final result;
-    after a failed stream it raises the stream's error. ``on_finish`` runs once when the stream ends
-    successfully.
+    ``await result.result()`` reads whatever is left and returns the final result; after a failed
+    stream it raises the stream's error. ``on_finish`` runs once when the stream ends successfully.
+
+    The final result's fields are :class:`AwaitableValue` attributes (``text``, ``usage``,
+    ``finish_reason``, ``tool_calls`` ...): ``await result.text`` as in the AI SDK, or
+    ``await result.text()`` as before; both read the stream to its end.
     """
 
     def __init__(
@@ -166,9 +204,56 @@ class StreamTextResult:
             raise RuntimeError("the stream was closed, or is still being read, before it finished")
         return self._final
 
-    async def text(self) -> str:
-        """The whole generated text (reads the stream to its end)."""
-        return (await self.result()).text
+    def _final_value(self, read: Callable[[GenerateTextResult], T]) -> AwaitableValue[T]:
+        async def value() -> T:
+            return read(await self.result())
+
+        return AwaitableValue(value)
+
+    @property
+    def text(self) -> AwaitableValue[str]:
+        """The whole generated text (of the last step)."""
+        return self._final_value(lambda final: final.text)
+
+    @property
+    def reasoning_text(self) -> AwaitableValue[str | None]:
+        return self._final_value(lambda final: final.reasoning_text)
+
+    @property
+    def content(self) -> AwaitableValue[list[Content]]:
+        return self._final_value(lambda final: final.content)
+
+    @property
+    def tool_calls(self) -> AwaitableValue[list[ToolCallContent]]:
+        return self._final_value(lambda final: final.tool_calls)
+
+    @property
+    def tool_results(self) -> AwaitableValue[list[ToolResultContent]]:
+        return self._final_value(lambda final: final.tool_results)
+
+    @property
+    def finish_reason(self) -> AwaitableValue[FinishReason]:
+        return self._final_value(lambda final: final.finish_reason)
+
+    @property
+    def usage(self) -> AwaitableValue[Usage]:
+        return self._final_value(lambda final: final.usage)
+
+    @property
+    def warnings(self) -> AwaitableValue[list[CallWarning]]:
+        return self._final_value(lambda final: final.warnings)
+
+    @property
+    def steps(self) -> AwaitableValue[list[GenerateResult]]:
+        return self._final_value(lambda final: final.steps)
+
+    @property
+    def response(self) -> AwaitableValue[ResponseMetadata]:
+        return self._final_value(lambda final: final.response)
+
+    @property
+    def provider_metadata(self) -> AwaitableValue[ProviderMetadata | None]:
+        return self._final_value(lambda final: final.provider_metadata)
 
     async def aclose(self) -> None:
         """Stop the stream and close everything underneath (HTTP response included).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 
+from pipeline.errors import InvalidArgumentError
 from pipeline.redact import register_secret
 
-__all__ = ["resolve_api_key"]
+__all__ = ["missing_api_key_error", "resolve_api_key"]
 
 _MIN_REDACTABLE_CHARS = 8
 _registered: set[str] = set()
@@ -23,3 +24,12 @@ def resolve_api_key(explicit: str | None, env_var: str | None) -> str | None:
         register_secret(key)
         _registered.add(key)
     return key
+
+
+def missing_api_key_error(provider_name: str, env_var: str | None) -> InvalidArgumentError:
+    """The error every provider raises for a call without a key, naming the Python argument ``api_key``
+    (not the AI SDK's ``apiKey``) and the environment variable read in its place."""
+    source = f" or set the {env_var} environment variable" if env_var else ""
+    return InvalidArgumentError(
+        "api_key", f"{provider_name} API key is missing. Pass the api_key argument{source}."
+    )

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.redact import redact_url
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamResult
+from providers._credentials import missing_api_key_error
 from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
 from providers._stream import StreamCall, open_stream
@@ -124,10 +124,7 @@ class AnthropicMessagesModel:
         base_url = self.base_url
         api_key = self._settings.api_key_or_env(API_KEY_ENV)
         if not api_key and base_url == DEFAULT_BASE_URL:
-            raise InvalidArgumentError(
-                "apiKey",
-                f"Anthropic API key is missing. Pass api_key=... or set {API_KEY_ENV}.",
-            )
+            raise missing_api_key_error("Anthropic", API_KEY_ENV)
         call_headers = {name.lower(): value for name, value in (params.headers or {}).items()}
         headers = {"anthropic-version": ANTHROPIC_VERSION}
         if api_key:

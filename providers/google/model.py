@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.redact import redact_url
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamResult
+from providers._credentials import missing_api_key_error
 from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
 from providers._stream import StreamCall, open_stream
@@ -90,11 +90,7 @@ def google_request_headers(
     """``x-goog-api-key`` (``InvalidArgumentError`` if there is none), the settings' headers, the call's."""
     api_key = settings.api_key_or_env(API_KEY_ENV)
     if not api_key:
-        raise InvalidArgumentError(
-            "api_key",
-            f"Google Generative AI API key is missing. Pass it using the 'api_key' argument "
-            f"or set the {API_KEY_ENV} environment variable.",
-        )
+        raise missing_api_key_error("Google Generative AI", API_KEY_ENV)
     return {"x-goog-api-key": api_key, **settings.headers, **(call_headers or {})}
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from pipeline.errors import InvalidArgumentError
 from pipeline.model import CallType, EndpointIdentity, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import CallWarning, GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import StreamResult
+from providers._credentials import missing_api_key_error
 from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
 from providers._stream import StreamCall, open_stream
@@ -108,11 +108,7 @@ class OpenAIConnection:
         api_key = self.settings.api_key_or_env(env)
         needs_key = self.endpoint.api_key_required and base_url == self.endpoint.default_base_url.rstrip("/")
         if not api_key and needs_key:
-            source = f"the {env} environment variable" if env else "the api_key argument"
-            raise InvalidArgumentError(
-                "apiKey",
-                f"{self.endpoint.name} API key is missing. Pass api_key=... or set {source}.",
-            )
+            raise missing_api_key_error(self.endpoint.name, env)
         return api_key
 
 

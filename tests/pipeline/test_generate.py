@@ -13,11 +13,13 @@ from pipeline.download import DownloadedFile, DownloadRequest
 from pipeline.errors import (
     APICallError,
     InvalidArgumentError,
+    InvalidDataContentError,
     InvalidPromptError,
     ModelStreamError,
     RetryError,
 )
 from pipeline.generate import generate_text, stream_text
+from pipeline.objects import generate_object
 from pipeline.params import CallParams
 from pipeline.prompt import FilePart, SystemMessage, TextPart, UserMessage
 from pipeline.result import GenerateResult, ReasoningContent, TextContent, ToolCallContent, Usage
@@ -448,3 +450,46 @@ async def test_a_retry_policy_can_be_given_as_max_retries() -> None:
     assert len(model.generate_calls) == 2
     streamed = MockLanguageModel(stream=[_overloaded(), text_stream_parts(["ok"])])
     assert await stream_text(streamed, prompt="Hi", max_retries=policy).text() == "ok"
+
+
+_BAD_IMAGE = [
+    {"role": "user", "content": [{"type": "text", "text": "see"}, {"type": "image", "image": "%%%"}]}
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        ({"messages": _BAD_IMAGE}, "messages[0].content[1].image"),
+        ({"system": "Be brief.", "messages": _BAD_IMAGE}, "messages[0].content[1].image"),
+        ({"system": "Be brief.", "prompt": _BAD_IMAGE}, "prompt[0].content[1].image"),
+    ],
+)
+async def test_bad_data_is_reported_where_the_caller_wrote_it(call: dict[str, Any], path: str) -> None:
+    model = MockLanguageModel()
+    with pytest.raises(InvalidDataContentError) as caught:
+        await generate_text(model, **call)
+    assert caught.value.path == path
+    assert model.calls == []
+
+
+async def test_instructions_reach_the_model_as_the_system_prompt_and_system_messages_stay_allowed() -> None:
+    model = MockLanguageModel()
+    await generate_text(
+        model,
+        instructions="Be brief.",
+        messages=[{"role": "system", "content": "Answer in French."}, {"role": "user", "content": "Hi"}],
+    )
+    assert model.generate_calls[0].prompt[:2] == [
+        SystemMessage(content="Be brief."),
+        SystemMessage(content="Answer in French."),
+    ]
+
+
+async def test_system_and_instructions_that_differ_are_refused_before_any_call() -> None:
+    model = MockLanguageModel()
+    with pytest.raises(InvalidArgumentError, match="another name for system"):
+        stream_text(model, system="Be brief.", instructions="Be verbose.", prompt="Hi")
+    with pytest.raises(InvalidArgumentError, match="another name for system"):
+        await generate_object(model, schema={"type": "object"}, system="a", instructions="b", prompt="Hi")
+    assert model.calls == []

@@ -326,6 +326,22 @@ def test_missing_tool_result_before_the_next_user_message_raises() -> None:
     assert "Tool result is missing for tool call call_1." in str(caught.value)
 
 
+def test_a_missing_tool_result_is_located_at_the_first_unanswered_call() -> None:
+    prompt: list[Message] = [
+        UserMessage(content="go"),
+        AssistantMessage(content=[TextPart(text="calling"), _call("a"), _call("b")]),
+        ToolMessage(content=[_result("a")]),
+        UserMessage(content="next"),
+    ]
+    with pytest.raises(MissingToolResultsError) as caught:
+        normalize_prompt(prompt)
+    assert caught.value.path == "prompt[1].content[2]"
+    assert caught.value.tool_call_ids == ["b"]
+    with pytest.raises(MissingToolResultsError) as caught:
+        normalize_prompt(prompt, paths=["system", "messages[0]", "messages[1]", "messages[2]"])
+    assert str(caught.value).startswith("Invalid prompt: messages[0].content[2]: Tool result is missing")
+
+
 def test_missing_tool_results_at_the_end_list_every_id() -> None:
     prompt: list[Message] = [AssistantMessage(content=[_call("a"), _call("b")]), ToolMessage(content=[])]
     with pytest.raises(MissingToolResultsError, match=r"Tool results are missing for tool calls a, b\."):

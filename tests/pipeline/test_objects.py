@@ -375,3 +375,14 @@ async def test_leaving_a_stream_object_context_closes_the_reader_it_handed_out(r
             break
         assert handed_out.ag_frame is not None  # suspended, still open
     assert handed_out.ag_frame is None  # closed by the context's exit, not left to the collector
+
+
+async def test_the_streamed_object_can_be_awaited_as_a_property_or_called_as_before() -> None:
+    model = MockLanguageModel(stream=text_stream_parts([RECIPE_TEXT[:10], RECIPE_TEXT[10:]]))
+    result = stream_object(model, schema=Recipe, prompt="Recipe.")
+    recipe = await result.object  # the AI SDK's spelling
+    assert isinstance(recipe, Recipe)
+    assert await result.object() == recipe  # the method form keeps working
+    assert await result.finish_reason == "stop"
+    assert (await result.usage) == (await result.result()).usage
+    assert len(model.stream_calls) == 1

@@ -3,13 +3,18 @@ sent as JSON raise InvalidArgumentError naming the path."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
 import pytest
 
 from pipeline import generate_text
+from pipeline.embed import embed, embed_many
+from pipeline.embed_testing import MockEmbeddingModel
 from pipeline.errors import InvalidArgumentError
+from pipeline.generate import stream_text
+from pipeline.objects import generate_object, stream_object
 from pipeline.params import CallParams
 from pipeline.prompt import UserMessage
 from pipeline.sendable import MAX_NESTING_DEPTH
@@ -144,3 +149,70 @@ async def test_unsendable_settings_fail_before_the_model_is_called() -> None:
     with pytest.raises(InvalidArgumentError):
         await generate_text(model, prompt="Hi", temperature=math.inf)
     assert model.calls == []
+
+
+def _generate_text(model: MockLanguageModel, **options: Any) -> Any:
+    return generate_text(model, prompt="Hi", **options)
+
+
+def _stream_text(model: MockLanguageModel, **options: Any) -> Any:
+    return stream_text(model, prompt="Hi", **options)
+
+
+def _generate_object(model: MockLanguageModel, **options: Any) -> Any:
+    return generate_object(model, schema={"type": "object"}, prompt="Hi", **options)
+
+
+def _stream_object(model: MockLanguageModel, **options: Any) -> Any:
+    return stream_object(model, schema={"type": "object"}, prompt="Hi", **options)
+
+
+def _embed(model: MockLanguageModel, **options: Any) -> Any:
+    return embed(MockEmbeddingModel(), "Hi", **options)
+
+
+def _embed_many(model: MockLanguageModel, **options: Any) -> Any:
+    return embed_many(MockEmbeddingModel(), ["Hi"], **options)
+
+
+_TEXT_TYPOS = [
+    ("temprature", "temperature"),
+    ("maxOutputTokens", "max_output_tokens"),
+    ("retry", "max_retries"),
+]
+_EMBED_TYPOS = [("retry", "max_retries"), ("providerOptions", "provider_options"), ("maxParallelCalls", None)]
+
+
+@pytest.mark.parametrize(
+    ("entry_point", "call", "given", "suggested"),
+    [
+        *[("generate_text", _generate_text, *typo) for typo in _TEXT_TYPOS],
+        *[("stream_text", _stream_text, *typo) for typo in _TEXT_TYPOS],
+        *[("generate_object", _generate_object, *typo) for typo in _TEXT_TYPOS],
+        *[("stream_object", _stream_object, *typo) for typo in _TEXT_TYPOS],
+        *[("embed", _embed, *typo) for typo in _EMBED_TYPOS],
+        ("embed_many", _embed_many, "maxParallelCalls", "max_parallel_calls"),
+    ],
+)
+async def test_an_unknown_keyword_names_the_entry_point_and_the_closest_valid_name(
+    entry_point: str, call: Any, given: str, suggested: str | None
+) -> None:
+    model = MockLanguageModel()
+    with pytest.raises(InvalidArgumentError) as raised:
+        outcome = call(model, **{given: 1})
+        if inspect.isawaitable(outcome):
+            await outcome
+    message = str(raised.value)
+    assert raised.value.argument == given
+    assert f"{entry_point}() got an unknown argument {given!r}" in message
+    if suggested is None:
+        assert "did you mean" not in message
+    else:
+        assert message.endswith(f"; did you mean {suggested!r}?")
+    assert model.calls == []
+
+
+def test_an_unknown_keyword_far_from_every_name_gets_no_suggestion() -> None:
+    with pytest.raises(InvalidArgumentError) as raised:
+        stream_text(MockLanguageModel(), prompt="Hi", xyzzy=1)
+    assert str(raised.value).endswith("stream_text() got an unknown argument 'xyzzy'")

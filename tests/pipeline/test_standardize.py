@@ -8,7 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.errors import InvalidDataContentError, InvalidMessageRoleError, InvalidPromptError
+from pipeline.errors import (
+    InvalidArgumentError,
+    InvalidDataContentError,
+    InvalidMessageRoleError,
+    InvalidPromptError,
+)
 from pipeline.prompt import (
     AssistantMessage,
     ImagePart,
@@ -17,7 +22,7 @@ from pipeline.prompt import (
     ToolCallPart,
     UserMessage,
 )
-from pipeline.standardize import standardize_prompt
+from pipeline.standardize import standardize_prompt, standardize_prompt_with_paths
 
 
 def _error(**kwargs: Any) -> InvalidPromptError:
@@ -186,6 +191,12 @@ def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: s
             "messages[0].content[0]",
             "part type 'text' is not allowed in a tool message; expected one of 'tool-result'",
         ),
+        (
+            [{"role": "assistant", "content": [{"type": "image", "image": "aGk="}]}],
+            "messages[0].content[0]",
+            "part type 'image' is not allowed in an assistant message; "
+            "expected one of 'text', 'file', 'reasoning', 'tool-call', 'tool-result'",
+        ),
         (_user({"type": "image"}), "messages[0].content[0]", "image part needs 'image'"),
         (_user({"type": "file", "data": "aGk="}), "messages[0].content[0]", "file part needs 'mediaType'"),
         (_user({"type": "text", "text": "a", "colour": 1}), "messages[0].content[0].colour", "unknown field"),
@@ -345,3 +356,51 @@ def test_snake_case_and_camel_case_validate_alike() -> None:
         )
     ]
     assert standardize_prompt(messages=camel) == standardize_prompt(messages=snake) == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "paths"),
+    [
+        ({"prompt": "hi"}, ["prompt"]),
+        ({"system": "s", "prompt": "hi"}, ["system", "prompt"]),
+        (
+            {"system": ["s", "t"], "prompt": [{"role": "user", "content": "hi"}]},
+            ["system[0]", "system[1]", "prompt[0]"],
+        ),
+        (
+            {
+                "system": "s",
+                "messages": [{"role": "system", "content": "t"}, {"role": "user", "content": "hi"}],
+            },
+            ["system", "messages[0]", "messages[1]"],
+        ),
+    ],
+)
+def test_each_message_comes_with_where_the_caller_wrote_it(call: dict[str, Any], paths: list[str]) -> None:
+    messages, found = standardize_prompt_with_paths(**call)
+    assert found == paths
+    assert messages == standardize_prompt(**call)
+
+
+def test_instructions_is_another_name_for_system() -> None:
+    expected = [SystemMessage(content="Be brief."), UserMessage(content="hi")]
+    assert standardize_prompt(instructions="Be brief.", prompt="hi") == expected
+    assert standardize_prompt(system="Be brief.", instructions="Be brief.", prompt="hi") == expected
+    assert standardize_prompt_with_paths(instructions=["a", "b"], prompt="hi")[1] == [
+        "instructions[0]",
+        "instructions[1]",
+        "prompt",
+    ]
+
+
+def test_system_and_different_instructions_are_refused() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        standardize_prompt(system="Be brief.", instructions="Be verbose.", prompt="hi")
+    assert caught.value.argument == "instructions"
+    assert "another name for system" in str(caught.value)
+
+
+def test_a_malformed_instructions_value_is_named_as_given() -> None:
+    error = _error(instructions=[{"role": "user", "content": "x"}], prompt="hi")
+    assert error.path == "instructions[0]"
+    assert error.reason.startswith("instructions must be a string")

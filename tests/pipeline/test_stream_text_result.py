@@ -6,8 +6,9 @@ import pytest
 
 from pipeline.errors import APICallError, ModelStreamError
 from pipeline.generate import stream_text
+from pipeline.result import Usage
 from pipeline.stream import ErrorPart, StreamPart
-from pipeline.stream_text_result import StreamTextResult
+from pipeline.stream_text_result import AwaitableValue, StreamTextResult
 from pipeline.testing import MockLanguageModel, text_stream_parts
 
 
@@ -67,3 +68,34 @@ async def test_the_full_stream_hands_error_parts_out_as_parts() -> None:
     parts = [part async for part in result.full_stream]
     assert parts[-1] == ErrorPart(error=payload)
     assert (await result.result()).finish_reason == "error"
+
+
+async def test_final_values_can_be_awaited_as_properties_the_ai_sdk_way_or_called_as_before() -> None:
+    usage = Usage(input_tokens=3, output_tokens=2)
+    model = MockLanguageModel(stream=text_stream_parts(["Hel", "lo"], usage=usage))
+    result = stream_text(model, prompt="Hi")
+    assert await result.text == "Hello"  # the AI SDK's spelling
+    assert await result.text() == "Hello"  # the method form keeps working
+    assert await result.usage == usage
+    assert await result.finish_reason == "stop"
+    assert await result.tool_calls == []
+    assert len(await result.steps) == 1
+    assert len(model.stream_calls) == 1  # every value comes from the one stream
+
+
+async def test_after_a_failed_text_stream_an_awaited_property_raises_the_stream_error() -> None:
+    error = _overloaded()
+    result = stream_text(MockLanguageModel(stream=_broken_after("partial", error)), prompt="Hi")
+    with pytest.raises(APICallError):
+        await _read_text(result)
+    with pytest.raises(APICallError) as raised:
+        await result.usage
+    assert raised.value is error
+
+
+def test_an_awaitable_value_left_unawaited_starts_nothing() -> None:
+    model = MockLanguageModel(stream=text_stream_parts(["x"]))
+    pending = stream_text(model, prompt="Hi").usage
+    assert isinstance(pending, AwaitableValue)
+    assert "await it" in repr(pending)
+    assert model.calls == []
