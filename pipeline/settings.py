@@ -7,7 +7,6 @@ names after validation (a test keeps the two in step).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import math
@@ -175,5 +174,7 @@ def _closest(name: str, known: list[str]) -> str | None:
     snake = to_snake(name)
     if snake in known:
         return snake
+    import difflib  # only for a misspelt argument: not worth its import time on every start
+
     matches = difflib.get_close_matches(snake, known, n=1, cutoff=0.5)
     return matches[0] if matches else None
