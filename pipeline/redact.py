@@ -37,6 +37,7 @@ __all__ = [
     "redact_traceback",
     "redact_url",
     "redact_value",
+    "register_call_secret",
     "register_secret",
     "safe_repr",
     "scrub_text",
@@ -99,28 +100,54 @@ _DATA_KEYS = frozenset({"data", "image", "bytes", "b64_json", "base64", "file_da
 _MEDIA_TYPE_KEYS = ("mediaType", "media_type", "mimeType", "mime_type")
 
 _secrets: set[str] = set()
+_call_secrets: dict[str, None] = {}
+"""Credentials seen in one call's headers (the latest :data:`_MAX_CALL_SECRETS`, oldest first)."""
+_MAX_CALL_SECRETS = 256
+_MIN_CALL_SECRET_CHARS = 16
+"""Shorter header values (``test``, a tenant name) would redact ordinary words everywhere."""
 _secrets_lock = threading.Lock()
 _secrets_sorted: tuple[str, ...] = ()
 
 
+def _sort_secrets() -> None:
+    """Longest first, so a secret that contains another is replaced whole (call with the lock held)."""
+    global _secrets_sorted
+    _secrets_sorted = tuple(sorted(_secrets.union(_call_secrets), key=len, reverse=True))
+
+
 def register_secret(value: str | SecretStr) -> None:
     """Make ``value`` (e.g. a configured API key) appear as ``[REDACTED]`` everywhere from now on."""
-    global _secrets_sorted
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
     if len(text) < _MIN_SECRET_CHARS:
         raise ValueError(f"a secret must have at least {_MIN_SECRET_CHARS} characters to be redacted")
     with _secrets_lock:
         _secrets.add(text)
-        _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
+        _sort_secrets()
+
+
+def register_call_secret(header_value: str) -> None:
+    """Redact the credential of a per-call header (``Bearer <key>``: the key) like a registered secret.
+
+    Kept among the latest :data:`_MAX_CALL_SECRETS` such credentials, so a server that echoes a key
+    passed with one call's headers cannot put it into an error; values too short to be keys are skipped.
+    """
+    credential = header_value.rsplit(" ", 1)[-1]
+    if len(credential) < _MIN_CALL_SECRET_CHARS or credential in _secrets or credential in _call_secrets:
+        return  # the usual case (the configured key, on every call): no lock, no sort
+    with _secrets_lock:
+        _call_secrets[credential] = None
+        if len(_call_secrets) > _MAX_CALL_SECRETS:
+            del _call_secrets[next(iter(_call_secrets))]
+        _sort_secrets()
 
 
 def forget_secret(value: str | SecretStr) -> None:
-    """Undo :func:`register_secret` (for tests and key rotation)."""
-    global _secrets_sorted
+    """Undo :func:`register_secret` or :func:`register_call_secret` (for tests and key rotation)."""
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
     with _secrets_lock:
         _secrets.discard(text)
-        _secrets_sorted = tuple(sorted(_secrets, key=len, reverse=True))
+        _call_secrets.pop(text, None)
+        _sort_secrets()
 
 
 def is_sensitive_name(name: str) -> bool:
@@ -188,15 +215,22 @@ _KEY_VALUE_MARKS = (
 )
 
 
+_AROUND_REDACTED = re.compile(r"[A-Za-z0-9_\-]*\[REDACTED\][A-Za-z0-9_\-]*")
+
+
 def _scrub(text: str) -> str:
     """Replace registered secrets and API-key-shaped tokens.
 
     Each pattern runs only when a substring it needs is present (a plain ``in`` is ~50x faster than
     the regex), so megabytes of base64 or prose without credentials pass in milliseconds.
     """
+    replaced = False
     for secret in _secrets_sorted:
         if secret in text:
             text = text.replace(secret, REDACTED)
+            replaced = True
+    if replaced:  # a secret inside a longer token (a longer key it is a prefix of): the whole token goes
+        text = _AROUND_REDACTED.sub(REDACTED, text)
     if any(mark in text for mark in _KEY_SHAPE_MARKS):
         text = _API_KEY_SHAPES.sub(REDACTED, text)
     folded = text.lower()  # the patterns below ignore case

@@ -37,6 +37,7 @@ from pipeline.errors import (
     ResponseTooLargeError,
     is_retryable_status,
 )
+from pipeline.redact import is_sensitive_name, register_call_secret
 
 from ._fast_send import FastSend
 from ._pool_gate import GatedTransport
@@ -494,6 +495,8 @@ def _request_headers(headers: Mapping[str, str], accept: str) -> dict[str, str]:
             raise InvalidArgumentError(
                 f"headers[{name!r}]", "a header value must be ASCII text without CR, LF or control characters"
             )
+        if is_sensitive_name(name):
+            register_call_secret(value)  # a server that echoes it back cannot put it into an error
         merged[name.lower()] = value
     return merged
 

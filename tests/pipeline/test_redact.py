@@ -364,3 +364,34 @@ def test_redaction_stays_fast_on_adversarial_text(text: str) -> None:
 def test_every_pattern_still_fires_in_any_case(text: str, expected: str) -> None:
     # The patterns only run when a marker substring is present; these pin the markers to the patterns.
     assert redact_text(text) == expected
+
+
+def test_a_per_call_credential_is_redacted_once_seen_and_the_registry_stays_bounded() -> None:
+    from pipeline import redact
+
+    first = "percall-credential-0000000001"
+    redact.register_call_secret(f"Bearer {first}")
+    try:
+        assert first not in redact.scrub_text(f"the server said: bad key {first}")
+        for index in range(redact._MAX_CALL_SECRETS):
+            redact.register_call_secret(f"percall-credential-{index:010d}x")
+        assert len(redact._call_secrets) == redact._MAX_CALL_SECRETS
+        assert first not in redact._call_secrets  # the oldest went first
+        too_short = "k" * (redact._MIN_CALL_SECRET_CHARS - 1)
+        redact.register_call_secret(too_short)  # too short to be a key: not kept
+        assert too_short not in redact._call_secrets
+    finally:
+        for credential in list(redact._call_secrets):
+            redact.forget_secret(credential)
+
+
+def test_a_registered_secret_inside_a_longer_token_takes_the_whole_token() -> None:
+    from pipeline import redact
+
+    secret = "prefixsecret-0123456789"
+    redact.register_secret(secret)
+    try:
+        scrubbed = redact.scrub_text(f"bad key {secret}TAIL_9z, try again")
+        assert scrubbed == f"bad key {REDACTED}, try again"
+    finally:
+        redact.forget_secret(secret)

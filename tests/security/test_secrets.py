@@ -16,9 +16,9 @@ What is required:
   wrap context a middleware sees, and the result; every log record (message and fields); every
   span (attributes, status, events); the bytes of every cache entry. This holds with and without
   the observers, and with content capture on.
-* A per-call header credential of no known shape is unknown to the library until the caller
-  registers it (``pipeline.redact.register_secret``); keys the library resolves itself (constructor,
-  environment) are registered automatically. The header case registers it, as a caller would.
+* Every credential is known to the library without the caller's help: keys it resolves itself
+  (constructor, environment) are registered when resolved, and a per-call credential header is
+  registered by the terminal when the request is built (``pipeline.redact.register_call_secret``).
 * The prompt is content, not a credential. A canary in the prompt appears 0 times in errors, in
   provider and model reprs, in the call log record, in span attributes other than the
   ``gen_ai.*.messages`` content ones, and, with content capture off (the default), in every log
@@ -51,7 +51,7 @@ from pipeline.chain import Middleware, WrapContext, wrap_model
 from pipeline.errors import APICallError, ModelCallError
 from pipeline.generate import generate_text, stream_text
 from pipeline.model import LanguageModel
-from pipeline.redact import forget_secret, register_secret
+from pipeline.redact import forget_secret
 from pipeline.result import GenerateResult
 from pipeline.stream import StreamResult
 from providers.anthropic import AnthropicProvider
@@ -246,7 +246,6 @@ async def test_a_planted_canary_never_leaks(
 
     call: dict[str, Any] = {"prompt": "hello", "max_retries": 0}
     if site == "headers":
-        register_secret(canary)  # a per-call credential is unknown to the library until registered
         value = f"Bearer {canary}" if provider.credential_header == "authorization" else canary
         call["headers"] = {provider.credential_header: value}
     elif site == "provider_options":
