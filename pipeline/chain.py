@@ -23,6 +23,7 @@ __all__ = [
     "TransformContext",
     "WrapContext",
     "WrappedModel",
+    "forget_resolved_params",
     "resolve_params",
     "wrap_model",
 ]
@@ -214,6 +215,12 @@ async def resolve_params(model: LanguageModel, type: CallType, params: CallParam
     """
     _resolved.set({})
     return await _resolve(model, type, params)
+
+
+def forget_resolved_params() -> None:
+    """Drop what :func:`resolve_params` kept for a call that will not follow (a cache hit), so the task
+    does not hold those params (attachments included) until its next call."""
+    _resolved.set(None)
 
 
 async def _resolve(model: LanguageModel, type: CallType, params: CallParams) -> CallParams:

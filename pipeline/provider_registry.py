@@ -158,17 +158,17 @@ class ProviderRegistry:
         self,
         providers: Mapping[str, Provider],
         separator: str,
-        language_model_middleware: Sequence[Middleware],
+        language_model_middleware: Middleware | Sequence[Middleware],
     ) -> None:
         self.providers = dict(providers)
         self.separator = separator
-        self.language_model_middleware = list(language_model_middleware)
+        self.language_model_middleware = language_model_middleware
 
     def language_model(self, model_id: str) -> LanguageModel:
         """The language model ``"provider:model"`` names, in the registry's middleware if any."""
         provider, inner_id = self._split(model_id, "language model")
         model = provider.language_model(inner_id)
-        return wrap_model(model, self.language_model_middleware) if self.language_model_middleware else model
+        return wrap_model(model, self.language_model_middleware)
 
     def embedding_model(self, model_id: str) -> EmbeddingModel:
         """The embedding model ``"provider:model"`` names."""
@@ -206,15 +206,8 @@ def create_provider_registry(
     """
     if not separator:
         raise InvalidArgumentError("separator", "the separator must not be empty")
-    layers: Sequence[Middleware]
-    if language_model_middleware is None:
-        layers = []
-    elif isinstance(language_model_middleware, Middleware):
-        layers = [language_model_middleware]
-    else:
-        layers = list(language_model_middleware)
     return ProviderRegistry(
         {name: as_provider(value, f"providers[{name!r}]") for name, value in providers.items()},
         separator,
-        layers,
+        language_model_middleware or [],
     )

@@ -15,6 +15,7 @@ at configuration time.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -150,6 +151,7 @@ def forget_secret(value: str | SecretStr) -> None:
         _sort_secrets()
 
 
+@functools.lru_cache(maxsize=1024)  # header names and JSON keys repeat on every call
 def is_sensitive_name(name: str) -> bool:
     """Whether a header or JSON key names a secret (``Authorization``, ``apiKey``, ``client_secret`` ...).
 

@@ -17,7 +17,6 @@ import types
 import typing
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Final, Literal, Union
 
 import httpx
@@ -67,7 +66,7 @@ def find_unsendable_model(model: BaseModel, path: str, *, exclude: Collection[st
     """
     values = model.__dict__
     fields: list[_Entry] = []
-    for name, holds_json in _checked_fields(type(model)):
+    for name, holds_json in _model_fields(type(model)) or ():
         value = values[name]
         if value is None or (type(value) is str and value.isascii()) or name in exclude:
             continue  # most settings are unset: nothing to walk
@@ -83,9 +82,7 @@ def _walk(stack: list[_Entry]) -> Unsendable | None:
     while stack:
         item, depth, where, json_only = stack.pop()
         kind = type(item)
-        fields = (
-            None if json_only else _FIELDS_BY_MODEL[kind] if kind in _FIELDS_BY_MODEL else _model_fields(kind)
-        )
+        fields = None if json_only else _model_fields(kind)
         if fields is None and not isinstance(item, list | tuple | dict):
             reason = _scalar_problem(item, json_only)
             if reason:
@@ -146,17 +143,16 @@ def _scalar_problem(value: Any, json_only: bool) -> str:
     return f"{type(value).__name__} is not a JSON value"
 
 
-_FIELDS_BY_MODEL: dict[type, tuple[tuple[str, bool], ...] | None] = {}
+_FIELDS_BY_TYPE: dict[type, tuple[tuple[str, bool], ...] | None] = {}
 
 
 def _model_fields(kind: type) -> tuple[tuple[str, bool], ...] | None:
     """The fields to check of a library model class, ``None`` for any other type (remembered)."""
-    fields = _checked_fields(kind) if issubclass(kind, BaseModel) else None
-    _FIELDS_BY_MODEL[kind] = fields
-    return fields
+    if kind not in _FIELDS_BY_TYPE:
+        _FIELDS_BY_TYPE[kind] = _checked_fields(kind) if issubclass(kind, BaseModel) else None
+    return _FIELDS_BY_TYPE[kind]
 
 
-@cache
 def _checked_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
     """The fields worth checking and whether each admits arbitrary (``Any``) data, which must be JSON.
 

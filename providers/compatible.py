@@ -15,7 +15,6 @@ patterns, as in :data:`HOSTED_IMAGE_URLS`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 import httpx
@@ -135,8 +134,6 @@ def compatible_provider(
     for hosted services).
     """
     endpoint = COMPATIBLE_ENDPOINTS[name]
-    if supported_urls is not None:
-        endpoint = dataclasses.replace(endpoint, supported_urls=supported_urls)
     return OpenAIProvider(
         api_key=api_key,
         base_url=base_url,
@@ -145,6 +142,7 @@ def compatible_provider(
         http_client=http_client,
         transport=transport,
         endpoint=endpoint,
+        supported_urls=supported_urls,
     )
 
 

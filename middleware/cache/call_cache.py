@@ -49,7 +49,7 @@ import anyio
 import anyio.lowlevel
 
 from pipeline import control
-from pipeline.chain import Middleware, WrapContext, resolve_params
+from pipeline.chain import Middleware, WrapContext, forget_resolved_params, resolve_params
 from pipeline.control import CacheFlag
 from pipeline.embed import EmbedParams
 from pipeline.errors import CacheMissError
@@ -270,6 +270,8 @@ class CacheMiddleware(Middleware):
         key = await self.key_for(call)
         if self._looks_up(call.params):
             cached = await self._access.load(key, decode_generate)
+            if cached is not None or self.mode == "replay":
+                forget_resolved_params()  # no model call follows
             if cached is not None:
                 self._counters.hits += 1
                 return _marked(cached, "hit")
@@ -318,6 +320,8 @@ class CacheMiddleware(Middleware):
         key = await self.key_for(call)
         if self._looks_up(call.params):
             recording = await self._access.load(key, decode_stream)
+            if recording is not None or self.mode == "replay":
+                forget_resolved_params()  # no model call follows
             if recording is not None:
                 self._counters.hits += 1
                 return StreamResult(

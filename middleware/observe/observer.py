@@ -23,15 +23,11 @@ import anyio
 from pipeline import control
 from pipeline.chain import CallType, WrapContext
 from pipeline.params import CallParams
-from pipeline.result import GenerateResult, ResponseMetadata, Usage
+from pipeline.result import GenerateResult
 from pipeline.stream import (
-    ErrorPart,
-    FinishPart,
-    ResponseMetadataPart,
     StreamCollector,
     StreamPart,
     StreamResult,
-    StreamStartPart,
 )
 
 __all__ = [
@@ -194,45 +190,15 @@ async def _observed(
             )
 
 
-class _Outline:
-    """What a stream's record needs when its content is not shown: everything but the content.
+class _Outline(StreamCollector):
+    """What a stream's record needs when its content is not shown: a :class:`StreamCollector` that folds
+    everything but the content (it keeps not a single delta)."""
 
-    Same ``add`` / ``finish`` / ``errors`` / ``result`` as :class:`StreamCollector`, without keeping
-    a single delta.
-    """
-
-    __slots__ = ("errors", "finish", "response", "warnings")
-
-    def __init__(self) -> None:
-        self.warnings: list[Any] = []
-        self.response = ResponseMetadata()
-        self.finish: FinishPart | None = None
-        self.errors: list[Any] = []
+    _FOLDED = frozenset({"stream-start", "response-metadata", "finish", "error"})
 
     def add(self, part: StreamPart) -> None:
-        match part:
-            case StreamStartPart():
-                self.warnings.extend(part.warnings)
-            case ResponseMetadataPart():
-                fields = {"id": part.id, "timestamp": part.timestamp, "model_id": part.model_id}
-                known = {key: value for key, value in fields.items() if value is not None}
-                self.response = self.response.model_copy(update=known)
-            case FinishPart():
-                self.finish = part
-            case ErrorPart():
-                self.errors.append(part.error)
-
-    def result(self) -> GenerateResult:
-        finish = self.finish
-        return GenerateResult(
-            content=[],
-            finish_reason=finish.finish_reason if finish else ("error" if self.errors else "other"),
-            raw_finish_reason=finish.raw_finish_reason if finish else None,
-            usage=finish.usage if finish else Usage(),
-            warnings=list(self.warnings),
-            response=self.response,
-            provider_metadata=finish.provider_metadata if finish else None,
-        )
+        if part.type in self._FOLDED:
+            super().add(part)
 
 
 def _settle(

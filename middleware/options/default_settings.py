@@ -13,15 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.chain import Middleware, TransformContext
-from pipeline.params import CallParams
-
-from .provider_options import apply_default_settings, default_settings
+from .provider_options import ProviderOptionsMiddleware
 
 __all__ = ["DefaultSettingsMiddleware"]
 
 
-class DefaultSettingsMiddleware(Middleware):
+class DefaultSettingsMiddleware(ProviderOptionsMiddleware):
     """Merges ``settings`` under every call's params, in generate and stream alike.
 
     ``settings`` is a dict (snake_case or camelCase keys: ``temperature``, ``maxOutputTokens``,
@@ -30,7 +27,4 @@ class DefaultSettingsMiddleware(Middleware):
     """
 
     def __init__(self, *, settings: Mapping[str, Any] | BaseModel) -> None:
-        self.defaults: dict[str, Any] = default_settings(settings)
-
-    async def transform_params(self, ctx: TransformContext) -> CallParams:
-        return apply_default_settings(ctx.params, self.defaults)
+        super().__init__(settings=settings)

@@ -79,6 +79,9 @@ class ExtractJsonMiddleware(Middleware):
                                 yield out
                         blocks.clear()
                     yield part
+            for block in blocks.values():  # a stream that ran out without ending its blocks
+                for out in block.end(None, self.transform):
+                    yield out
         finally:
             await source.aclose()
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from pipeline.errors import APICallError, InvalidResponseDataError, ModelCallError
 from pipeline.result import CallWarning, FinishReason, ToolCallContent
@@ -41,6 +41,7 @@ from .map_response import anthropic_metadata, compact_json
 from .map_usage import convert_usage
 from .request import JSON_RESPONSE_TOOL_NAME
 from .wire import (
+    STREAM_EVENTS,
     ContentBlockDeltaEvent,
     ContentBlockStartEvent,
     ContentBlockStopEvent,
@@ -55,7 +56,6 @@ from .wire import (
 
 __all__ = ["AnthropicStreamMapper", "stream_error_status"]
 
-_STREAM_EVENTS: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
 
 _STREAM_ERROR_STATUS: dict[str, tuple[int, bool]] = {
     "overloaded_error": (529, True),
@@ -98,7 +98,7 @@ class AnthropicStreamMapper:
     (the last two legitimately end the stream without ``message_stop``).
     """
 
-    wire = _STREAM_EVENTS
+    wire = STREAM_EVENTS
     terminal_event = "message_stop"
 
     def __init__(

@@ -13,6 +13,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from pipeline._base import WireModel
 
 __all__ = [
+    "STREAM_EVENTS",
     "AnyBlock",
     "ContentBlockDeltaEvent",
     "ContentBlockStartEvent",
@@ -179,12 +180,13 @@ StreamEvent = Annotated[
 ]
 """One Anthropic SSE event payload, discriminated on ``type``."""
 
-_stream_event_adapter: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
+STREAM_EVENTS: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
+"""Validates one stream event (the union of every event type)."""
 
 
 def parse_stream_event(data: str) -> StreamEvent:
     """Parse one SSE ``data`` payload; raises ``ValueError`` on invalid JSON or an unknown shape."""
-    return _stream_event_adapter.validate_json(data)
+    return STREAM_EVENTS.validate_json(data)
 
 
 class _ErrorBody(WireModel):

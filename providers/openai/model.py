@@ -103,10 +103,14 @@ class OpenAIConnection:
             headers.update({name.lower(): value for name, value in extra.items()})
         return f"{base_url}{path}", headers
 
+    def at_default_url(self, base_url: str) -> bool:
+        """Whether ``base_url`` (as :attr:`base_url` gives it, no final ``/``) is the endpoint's own."""
+        return base_url == self.endpoint.default_base_url.rstrip("/")
+
     def _api_key(self, base_url: str) -> str | None:
         env = self.endpoint.api_key_env
         api_key = self.settings.api_key_or_env(env)
-        needs_key = self.endpoint.api_key_required and base_url == self.endpoint.default_base_url.rstrip("/")
+        needs_key = self.endpoint.api_key_required and self.at_default_url(base_url)
         if not api_key and needs_key:
             raise missing_api_key_error(self.endpoint.name, env)
         return api_key
@@ -168,7 +172,7 @@ class OpenAIChatLanguageModel:
         """
         if self._endpoint.supported_urls is not None:
             return self._endpoint.supported_urls
-        return IMAGE_URLS if self.base_url == self._endpoint.default_base_url else {}
+        return IMAGE_URLS if self._connection.at_default_url(self.base_url) else {}
 
     @property
     def base_url(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 from typing import Any
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote, quote_from_bytes
 
 import httpx
 import pytest
@@ -762,3 +762,12 @@ def test_normalization_is_idempotent_property(prompt: list[Message]) -> None:
     assert not any(
         isinstance(a, ToolMessage) and isinstance(b, ToolMessage) for a, b in itertools.pairwise(once)
     )
+
+
+def test_a_percent_encoded_base64_data_url_is_measured_after_decoding() -> None:
+    data = b"\xfb\xff\xbf" * 300  # 900 bytes whose base64 is all "+" and "/": "%2B" and "%2F" once quoted
+    url = f"data:image/png;base64,{quote(base64.b64encode(data).decode(), safe='')}"
+    [message] = normalize_prompt(
+        [UserMessage(content=[FilePart(data=url, media_type="image/png")])], limits=SMALL
+    )
+    assert message.content[0].data == data  # type: ignore[union-attr]

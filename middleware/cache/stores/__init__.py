@@ -3,8 +3,9 @@ and :class:`RedisStore` (needs the ``redis`` extra; imported on first use)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..._lazy import lazy_exports
 from .base import CacheStore, CircuitBreaker, InlineAccess, StoreUnavailableError
 from .disk_store import DiskStore, SafeDisk
 from .memory_store import MemoryStore
@@ -23,10 +24,4 @@ __all__ = [
     "StoreUnavailableError",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name == "RedisStore":
-        from .redis_store import RedisStore
-
-        return RedisStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, {"RedisStore": ".redis_store"}, globals())

@@ -846,3 +846,20 @@ async def test_inner_transforms_run_once_per_cached_call() -> None:
     await read_all(await wrapped.do_stream(params()))
     assert runs == ["generate", "generate", "stream"]
     assert model.stream_calls[0].seed == 7
+
+
+@pytest.mark.parametrize("call_type", ["generate", "stream"])
+async def test_a_hit_keeps_none_of_the_resolved_params_in_the_task(call_type: str) -> None:
+    from pipeline import chain
+
+    class Seeding(Middleware):
+        async def transform_params(self, ctx: TransformContext) -> CallParams:
+            return ctx.params.model_copy(update={"seed": 7})
+
+    wrapped = wrap_model(MockLanguageModel(), [CacheMiddleware(MemoryStore()), Seeding()])
+    for _ in range(2):  # a miss, then a hit
+        if call_type == "generate":
+            await wrapped.do_generate(params())
+        else:
+            await read_all(await wrapped.do_stream(params()))
+    assert not chain._resolved.get()

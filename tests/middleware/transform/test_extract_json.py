@@ -178,3 +178,13 @@ async def test_stream_a_block_cut_off_before_its_end_sends_what_it_held_before_f
     parts = [part async for part in result.stream]
     assert [part.type for part in parts][-3:] == ["text-start", "text-delta", "finish"]
     assert collect_stream(parts).text == '{"a": 1}'
+
+
+@pytest.mark.parametrize("transform", [None, str.upper])
+async def test_stream_that_runs_out_without_ending_its_block_sends_what_it_held(transform: Any) -> None:
+    source = text_stream_parts(["```json\n", '{"a": 1, "bb": 22}'])
+    model = MockLanguageModel(stream=[part for part in source if part.type not in ("text-end", "finish")])
+    result = await wrap_model(model, ExtractJsonMiddleware(transform=transform)).do_stream(PARAMS)
+    parts = [part async for part in result.stream]
+    expected = '{"a": 1, "bb": 22}' if transform is None else '```JSON\n{"A": 1, "BB": 22}'
+    assert "".join(part.delta for part in parts if isinstance(part, TextDeltaPart)) == expected

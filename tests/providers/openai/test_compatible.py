@@ -17,7 +17,7 @@ from providers.compatible import (
     OpenAICompatibleProvider,
     compatible_provider,
 )
-from providers.openai import IMAGE_URLS, OpenAIProvider
+from providers.openai import IMAGE_URLS, ChatEndpoint, OpenAIProvider
 from providers.testing import LoopbackServer
 from providers.testing.openai import stream_chunks, stream_reply, text_reply
 
@@ -181,3 +181,8 @@ def test_openai_fetches_image_urls_only_at_its_own_base_url() -> None:
 def test_openai_base_url_from_the_environment_counts_as_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://10.0.0.5:8000/v1")
     assert OpenAIProvider(api_key="sk-x").chat("gpt-4o").supported_urls == {}
+
+
+def test_an_endpoint_whose_default_url_ends_in_a_slash_is_at_its_default() -> None:
+    endpoint = ChatEndpoint(name="slashy", default_base_url="https://api.example.com/v1/")
+    assert OpenAIProvider(api_key="sk-x", endpoint=endpoint).chat("m").supported_urls == IMAGE_URLS
