@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import setuptools
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["pipeline", "middleware", "providers"]
@@ -31,9 +32,10 @@ def test_packages_import_from_this_project() -> None:
         assert (ROOT / package / "py.typed").exists()
 
 
-def test_pyproject_lists_every_package_explicitly() -> None:
+def test_the_package_search_ships_every_package_and_nothing_else() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    listed = set(config["tool"]["setuptools"]["packages"])
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    listed = set(setuptools.find_packages(str(ROOT), include=include))
     on_disk = {
         str(path.parent.relative_to(ROOT)).replace("/", ".")
         for package in PACKAGES
