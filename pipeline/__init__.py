@@ -42,7 +42,14 @@ from .generate import generate_text, stream_text
 from .model import LanguageModel, SupportedUrls
 from .normalize import OrphanToolResultWarning
 from .objects import GenerateObjectResult, StreamObjectResult, generate_object, stream_object
-from .params import CallParams, FunctionTool, ResponseFormatJson, ResponseFormatText, ToolChoiceTool
+from .params import (
+    CallParams,
+    FunctionTool,
+    ProviderTool,
+    ResponseFormatJson,
+    ResponseFormatText,
+    ToolChoiceTool,
+)
 from .prompt import (
     AssistantMessage,
     ContentOutput,
@@ -175,6 +182,7 @@ __all__ = [
     "Provider",
     "ProviderImportError",
     "ProviderRegistry",
+    "ProviderTool",
     "RawPart",
     "ReasoningContent",
     "ReasoningDeltaPart",

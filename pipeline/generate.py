@@ -19,7 +19,7 @@ from . import control
 from .errors import InvalidArgumentError
 from .model import LanguageModel
 from .normalize import normalize_prompt
-from .params import CallParams, FunctionTool
+from .params import CallParams, FunctionTool, ProviderTool
 from .prompt import Message, SystemMessage
 from .registry import resolve_model
 from .response_messages import to_response_messages
@@ -44,7 +44,11 @@ __all__ = [
 PromptInput = str | Sequence[Message | Mapping[str, Any]]
 SystemInput = str | SystemMessage | Mapping[str, Any] | Sequence[SystemMessage | Mapping[str, Any]]
 
-ToolsInput = Sequence[Tool | FunctionTool | Mapping[str, Any]] | Mapping[str, Tool]
+ToolsInput = (
+    Sequence[Tool | FunctionTool | ProviderTool | Mapping[str, Any]] | Mapping[str, Tool | ProviderTool]
+)
+"""Tools to run (:class:`Tool`), to send only (definitions), or for the provider to run
+(:class:`ProviderTool`); as a mapping, each key names its tool."""
 StopCondition = Callable[[list[GenerateResult]], bool]
 """Called after each step with the steps so far; ``True`` ends the tool loop."""
 
@@ -79,13 +83,17 @@ def executable_tools(tools: ToolsInput | None) -> ToolSet:
     if tools is None:
         return ToolSet([])
     if isinstance(tools, Mapping):
-        return ToolSet(tools)
+        return ToolSet({key: value for key, value in tools.items() if isinstance(value, Tool)})
     return ToolSet([item for item in tools if isinstance(item, Tool)])
 
 
-def _plain_definitions(tools: ToolsInput) -> list[FunctionTool | Mapping[str, Any]]:
+def _plain_definitions(tools: ToolsInput) -> list[FunctionTool | ProviderTool | Mapping[str, Any]]:
     if isinstance(tools, Mapping):
-        return []
+        return [
+            value.model_copy(update={"name": key})
+            for key, value in tools.items()
+            if isinstance(value, ProviderTool)
+        ]
     return [item for item in tools if not isinstance(item, Tool)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from ._base import ProviderOptions, Record
 from .prompt import Message
@@ -14,12 +14,15 @@ from .redact import redact_headers, scrub_value
 __all__ = [
     "CallParams",
     "FunctionTool",
+    "ProviderTool",
     "ReasoningLevel",
     "ResponseFormat",
     "ResponseFormatJson",
     "ResponseFormatText",
     "ToolChoice",
     "ToolChoiceTool",
+    "ToolDefinition",
+    "split_tools",
 ]
 
 
@@ -34,6 +37,49 @@ class FunctionTool(Record):
     provider_options: ProviderOptions | None = None
     input_examples: list[dict[str, Any]] | None = None
     """Example inputs, each ``{"input": {...}}`` (the AI SDK's ``inputExamples``)."""
+
+
+class ProviderTool(Record):
+    """A tool the provider runs itself (web search, code execution, ...): the AI SDK's provider-defined tool.
+
+    ``id`` is ``"<provider>.<tool type>"`` (``"openai.web_search"``); ``name`` is the name the model's
+    calls and results carry; ``args`` are the tool's settings, mapped to the wire by the provider that
+    owns the ``id``. A provider that does not own it skips the tool with an ``unsupported`` warning.
+    Made by the provider packages' ``tools`` modules, e.g. ``providers.openai.tools.web_search()``.
+    """
+
+    type: Literal["provider"] = "provider"
+    id: str
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def provider(self) -> str:
+        """The provider that owns the tool: the part of ``id`` before the first dot."""
+        return self.id.split(".", 1)[0]
+
+
+def _tool_kind(value: Any) -> str:
+    """The union's tag: a mapping without ``type`` is a function tool, as before provider tools existed."""
+    if isinstance(value, dict):
+        return str(value.get("type", "function"))
+    return str(getattr(value, "type", "function"))
+
+
+ToolDefinition = Annotated[
+    Annotated[FunctionTool, Tag("function")] | Annotated[ProviderTool, Tag("provider")],
+    Discriminator(_tool_kind),
+]
+"""What a call sends as a tool: a function the caller runs, or a tool the provider runs."""
+
+
+def split_tools(
+    tools: list[FunctionTool | ProviderTool] | None,
+) -> tuple[list[FunctionTool], list[ProviderTool]]:
+    """The function tools and the provider tools of a call, each in the order given."""
+    functions = [tool for tool in tools or () if isinstance(tool, FunctionTool)]
+    provided = [tool for tool in tools or () if isinstance(tool, ProviderTool)]
+    return functions, provided
 
 
 class ToolChoiceTool(Record):
@@ -83,7 +129,7 @@ class CallParams(Record):
     stop_sequences: list[str] | None = None
     seed: int | None = None
     response_format: ResponseFormat | None = None
-    tools: list[FunctionTool] | None = None
+    tools: list[ToolDefinition] | None = None
     tool_choice: ToolChoice | None = None
     reasoning: ReasoningLevel | None = None
     include_raw_chunks: bool = False

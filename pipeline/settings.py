@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_snake
 
 from .errors import InvalidArgumentError
-from .params import CallParams, FunctionTool, ReasoningLevel, ResponseFormat, ToolChoice
+from .params import CallParams, FunctionTool, ProviderTool, ReasoningLevel, ResponseFormat, ToolChoice
 from .prompt import Message
 from .sendable import find_unsendable_model
 
@@ -94,7 +94,7 @@ def _checked(settings: CallSettings) -> dict[str, Any]:
 def build_call_params(
     prompt: list[Message],
     *,
-    tools: Sequence[FunctionTool | Mapping[str, Any]] | None = None,
+    tools: Sequence[FunctionTool | ProviderTool | Mapping[str, Any]] | None = None,
     **settings: Unpack[CallSettings],
 ) -> CallParams:
     """Validate the settings (``InvalidArgumentError`` names the bad or unknown one) and build the params."""

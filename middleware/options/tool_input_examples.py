@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from pipeline.chain import Middleware, TransformContext
 from pipeline.errors import InvalidArgumentError
-from pipeline.params import CallParams, FunctionTool
+from pipeline.params import CallParams, FunctionTool, ProviderTool
 
 __all__ = ["AddToolInputExamplesMiddleware", "ExampleFormatter", "add_tool_input_examples", "format_example"]
 
@@ -41,13 +41,18 @@ def add_tool_input_examples(
     An example that is not ``{"input": {...}}`` is an :class:`InvalidArgumentError` naming
     ``tools[i].input_examples[j]``.
     """
-    if not params.tools or not any(tool.input_examples for tool in params.tools):
+    if not params.tools or not any(_has_examples(tool) for tool in params.tools):
         return params
     tools = [
-        _with_examples(tool, index, prefix, format, remove) if tool.input_examples else tool
+        _with_examples(tool, index, prefix, format, remove) if _has_examples(tool) else tool
         for index, tool in enumerate(params.tools)
     ]
     return params.model_copy(update={"tools": tools})
+
+
+def _has_examples(tool: FunctionTool | ProviderTool) -> TypeGuard[FunctionTool]:
+    """Only function tools have input examples; a provider tool is passed on as it is."""
+    return isinstance(tool, FunctionTool) and bool(tool.input_examples)
 
 
 def _with_examples(

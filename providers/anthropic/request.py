@@ -12,9 +12,11 @@ from pipeline.params import (
     ResponseFormatJson,
     ToolChoice,
     ToolChoiceTool,
+    split_tools,
 )
 from pipeline.result import CallWarning
 
+from .._tools import unsupported_tool_warnings
 from .cache_control import CacheBreakpoints
 from .capabilities import ModelCapabilities, model_capabilities
 from .convert_messages import convert_to_anthropic_prompt
@@ -378,7 +380,8 @@ def _wire_tools(
     The json tool must be called, alone: it forces ``any`` with parallel tool use disabled, and no
     tool is sent with ``strict`` (nor the structured-outputs beta) while it is in the request.
     """
-    warnings = []
+    function_tools, provider_tools = split_tools(params.tools)
+    warnings = unsupported_tool_warnings(provider_tools)
     if json_tool is not None and options.disable_parallel_tool_use is False:
         details = (
             "`disableParallelToolUse: false` is ignored when using the JSON response tool. "
@@ -386,7 +389,7 @@ def _wire_tools(
         )
         warnings.append(_unsupported("providerOptions.anthropic.disableParallelToolUse", details))
     definitions, choice, tool_warnings, betas = prepare_tools(
-        [*(params.tools or []), *([json_tool] if json_tool else [])],
+        [*function_tools, *([json_tool] if json_tool else [])],
         "required" if json_tool is not None else params.tool_choice,
         disable_parallel_tool_use=True if json_tool is not None else options.disable_parallel_tool_use,
         cache=cache,

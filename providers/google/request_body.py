@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.params import CallParams, ResponseFormatJson
+from pipeline.params import CallParams, ResponseFormatJson, split_tools
 from pipeline.result import CallWarning
 
+from .._tools import unsupported_tool_warnings
 from .capabilities import model_capabilities
 from .convert_messages import convert_to_google_messages
 from .json_schema import to_openapi_schema
@@ -54,7 +55,9 @@ def build_request(model_id: str, params: CallParams) -> GoogleRequest:
         supports_function_response_parts=capabilities.uses_gemini3_features,
     )
     warnings.extend(prompt.warnings)
-    tools = prepare_tools(params.tools, params.tool_choice)
+    function_tools, provider_tools = split_tools(params.tools)
+    warnings.extend(unsupported_tool_warnings(provider_tools))
+    tools = prepare_tools(function_tools, params.tool_choice)
 
     thinking_config = _thinking_config(params, options, model_id, warnings)
     response_format = params.response_format

@@ -11,9 +11,11 @@ from pipeline.params import (
     ResponseFormatJson,
     ToolChoice,
     ToolChoiceTool,
+    split_tools,
 )
 from pipeline.result import CallWarning
 
+from .._tools import unsupported_tool_warnings
 from .capabilities import ModelCapabilities, model_capabilities
 from .convert_messages import WireMessage, convert_to_openai_chat_messages
 from .options import OpenAIChatOptions
@@ -55,7 +57,9 @@ def build_chat_body(
         body, removed_warnings = _without_reasoning_rejects(body, keep_sampling=keep_sampling)
     else:
         body, removed_warnings = _without_search_preview_rejects(model_id, body)
-    body.update(_tool_fields(params.tools, params.tool_choice))
+    function_tools, provider_tools = split_tools(params.tools)
+    body.update(_tool_fields(function_tools, params.tool_choice))
+    warnings += unsupported_tool_warnings(provider_tools)
     warnings += message_warnings + removed_warnings + tier_warnings
     return {key: value for key, value in body.items() if value is not None}, warnings
 
