@@ -216,3 +216,13 @@ def test_an_unknown_keyword_far_from_every_name_gets_no_suggestion() -> None:
     with pytest.raises(InvalidArgumentError) as raised:
         stream_text(MockLanguageModel(), prompt="Hi", xyzzy=1)
     assert str(raised.value).endswith("stream_text() got an unknown argument 'xyzzy'")
+
+
+def test_top_k_is_a_whole_number_a_written_decision() -> None:
+    """Decision (AI SDK parity): the AI SDK types ``topK`` as a JS number and passes 1.5 on; every API
+    that takes it (Anthropic ``top_k``, Gemini ``topK``) wants an integer, so anything but a Python int is
+    refused before any I/O, a float too (as for ``max_output_tokens`` and ``seed``): say ``int(x)``."""
+    assert build_call_params(PROMPT, top_k=3).top_k == 3
+    for value in (2.5, 3.0):
+        with pytest.raises(InvalidArgumentError, match="top_k must be an integer"):
+            build_call_params(PROMPT, top_k=value)  # type: ignore[arg-type]

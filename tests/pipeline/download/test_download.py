@@ -255,3 +255,12 @@ async def test_middleware_uses_the_inner_models_supported_urls() -> None:
         FilePart(data=PNG, media_type="image/png"),
     ]
     assert [r.is_url_supported_by_model for r in download.calls[0]] == [True, False]
+
+
+def test_a_declared_octet_stream_is_unknown_a_written_decision() -> None:
+    """Decision (AI SDK parity): the AI SDK keeps a declared ``application/octet-stream`` for a downloaded
+    file. We read it as "type unknown" and take the sniffed type, then the server's: providers refuse
+    octet-stream for images and PDFs, so keeping it would turn a good download into a failed call."""
+    assert resolve_downloaded_media_type("application/octet-stream", DownloadedFile(PNG, None)) == "image/png"
+    served = DownloadedFile(b"plain", "text/plain")
+    assert resolve_downloaded_media_type("application/octet-stream", served) == "text/plain"
