@@ -346,9 +346,16 @@ class DownloadBlockedError(DownloadError):
 class CacheMissError(ModelCallError):
     """The cache is in replay-only mode and has no recorded answer for this call."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, *, model: str | None = None, preview: str | None = None) -> None:
         self.key = key
-        super().__init__(f"No recorded answer for cache key {key} (cache is in replay-only mode)")
+        self.model = model
+        self.preview = preview
+        what = f"model {model}" if model else "this call"
+        shown = f" (prompt: {preview!r})" if preview else ""
+        super().__init__(
+            f"No recorded answer for {what}{shown}; cache key {key[:16]}... (cache is in replay-only mode: "
+            "record it with mode='read-write' first)"
+        )
 
 
 class InvalidResponseError(APICallError):

@@ -55,6 +55,7 @@ from pipeline.embed import EmbedParams
 from pipeline.errors import CacheMissError
 from pipeline.model import EndpointIdentity, endpoint_identity_of
 from pipeline.params import CallParams
+from pipeline.prompt import TextPart, UserMessage
 from pipeline.result import FileContent, FinishReason, GenerateResult
 from pipeline.stream import (
     ErrorPart,
@@ -277,7 +278,7 @@ class CacheMiddleware(Middleware):
                 return _marked(cached, "hit")
             if self.mode == "replay":
                 self._counters.misses += 1
-                raise CacheMissError(key)
+                raise _missed(key, call)
         lead = _flight_key(key) if self.single_flight else None
         while lead is not None and (flight := self._flights.get(lead)) is not None:
             await flight.wait()
@@ -329,7 +330,7 @@ class CacheMiddleware(Middleware):
                 )
             if self.mode == "replay":
                 self._counters.misses += 1
-                raise CacheMissError(key)
+                raise _missed(key, call)
         self._counters.misses += 1
         inner = await call.do_stream()
         return StreamResult(stream=self._record(key, inner), request=inner.request, response=inner.response)
@@ -391,3 +392,28 @@ def _approximate_size(part: StreamPart) -> int:
     if isinstance(part, FileContent):
         return len(part.data if isinstance(part.data, str | bytes) else str(part.data)) + 256
     return 256
+
+
+_PREVIEW_CHARACTERS = 60
+
+
+def _missed(key: str, call: WrapContext) -> CacheMissError:
+    """The replay miss, naming the model and the start of the last user message (what a reader needs to
+    find the call that was never recorded)."""
+    return CacheMissError(
+        key, model=f"{call.model.provider}:{call.model.model_id}", preview=_prompt_preview(call.params)
+    )
+
+
+def _prompt_preview(params: CallParams) -> str | None:
+    for message in reversed(params.prompt):
+        if isinstance(message, UserMessage):
+            content = message.content
+            text = (
+                content
+                if isinstance(content, str)
+                else " ".join(part.text for part in content if isinstance(part, TextPart))
+            )
+            text = " ".join(text.split())
+            return text if len(text) <= _PREVIEW_CHARACTERS else f"{text[: _PREVIEW_CHARACTERS - 3]}..."
+    return None

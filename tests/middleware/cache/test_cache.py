@@ -274,7 +274,10 @@ async def test_replay_mode_serves_recordings_and_never_calls_the_model_on_a_miss
     with pytest.raises(CacheMissError) as missed:
         await replaying.do_generate(params("never recorded"))
     assert len(missed.value.key) == 64
-    with pytest.raises(CacheMissError):
+    assert str(missed.value).startswith(
+        "No recorded answer for model mock:mock-model (prompt: 'never recorded'); cache key "
+    )
+    with pytest.raises(CacheMissError, match="prompt: 'never recorded'"):
         await replaying.do_stream(params("never recorded"))
     assert offline.calls == []
     assert cache.stats == CacheStats(hits=3, misses=2, writes=0, errors=0)
