@@ -86,6 +86,11 @@ class ProviderReference(Record):
             raise ValueError("a provider reference names at least one provider")
         return value
 
+    def __or__(self, other: ProviderReference) -> ProviderReference:
+        """Both references in one (``other`` wins for a provider in both): upload to several providers,
+        then reference the file once in a prompt that any of them may answer."""
+        return ProviderReference(reference={**self.reference, **other.reference})
+
     def for_provider(self, provider: str) -> str:
         """The file id for ``provider``; :class:`~pipeline.errors.NoSuchProviderReferenceError` if absent."""
         file_id = self.reference.get(provider)
