@@ -39,6 +39,7 @@ __all__ = [
     "ErrorJsonOutput",
     "ErrorTextOutput",
     "ExecutionDeniedOutput",
+    "FileData",
     "FileItem",
     "FilePart",
     "ImagePart",
@@ -100,15 +101,17 @@ class ProviderReference(Record):
 
 
 def _coerce_data(value: Any) -> Any:
-    """Accept every binary / URL form the prompt spec lists, in Python terms, and provider references.
-
-    A mapping is a provider reference (``{"openai": "file-abc"}``), or one of the AI SDK's tagged forms
-    (``{"type": "data" | "url" | "reference", ...}``) that our own JSON dumps also use.
-    """
+    """Accept every binary / URL form the prompt spec lists, in Python terms."""
     if isinstance(value, bytearray | memoryview):
         return bytes(value)
     if isinstance(value, ParseResult | SplitResult):
         return httpx.URL(value.geturl())
+    return value
+
+
+def _coerce_file_data(value: Any) -> Any:
+    """:func:`_coerce_data`, and a mapping as a provider reference (``{"openai": "file-abc"}``) or one of
+    the AI SDK's tagged forms (``{"type": "data" | "url" | "reference", ...}``) our JSON dumps also use."""
     if isinstance(value, Mapping):
         match value.get("type"):
             case "data":
@@ -119,7 +122,7 @@ def _coerce_data(value: Any) -> Any:
             case "reference":
                 return ProviderReference.model_validate(value)
         return ProviderReference(reference=dict(value))
-    return value
+    return _coerce_data(value)
 
 
 def _serialize_data(value: str | bytes | httpx.URL | ProviderReference) -> Any:
@@ -131,12 +134,18 @@ def _serialize_data(value: str | bytes | httpx.URL | ProviderReference) -> Any:
 
 
 DataContent = Annotated[
-    str | bytes | httpx.URL | ProviderReference,
+    str | bytes | httpx.URL,
     BeforeValidator(_coerce_data),
     PlainSerializer(_serialize_data, when_used="json"),
 ]
-"""Image or file data: base64 text, a ``data:`` URL, an http(s) URL string, bytes, a URL object, or a
-:class:`ProviderReference` to an uploaded file."""
+"""Image or media data: base64 text, a ``data:`` URL, an http(s) URL string, bytes, or a URL object."""
+
+FileData = Annotated[
+    str | bytes | httpx.URL | ProviderReference,
+    BeforeValidator(_coerce_file_data),
+    PlainSerializer(_serialize_data, when_used="json"),
+]
+"""File data: any :data:`DataContent` form, or a :class:`ProviderReference` to an uploaded file."""
 
 
 class _Part(Record):
@@ -162,7 +171,7 @@ class FilePart(_Part):
     """A file (PDF, audio, image, ...) in a user message, or a model-generated file in an assistant one."""
 
     type: Literal["file"] = "file"
-    data: DataContent
+    data: FileData
     media_type: str
     filename: str | None = None
 
@@ -260,7 +269,7 @@ class FileItem(Record):
     media type (a top-level type such as ``image`` is enough for a URL or a reference)."""
 
     type: Literal["file"] = "file"
-    data: DataContent
+    data: FileData
     media_type: str
     filename: str | None = None
     provider_options: ProviderOptions | None = None
@@ -291,9 +300,9 @@ _URL_MEDIA_TYPES = mimetypes.MimeTypes(filenames=())
 
 def _upgraded_item(item: Any) -> Any:
     """A deprecated tool-result item as a ``file`` item, with the AI SDK's deprecation message."""
-    if not isinstance(item, Mapping) or item.get("type") not in _DEPRECATED_ITEMS:
+    kind = item.get("type") if isinstance(item, Mapping) else None
+    if not isinstance(kind, str) or kind not in _DEPRECATED_ITEMS:
         return item
-    kind = str(item["type"])
     form, fixed_media_type = _DEPRECATED_ITEMS[kind]
     upgraded: dict[str, Any] = {"type": "file", "providerOptions": item.get("providerOptions")}
     if form == "data":
