@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,8 +52,9 @@ async def test_call_tools_in_parallel(capsys: pytest.CaptureFixture[str]) -> Non
     assert len(result.steps) == 2
     lines = output_lines(capsys)
     assert lines[2] == "answer: Paris is 64°F and New York is 75°F."
-    seconds = float(lines[3].removeprefix("two 0.2 s tool calls took ").removesuffix(" s in all"))
-    assert seconds < 0.4  # the two 0.2 s calls overlapped
+    # Only the line's shape: that the calls overlap is asserted without a clock in
+    # tests/pipeline/test_tools.py (a wall-clock bound here failed on a loaded machine).
+    assert re.fullmatch(r"two 0\.2 s tool calls took \d+\.\d s in all", lines[3])
 
 
 async def test_call_tools_multiple_steps(capsys: pytest.CaptureFixture[str]) -> None:

@@ -122,12 +122,25 @@ async def test_three_step_loop_with_parallel_calls_errors_and_invalid_input() ->
 
 
 async def test_parallel_tool_calls_run_concurrently() -> None:
+    arrived: list[str] = []
+    all_arrived = anyio.Event()
+
+    @tool
+    async def rendezvous(key: str) -> str:
+        """Returns only once all five calls are running at the same time."""
+        arrived.append(key)
+        if len(arrived) == 5:
+            all_arrived.set()
+        await all_arrived.wait()  # in sequence, the first call would wait here for ever
+        return key
+
     model = MockLanguageModel(
-        generate=[_calls(*[(str(i), "slow_lookup", f'{{"key":"{i}"}}') for i in range(5)]), text_result("ok")]
+        generate=[_calls(*[(str(i), "rendezvous", f'{{"key":"{i}"}}') for i in range(5)]), text_result("ok")]
     )
-    started = time.monotonic()
-    await generate_text(model, prompt="x", tools=[slow_lookup], max_steps=2)
-    assert time.monotonic() - started < 0.8  # five 0.2 s tools in parallel, not 1 s in sequence
+    with anyio.fail_after(10):  # a hang guard, not a speed bound
+        result = await generate_text(model, prompt="x", tools=[rendezvous], max_steps=2)
+    assert sorted(arrived) == ["0", "1", "2", "3", "4"]
+    assert [r.result for r in result.tool_results] == ["0", "1", "2", "3", "4"]
 
 
 async def test_default_single_step_runs_tools_but_does_not_call_the_model_again() -> None:
