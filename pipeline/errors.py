@@ -40,6 +40,7 @@ __all__ = [
     "NoObjectGeneratedError",
     "NoSuchModelError",
     "NoSuchProviderError",
+    "NoSuchProviderReferenceError",
     "NoSuchToolError",
     "ProviderImportError",
     "ResponseTooLargeError",
@@ -151,6 +152,18 @@ class NoSuchModelError(ModelPipeError):
     def __init__(self, model_id: str, message: str) -> None:
         self.model_id = model_id
         super().__init__(message)
+
+
+class NoSuchProviderReferenceError(ModelPipeError):
+    """A file's provider reference has no file id for the provider the call goes to."""
+
+    def __init__(self, provider: str, available: Sequence[str]) -> None:
+        self.provider = provider
+        self.available = list(available)
+        super().__init__(
+            f"No provider reference found for provider {provider!r}. "
+            f"Available providers: {', '.join(self.available) or 'none'}"
+        )
 
 
 class NoSuchToolError(ModelPipeError):

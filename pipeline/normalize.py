@@ -4,10 +4,11 @@
 Its output satisfies these invariants:
 
 * user and assistant ``content`` is always a list; there are no ``ImagePart`` s (they become files);
-* every file's (and tool-result media item's) ``data`` is ``bytes`` or an http(s) ``httpx.URL`` —
-  base64 text and ``data:`` URLs are decoded;
-* ``media_type`` is a full type (``image/png``), or a top-level type (``image``) only for URLs whose
-  type is unknown;
+* every file's (and tool-result media / file item's, and reasoning file's) ``data`` is ``bytes``, an
+  http(s) ``httpx.URL`` or a :class:`~pipeline.prompt.ProviderReference` — base64 text and ``data:``
+  URLs are decoded;
+* ``media_type`` is a full type (``image/png``), or a top-level type (``image``) only for URLs and
+  provider references whose type is unknown;
 * empty user text parts are dropped, and empty assistant text parts without provider options;
 * consecutive tool messages are merged and tool messages left empty are removed;
 * every client tool call has a tool result before the next user or system message;
@@ -41,10 +42,13 @@ from .prompt import (
     AssistantContentPart,
     AssistantMessage,
     ContentOutput,
+    FileItem,
     FilePart,
     ImagePart,
     MediaItem,
     Message,
+    ProviderReference,
+    ReasoningFilePart,
     SystemMessage,
     TextPart,
     ToolCallPart,
@@ -57,8 +61,8 @@ from .sendable import find_unsendable_model
 
 __all__ = ["OrphanToolResultWarning", "normalize_prompt"]
 
-_Data = bytes | httpx.URL
-"""Normalized file data: inline bytes or an http(s) URL."""
+_Data = bytes | httpx.URL | ProviderReference
+"""Normalized file data: inline bytes, an http(s) URL, or a reference to a file uploaded to providers."""
 
 _URL_SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _WHITESPACE: Final = re.compile(r"\s+")
@@ -206,7 +210,7 @@ def _image_to_file(part: ImagePart, path: str, budget: _InlineBudget) -> FilePar
 def _normalize_assistant_part(
     part: AssistantContentPart, path: str, budget: _InlineBudget
 ) -> AssistantContentPart:
-    if isinstance(part, FilePart):
+    if isinstance(part, FilePart | ReasoningFilePart):
         data, data_url_type = _resolve_data(part.data, f"{path}.data", budget)
         media_type = _full_media_type(data, data_url_type or part.media_type)
         return part.model_copy(update={"data": data, "media_type": media_type})
@@ -220,14 +224,16 @@ def _normalize_tool_result(part: ToolResultPart, path: str, budget: _InlineBudge
         return part
     items = [
         _normalize_media_item(item, f"{path}.output.value[{index}]", budget)
-        if isinstance(item, MediaItem)
+        if isinstance(item, MediaItem | FileItem)
         else item
         for index, item in enumerate(part.output.value)
     ]
     return part.model_copy(update={"output": part.output.model_copy(update={"value": items})})
 
 
-def _normalize_media_item(item: MediaItem, path: str, budget: _InlineBudget) -> MediaItem:
+def _normalize_media_item(
+    item: MediaItem | FileItem, path: str, budget: _InlineBudget
+) -> MediaItem | FileItem:
     data, data_url_type = _resolve_data(item.data, f"{path}.data", budget)
     media_type = _user_media_type(data, data_url_type or item.media_type)
     return item.model_copy(update={"data": data, "media_type": media_type})
@@ -243,7 +249,7 @@ def _user_media_type(data: _Data, media_type: str) -> str:
 
 def _full_media_type(data: _Data, media_type: str) -> str:
     """``media_type`` when full (or when the data is a URL); else the type sniffed from inline bytes."""
-    if is_full_media_type(media_type) or isinstance(data, httpx.URL):
+    if is_full_media_type(media_type) or not isinstance(data, bytes):
         return media_type
     detected = detect_media_type(data, get_top_level_media_type(media_type))
     if detected is None:
@@ -256,11 +262,13 @@ def _full_media_type(data: _Data, media_type: str) -> str:
 
 
 def _resolve_data(
-    data: str | bytes | httpx.URL, path: str, budget: _InlineBudget
+    data: str | bytes | httpx.URL | ProviderReference, path: str, budget: _InlineBudget
 ) -> tuple[_Data, str | None]:
     """Decoded data (counted against ``budget``) and, for a ``data:`` URL, the media type it declares."""
     if isinstance(data, bytes):
         return budget.take(data, path), None
+    if isinstance(data, ProviderReference):
+        return data, None
     if isinstance(data, httpx.URL):
         return _resolve_url(data, path, budget)
     if _URL_SCHEME.match(data) is None:

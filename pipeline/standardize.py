@@ -20,9 +20,11 @@ from ._base import Record
 from .errors import InvalidArgumentError, InvalidDataContentError, InvalidMessageRoleError, InvalidPromptError
 from .prompt import (
     AssistantMessage,
+    CustomPart,
     FilePart,
     ImagePart,
     Message,
+    ReasoningFilePart,
     ReasoningPart,
     SystemMessage,
     TextPart,
@@ -47,16 +49,27 @@ _PART_CLASSES: Final[dict[str, type[Record]]] = {
     "image": ImagePart,
     "file": FilePart,
     "reasoning": ReasoningPart,
+    "reasoning-file": ReasoningFilePart,
+    "custom": CustomPart,
     "tool-call": ToolCallPart,
     "tool-result": ToolResultPart,
 }
 _ALLOWED_PART_TYPES: Final[dict[str, tuple[str, ...]]] = {
     "user": ("text", "image", "file"),
-    "assistant": ("text", "file", "reasoning", "tool-call", "tool-result"),
+    "assistant": ("text", "file", "reasoning", "reasoning-file", "custom", "tool-call", "tool-result"),
     "tool": ("tool-result",),
 }
 _MESSAGE_TYPES: Final = (SystemMessage, UserMessage, AssistantMessage, ToolMessage)
-_PART_TYPES: Final = (TextPart, ImagePart, FilePart, ReasoningPart, ToolCallPart, ToolResultPart)
+_PART_TYPES: Final = (
+    TextPart,
+    ImagePart,
+    FilePart,
+    ReasoningPart,
+    ReasoningFilePart,
+    CustomPart,
+    ToolCallPart,
+    ToolResultPart,
+)
 _DATA_FIELDS: Final = frozenset({"data", "image"})
 _DATA_ERROR_TYPES: Final = frozenset({"string_type", "bytes_type", "is_instance_of"})
 _DATA_FORMS: Final = "base64 text, a data: or http(s) URL, bytes, or a URL object"

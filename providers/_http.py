@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import httpx
@@ -52,9 +52,11 @@ __all__ = [
     "EventStream",
     "HttpClient",
     "JsonResponse",
+    "RawResponse",
     "parse_retry_after",
     "post_json",
     "post_sse",
+    "send_raw",
     "shared_http",
 ]
 
@@ -100,6 +102,27 @@ class JsonResponse:
             response_headers=self.headers,
             response_body=_shown_json(self.value),
         )
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """A successful answer's body (bytes, read whole) and its headers (names lower-cased)."""
+
+    body: bytes
+    headers: dict[str, str]
+
+    def json(self, what: str, url: str) -> JsonResponse:
+        """The body decoded as JSON; :class:`InvalidResponseError` naming ``what`` if it is not JSON."""
+        try:
+            return JsonResponse(value=json.loads(self.body), headers=self.headers)
+        except (ValueError, RecursionError) as exc:
+            raise InvalidResponseError(
+                f"Invalid JSON in {what}",
+                url=url,
+                status_code=200,
+                response_headers=self.headers,
+                response_body=self.body[:MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace"),
+            ) from exc
 
 
 def _shown_json(value: Any) -> str | None:
@@ -515,14 +538,61 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
+async def send_raw(
+    http: HttpClient,
+    url: str,
+    *,
+    method: Literal["POST", "GET"] = "POST",
+    headers: Mapping[str, str],
+    content: bytes = b"",
+    content_type: str = "application/octet-stream",
+    parse_error: ErrorParser,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+) -> RawResponse:
+    """POST raw ``content`` (an upload, a multipart form) as ``content_type``, or GET ``url``; the
+    answer's bytes and headers, read within ``max_response_bytes``. Any failure raises
+    :class:`APICallError`, as :func:`post_json` does (errors show a placeholder, never the bytes)."""
+    shown = f"<{len(content)} bytes of {content_type.split(';')[0]}>" if method == "POST" else None
+    request_headers = _request_headers(headers, "application/json")
+    if method == "POST":
+        request_headers["content-type"] = content_type
+    else:
+        del request_headers["content-type"]
+    response = await _send_bytes(http, url, request_headers, content, shown, method=method)
+    drained = False
+    try:
+        response_headers = _response_headers(response)
+        if not response.is_success:
+            raise await _status_error(response, url, shown, parse_error)
+        raw = await _read_capped(response, url, shown, max_response_bytes)
+        drained = True
+    finally:
+        await _close(response, drained=drained)
+    return RawResponse(body=raw, headers=response_headers)
+
+
 async def _send(
     http: HttpClient, url: str, headers: Mapping[str, str], body: Any, *, accept: str
 ) -> httpx.Response:
-    endpoint = _endpoint_url(url)
     content = _encode_body(body)
-    request_headers = _request_headers(headers, accept)
+    return await _send_bytes(http, url, _request_headers(headers, accept), content, body)
+
+
+async def _send_bytes(
+    http: HttpClient,
+    url: str,
+    request_headers: dict[str, str],
+    content: bytes,
+    body: Any,
+    *,
+    method: Literal["POST", "GET"] = "POST",
+) -> httpx.Response:
+    endpoint = _endpoint_url(url)
     try:
-        return await http.send(endpoint, request_headers, content)
+        if method == "POST":
+            return await http.send(endpoint, request_headers, content)
+        client = http.client()
+        return await client.send(client.build_request(method, endpoint, headers=request_headers), stream=True)
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise APICallError(
             f"Invalid API URL: {_describe(exc)}", url=url, request_body=body, is_retryable=False

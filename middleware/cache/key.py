@@ -25,7 +25,7 @@ from pipeline.chain import CallType
 from pipeline.embed import EmbedParams
 from pipeline.model import EndpointIdentity
 from pipeline.params import CallParams
-from pipeline.prompt import ContentOutput, FilePart, MediaItem, SystemMessage, ToolResultPart
+from pipeline.prompt import ContentOutput, FileItem, FilePart, MediaItem, SystemMessage, ToolResultPart
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
@@ -159,7 +159,7 @@ def _attachment_data(params: CallParams) -> Iterator[object]:
             if isinstance(part, FilePart):
                 yield part.data
             elif isinstance(part, ToolResultPart) and isinstance(part.output, ContentOutput):
-                yield from (item.data for item in part.output.value if isinstance(item, MediaItem))
+                yield from (item.data for item in part.output.value if isinstance(item, MediaItem | FileItem))
 
 
 def has_url_attachments(params: CallParams) -> bool:

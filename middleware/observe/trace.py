@@ -38,6 +38,7 @@ from pipeline.prompt import (
     AssistantMessage,
     FilePart,
     Message,
+    ProviderReference,
     ReasoningPart,
     SystemMessage,
     TextPart,
@@ -170,6 +171,13 @@ def _modality(media_type: str) -> str:
 
 
 def _file_part(data: object, media_type: str) -> dict[str, Any]:
+    if isinstance(data, ProviderReference):  # the conventions' ``file`` part: an id in a provider's store
+        return {
+            "type": "file",
+            "modality": _modality(media_type),
+            "mime_type": media_type,
+            "file_id": ",".join(data.reference.values()),
+        }
     if isinstance(data, bytes | str) and not (isinstance(data, str) and "://" in data[:16]):
         return {
             "type": "blob",

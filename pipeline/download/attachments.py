@@ -20,6 +20,7 @@ from ..params import CallParams
 from ..prompt import (
     AssistantMessage,
     ContentOutput,
+    FileItem,
     FilePart,
     MediaItem,
     Message,
@@ -40,7 +41,7 @@ __all__ = [
 _UNKNOWN_MEDIA_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
 _DEFAULT_DOWNLOADER = SafeDownloader()
 
-Attachment = FilePart | MediaItem
+Attachment = FilePart | MediaItem | FileItem
 
 
 def is_url_supported(url: str, media_type: str | None, supported_urls: SupportedUrls) -> bool:
@@ -137,7 +138,7 @@ def _replaced(item: Attachment, downloaded: DownloadedFile) -> Attachment:
 
 
 def _is_url_attachment(item: object) -> TypeGuard[Attachment]:
-    return isinstance(item, FilePart | MediaItem) and isinstance(item.data, httpx.URL)
+    return isinstance(item, FilePart | MediaItem | FileItem) and isinstance(item.data, httpx.URL)
 
 
 def _url_attachments(prompt: list[Message]) -> Iterator[Attachment]:

@@ -18,15 +18,19 @@ from pipeline._base import ProviderOptions
 from pipeline.errors import InvalidPromptError, UnsupportedFunctionalityError
 from pipeline.prompt import (
     AssistantMessage,
+    ContentItem,
     ContentOutput,
+    CustomItem,
+    CustomPart,
     ErrorJsonOutput,
     ErrorTextOutput,
     ExecutionDeniedOutput,
     FilePart,
     ImagePart,
     JsonOutput,
-    MediaItem,
     Message,
+    ProviderReference,
+    ReasoningFilePart,
     ReasoningPart,
     SystemMessage,
     TextItem,
@@ -44,6 +48,7 @@ from .cache_control import CacheBreakpoints
 from .options import parse_file_part_options, parse_reasoning_options
 
 __all__ = [
+    "BETA_FILES_API",
     "BETA_MID_CONVERSATION_SYSTEM",
     "BETA_PDFS",
     "AnthropicPrompt",
@@ -52,6 +57,7 @@ __all__ = [
 ]
 
 BETA_PDFS = "pdfs-2024-09-25"
+BETA_FILES_API = "files-api-2025-04-14"
 BETA_MID_CONVERSATION_SYSTEM = "mid-conversation-system-2026-04-07"
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -140,6 +146,12 @@ def _document(source: dict[str, Any], part: FilePart, cache_control: dict[str, A
 def _user_file_block(
     part: FilePart, cache_control: dict[str, Any] | None, prompt: AnthropicPrompt, path: str
 ) -> dict[str, Any]:
+    if isinstance(part.data, ProviderReference):  # a file in Anthropic's file store (Files API beta)
+        prompt.add_beta(BETA_FILES_API)
+        source = {"type": "file", "file_id": part.data.for_provider("anthropic")}
+        if _top_level(part.media_type) == "image":
+            return _with_cache({"type": "image", "source": source}, cache_control)
+        return _with_cache({"type": "document", "source": source}, cache_control)
     data = _file_data(part.data, path)
     media_type = resolve_media_type(part.media_type, data)
     top_level = _top_level(media_type)
@@ -158,9 +170,11 @@ def _user_file_block(
     raise UnsupportedFunctionalityError(f"media type: {part.media_type}")
 
 
-def _tool_content_item(item: TextItem | MediaItem, prompt: AnthropicPrompt) -> dict[str, Any] | None:
+def _tool_content_item(item: ContentItem, prompt: AnthropicPrompt) -> dict[str, Any] | None:
     if isinstance(item, TextItem):
         return {"type": "text", "text": item.text}
+    if isinstance(item, CustomItem):
+        return _custom_tool_content(item, prompt)
     data = item.data
     if isinstance(data, httpx.URL):
         kind = "image" if _top_level(item.media_type) == "image" else "document"
@@ -172,9 +186,19 @@ def _tool_content_item(item: TextItem | MediaItem, prompt: AnthropicPrompt) -> d
         if media_type == "application/pdf":
             prompt.add_beta(BETA_PDFS)
             return {"type": "document", "source": _source(data, "application/pdf")}
-        prompt.warn(f"unsupported tool content part type: media with media type: {item.media_type}")
+        prompt.warn(f"unsupported tool content part type: {item.type} with media type: {item.media_type}")
         return None
-    prompt.warn("unsupported tool content part type: media with data type: text")
+    kind = "reference" if isinstance(data, ProviderReference) else "text"
+    prompt.warn(f"unsupported tool content part type: {item.type} with data type: {kind}")
+    return None
+
+
+def _custom_tool_content(item: CustomItem, prompt: AnthropicPrompt) -> dict[str, Any] | None:
+    """A ``custom`` item Anthropic knows: a tool reference (``{"type": "tool-reference", "toolName"}``)."""
+    options = (item.provider_options or {}).get("anthropic") or {}
+    if options.get("type") == "tool-reference" and isinstance(options.get("toolName"), str):
+        return {"type": "tool_reference", "tool_name": options["toolName"]}
+    prompt.warn("unsupported custom tool content part")
     return None
 
 
@@ -316,6 +340,8 @@ def _convert_assistant_block(
                     prompt.warn(f"provider executed tool result for tool {part.tool_name} is not supported")
                 case FilePart():
                     pass  # Anthropic has no assistant file blocks; generated files are not sent back
+                case ReasoningFilePart() | CustomPart():
+                    prompt.warn(f"unsupported assistant content part type: {part.type}")
     return {"role": "assistant", "content": _move_tool_use_to_segment_ends(content)}
 
 

@@ -6,6 +6,7 @@ import email.utils
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 from pydantic import ValidationError
@@ -25,6 +26,9 @@ from .map_response import map_response
 from .map_stream import AnthropicStreamMapper, stream_error_status
 from .request import AnthropicRequest, build_request
 from .wire import parse_error_body
+
+if TYPE_CHECKING:
+    from .files import AnthropicFiles
 
 __all__ = [
     "ANTHROPIC_VERSION",
@@ -237,3 +241,9 @@ class AnthropicProvider:
 
     chat = messages
     __call__ = messages
+
+    def files(self) -> AnthropicFiles:
+        """The Files API with this provider's settings (see :func:`pipeline.files.upload_file`)."""
+        from .files import AnthropicFiles  # imported on use: most callers never upload
+
+        return AnthropicFiles(self._settings)

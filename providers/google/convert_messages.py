@@ -14,14 +14,18 @@ from pipeline.errors import InvalidPromptError, UnsupportedFunctionalityError
 from pipeline.prompt import (
     AssistantMessage,
     ContentOutput,
+    CustomPart,
     ErrorJsonOutput,
     ErrorTextOutput,
     ExecutionDeniedOutput,
+    FileItem,
     FilePart,
     ImagePart,
     JsonOutput,
     MediaItem,
     Message,
+    ProviderReference,
+    ReasoningFilePart,
     ReasoningPart,
     SystemMessage,
     TextItem,
@@ -135,10 +139,9 @@ def _user_part(part: TextPart | ImagePart | FilePart, path: str) -> WireDict:
         case TextPart():
             return {"text": part.text}
         case FilePart():
-            if isinstance(part.data, httpx.URL):
-                return {
-                    "fileData": {"mimeType": _full_media_type(part.media_type), "fileUri": str(part.data)}
-                }
+            if isinstance(part.data, httpx.URL | ProviderReference):
+                uri = str(part.data) if isinstance(part.data, httpx.URL) else part.data.for_provider("google")
+                return {"fileData": {"mimeType": _full_media_type(part.media_type), "fileUri": uri}}
             return {"inlineData": {"mimeType": _full_media_type(part.media_type), "data": _base64(part.data)}}
         case ImagePart():
             raise InvalidPromptError("image parts must be normalized to file parts", path=path)
@@ -158,12 +161,13 @@ def _assistant_parts(parts: list[Any], is_gemini3: bool, unsigned_tool_calls: li
                 if part.text:
                     thought = {"thought": True} if isinstance(part, ReasoningPart) else {}
                     wire.append({"text": part.text, **thought, **signature_field})
-            case FilePart():
-                if isinstance(part.data, httpx.URL):
+            case FilePart() | ReasoningFilePart():
+                if not isinstance(part.data, bytes):
                     raise UnsupportedFunctionalityError(
                         "File data URLs in assistant messages are not supported"
                     )
-                thought = {"thought": True} if options.get("thought") is True else {}
+                reasoning = isinstance(part, ReasoningFilePart) or options.get("thought") is True
+                thought = {"thought": True} if reasoning else {}
                 wire.append(
                     {
                         "inlineData": {"mimeType": part.media_type, "data": _base64(part.data)},
@@ -182,8 +186,8 @@ def _assistant_parts(parts: list[Any], is_gemini3: bool, unsigned_tool_calls: li
                         **signature_field,
                     }
                 )
-            case ToolResultPart():
-                pass  # results of provider-executed tools are not replayed to Gemini
+            case ToolResultPart() | CustomPart():
+                pass  # results of provider-executed tools and custom content are not replayed to Gemini
     return wire
 
 
@@ -219,8 +223,8 @@ def _function_response_with_parts(part: ToolResultPart, output: ContentOutput) -
         match item:
             case TextItem():
                 texts.append(item.text)
-            case MediaItem():
-                if isinstance(item.data, httpx.URL):
+            case MediaItem() | FileItem():
+                if isinstance(item.data, httpx.URL | ProviderReference):
                     texts.append(json.dumps(item.to_json_dict(), separators=(",", ":")))
                 else:
                     media.append({"inlineData": _inline_media(item.media_type, item.data)})
@@ -237,8 +241,8 @@ def _legacy_content_parts(part: ToolResultPart, output: ContentOutput) -> list[W
         match item:
             case TextItem():
                 wire.append(_function_response(part, item.text))
-            case MediaItem():
-                if isinstance(item.data, httpx.URL):
+            case MediaItem() | FileItem():
+                if isinstance(item.data, httpx.URL | ProviderReference):
                     wire.append({"text": json.dumps(item.to_json_dict(), separators=(",", ":"))})
                     continue
                 kind = "image" if item.media_type.startswith("image") else "file"

@@ -11,6 +11,7 @@ from providers._http import HttpClient
 from providers._settings import ConnectionSettings
 
 from .embedding import GoogleEmbeddingModel
+from .files import GoogleFiles
 from .model import GoogleLanguageModel, new_response_id
 
 __all__ = ["GoogleProvider"]
@@ -54,3 +55,7 @@ class GoogleProvider:
     def embedding(self, model_id: str) -> GoogleEmbeddingModel:
         """An embeddings model (``:batchEmbedContents``) with this provider's settings."""
         return GoogleEmbeddingModel(model_id, **self._settings.as_arguments())
+
+    def files(self) -> GoogleFiles:
+        """The Gemini Files API with this provider's settings (see :func:`pipeline.files.upload_file`)."""
+        return GoogleFiles(self._settings)

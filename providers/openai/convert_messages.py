@@ -15,6 +15,7 @@ from pipeline.media_type import get_top_level_media_type
 from pipeline.prompt import (
     AssistantMessage,
     ContentOutput,
+    CustomPart,
     ErrorJsonOutput,
     ErrorTextOutput,
     ExecutionDeniedOutput,
@@ -22,6 +23,8 @@ from pipeline.prompt import (
     ImagePart,
     JsonOutput,
     Message,
+    ProviderReference,
+    ReasoningFilePart,
     ReasoningPart,
     SystemMessage,
     TextOutput,
@@ -120,6 +123,8 @@ def _file_block(part: FilePart, part_index: int) -> dict[str, Any]:
     data = part.data
     if isinstance(data, str):
         raise InvalidPromptError("file data must be normalized to bytes or a URL")
+    if isinstance(data, ProviderReference):  # a file uploaded to OpenAI's file store, whatever its type
+        return {"type": "file", "file": {"file_id": data.for_provider("openai")}}
     top_level = get_top_level_media_type(part.media_type)
     if top_level == "image":
         image_url: dict[str, Any] = {
@@ -178,7 +183,7 @@ def _assistant_message(message: AssistantMessage) -> WireMessage:
                         },
                     }
                 )
-            case ReasoningPart() | FilePart() | ToolResultPart():
+            case ReasoningPart() | ReasoningFilePart() | CustomPart() | FilePart() | ToolResultPart():
                 pass  # the chat API has no place for these in an assistant turn
     text = "".join(block["text"] for block in text_blocks)
     wire: WireMessage = {

@@ -12,7 +12,8 @@ from providers._http import HttpClient
 from providers._settings import ConnectionArguments, ConnectionSettings
 
 from .embedding import OpenAIEmbeddingModel
-from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
+from .files import OpenAIFiles
+from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel, OpenAIConnection
 
 __all__ = ["OpenAIProvider"]
 
@@ -78,3 +79,16 @@ class OpenAIProvider:
     def embedding(self, model_id: str) -> OpenAIEmbeddingModel:
         """An embeddings model (``POST <base>/embeddings``) with this provider's settings."""
         return OpenAIEmbeddingModel(model_id, **self._model_arguments)
+
+    def files(self) -> OpenAIFiles:
+        """The Files API with this provider's settings (see :func:`pipeline.files.upload_file`)."""
+        arguments = self._model_arguments
+        settings = ConnectionSettings(
+            api_key=arguments["api_key"],
+            base_url=arguments["base_url"],
+            headers=arguments["headers"],
+            http=arguments["http"],
+        )
+        return OpenAIFiles(
+            OpenAIConnection(self._endpoint, settings, arguments["organization"], arguments["project"])
+        )

@@ -17,7 +17,7 @@ import pytest
 
 import pipeline.errors
 from pipeline.params import CallParams
-from pipeline.prompt import messages_adapter
+from pipeline.prompt import ProviderReference, messages_adapter
 from pipeline.stream import StreamPart
 from providers.anthropic import AnthropicProvider
 from providers.anthropic.cache_control import CacheBreakpoints
@@ -28,9 +28,6 @@ GROUPS = ("to_anthropic", "from_anthropic")
 CASES = [case for group in GROUPS for case in json.loads((HERE / f"{group}.json").read_text())["cases"]]
 
 DIVERGENCES = {
-    "PDF provider reference -> document file source": (
-        "file parts have no provider-reference data form in this library"
-    ),
     "error event mid-stream forwarded as error part (no finish)": (
         "an error event before any output (here after message_start and an empty text block) raises "
         "from do_stream, typed, so the call can be retried; after output it is forwarded as a part"
@@ -73,7 +70,7 @@ def _file_data(data: dict[str, Any]) -> Any:
     if data["type"] == "text":
         return data["text"].encode()  # inline text: our normalized prompt carries it as bytes
     if data["type"] == "reference":
-        raise NotImplementedError("provider references")
+        return ProviderReference(reference=data["reference"])
     return _bytes_of(data["data"])
 
 

@@ -2,7 +2,7 @@
 
 Cases are in AI SDK provider-prompt shape; they are translated to the normalized prompt this library
 uses: ``{"type": "data", "data": <base64>}`` file data stays base64 text (the converter passes it
-through), and a provider reference becomes its Google files-API URL (how a normalized prompt
+through), and a provider reference stays a reference (how a normalized prompt
 names an uploaded file).
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pipeline.prompt import Message, messages_adapter
+from pipeline.prompt import Message, ProviderReference, messages_adapter
 from providers.google.convert_messages import convert_to_google_messages
 
 CASES = json.loads((Path(__file__).parent / "to_google.json").read_text())["cases"]
@@ -26,7 +26,7 @@ def _file_data(data: dict[str, Any]) -> Any:
         case "data":
             return data["data"]
         case "reference":
-            return httpx.URL(data["reference"]["google"])
+            return ProviderReference(reference=data["reference"])
         case "url":
             return httpx.URL(data["url"])
     raise AssertionError(f"unknown file data {data}")

@@ -17,7 +17,7 @@ import pytest
 
 import pipeline.errors
 from pipeline.params import CallParams
-from pipeline.prompt import messages_adapter
+from pipeline.prompt import ProviderReference, messages_adapter
 from pipeline.result import Usage
 from pipeline.stream import StreamPart, StreamStartPart
 from providers.openai import OpenAIProvider
@@ -28,7 +28,6 @@ GROUPS = ("to_openai_chat", "from_openai_chat")
 CASES = [case for group in GROUPS for case in json.loads((HERE / f"{group}.json").read_text())["cases"]]
 
 DIVERGENCES = {
-    "reference without openai key throws": "file parts have no provider-reference data form in this library",
     "unparsable chunk -> error part (JSON parse error), finish 'error'": (
         "an error before any output raises from do_stream (here InvalidResponseDataError), typed, instead "
         "of being yielded; after output it is an error part as in the AI SDK"
@@ -83,10 +82,10 @@ def _prompt(raw: list[dict[str, Any]]) -> list[Any]:
             for part in content:
                 if part.get("type") == "file":
                     data = part["data"]
-                    if data["type"] == "reference":
-                        raise NotImplementedError("provider references")
                     part["data"] = (
-                        data["url"]
+                        ProviderReference(reference=data["reference"])
+                        if data["type"] == "reference"
+                        else data["url"]
                         if data["type"] == "url"
                         else data["data"]
                         if isinstance(data["data"], bytes)

@@ -3,14 +3,16 @@
 The cases in ``standardize.json``, ``convert_prompt.json`` and ``media_type.json`` restate the AI SDK 7
 unit tests (see each file's ``source``). AI SDK 7 names map to ours: ``instructions`` is ``system``,
 ``convertToLanguageModelPrompt`` is standardize + normalize, provider-level file data
-``{type: 'data'|'url', ...}`` is our ``bytes`` / ``httpx.URL``. Deliberate divergences and AI SDK 7
-features we do not carry are marked xfail with the reason.
+``{type: 'data'|'url'|'reference', ...}`` is our ``bytes`` / ``httpx.URL`` / ``ProviderReference``, and the
+AI SDK's logged deprecation warnings are our :class:`~pipeline.prompt.PromptDeprecationWarning` s.
+Deliberate divergences and AI SDK 7 features we do not carry are marked xfail with the reason.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from pipeline.normalize import normalize_prompt
 from pipeline.prompt import (
     AssistantMessage,
     Message,
+    PromptDeprecationWarning,
     SystemMessage,
     TextOutput,
     ToolCallPart,
@@ -38,11 +41,6 @@ SPEC_WINS = "deliberate divergence: the prompt spec allows system messages insid
 APPROVALS = (
     "AI SDK 7 tool approvals (tool-approval-request / -response parts) are not part of our prompt model"
 )
-DEPRECATED_ITEMS = (
-    "AI SDK 7 deprecated tool-result content items (file-url, image-url, file-reference, ...) and the v7 "
-    "'file' / 'custom' items are not part of our prompt model (we have 'text' and 'media' items)"
-)
-REASONING_FILE = "AI SDK 7 'reasoning-file' parts are not supported"
 XFAIL = {
     "standardize:system message in messages rejected by default": SPEC_WINS,
     "standardize:system message in prompt array rejected by default": SPEC_WINS,
@@ -51,24 +49,9 @@ XFAIL = {
         "wording: we raise InvalidPromptError naming the bad element ('messages[0].content: system message "
         "content must be a string, ...') instead of the generic 'do not match the ModelMessage[] schema'"
     ),
-    "convert_prompt:file part with provider reference passes through": (
-        "AI SDK 7 provider file references ({provider: fileId} as data) are not part of our prompt model"
-    ),
     "convert_prompt:consecutive tool messages merged; non-provider approval parts dropped": APPROVALS,
     "convert_prompt:approved tool call without result passes; approval messages removed": APPROVALS,
     "convert_prompt:provider-executed tool-approval-response is preserved": APPROVALS,
-    "convert_prompt:assistant: reasoning-file with bytes": REASONING_FILE,
-    (
-        "convert_prompt:deprecated tool content file-reference -> file with mediaType application"
-    ): DEPRECATED_ITEMS,
-    "convert_prompt:deprecated tool content image-url -> file url with mediaType image": DEPRECATED_ITEMS,
-    (
-        "convert_prompt:deprecated tool content image-file-id (object) -> reference, mediaType image"
-    ): DEPRECATED_ITEMS,
-    "convert_prompt:deprecated file-url with mediaType warns": DEPRECATED_ITEMS,
-    "convert_prompt:deprecated file-url without mediaType infers from extension": DEPRECATED_ITEMS,
-    "convert_prompt:file-url extension colliding with Object.prototype is not a known type": DEPRECATED_ITEMS,
-    "convert_prompt:multipart tool content with mixed deprecated items": DEPRECATED_ITEMS,
 }
 
 
@@ -98,6 +81,19 @@ def _decode_conventions(value: Any) -> Any:
     return decoded
 
 
+def _given(value: Any) -> Any:
+    """A case's input in Python terms: ``{"$bytes": hex}`` -> bytes, ``{"$url": text}`` -> a URL."""
+    if isinstance(value, list):
+        return [_given(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "$bytes" in value:
+        return bytes.fromhex(value["$bytes"])
+    if "$url" in value:
+        return httpx.URL(value["$url"])
+    return {key: _given(item) for key, item in value.items()}
+
+
 def _provider_shape(value: Any) -> Any:
     """Our normalized models in the AI SDK's provider-level shape (tagged file data, no None fields)."""
     if isinstance(value, list):
@@ -105,13 +101,12 @@ def _provider_shape(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     shaped = {key: _provider_shape(item) for key, item in value.items() if item is not None}
-    if shaped.get("type") == "file":
+    if shaped.get("type") in ("file", "reasoning-file"):
         data = shaped["data"]
-        shaped["data"] = (
-            {"type": "url", "url": str(data)}
-            if isinstance(data, httpx.URL)
-            else {"type": "data", "data": data}
-        )
+        if isinstance(data, httpx.URL):
+            shaped["data"] = {"type": "url", "url": str(data)}
+        elif not (isinstance(data, dict) and data.get("type") == "reference"):
+            shaped["data"] = {"type": "data", "data": data}
     return shaped
 
 
@@ -174,9 +169,7 @@ def test_standardize(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _load("convert_prompt"))
 def test_convert_prompt(case: dict[str, Any]) -> None:
-    given, expect = case["input"], case["expect"]
-    if {"deprecation_warnings", "deprecation_warning_count"} & expect.keys():
-        pytest.fail("deprecation warnings come from AI SDK 7 deprecated items, which we do not accept")
+    given, expect = _given(case["input"]), case["expect"]
 
     def run() -> list[Message]:
         if given["fn"] == "convertToLanguageModelMessage":
@@ -189,7 +182,14 @@ def test_convert_prompt(case: dict[str, Any]) -> None:
     if "error" in expect:
         _expect_error(expect, run)
         return
-    actual = _dump(run())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        actual = _dump(run())
+    deprecations = [f"AI SDK Warning: {w.message}" for w in caught if w.category is PromptDeprecationWarning]
+    if "deprecation_warnings" in expect:
+        assert deprecations == expect["deprecation_warnings"]
+    if "deprecation_warning_count" in expect:
+        assert len(deprecations) == expect["deprecation_warning_count"]
     if "prompt" in expect:
         assert actual == _decode_conventions(expect["prompt"])
     if "message" in expect:

@@ -195,7 +195,8 @@ def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: s
             [{"role": "assistant", "content": [{"type": "image", "image": "aGk="}]}],
             "messages[0].content[0]",
             "part type 'image' is not allowed in an assistant message; "
-            "expected one of 'text', 'file', 'reasoning', 'tool-call', 'tool-result'",
+            "expected one of 'text', 'file', 'reasoning', 'reasoning-file', 'custom', 'tool-call', "
+            "'tool-result'",
         ),
         (_user({"type": "image"}), "messages[0].content[0]", "image part needs 'image'"),
         (_user({"type": "file", "data": "aGk="}), "messages[0].content[0]", "file part needs 'mediaType'"),
@@ -264,7 +265,7 @@ def _tool_result(output: Any) -> list[dict[str, Any]]:
         (
             {"type": "content", "value": [{"type": "picture"}]},
             "messages[0].content[0].output.value[0]",
-            "unknown item type 'picture'; expected one of 'text', 'media'",
+            "unknown item type 'picture'; expected one of 'text', 'media', 'file', 'custom'",
         ),
     ],
 )
