@@ -15,7 +15,15 @@ import httpx
 
 from pipeline import control
 from pipeline.params import CallParams, ToolChoice, ToolChoiceTool
-from pipeline.prompt import FilePart, MediaItem, Message, ToolResultPart
+from pipeline.prompt import (
+    FileItem,
+    FilePart,
+    MediaItem,
+    Message,
+    ProviderReference,
+    ReasoningFilePart,
+    ToolResultPart,
+)
 
 __all__ = ["SPECIFICATION_VERSION", "build_request_body", "file_data", "model_headers"]
 
@@ -57,12 +65,15 @@ def model_headers(model_id: str, *, streaming: bool) -> dict[str, str]:
     }
 
 
-def file_data(data: bytes | str | httpx.URL) -> dict[str, str]:
-    """File data in the interface's tagged form: inline bytes as base64, or a URL."""
+def file_data(data: bytes | str | httpx.URL | ProviderReference) -> dict[str, Any]:
+    """File data in the interface's tagged form: inline bytes as base64, a URL, or a provider reference
+    (the gateway resolves it for the provider behind it)."""
     if isinstance(data, bytes):
         return {"type": "data", "data": base64.b64encode(data).decode("ascii")}
     if isinstance(data, httpx.URL):
         return {"type": "url", "url": str(data)}
+    if isinstance(data, ProviderReference):
+        return {"type": "reference", "reference": data.reference}
     return {"type": "data", "data": data}  # already base64 text
 
 
@@ -77,11 +88,15 @@ def _message(message: Message) -> dict[str, Any]:
 
 
 def _part(part: Any, dumped: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(part, FilePart):
+    if isinstance(part, FilePart | ReasoningFilePart):
         return {**dumped, "data": file_data(part.data)}
     if isinstance(part, ToolResultPart) and part.output.type == "content":
         items = [
-            _media_item(item) if isinstance(item, MediaItem) else wire_item
+            _media_item(item)
+            if isinstance(item, MediaItem)
+            else {**wire_item, "data": file_data(item.data)}
+            if isinstance(item, FileItem)
+            else wire_item
             for item, wire_item in zip(part.output.value, dumped["output"]["value"], strict=True)
         ]
         return {**dumped, "output": {**dumped["output"], "value": items}}

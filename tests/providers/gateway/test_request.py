@@ -146,3 +146,48 @@ def test_model_headers_name_the_model_and_the_interface_version() -> None:
         "ai-language-model-id": "anthropic/claude-sonnet-4-5",
         "ai-language-model-streaming": "true",
     }
+
+
+def test_references_reasoning_files_and_file_items_keep_their_tagged_data() -> None:
+    params = prepare_call(
+        messages=[
+            {
+                "role": "user",
+                "content": [{"type": "file", "data": {"openai": "file-1"}, "mediaType": "application/pdf"}],
+            },
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "reasoning-file", "data": PNG, "mediaType": "image/png"},
+                    {"type": "custom", "kind": "anthropic.compaction"},
+                    {"type": "tool-call", "toolCallId": "c1", "toolName": "shot", "input": {}},
+                ],
+            },
+            {
+                "role": "tool",
+                "content": [
+                    {
+                        "type": "tool-result",
+                        "toolCallId": "c1",
+                        "toolName": "shot",
+                        "output": {
+                            "type": "content",
+                            "value": [
+                                {"type": "file", "data": "https://example.com/x.png", "mediaType": "image"}
+                            ],
+                        },
+                    }
+                ],
+            },
+        ]
+    )
+
+    prompt = build_request_body(params)["prompt"]
+
+    assert prompt[0]["content"][0]["data"] == {"type": "reference", "reference": {"openai": "file-1"}}
+    reasoning_file, custom, _ = prompt[1]["content"]
+    assert reasoning_file["data"] == {"type": "data", "data": base64.b64encode(PNG).decode()}
+    assert custom == {"type": "custom", "kind": "anthropic.compaction"}
+    assert prompt[2]["content"][0]["output"]["value"] == [
+        {"type": "file", "data": {"type": "url", "url": "https://example.com/x.png"}, "mediaType": "image"}
+    ]
