@@ -92,6 +92,7 @@ from .registry import (
     registered_providers,
     resolve_embedding_model,
     resolve_model,
+    set_default_provider,
 )
 from .result import (
     CallWarning,
@@ -261,6 +262,7 @@ __all__ = [
     "registered_providers",
     "resolve_embedding_model",
     "resolve_model",
+    "set_default_provider",
     "stream_object",
     "stream_object_sync",
     "stream_text",

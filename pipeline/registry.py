@@ -7,11 +7,17 @@ bundled provider (:func:`register_bundled_provider`): the name of a module impor
 one of its model strings resolves, whose ``register()`` then registers its factories without
 replacing a registration made before. The bundled ``providers`` package is imported (by name, so the
 core does not depend on it) on the first lookup.
+
+A default provider (:func:`set_default_provider`, or the ``MODELPIPE_DEFAULT_PROVIDER`` environment
+variable) takes every model string whole, as the AI SDK's global default provider does: with
+``"gateway"``, ``"openai/gpt-4o"`` becomes the AI Gateway's model ``openai/gpt-4o``. Unset, each
+string goes to the provider its prefix names.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
     from .embed import EmbeddingModel
 
 __all__ = [
+    "DEFAULT_PROVIDER_ENV",
     "EmbeddingModelFactory",
     "ModelFactory",
     "register_bundled_provider",
@@ -31,6 +38,7 @@ __all__ = [
     "registered_providers",
     "resolve_embedding_model",
     "resolve_model",
+    "set_default_provider",
 ]
 
 ModelFactory = Callable[[str], LanguageModel]
@@ -49,7 +57,33 @@ _bundled_registered: set[str] = set()
 _bundled_loaded = False
 _bundled_error: ImportError | None = None
 
+DEFAULT_PROVIDER_ENV = "MODELPIPE_DEFAULT_PROVIDER"
+"""Names the provider that takes every model string whole (e.g. ``gateway``), unless
+:func:`set_default_provider` decided."""
+
+_default_provider: str | None = None
+_default_provider_set = False
+
 F = TypeVar("F")
+
+
+def set_default_provider(name: str | None) -> None:
+    """Resolve every model string through provider ``name``, which gets the whole string as its model id.
+
+    ``set_default_provider("gateway")`` sends ``"openai/gpt-4o"`` to the AI Gateway as ``openai/gpt-4o``
+    (a string that already starts with ``gateway/`` is not prefixed twice). ``None`` restores direct
+    providers for this process, whatever ``MODELPIPE_DEFAULT_PROVIDER`` says.
+    """
+    global _default_provider, _default_provider_set
+    if name is not None and (not isinstance(name, str) or not name or "/" in name):
+        raise NoSuchProviderError(str(name), registered_providers())
+    _default_provider, _default_provider_set = name, True
+
+
+def _routing_provider() -> str | None:
+    if _default_provider_set:
+        return _default_provider
+    return os.environ.get(DEFAULT_PROVIDER_ENV) or None
 
 
 def register_provider(name: str, factory: ModelFactory) -> None:
@@ -95,7 +129,7 @@ def resolve_model(model: str | LanguageModel) -> LanguageModel:
     """
     if not isinstance(model, str):
         return model
-    name, model_id = _split(model, "gpt-4o")
+    name, model_id = _routed(model, "gpt-4o")
     factory = _lookup(name, _factories)
     if factory is None:
         raise NoSuchProviderError(name, registered_providers())
@@ -110,7 +144,7 @@ def resolve_embedding_model(model: str | EmbeddingModel) -> EmbeddingModel:
     """
     if not isinstance(model, str):
         return model
-    name, model_id = _split(model, "text-embedding-3-small")
+    name, model_id = _routed(model, "text-embedding-3-small")
     factory = _lookup(name, _embedding_factories)
     if factory is not None:
         return factory(model_id)
@@ -122,6 +156,15 @@ def resolve_embedding_model(model: str | EmbeddingModel) -> EmbeddingModel:
             f"embedding providers: {', '.join(available) or 'none'}.",
         )
     raise NoSuchProviderError(name, available)
+
+
+def _routed(model: str, example_id: str) -> tuple[str, str]:
+    """The provider name and its model id: the default provider with the whole string, when one is set."""
+    name, model_id = _split(model, example_id)
+    routing = _routing_provider()
+    if routing is None or name == routing:
+        return name, model_id
+    return routing, model
 
 
 def _split(model: str, example_id: str) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Provider terminals (OpenAI and OpenAI-compatible servers, Anthropic, Google Gemini).
+"""Provider terminals (OpenAI and OpenAI-compatible servers, Anthropic, Google Gemini, the AI Gateway).
 
 Importing this package registers their model strings: ``"openai/gpt-4o"``,
 ``"anthropic/claude-sonnet-4-5"``, ``"google/gemini-2.5-flash"``, ``"ollama/llama3.2"``, ...
@@ -14,7 +14,7 @@ from types import ModuleType
 
 from pipeline.registry import register_bundled_provider
 
-__all__ = ["anthropic", "compatible", "google", "openai"]
+__all__ = ["anthropic", "compatible", "gateway", "google", "openai"]
 
 # The keys of providers.compatible.COMPATIBLE_ENDPOINTS, kept here so that registering them imports nothing.
 _COMPATIBLE_NAMES = ("ollama", "vllm", "llamacpp", "lmstudio", "groq", "together", "deepseek")
@@ -32,6 +32,7 @@ for _module_name, _prefixes in (
     ("compatible", _COMPATIBLE_NAMES),
     ("anthropic", ("anthropic",)),
     ("google", ("google",)),
+    ("gateway", ("gateway",)),
 ):
     for _prefix in _prefixes:
         register_bundled_provider(_prefix, f"{__name__}.{_module_name}")

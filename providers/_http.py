@@ -85,12 +85,17 @@ class JsonResponse:
     value: Any
     headers: dict[str, str]
 
-    def unexpected(
-        self, what: str, error: ValidationError, *, url: str, request_body: Any
-    ) -> InvalidResponseError:
-        """The error for a 2xx answer whose JSON does not have the provider's documented shape."""
+    def unexpected(self, what: str, error: Exception, *, url: str, request_body: Any) -> InvalidResponseError:
+        """The error for a 2xx answer whose JSON does not have the provider's documented shape (``error``:
+        the validation error, or what a hand-written mapper raised: a missing key, a wrong type)."""
+        if isinstance(error, ValidationError):
+            reason = error.errors()[0]["msg"]
+        elif isinstance(error, KeyError):
+            reason = f"missing field {error}"
+        else:
+            reason = str(error)
         return InvalidResponseError(
-            f"Invalid {what}: {error.errors()[0]['msg']}",
+            f"Invalid {what}: {reason}",
             url=url,
             request_body=request_body,
             status_code=200,

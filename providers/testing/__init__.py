@@ -1,5 +1,5 @@
 """Test doubles for provider terminals: a scriptable loopback HTTP server (per-provider reply builders
-live in ``providers.testing.openai``, ``.anthropic`` and ``.google``)."""
+live in ``providers.testing.openai``, ``.anthropic``, ``.google`` and ``.gateway``)."""
 
 from .server import (
     JsonReply,
