@@ -40,7 +40,19 @@ def _stream(group: str, title: str) -> str:
     return f"doStream > {group} > should {title} 1"
 
 
-WEATHER = [_tool("weather", {"location": {"type": "string"}})]
+WEATHER = [
+    {  # as the upstream tests declare it
+        "type": "function",
+        "name": "weather",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"location": {"type": "string"}},
+            "required": ["location"],
+            "additionalProperties": False,
+            "$schema": "http://json-schema.org/draft-07/schema#",
+        },
+    }
+]
 OPERATIONS = (
     '{"operations":[{"action":"add","description":"Fresh red apple","itemid":"apple_001","price":0.5},'
     '{"action":"add","description":"Ripe yellow banana","itemid":"banana_001","price":0.3}]}'
@@ -173,6 +185,8 @@ async def test_fixture_replays_like_the_ai_sdk(case: Case) -> None:
         ours = from_generate(result)
         theirs = from_aisdk_generate(SNAPSHOTS[case.snapshot]) if case.snapshot else _summary(case)
         assert differences(ours, theirs) == {}
+        if case.snapshot is not None:  # the request we sent for the same call options
+            assert result.request.body == SNAPSHOTS[case.snapshot]["request"]["body"]
         return
     parts = await replay_stream(path, _model, params)
     if case.snapshot is not None:
