@@ -60,6 +60,7 @@ def convert_to_google_messages(
     is_gemma: bool = False,
     is_gemini3: bool = False,
     supports_function_response_parts: bool = True,
+    include_function_call_ids: bool = True,
 ) -> GooglePrompt:
     """Convert a normalized prompt to Gemini ``contents``.
 
@@ -67,7 +68,8 @@ def convert_to_google_messages(
     :class:`UnsupportedFunctionalityError`); Gemma models get the system text prepended to the
     first user message instead. Tool results become ``functionResponse`` parts; multi-part results
     carry media as ``functionResponse.parts`` (Gemini 3) or as separate ``inlineData`` parts (older
-    models, ``supports_function_response_parts=False``).
+    models, ``supports_function_response_parts=False``). Vertex AI takes no ids on ``functionCall`` /
+    ``functionResponse`` (``include_function_call_ids=False``), as in the AI SDK.
     """
     system_parts: list[WireDict] = []
     contents: list[WireDict] = []
@@ -130,6 +132,13 @@ def convert_to_google_messages(
                 ),
             )
         )
+
+    if not include_function_call_ids:
+        for content in contents:
+            for part in content["parts"]:
+                for key in ("functionCall", "functionResponse"):
+                    if key in part:
+                        part[key] = {name: value for name, value in part[key].items() if name != "id"}
 
     return GooglePrompt(
         system_instruction={"parts": system_parts} if system_parts and not is_gemma else None,

@@ -44,6 +44,7 @@ def prepare_tools(
     provider_tools: Sequence[ProviderTool] = (),
     *,
     model_id: str = "",
+    vertex: bool = False,
 ) -> GoogleTools:
     """``functionDeclarations`` (input schemas in Gemini's OpenAPI subset), Gemini's tools, calling mode.
 
@@ -52,13 +53,15 @@ def prepare_tools(
     With provider tools (as the AI SDK): each becomes its Gemini entry (``googleSearch``, ``urlContext``,
     ``codeExecution``, ...) or an ``unsupported`` warning for models too old for it. Mixed with function
     tools, Gemini 3 gets both plus ``functionCallingConfig`` VALIDATED (or the forced choice) and
-    ``includeServerSideToolInvocations``; older models get only the provider tools and a warning.
+    ``includeServerSideToolInvocations`` (not on Vertex AI); older models get only the provider tools
+    and a warning.
     """
     functions = list(tools or ())
     if not functions and not provider_tools:
         return GoogleTools(tools=None, tool_config=None)
     if provider_tools:
-        return _with_provider_tools(functions, provider_tools, tool_choice, model_capabilities(model_id))
+        capabilities = model_capabilities(model_id)
+        return _with_provider_tools(functions, provider_tools, tool_choice, capabilities, vertex)
     return _functions_only(functions, tool_choice)
 
 
@@ -67,6 +70,7 @@ def _with_provider_tools(
     provider_tools: Sequence[ProviderTool],
     tool_choice: ToolChoice | None,
     capabilities: GoogleModelCapabilities,
+    vertex: bool,
 ) -> GoogleTools:
     warnings: list[CallWarning] = []
     if functions and not capabilities.uses_gemini3_features:
@@ -93,7 +97,10 @@ def _with_provider_tools(
                 config = {"mode": "ANY", "allowedFunctionNames": [tool_choice.tool_name]}
         return GoogleTools(
             tools=[*entries, {"functionDeclarations": [_declaration(tool) for tool in functions]}],
-            tool_config={"functionCallingConfig": config, "includeServerSideToolInvocations": True},
+            tool_config={
+                "functionCallingConfig": config,
+                **({} if vertex else {"includeServerSideToolInvocations": True}),
+            },
             warnings=warnings,
         )
     return GoogleTools(tools=entries or None, tool_config=None, warnings=warnings)

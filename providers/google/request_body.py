@@ -70,12 +70,15 @@ def build_request(
         is_gemma=capabilities.is_gemma,
         is_gemini3=capabilities.uses_gemini3_features,
         supports_function_response_parts=capabilities.uses_gemini3_features,
+        include_function_call_ids=not vertex,
     )
     warnings.extend(prompt.warnings)
     function_tools, provider_tools = split_tools(params.tools)
     if any(tool.id == "google.vertex_rag_store" for tool in provider_tools) and not vertex:
         warnings.append(CallWarning(type="other", message=_RAG_STORE_WARNING))
-    tools = prepare_tools(function_tools, params.tool_choice, provider_tools, model_id=model_id)
+    tools = prepare_tools(
+        function_tools, params.tool_choice, provider_tools, model_id=model_id, vertex=vertex
+    )
     stream_arguments = bool(options and options.stream_function_call_arguments)
     if stream_arguments and not vertex:
         warnings.append(CallWarning(type="other", message=_STREAM_ARGUMENTS_WARNING))

@@ -157,6 +157,41 @@ def test_gemini_3_combines_function_and_provider_tools() -> None:
     assert prepared.warnings == []
 
 
+def test_vertex_gets_no_server_side_invocations_flag_and_no_function_call_ids() -> None:
+    prepared = prepare_tools(
+        [WEATHER], None, [tools.url_context()], model_id="gemini-3-pro-preview", vertex=True
+    )
+    assert prepared.tool_config == {"functionCallingConfig": {"mode": "VALIDATED"}}
+    prompt = CallParams.model_validate(
+        {
+            "prompt": [
+                *PROMPT,
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "tool-call", "toolCallId": "c1", "toolName": "weather", "input": {}}
+                    ],
+                },
+                {
+                    "role": "tool",
+                    "content": [
+                        {
+                            "type": "tool-result",
+                            "toolCallId": "c1",
+                            "toolName": "weather",
+                            "output": {"type": "text", "value": "sun"},
+                        }
+                    ],
+                },
+            ]
+        }
+    ).prompt
+    on_vertex = convert_to_google_messages(prompt, include_function_call_ids=False).contents
+    assert on_vertex[1]["parts"][0]["functionCall"] == {"name": "weather", "args": {}}
+    assert "id" not in on_vertex[2]["parts"][0]["functionResponse"]
+    assert convert_to_google_messages(prompt).contents[1]["parts"][0]["functionCall"]["id"] == "c1"
+
+
 @pytest.mark.parametrize(
     ("choice", "config"),
     [
