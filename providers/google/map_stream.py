@@ -248,7 +248,7 @@ class GoogleStreamMapper:
                 out.append(item)
             case None:
                 pass
-            case _:  # Gemini's code execution: the provider-executed call and its result
+            case _:  # provider-executed calls and results: code execution, server tool invocations
                 out.append(item)
 
     def _text(self, item: TextContent | ReasoningContent, out: list[StreamPart]) -> None:
