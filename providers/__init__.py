@@ -36,3 +36,6 @@ for _module_name, _prefixes in (
 ):
     for _prefix in _prefixes:
         register_bundled_provider(_prefix, f"{__name__}.{_module_name}")
+
+# xAI (OpenAI-compatible chat completions), registered like the servers above.
+register_bundled_provider("xai", f"{__name__}.compatible")

@@ -1,7 +1,9 @@
 """OpenAI-compatible servers: the OpenAI chat-completions terminal under other names and base URLs.
 
-Local servers (ollama, vllm, llamacpp, lmstudio) take no key; hosted ones (groq, together, deepseek)
-read their key from ``<NAME>_API_KEY``. ``OpenAICompatibleProvider`` covers any other server.
+Local servers (ollama, vllm, llamacpp, lmstudio) take no key; hosted ones (groq, together, deepseek,
+xai) read their key from ``<NAME>_API_KEY``. Reasoning text these servers send (``reasoning_content`` or
+Groq's ``reasoning``) becomes reasoning parts; usage is read the way each server counts it.
+``OpenAICompatibleProvider`` covers any other server.
 
 Attachment URLs: a server that fetches a URL itself fetches it from where it runs. A self-hosted
 server runs inside the caller's network, so handing it ``http://169.254.169.254/...`` or an intranet
@@ -71,6 +73,13 @@ COMPATIBLE_ENDPOINTS: dict[str, ChatEndpoint] = {
         "deepseek",
         "https://api.deepseek.com/v1",
         api_key_env="DEEPSEEK_API_KEY",
+        api_key_required=True,
+        supported_urls=HOSTED_IMAGE_URLS,
+    ),
+    "xai": ChatEndpoint(
+        "xai",
+        "https://api.x.ai/v1",
+        api_key_env="XAI_API_KEY",
         api_key_required=True,
         supported_urls=HOSTED_IMAGE_URLS,
     ),

@@ -1,12 +1,14 @@
 """Google Gemini (Generative Language API) terminal: ``GoogleProvider().chat("gemini-2.5-flash")``.
 
-Model strings ``"google/<model id>"`` resolve once :func:`register` has run.
+Model strings ``"google/<model id>"`` resolve once :func:`register` has run. Gemini's own tools (Google
+Search grounding, URL context, code execution, ...) are in :mod:`providers.google.tools`.
 """
 
 from __future__ import annotations
 
 from pipeline.registry import register_embedding_provider, register_provider
 
+from . import tools
 from .convert_messages import GooglePrompt, convert_to_google_messages
 from .embedding import GoogleEmbeddingModel, GoogleEmbeddingOptions
 from .json_schema import to_openapi_schema
@@ -38,6 +40,7 @@ __all__ = [
     "map_google_finish_reason",
     "register",
     "to_openapi_schema",
+    "tools",
 ]
 
 

@@ -40,6 +40,9 @@ from pipeline.result import CallWarning
 
 __all__ = ["SKIP_THOUGHT_SIGNATURE_VALIDATOR", "GooglePrompt", "convert_to_google_messages"]
 
+CODE_EXECUTION_TOOL = "code_execution"
+"""The tool name of Gemini's code execution calls and results (provider-executed)."""
+
 SKIP_THOUGHT_SIGNATURE_VALIDATOR = "skip_thought_signature_validator"
 """Google's documented placeholder for replaying a Gemini 3 ``functionCall`` whose signature was lost."""
 
@@ -61,6 +64,7 @@ def convert_to_google_messages(
     is_gemma: bool = False,
     is_gemini3: bool = False,
     supports_function_response_parts: bool = True,
+    include_function_call_ids: bool = True,
 ) -> GooglePrompt:
     """Convert a normalized prompt to Gemini ``contents``.
 
@@ -68,7 +72,8 @@ def convert_to_google_messages(
     :class:`UnsupportedFunctionalityError`); Gemma models get the system text prepended to the
     first user message instead. Tool results become ``functionResponse`` parts; multi-part results
     carry media as ``functionResponse.parts`` (Gemini 3) or as separate ``inlineData`` parts (older
-    models, ``supports_function_response_parts=False``).
+    models, ``supports_function_response_parts=False``). Vertex AI takes no ids on ``functionCall`` /
+    ``functionResponse`` (``include_function_call_ids=False``), as in the AI SDK.
     """
     system_parts: list[WireDict] = []
     contents: list[WireDict] = []
@@ -101,8 +106,17 @@ def convert_to_google_messages(
             case ToolMessage():
                 parts = []
                 for result in message.content:
-                    parts.extend(_tool_result_parts(result, supports_function_response_parts))
-                contents.append({"role": "user", "parts": parts})
+                    server_part = (
+                        _provider_result_part(result, _signature_field(result.provider_options))
+                        if _server_tool(_google_options(result.provider_options)) is not None
+                        else None
+                    )
+                    if server_part is not None and contents and contents[-1]["role"] == "model":
+                        contents[-1]["parts"].append(server_part)
+                    else:
+                        parts.extend(_tool_result_parts(result, supports_function_response_parts))
+                if parts:
+                    contents.append({"role": "user", "parts": parts})
 
     if is_gemma and system_parts and contents and contents[0]["role"] == "user":
         system_text = "\n\n".join(part["text"] for part in system_parts)
@@ -122,6 +136,13 @@ def convert_to_google_messages(
                 ),
             )
         )
+
+    if not include_function_call_ids:
+        for content in contents:
+            for part in content["parts"]:
+                for key in ("functionCall", "functionResponse"):
+                    if key in part:
+                        part[key] = {name: value for name, value in part[key].items() if name != "id"}
 
     return GooglePrompt(
         system_instruction={"parts": system_parts} if system_parts and not is_gemma else None,
@@ -175,6 +196,15 @@ def _assistant_parts(parts: list[Any], is_gemini3: bool, unsigned_tool_calls: li
                         **signature_field,
                     }
                 )
+            case ToolCallPart() if _server_tool(options) is not None:
+                call_id, tool_type = _server_tool(options) or ("", "")
+                args = part.input if not isinstance(part.input, str) else _json_or_text(part.input)
+                wire.append(
+                    {"toolCall": {"toolType": tool_type, "args": args, "id": call_id}, **signature_field}
+                )
+            case ToolCallPart() if part.provider_executed and part.tool_name == CODE_EXECUTION_TOOL:
+                code = part.input if isinstance(part.input, dict) else {}
+                wire.append({"executableCode": code, **signature_field})
             case ToolCallPart():
                 if signature is None and is_gemini3 and not batch_has_signature:
                     unsigned_tool_calls.append(part.tool_name)
@@ -186,9 +216,42 @@ def _assistant_parts(parts: list[Any], is_gemini3: bool, unsigned_tool_calls: li
                         **signature_field,
                     }
                 )
-            case ToolResultPart() | CustomPart():
-                pass  # results of provider-executed tools and custom content are not replayed to Gemini
+            case ToolResultPart():
+                server_part = _provider_result_part(part, signature_field)
+                if server_part is not None:
+                    wire.append(server_part)
+            case CustomPart():
+                pass  # custom content of other providers is not replayed to Gemini
     return wire
+
+
+def _server_tool(options: dict[str, Any]) -> tuple[str, str] | None:
+    """``(serverToolCallId, serverToolType)`` of a part that replays one of Gemini's own tool calls."""
+    call_id, tool_type = options.get("serverToolCallId"), options.get("serverToolType")
+    return (str(call_id), str(tool_type)) if call_id is not None and tool_type is not None else None
+
+
+def _provider_result_part(part: ToolResultPart, signature_field: WireDict) -> WireDict | None:
+    """A provider-executed result as Gemini sent it: ``toolResponse`` for a server tool (as the AI SDK),
+    ``codeExecutionResult`` for code execution; other results are not replayed."""
+    server = _server_tool(_google_options(part.provider_options))
+    value = part.output.value if isinstance(part.output, JsonOutput) else None
+    if server is not None:
+        response = value if value is not None else {}
+        return {
+            "toolResponse": {"toolType": server[1], "response": response, "id": server[0]},
+            **signature_field,
+        }
+    if part.tool_name == CODE_EXECUTION_TOOL and isinstance(value, dict):
+        return {"codeExecutionResult": value}
+    return None
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
 def _tool_result_parts(part: ToolResultPart, supports_function_response_parts: bool) -> list[WireDict]:
@@ -267,6 +330,11 @@ def _full_media_type(media_type: str) -> str:
 def _base64(data: str | bytes) -> str:
     """Bytes as base64; a string is taken to be base64 already."""
     return base64.b64encode(data).decode("ascii") if isinstance(data, bytes) else data
+
+
+def _signature_field(provider_options: dict[str, dict[str, Any]] | None) -> WireDict:
+    signature = _google_options(provider_options).get("thoughtSignature")
+    return {"thoughtSignature": str(signature)} if signature is not None else {}
 
 
 def _google_options(provider_options: dict[str, dict[str, Any]] | None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pipeline.result import (
     ToolResultContent,
 )
 
+from .convert_messages import CODE_EXECUTION_TOOL
 from .convert_usage import convert_google_usage
 from .map_finish_reason import map_google_finish_reason
 from .sources import extract_sources
@@ -41,8 +42,6 @@ __all__ = [
     "tool_input",
 ]
 
-CODE_EXECUTION_TOOL = "code_execution"
-
 
 def map_response(
     response: GenerateContentResponse,
@@ -51,6 +50,9 @@ def map_response(
     generate_id: Callable[[], str],
 ) -> GenerateResult:
     """Map the first candidate's parts in order, then its grounding sources.
+
+    The response id is kept; ``modelVersion`` is not the model id (as in the AI SDK, the terminal
+    reports the model it called).
 
     A prompt blocked before any candidate finished maps to ``content-filter`` with the block
     reason as the raw finish reason.
@@ -85,7 +87,7 @@ def map_response(
         raw_finish_reason=finish_raw or block_reason,
         usage=convert_google_usage(response.usageMetadata),
         warnings=warnings,
-        response=ResponseMetadata(id=response.responseId, model_id=response.modelVersion),
+        response=ResponseMetadata(id=response.responseId),
         provider_metadata=google_metadata(response, candidate, response.usageMetadata),
     )
 
@@ -98,6 +100,7 @@ class PartMapper:
     def __init__(self, generate_id: Callable[[], str]) -> None:
         self._generate_id = generate_id
         self._last_code_call_id: str | None = None
+        self._last_server_call_id: str | None = None
 
     def content(self, part: Part) -> Content | None:
         """The content one part stands for (text may be empty); ``None`` for parts that map to nothing."""
@@ -125,7 +128,34 @@ class PartMapper:
             )
         if part.inlineData is not None:
             return file_content(part.inlineData, part)
+        if part.toolCall is not None:
+            call_id = part.toolCall.id or self._generate_id()
+            self._last_server_call_id = call_id
+            return ToolCallContent(
+                tool_call_id=call_id,
+                tool_name=f"server:{part.toolCall.toolType}",
+                input=json_text(part.toolCall.args if part.toolCall.args is not None else {}),
+                provider_executed=True,
+                provider_metadata=_server_tool_metadata(part, call_id, part.toolCall.toolType),
+            )
+        if part.toolResponse is not None:
+            call_id = self._last_server_call_id or part.toolResponse.id or self._generate_id()
+            self._last_server_call_id = None
+            response = part.toolResponse.response
+            return ToolResultContent(
+                tool_call_id=call_id,
+                tool_name=f"server:{part.toolResponse.toolType}",
+                result=response if response is not None else {},
+                provider_executed=True,
+                provider_metadata=_server_tool_metadata(part, call_id, part.toolResponse.toolType),
+            )
         return None
+
+
+def _server_tool_metadata(part: Part, call_id: str, tool_type: str) -> ProviderMetadata:
+    """What a server tool call or result needs to be replayed: its id, type and thought signature."""
+    signature = {"thoughtSignature": part.thoughtSignature} if part.thoughtSignature else {}
+    return {"google": {**signature, "serverToolCallId": call_id, "serverToolType": tool_type}}
 
 
 def tool_input(args: Any) -> str:
@@ -176,6 +206,7 @@ def google_metadata(
             "safetyRatings": candidate.safetyRatings if candidate else None,
             "usageMetadata": _dump(usage),
             "finishMessage": candidate.finishMessage if candidate else None,
+            "serviceTier": usage.serviceTier if usage else None,
         }
     }
 

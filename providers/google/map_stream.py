@@ -7,11 +7,13 @@ The stream ends at the chunk whose candidate reports a ``finishReason``, a promp
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from pipeline._base import ProviderMetadata
 from pipeline.errors import APICallError, ModelCallError
 from pipeline.result import (
     CallWarning,
@@ -41,9 +43,10 @@ from pipeline.stream import (
 from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
 from .convert_usage import convert_google_usage
 from .map_finish_reason import map_google_finish_reason
-from .map_response import PartMapper, google_metadata
+from .map_response import PartMapper, google_metadata, signature_metadata, tool_input
+from .partial_args import PartialArgsAccumulator
 from .sources import extract_sources
-from .wire import Candidate, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
+from .wire import Candidate, FunctionCall, GenerateContentResponse, GoogleErrorBody, Part, UsageMetadata
 
 __all__ = ["GoogleStreamMapper", "in_band_error"]
 
@@ -72,12 +75,24 @@ def in_band_error(
     )
 
 
+@dataclass
+class _StreamedCall:
+    """A function call whose arguments arrive as ``partialArgs`` over several chunks."""
+
+    tool_call_id: str
+    tool_name: str
+    arguments: PartialArgsAccumulator
+    metadata: ProviderMetadata | None
+
+
 class GoogleStreamMapper:
     """Turns each decoded SSE payload into stream parts.
 
     Text and reasoning runs become blocks with ids ``"0"``, ``"1"``, ...; complete ``functionCall`` parts
-    become tool-input-start / delta / end plus a tool-call. ``state`` becomes ``"ended"`` when the
-    candidate reports a ``finishReason``, the prompt is blocked or an in-band error arrives.
+    become tool-input-start / delta / end plus a tool-call, and calls streamed as ``partialArgs``
+    (Vertex AI) become deltas as the pieces arrive. As in the AI SDK, a chunk's function calls are
+    mapped after its other parts. ``state`` becomes ``"ended"`` when the candidate reports a
+    ``finishReason``, the prompt is blocked or an in-band error arrives.
     """
 
     terminal_event = "a candidate reporting a finishReason"
@@ -108,6 +123,8 @@ class GoogleStreamMapper:
         self._block_counter = 0
         self._source_urls: set[str] = set()
         self._parts = PartMapper(generate_id)
+        self._streamed_calls: list[_StreamedCall] = []
+        self._finish_metadata: ProviderMetadata | None = None
 
     @property
     def wire(self) -> WireValidator:
@@ -146,7 +163,8 @@ class GoogleStreamMapper:
                 finish_reason=self._finish_reason,
                 raw_finish_reason=self._raw_finish_reason,
                 usage=convert_google_usage(self._usage),
-                provider_metadata=google_metadata(self._last_chunk, self._last_candidate, self._usage),
+                provider_metadata=self._finish_metadata
+                or google_metadata(self._last_chunk, self._last_candidate, self._usage),
             )
         )
         return out
@@ -167,13 +185,9 @@ class GoogleStreamMapper:
         )
 
     def _chunk(self, chunk: GenerateContentResponse, out: list[StreamPart]) -> None:
-        if not self._sent_metadata and (chunk.responseId is not None or chunk.modelVersion is not None):
+        if not self._sent_metadata and chunk.responseId is not None:
             self._sent_metadata = True
-            out.append(
-                ResponseMetadataPart(
-                    id=chunk.responseId, model_id=chunk.modelVersion, timestamp=self._timestamp
-                )
-            )
+            out.append(ResponseMetadataPart(id=chunk.responseId, timestamp=self._timestamp))
         if chunk.usageMetadata is not None:
             self._usage = chunk.usageMetadata
         if chunk.promptFeedback is not None and not self._blocked:
@@ -190,14 +204,29 @@ class GoogleStreamMapper:
             if source.url is not None and source.url not in self._source_urls:
                 self._source_urls.add(source.url)
                 out.append(source)
-        for part in (candidate.content.parts if candidate.content else None) or []:
-            self._part(part, out)
+        parts = (candidate.content.parts if candidate.content else None) or []
+        for part in parts:
+            if part.functionCall is None:
+                self._part(part, out)
+        for part in parts:
+            if part.functionCall is not None:
+                self._function_call_part(part.functionCall, signature_metadata(part), out)
         if candidate.finishReason is not None:
             self.state = "ended"
             self._raw_finish_reason = candidate.finishReason
             self._finish_reason = map_google_finish_reason(
                 candidate.finishReason, has_client_tool_calls=self._has_client_tool_calls
             )
+            finish_candidate = self._last_candidate.model_copy(
+                update={
+                    "safetyRatings": candidate.safetyRatings,
+                    "finishMessage": candidate.finishMessage,
+                }
+            )
+            usage = chunk.usageMetadata
+            metadata = google_metadata(chunk, finish_candidate, usage)
+            metadata["google"]["serviceTier"] = self._usage.serviceTier if self._usage else None
+            self._finish_metadata = metadata
 
     def _remember(self, candidate: Candidate) -> None:
         updates = {
@@ -213,16 +242,13 @@ class GoogleStreamMapper:
         match item:
             case TextContent() | ReasoningContent():
                 self._text(item, out)
-            case ToolCallContent() if not item.provider_executed:
-                sent_args = part.functionCall is not None and part.functionCall.args is not None
-                self._function_call(item, has_args=sent_args, out=out)
             case FileContent():
                 self._end_text(out)
                 self._end_reasoning(out)
                 out.append(item)
             case None:
                 pass
-            case _:  # Gemini's code execution: the provider-executed call and its result
+            case _:  # provider-executed calls and results: code execution, server tool invocations
                 out.append(item)
 
     def _text(self, item: TextContent | ReasoningContent, out: list[StreamPart]) -> None:
@@ -244,7 +270,68 @@ class GoogleStreamMapper:
                 out.append(TextStartPart(id=self._text_id, provider_metadata=metadata))
             out.append(TextDeltaPart(id=self._text_id, delta=item.text, provider_metadata=metadata))
 
-    def _function_call(self, call: ToolCallContent, *, has_args: bool, out: list[StreamPart]) -> None:
+    def _function_call_part(
+        self, call: FunctionCall, metadata: ProviderMetadata | None, out: list[StreamPart]
+    ) -> None:
+        """A complete call, a call without arguments, or a piece of a call streamed as ``partialArgs``."""
+        if call.partialArgs is not None or (call.name is not None and call.willContinue is True):
+            if call.name is not None:
+                active = _StreamedCall(
+                    call.id or self._generate_id(), call.name, PartialArgsAccumulator(), metadata
+                )
+                self._streamed_calls.append(active)
+                out.append(
+                    ToolInputStartPart(
+                        id=active.tool_call_id, tool_name=call.name, provider_metadata=metadata
+                    )
+                )
+            elif self._streamed_calls:
+                active = self._streamed_calls[-1]
+            else:
+                return
+            if call.partialArgs is not None:
+                delta = active.arguments.feed(call.partialArgs)
+                if delta:
+                    out.append(
+                        ToolInputDeltaPart(id=active.tool_call_id, delta=delta, provider_metadata=metadata)
+                    )
+                if call.willContinue is not True and all(
+                    arg.willContinue is not True for arg in call.partialArgs
+                ):
+                    self._finish_streamed_call(out)
+        elif call.name is None and call.args is None and call.willContinue is None:
+            if self._streamed_calls:  # the empty part that ends a streamed call
+                self._finish_streamed_call(out)
+        elif call.name is not None:
+            self._complete_call(
+                ToolCallContent(
+                    tool_call_id=call.id or self._generate_id(),
+                    tool_name=call.name,
+                    input=tool_input(call.args),
+                    provider_metadata=metadata,
+                ),
+                has_args=call.args is not None,
+                out=out,
+            )
+
+    def _finish_streamed_call(self, out: list[StreamPart]) -> None:
+        active = self._streamed_calls.pop()
+        final, closing = active.arguments.finish()
+        metadata = active.metadata
+        if closing:
+            out.append(ToolInputDeltaPart(id=active.tool_call_id, delta=closing, provider_metadata=metadata))
+        out.append(ToolInputEndPart(id=active.tool_call_id, provider_metadata=metadata))
+        out.append(
+            ToolCallContent(
+                tool_call_id=active.tool_call_id,
+                tool_name=active.tool_name,
+                input=final,
+                provider_metadata=metadata,
+            )
+        )
+        self._has_client_tool_calls = True
+
+    def _complete_call(self, call: ToolCallContent, *, has_args: bool, out: list[StreamPart]) -> None:
         """A complete function call: tool-input start, its input as one delta (when sent), end, call."""
         metadata = call.provider_metadata
         out.append(

@@ -166,7 +166,7 @@ class GoogleLanguageModel:
     async def do_generate(self, params: CallParams) -> GenerateResult:
         """One ``generateContent`` call."""
         headers = self._request_headers(params)
-        request = build_request(self._model_id, params)
+        request = build_request(self._model_id, params, vertex=self._is_vertex())
         url = f"{self.base_url}/{self._model_path()}:generateContent"
         answer = await post_json(
             self._http_client(), url, headers=headers, body=request.body, parse_error=parse_google_error
@@ -200,7 +200,7 @@ class GoogleLanguageModel:
         :class:`~pipeline.errors.IncompleteStreamError`.
         """
         headers = self._request_headers(params)
-        request = build_request(self._model_id, params)
+        request = build_request(self._model_id, params, streaming=True, vertex=self._is_vertex())
         url = f"{self.base_url}/{self._model_path()}:streamGenerateContent?alt=sse"
         stream = await post_sse(
             self._http_client(), url, headers=headers, body=request.body, parse_error=parse_google_error
@@ -216,6 +216,12 @@ class GoogleLanguageModel:
             request=RequestMetadata(body=request.body),
             response=ResponseMetadata(timestamp=timestamp, model_id=self._model_id, headers=stream.headers),
         )
+
+    def _is_vertex(self) -> bool:
+        """Whether calls go to Vertex AI (a ``*aiplatform.googleapis.com`` host), which streams
+        function-call arguments on request."""
+        host = httpx.URL(self.base_url).host
+        return host == "aiplatform.googleapis.com" or host.endswith("-aiplatform.googleapis.com")
 
     def _model_path(self) -> str:
         return self._model_id if "/" in self._model_id else f"models/{self._model_id}"

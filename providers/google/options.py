@@ -14,6 +14,8 @@ __all__ = [
     "GoogleOptions",
     "HarmBlockThreshold",
     "HarmCategory",
+    "LatLng",
+    "RetrievalConfig",
     "SafetySetting",
     "ThinkingConfig",
     "parse_google_options",
@@ -65,6 +67,17 @@ class SafetySetting(_Options):
     threshold: HarmBlockThreshold
 
 
+class LatLng(_Options):
+    latitude: float
+    longitude: float
+
+
+class RetrievalConfig(_Options):
+    """Location context for Google Maps and Google Search grounding."""
+
+    lat_lng: LatLng | None = None
+
+
 class GoogleOptions(_Options):
     """Call-level Gemini options (``providerOptions.google``)."""
 
@@ -86,6 +99,9 @@ class GoogleOptions(_Options):
         | None
     ) = None
     service_tier: Literal["standard", "flex", "priority"] | None = None
+    retrieval_config: RetrievalConfig | None = None
+    stream_function_call_arguments: bool | None = None
+    """Stream function-call arguments as ``partialArgs`` (Vertex AI only, Gemini 3 and newer)."""
 
 
 def parse_google_options(provider_options: ProviderOptions | None) -> GoogleOptions | None:

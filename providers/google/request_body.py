@@ -8,7 +8,6 @@ from typing import Any
 from pipeline.params import CallParams, ResponseFormatJson, split_tools
 from pipeline.result import CallWarning
 
-from .._tools import unsupported_tool_warnings
 from .capabilities import model_capabilities
 from .convert_messages import convert_to_google_messages
 from .json_schema import to_openapi_schema
@@ -26,14 +25,32 @@ _CONFIGURABLE_SAFETY_CATEGORIES = (
 )
 
 
+_RAG_STORE_WARNING = (
+    "The 'vertex_rag_store' tool is only supported with the Google Vertex provider and might not be "
+    "supported or could behave unexpectedly with the current Google provider (google.generative-ai)."
+)
+_STREAM_ARGUMENTS_WARNING = (
+    "'streamFunctionCallArguments' is only supported on the Vertex AI API and will be ignored with the "
+    "current Google provider (google.generative-ai). See "
+    "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/multimodal/function-calling#streaming-fc"
+)
+
+
 @dataclass(frozen=True)
 class GoogleRequest:
     body: dict[str, Any]
     warnings: list[CallWarning]
 
 
-def build_request(model_id: str, params: CallParams) -> GoogleRequest:
-    """The JSON body (unset keys left out) plus warnings for settings the model cannot honour."""
+def build_request(
+    model_id: str, params: CallParams, *, streaming: bool = False, vertex: bool = False
+) -> GoogleRequest:
+    """The JSON body (unset keys left out) plus warnings for settings the model cannot honour.
+
+    ``vertex``: the call goes to Vertex AI, the only API that streams function-call arguments
+    (``streamFunctionCallArguments``, sent in stream calls only; elsewhere it is ignored with a warning,
+    as in the AI SDK).
+    """
     options = parse_google_options(params.provider_options)
     capabilities = model_capabilities(model_id)
     warnings: list[CallWarning] = []
@@ -53,11 +70,18 @@ def build_request(model_id: str, params: CallParams) -> GoogleRequest:
         is_gemma=capabilities.is_gemma,
         is_gemini3=capabilities.uses_gemini3_features,
         supports_function_response_parts=capabilities.uses_gemini3_features,
+        include_function_call_ids=not vertex,
     )
     warnings.extend(prompt.warnings)
     function_tools, provider_tools = split_tools(params.tools)
-    warnings.extend(unsupported_tool_warnings(provider_tools))
-    tools = prepare_tools(function_tools, params.tool_choice)
+    if any(tool.id == "google.vertex_rag_store" for tool in provider_tools) and not vertex:
+        warnings.append(CallWarning(type="other", message=_RAG_STORE_WARNING))
+    tools = prepare_tools(
+        function_tools, params.tool_choice, provider_tools, model_id=model_id, vertex=vertex
+    )
+    stream_arguments = bool(options and options.stream_function_call_arguments)
+    if stream_arguments and not vertex:
+        warnings.append(CallWarning(type="other", message=_STREAM_ARGUMENTS_WARNING))
 
     thinking_config = _thinking_config(params, options, model_id, warnings)
     response_format = params.response_format
@@ -91,18 +115,25 @@ def build_request(model_id: str, params: CallParams) -> GoogleRequest:
             for category in _CONFIGURABLE_SAFETY_CATEGORIES
         ]
 
+    tool_config = dict(tools.tool_config or {})
+    if stream_arguments and vertex and streaming:
+        calling = tool_config.get("functionCallingConfig") or {}
+        tool_config["functionCallingConfig"] = {**calling, "streamFunctionCallArguments": True}
+    if options and options.retrieval_config is not None:
+        tool_config["retrievalConfig"] = options.retrieval_config.to_wire()
+
     body = {
         "generationConfig": _without_none(generation_config),
         "contents": prompt.contents,
         "systemInstruction": prompt.system_instruction,
         "safetySettings": safety_settings,
         "tools": tools.tools,
-        "toolConfig": tools.tool_config,
+        "toolConfig": tool_config or None,
         "cachedContent": options.cached_content if options else None,
         "labels": options.labels if options else None,
         "serviceTier": options.service_tier if options else None,
     }
-    return GoogleRequest(body=_without_none(body), warnings=warnings)
+    return GoogleRequest(body=_without_none(body), warnings=[*warnings, *tools.warnings])
 
 
 def _thinking_config(

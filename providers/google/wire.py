@@ -17,15 +17,47 @@ __all__ = [
     "GoogleErrorBody",
     "InlineData",
     "Part",
+    "PartialArg",
     "PromptFeedback",
+    "ServerToolCall",
+    "ServerToolResponse",
     "UsageMetadata",
 ]
+
+
+class PartialArg(WireModel):
+    """One streamed piece of a function call's arguments (Vertex AI ``streamFunctionCallArguments``)."""
+
+    jsonPath: str
+    stringValue: str | None = None
+    numberValue: int | float | None = None
+    boolValue: bool | None = None
+    nullValue: Any = None
+    willContinue: bool | None = None
 
 
 class FunctionCall(WireModel):
     id: str | None = None
     name: str | None = None
     args: Any = None
+    partialArgs: list[PartialArg] | None = None
+    willContinue: bool | None = None
+
+
+class ServerToolCall(WireModel):
+    """A call of one of Gemini's own tools, reported when tools are combined (``toolCall``)."""
+
+    toolType: str
+    id: str | None = None
+    args: Any = None
+
+
+class ServerToolResponse(WireModel):
+    """The result of a :class:`ServerToolCall` (``toolResponse``)."""
+
+    toolType: str
+    id: str | None = None
+    response: Any = None
 
 
 class InlineData(WireModel):
@@ -53,6 +85,8 @@ class Part(WireModel):
     inlineData: InlineData | None = None
     executableCode: ExecutableCode | None = None
     codeExecutionResult: CodeExecutionResult | None = None
+    toolCall: ServerToolCall | None = None
+    toolResponse: ServerToolResponse | None = None
 
 
 class Content(WireModel):
@@ -76,6 +110,7 @@ class UsageMetadata(WireModel):
     cachedContentTokenCount: int | None = None
     thoughtsTokenCount: int | None = None
     toolUsePromptTokenCount: int | None = None
+    serviceTier: str | None = None
 
 
 class PromptFeedback(WireModel):

@@ -12,6 +12,7 @@ from pipeline.result import (
     CallWarning,
     Content,
     GenerateResult,
+    ReasoningContent,
     RequestMetadata,
     ResponseMetadata,
     SourceContent,
@@ -28,6 +29,7 @@ __all__ = [
     "new_id",
     "prediction_metadata",
     "response_timestamp",
+    "service_tier_metadata",
     "source_from_annotation",
 ]
 
@@ -48,8 +50,25 @@ def source_from_annotation(annotation: UrlCitationAnnotation, source_id: str) ->
     )
 
 
-def prediction_metadata(usage: ChatUsage | None, logprobs: Logprobs | None) -> dict[str, Any]:
-    """The provider-metadata entries: accepted / rejected prediction tokens and logprobs, when sent."""
+def prediction_metadata(
+    usage: ChatUsage | None, logprobs: Logprobs | None, provider: str = "openai"
+) -> dict[str, Any]:
+    """The provider-metadata entries the AI SDK's package for ``provider`` reports.
+
+    OpenAI and generic servers: accepted / rejected prediction tokens and logprobs, when sent.
+    DeepSeek: prompt cache hit / miss tokens. Groq and xAI: none (xAI's service tier is added from
+    the response by :func:`service_tier_metadata`).
+    """
+    if provider in ("groq", "xai"):
+        return {}
+    if provider == "deepseek":
+        if usage is None:
+            return {}
+        counts = {
+            "promptCacheHitTokens": usage.prompt_cache_hit_tokens,
+            "promptCacheMissTokens": usage.prompt_cache_miss_tokens,
+        }
+        return {key: value for key, value in counts.items() if value is not None}
     metadata: dict[str, Any] = {}
     details = usage.completion_tokens_details if usage else None
     if details is not None and details.accepted_prediction_tokens is not None:
@@ -61,6 +80,11 @@ def prediction_metadata(usage: ChatUsage | None, logprobs: Logprobs | None) -> d
     return metadata
 
 
+def service_tier_metadata(service_tier: str | None, provider: str) -> dict[str, Any]:
+    """xAI reports the service tier that served the call."""
+    return {"serviceTier": service_tier} if provider == "xai" and service_tier is not None else {}
+
+
 def map_chat_response(
     response: ChatResponse,
     *,
@@ -70,11 +94,15 @@ def map_chat_response(
     metadata_key: str = "openai",
     generate_id: Callable[[], str] = new_id,
 ) -> GenerateResult:
-    """Text (if non-empty), tool calls (``input`` stays the JSON text), URL citations, usage, metadata."""
+    """Reasoning and text (if non-empty), tool calls (``input`` stays the JSON text), URL citations, usage,
+    metadata. Reasoning is read from ``reasoning_content`` (DeepSeek, xAI) or ``reasoning`` (Groq)."""
     choice = response.choices[0] if response.choices else None
     message = choice.message if choice else None
     content: list[Content] = []
     if message is not None:
+        reasoning = message.reasoning_content or message.reasoning
+        if reasoning:
+            content.append(ReasoningContent(text=reasoning))
         if message.content:
             content.append(TextContent(text=message.content))
         content.extend(
@@ -90,13 +118,16 @@ def map_chat_response(
         )
     raw_finish = choice.finish_reason if choice else None
     provider_metadata: ProviderMetadata = {
-        metadata_key: prediction_metadata(response.usage, choice.logprobs if choice else None)
+        metadata_key: {
+            **prediction_metadata(response.usage, choice.logprobs if choice else None, metadata_key),
+            **service_tier_metadata(response.service_tier, metadata_key),
+        }
     }
     return GenerateResult(
         content=content,
         finish_reason=map_openai_finish_reason(raw_finish),
         raw_finish_reason=raw_finish,
-        usage=convert_openai_usage(response.usage),
+        usage=convert_openai_usage(response.usage, metadata_key),
         warnings=list(warnings or []),
         request=RequestMetadata(body=request_body),
         response=ResponseMetadata(

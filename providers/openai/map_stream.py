@@ -1,5 +1,8 @@
 """Chat-completions stream events (SSE ``data`` payloads) -> StreamParts: a small state machine.
 
+Reasoning deltas (``reasoning_content`` or Groq's ``reasoning``) form one reasoning block, ended when
+text or tool calls begin.
+
 A :class:`~providers._stream.StreamMapper`: the stream driver decodes each payload and feeds it in order;
 ``[DONE]`` ends the stream, and a body that ends cleanly after the ``finish_reason`` chunk is complete
 too (servers and gateways in the wild omit ``[DONE]``). Tool calls are finalized only at the end,
@@ -17,6 +20,9 @@ from pipeline.result import CallWarning, FinishReason, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
+    ReasoningDeltaPart,
+    ReasoningEndPart,
+    ReasoningStartPart,
     ResponseMetadataPart,
     StreamPart,
     StreamStartPart,
@@ -31,13 +37,20 @@ from pipeline.stream import (
 from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
 from .error_mapping import stream_error_to_api_error
 from .map_finish_reason import map_openai_finish_reason
-from .map_response import new_id, prediction_metadata, response_timestamp, source_from_annotation
+from .map_response import (
+    new_id,
+    prediction_metadata,
+    response_timestamp,
+    service_tier_metadata,
+    source_from_annotation,
+)
 from .map_usage import convert_openai_usage
 from .wire import ChatChunk, ChatUsage, ToolCallDelta
 
 __all__ = ["ChatStreamMapper"]
 
 _TEXT_ID = "0"
+_REASONING_ID = "reasoning-0"
 
 
 @dataclass
@@ -63,6 +76,7 @@ class ChatStreamMapper:
     _metadata: dict[str, Any] = field(default_factory=dict)
     _metadata_sent: bool = False
     _text_open: bool = False
+    _reasoning_open: bool = False
     _tool_calls: list[_ToolCall] = field(default_factory=list)
     _by_id: dict[str, _ToolCall] = field(default_factory=dict)
     _by_index: dict[int, _ToolCall] = field(default_factory=dict)
@@ -102,6 +116,7 @@ class ChatStreamMapper:
     def finish(self) -> list[StreamPart]:
         """The closing parts: ``text-end``, pending tool calls, and ``finish`` with usage."""
         parts: list[StreamPart] = []
+        self._end_reasoning(parts)
         if self._text_open:
             parts.append(TextEndPart(id=_TEXT_ID))
             self._text_open = False
@@ -114,7 +129,7 @@ class ChatStreamMapper:
             FinishPart(
                 finish_reason=self._finish_reason,
                 raw_finish_reason=self._raw_finish_reason,
-                usage=convert_openai_usage(self._usage),
+                usage=convert_openai_usage(self._usage, self.metadata_key),
                 provider_metadata={self.metadata_key: dict(self._metadata)},
             )
         )
@@ -140,7 +155,8 @@ class ChatStreamMapper:
         choice = chunk.choices[0] if chunk.choices else None
         logprobs = choice.logprobs if choice else None
         if chunk.usage is not None or logprobs is not None:
-            self._metadata.update(prediction_metadata(chunk.usage, logprobs))
+            self._metadata.update(prediction_metadata(chunk.usage, logprobs, self.metadata_key))
+        self._metadata.update(service_tier_metadata(chunk.service_tier, self.metadata_key))
         if choice is None:
             return parts
         if choice.finish_reason is not None:
@@ -151,18 +167,34 @@ class ChatStreamMapper:
         delta = choice.delta
         if delta is None:
             return parts
-        if delta.content is not None:
+        reasoning = delta.reasoning_content or delta.reasoning
+        if reasoning:
+            if not self._reasoning_open:
+                self._reasoning_open = True
+                parts.append(ReasoningStartPart(id=_REASONING_ID))
+            parts.append(ReasoningDeltaPart(id=_REASONING_ID, delta=reasoning))
+        text = delta.content if delta.content or self.metadata_key == "openai" else None
+        if text is not None:  # OpenAI opens text on empty content; compatible servers' packages wait
+            if self.metadata_key != "deepseek":
+                self._end_reasoning(parts)
             if not self._text_open:
                 self._text_open = True
                 parts.append(TextStartPart(id=_TEXT_ID))
-            parts.append(TextDeltaPart(id=_TEXT_ID, delta=delta.content))
+            self._end_reasoning(parts)  # DeepSeek's order: the text block opens, then reasoning ends
+            parts.append(TextDeltaPart(id=_TEXT_ID, delta=text))
         if delta.tool_calls:
+            self._end_reasoning(parts)
             for tool_delta in delta.tool_calls:
                 parts.extend(self._tool_delta(tool_delta))
         if delta.annotations:
             for annotation in delta.annotations:
                 parts.append(source_from_annotation(annotation, self.generate_id()))
         return parts
+
+    def _end_reasoning(self, parts: list[StreamPart]) -> None:
+        if self._reasoning_open:
+            self._reasoning_open = False
+            parts.append(ReasoningEndPart(id=_REASONING_ID))
 
     def _tool_delta(self, delta: ToolCallDelta) -> list[StreamPart]:
         if delta.id:

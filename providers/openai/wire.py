@@ -45,6 +45,9 @@ class CompletionTokensDetails(WireModel):
 
 class ChatUsage(WireModel):
     prompt_tokens: int | None = None
+    prompt_cache_hit_tokens: int | None = None
+    """DeepSeek's count of cached prompt tokens (its ``prompt_tokens_details`` is absent)."""
+    prompt_cache_miss_tokens: int | None = None
     completion_tokens: int | None = None
     total_tokens: int | None = None
     prompt_tokens_details: PromptTokensDetails | None = None
@@ -81,6 +84,10 @@ class Logprobs(WireModel):
 class ChatMessage(WireModel):
     role: str | None = None
     content: str | None = None
+    reasoning_content: str | None = None
+    """Reasoning text as DeepSeek, xAI and most compatible servers send it."""
+    reasoning: str | None = None
+    """Reasoning text as Groq (and servers of ``gpt-oss``) send it."""
     tool_calls: list[ToolCall] | None = None
     annotations: list[UrlCitationAnnotation] | None = None
 
@@ -100,6 +107,7 @@ class ChatResponse(WireModel):
     model: str | None = None
     choices: list[ChatChoice]
     usage: ChatUsage | None = None
+    service_tier: str | None = None
 
 
 class FunctionCallDelta(WireModel):
@@ -117,6 +125,8 @@ class ToolCallDelta(WireModel):
 class ChatDelta(WireModel):
     role: str | None = None
     content: str | None = None
+    reasoning_content: str | None = None
+    reasoning: str | None = None
     tool_calls: list[ToolCallDelta] | None = None
     annotations: list[UrlCitationAnnotation] | None = None
 
@@ -136,6 +146,7 @@ class ChatChunk(WireModel):
     model: str | None = None
     choices: list[ChatChunkChoice] = []
     usage: ChatUsage | None = None
+    service_tier: str | None = None
 
 
 class ErrorBody(WireModel):

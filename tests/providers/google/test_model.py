@@ -95,13 +95,14 @@ async def test_key_and_base_url_come_from_the_environment_at_call_time(
     )
 
 
-async def test_response_metadata_has_headers_utc_timestamp_body_and_model_version() -> None:
+async def test_response_metadata_has_headers_utc_timestamp_body_and_the_called_model() -> None:
+    """As in the AI SDK, ``modelVersion`` is not reported as the model id: the called model is."""
     body = response_body([{"text": "ok"}], model_version="gemini-2.5-flash-001", response_id="r-9")
     exchange = Exchange(httpx.Response(200, json=body, headers={"x-request-id": "abc"}))
     before = datetime.now(UTC)
     result = await exchange.model("gemini-2.5-flash").do_generate(PARAMS)
     response = result.response
-    assert (response.id, response.model_id, response.body) == ("r-9", "gemini-2.5-flash-001", body)
+    assert (response.id, response.model_id, response.body) == ("r-9", "gemini-2.5-flash", body)
     assert response.headers is not None and response.headers["x-request-id"] == "abc"
     assert response.timestamp is not None and response.timestamp >= before
     assert response.timestamp.tzinfo is not None

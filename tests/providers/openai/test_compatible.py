@@ -33,6 +33,7 @@ EXPECTED = {
     "groq": ("https://api.groq.com/openai/v1", None, "GROQ_API_KEY"),
     "together": ("https://api.together.xyz/v1", None, "TOGETHER_API_KEY"),
     "deepseek": ("https://api.deepseek.com/v1", None, "DEEPSEEK_API_KEY"),
+    "xai": ("https://api.x.ai/v1", None, "XAI_API_KEY"),
 }
 
 
@@ -109,7 +110,7 @@ def test_register_makes_model_strings_resolve(monkeypatch: pytest.MonkeyPatch) -
 # --- attachment URLs: self-hosted servers fetch none themselves (SSRF by proxy) ---------------------
 
 SELF_HOSTED = ["ollama", "vllm", "llamacpp", "lmstudio"]
-HOSTED = ["groq", "together", "deepseek"]
+HOSTED = ["groq", "together", "deepseek", "xai"]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)
 METADATA_IMAGE = "http://169.254.169.254/latest/meta-data/iam.png"
 
