@@ -457,6 +457,8 @@ def prepare_tools(
         if tool.input_examples is not None or tool_options.get("allowedCallers") is not None:
             betas.append(BETA_ADVANCED_TOOL_USE)
     betas = list(dict.fromkeys(betas))
+    if not definitions:
+        return None, None, warnings, betas
     if tool_choice == "none":
         return None, None, warnings, betas
     return definitions, _tool_choice(tool_choice, disable_parallel_tool_use), warnings, betas
