@@ -76,6 +76,9 @@ class _ComputerArgs(_Args):
     display_width_px: int
     display_height_px: int
     display_number: int | None = None
+
+
+class _ZoomingComputerArgs(_ComputerArgs):
     enable_zoom: bool | None = None
 
 
@@ -107,6 +110,7 @@ class _AdvisorArgs(_Args):
 
 _ARGS: dict[str, type[_Args]] = {
     "computer": _ComputerArgs,
+    "computer_20251124": _ZoomingComputerArgs,
     "text_editor_20250728": _TextEditorArgs,
     "web_search": _WebSearchArgs,
     "web_fetch": _WebFetchArgs,
