@@ -336,7 +336,7 @@ class AnthropicStreamMapper:
             input=tool_input,
             provider_name=provider_name,
             input_type=input_type if provider_name == "code_execution" else None,
-            first_delta=not tool_input or name == "advisor",
+            first_delta=not tool_input,
             metadata=caller_metadata(block),
         )
         self._blocks[index] = tool

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.generate import generate_text
+from pipeline.generate import generate_text, stream_text
 from pipeline.params import ProviderTool
 from pipeline.response_messages import to_response_messages
 from pipeline.tools import tool
@@ -17,9 +17,9 @@ from providers.anthropic import AnthropicProvider, tools
 from providers.anthropic.convert_messages import convert_to_anthropic_prompt
 from providers.anthropic.map_response import map_response
 from providers.anthropic.provider_tools import ToolNameMapping
-from providers.testing.server import LoopbackServer, RawReply
+from providers.testing.server import LoopbackServer, RawReply, SSEReply
 
-from .harness import CASES, FIXTURES
+from .harness import CASES, FIXTURES, responses
 
 _SENT_BACK = (
     "server_tool_use",
@@ -123,3 +123,34 @@ async def test_a_multi_step_call_sends_the_server_tool_blocks_back_with_the_clie
         "unit": "fahrenheit",
     }
     assert assistant["content"][3] == recorded[3]  # the caller comes back too
+
+
+async def test_a_streamed_web_search_keeps_its_call_result_and_sources_for_the_next_step() -> None:
+    fixture = "anthropic-web-search-tool.1.chunks.txt"
+    (events,) = responses((FIXTURES / fixture).read_text())
+    recorded = [
+        json.loads(line)["content_block"]
+        for line in (FIXTURES / fixture).read_text().splitlines()
+        if line.startswith('{"type":"content_block_start"')
+    ]
+    with LoopbackServer() as server:
+        server.enqueue(SSEReply(events=list(events)))
+        model = AnthropicProvider(api_key="test-key", base_url=server.url("/v1"))("claude-sonnet-4-5")
+        result = stream_text(
+            model, prompt="What happened in tech today?", tools=[tools.web_search_20250305()]
+        )
+        final = await result.result()
+
+    assert [(call.tool_name, call.provider_executed) for call in final.tool_calls] == [("web_search", True)]
+    assert [(res.tool_name, res.provider_executed) for res in final.tool_results] == [("web_search", True)]
+    assert len([part for part in final.content if part.type == "source"]) > 10
+    (assistant,) = final.response_messages
+    names = ToolNameMapping.of([tools.web_search_20250305()])
+    sent = convert_to_anthropic_prompt([assistant], tool_names=names).messages[0]["content"]
+    server_blocks = [
+        block for block in recorded if block["type"].endswith(("server_tool_use", "_tool_result"))
+    ]
+    assert [block for block in sent if block["type"] != "text"][:1] == [
+        {**server_blocks[0], "input": json.loads(final.tool_calls[0].input)}
+    ]
+    assert next(block for block in sent if block["type"] == "web_search_tool_result") == server_blocks[1]
