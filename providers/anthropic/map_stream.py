@@ -303,7 +303,6 @@ class AnthropicStreamMapper:
                 input=compact_json(initial) if initial else "",
                 metadata=caller_metadata(block),
             )
-            tool.first_delta = not tool.input
             self._blocks[event.index] = tool
             return [ToolInputStartPart(id=tool.tool_call_id, tool_name=tool.tool_name)]
         if kind == "server_tool_use":
@@ -335,7 +334,7 @@ class AnthropicStreamMapper:
             tool_name=custom,
             input=tool_input,
             provider_name=provider_name,
-            input_type=input_type if provider_name == "code_execution" else None,
+            input_type=input_type,
             first_delta=not tool_input,
             metadata=caller_metadata(block),
         )
