@@ -1,9 +1,11 @@
-"""Anthropic Messages API: ``AnthropicProvider``, ``AnthropicMessagesModel`` and the model-string hook."""
+"""Anthropic Messages API: ``AnthropicProvider``, ``AnthropicMessagesModel``, the model-string hook
+and ``tools`` (the provider tools, e.g. ``tools.web_search_20250305()``)."""
 
 from __future__ import annotations
 
 from pipeline.registry import register_provider
 
+from . import tools
 from .capabilities import ModelCapabilities, model_capabilities
 from .model import AnthropicMessagesModel, AnthropicProvider
 from .options import AnthropicCallOptions
@@ -15,6 +17,7 @@ __all__ = [
     "ModelCapabilities",
     "model_capabilities",
     "register",
+    "tools",
 ]
 
 

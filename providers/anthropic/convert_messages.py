@@ -45,7 +45,9 @@ from pipeline.prompt import (
 from pipeline.result import CallWarning
 
 from .cache_control import CacheBreakpoints
+from .convert_server_tools import ServerToolReplay, wire_caller
 from .options import parse_file_part_options, parse_reasoning_options
+from .provider_tools import ToolNameMapping
 
 __all__ = [
     "BETA_FILES_API",
@@ -305,8 +307,10 @@ def _convert_assistant_block(
     send_reasoning: bool,
     cache: CacheBreakpoints,
     prompt: AnthropicPrompt,
+    tool_names: ToolNameMapping,
 ) -> dict[str, Any]:
     content: list[dict[str, Any]] = []
+    replay = ServerToolReplay(tool_names)
     for m, message in enumerate(messages):
         parts = message.content if isinstance(message.content, list) else [TextPart(text=message.content)]
         for k, part in enumerate(parts):
@@ -316,9 +320,15 @@ def _convert_assistant_block(
                 cache_control = cache.take(message.provider_options, context="assistant message")
             match part:
                 case TextPart():
+                    text_options = (part.provider_options or {}).get("anthropic") or {}
+                    if text_options.get("type") == "compaction":
+                        content.append(
+                            _with_cache({"type": "compaction", "content": part.text}, cache_control)
+                        )
+                        continue
                     trim = is_last_block and m == len(messages) - 1 and is_last_part
                     block: dict[str, Any] = {"type": "text", "text": part.text.strip() if trim else part.text}
-                    citations = ((part.provider_options or {}).get("anthropic") or {}).get("citations")
+                    citations = text_options.get("citations")
                     if citations is not None:
                         block["citations"] = citations
                     content.append(_with_cache(block, cache_control))
@@ -327,7 +337,9 @@ def _convert_assistant_block(
                     if reasoning is not None:
                         content.append(reasoning)
                 case ToolCallPart() if part.provider_executed:
-                    prompt.warn(f"provider executed tool call for tool {part.tool_name} is not supported")
+                    server_block = replay.tool_call(part)
+                    if server_block is not None:
+                        content.append(_with_cache(server_block, cache_control))
                 case ToolCallPart():
                     tool_use = {
                         "type": "tool_use",
@@ -335,13 +347,20 @@ def _convert_assistant_block(
                         "name": part.tool_name,
                         "input": _tool_use_input(part.input),
                     }
+                    caller = wire_caller(part.provider_options)
+                    if caller is not None:
+                        tool_use["caller"] = caller
                     content.append(_with_cache(tool_use, cache_control))
                 case ToolResultPart():
-                    prompt.warn(f"provider executed tool result for tool {part.tool_name} is not supported")
+                    result_block = replay.tool_result(part)
+                    if result_block is not None:
+                        content.append(_with_cache(result_block, cache_control))
                 case FilePart():
                     pass  # Anthropic has no assistant file blocks; generated files are not sent back
                 case ReasoningFilePart() | CustomPart():
                     prompt.warn(f"unsupported assistant content part type: {part.type}")
+    for warning in replay.warnings:
+        prompt.warn(warning)
     return {"role": "assistant", "content": _move_tool_use_to_segment_ends(content)}
 
 
@@ -377,8 +396,10 @@ def convert_to_anthropic_prompt(
     *,
     send_reasoning: bool = True,
     cache: CacheBreakpoints | None = None,
+    tool_names: ToolNameMapping | None = None,
 ) -> AnthropicPrompt:
-    """Convert a normalized prompt. Cache breakpoints are counted (and warned about) in ``cache``.
+    """Convert a normalized prompt. Cache breakpoints are counted (and warned about) in ``cache``;
+    provider-executed tool calls are named for Anthropic as in ``tool_names``.
 
     Raises ``UnsupportedFunctionalityError`` for media Anthropic cannot take (``media type: X``).
     """
@@ -399,6 +420,7 @@ def convert_to_anthropic_prompt(
                     send_reasoning=send_reasoning,
                     cache=breakpoints,
                     prompt=result,
+                    tool_names=tool_names or ToolNameMapping({}),
                 )
             )
         else:

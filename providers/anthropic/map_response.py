@@ -16,72 +16,36 @@ from pipeline.result import (
 
 from .citations import CitationDocument, citation_source
 from .map_finish_reason import map_stop_reason
-from .map_usage import convert_usage
+from .map_usage import convert_usage, reported_usage
+from .message_metadata import anthropic_metadata, container_metadata, context_management, stop_details
+from .provider_tools import ToolNameMapping
 from .request import JSON_RESPONSE_TOOL_NAME
-from .wire import RedactedThinkingBlock, TextBlock, ThinkingBlock, ToolUseBlock, WireMessage, WireUsage
+from .server_tools import (
+    SERVER_TOOL_RESULT_BLOCKS,
+    ServerToolState,
+    caller_metadata,
+    server_tool_call,
+    server_tool_result,
+)
+from .wire import (
+    CompactionBlock,
+    RedactedThinkingBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    WireMessage,
+    parse_block,
+)
 
-__all__ = ["anthropic_metadata", "compact_json", "map_response"]
+__all__ = ["COMPACTION_METADATA", "compact_json", "map_response"]
+
+COMPACTION_METADATA = {"anthropic": {"type": "compaction"}}
+"""Marks a text part that is a compaction summary (sent back as a ``compaction`` block)."""
 
 
 def compact_json(value: Any) -> str:
     """JSON text as JavaScript's ``JSON.stringify`` writes it (no spaces, non-ASCII kept)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _iterations(usage: WireUsage) -> list[dict[str, Any]] | None:
-    if not usage.iterations:
-        return None
-    mapped = []
-    for item in usage.iterations:
-        entry: dict[str, Any] = {
-            "type": item.get("type"),
-            "inputTokens": item.get("input_tokens"),
-            "outputTokens": item.get("output_tokens"),
-        }
-        if item.get("model") is not None:
-            entry["model"] = item["model"]
-        if item.get("cache_creation_input_tokens"):
-            entry["cacheCreationInputTokens"] = item["cache_creation_input_tokens"]
-        if item.get("cache_read_input_tokens"):
-            entry["cacheReadInputTokens"] = item["cache_read_input_tokens"]
-        mapped.append(entry)
-    return mapped
-
-
-def _container(container: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not container:
-        return None
-    skills = container.get("skills")
-    return {
-        "expiresAt": container.get("expires_at"),
-        "id": container.get("id"),
-        "skills": [
-            {"type": skill.get("type"), "skillId": skill.get("skill_id"), "version": skill.get("version")}
-            for skill in skills
-        ]
-        if skills
-        else None,
-    }
-
-
-def anthropic_metadata(
-    *,
-    raw_usage: dict[str, Any] | None,
-    usage: WireUsage,
-    stop_sequence: str | None,
-    container: dict[str, Any] | None,
-    context_management: dict[str, Any] | None,
-) -> dict[str, dict[str, Any]]:
-    """``provider_metadata`` of a finished message: raw usage, stop sequence, iterations, container."""
-    return {
-        "anthropic": {
-            "usage": raw_usage,
-            "stopSequence": stop_sequence,
-            "iterations": _iterations(usage),
-            "container": _container(container),
-            "contextManagement": context_management,
-        }
-    }
 
 
 def _text_content(block: TextBlock, documents: list[CitationDocument]) -> list[Content]:
@@ -92,22 +56,40 @@ def _text_content(block: TextBlock, documents: list[CitationDocument]) -> list[C
     return [text, *(source for source in sources if source is not None)]
 
 
+def _tool_use(block: ToolUseBlock, raw: dict[str, Any]) -> ToolCallContent:
+    return ToolCallContent(
+        tool_call_id=block.id,
+        tool_name=block.name,
+        input=compact_json(block.input if block.input is not None else {}),
+        provider_metadata=caller_metadata(raw),
+    )
+
+
 def map_response(
-    value: Any, *, uses_json_response_tool: bool, citation_documents: list[CitationDocument] | None = None
+    value: Any,
+    *,
+    uses_json_response_tool: bool,
+    citation_documents: list[CitationDocument] | None = None,
+    tool_names: ToolNameMapping | None = None,
 ) -> GenerateResult:
     """Content, finish reason, usage, response id / model and provider metadata of a response body.
 
     When the synthetic ``json`` tool was used for ``response_format``, its input becomes the text.
-    Citations become source parts after their text (documents are looked up in ``citation_documents``).
+    Citations become source parts after their text (documents are looked up in ``citation_documents``,
+    then in the pages ``web_fetch`` returned). Server tools become provider-executed tool calls and
+    results named as in ``tool_names``.
     """
     message = WireMessage.model_validate(value)
+    state = ServerToolState(names=tool_names or ToolNameMapping({}), documents=list(citation_documents or []))
     content: list[Content] = []
     json_from_tool = False
-    for block in message.blocks():
+    for raw in message.content:
+        block = parse_block(raw)
+        kind = raw.get("type")
         match block:
             case TextBlock():
                 if not uses_json_response_tool:
-                    content.extend(_text_content(block, citation_documents or []))
+                    content.extend(_text_content(block, state.documents))
             case ThinkingBlock():
                 metadata = {"anthropic": {"signature": block.signature}} if block.signature else None
                 content.append(ReasoningContent(text=block.thinking, provider_metadata=metadata))
@@ -115,20 +97,24 @@ def map_response(
                 content.append(
                     ReasoningContent(text="", provider_metadata={"anthropic": {"redactedData": block.data}})
                 )
+            case CompactionBlock():
+                content.append(TextContent(text=block.content, provider_metadata=COMPACTION_METADATA))
             case ToolUseBlock() if uses_json_response_tool and block.name == JSON_RESPONSE_TOOL_NAME:
                 json_from_tool = True
                 content.append(TextContent(text=compact_json(block.input)))
             case ToolUseBlock():
-                content.append(
-                    ToolCallContent(
-                        tool_call_id=block.id,
-                        tool_name=block.name,
-                        input=compact_json(block.input if block.input is not None else {}),
-                    )
-                )
+                content.append(_tool_use(block, raw))
+            case _ if kind == "server_tool_use":
+                call = server_tool_call(raw, state)
+                if call is not None:
+                    content.append(call)
+            case _ if kind == "mcp_tool_use":
+                content.append(state.mcp_call(raw))
+            case _ if kind in SERVER_TOOL_RESULT_BLOCKS:
+                content.extend(server_tool_result(raw, state))
             case _:
-                pass  # server-tool and other block types are not mapped
-    raw_usage = value.get("usage") if isinstance(value, dict) else None
+                pass  # e.g. ``fallback`` markers: the hop shows in usage iterations
+    raw_usage = reported_usage(value.get("usage")) if isinstance(value, dict) else None
     return GenerateResult(
         content=content,
         finish_reason=map_stop_reason(message.stop_reason, json_response_tool=json_from_tool),
@@ -139,7 +125,8 @@ def map_response(
             raw_usage=raw_usage,
             usage=message.usage,
             stop_sequence=message.stop_sequence,
-            container=message.container,
-            context_management=message.context_management,
+            container=container_metadata(message.container),
+            context_management=context_management(message.context_management),
+            stop_details=stop_details(message.stop_details),
         ),
     )

@@ -37,9 +37,19 @@ from .._invalid import invalid_stream_data
 from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState
 from .citations import CitationDocument, citation_source
 from .map_finish_reason import map_stop_reason
-from .map_response import anthropic_metadata, compact_json
-from .map_usage import convert_usage
+from .map_response import COMPACTION_METADATA, compact_json
+from .map_usage import convert_usage, reported_usage
+from .message_metadata import anthropic_metadata, container_metadata, context_management, stop_details
+from .provider_tools import ToolNameMapping
 from .request import JSON_RESPONSE_TOOL_NAME
+from .server_tools import (
+    CODE_EXECUTION_SUB_TOOLS,
+    SERVER_TOOL_RESULT_BLOCKS,
+    ServerToolState,
+    caller_metadata,
+    server_tool_call_name,
+    server_tool_result,
+)
 from .wire import (
     STREAM_EVENTS,
     ContentBlockDeltaEvent,
@@ -77,9 +87,30 @@ def stream_error_status(error_type: str) -> tuple[int, bool]:
 
 @dataclass
 class _ToolBlock:
+    """A tool call being streamed. ``provider_name`` is set for server tools; ``input_type`` is the
+    ``type`` that code execution calls get in their input (spliced into the first delta)."""
+
     tool_call_id: str
     tool_name: str
     input: str = ""
+    provider_name: str | None = None
+    input_type: str | None = None
+    first_delta: bool = True
+    metadata: dict[str, dict[str, Any]] | None = None
+
+
+def _final_input(block: _ToolBlock) -> str:
+    """The complete input; a code execution call with only ``code`` is a programmatic tool call."""
+    final = block.input or "{}"
+    if block.provider_name != "code_execution":
+        return final
+    try:
+        parsed = json.loads(final)
+    except ValueError:
+        return final
+    if isinstance(parsed, dict) and "code" in parsed and "type" not in parsed:
+        return compact_json({"type": "programmatic-tool-call", **parsed})
+    return final
 
 
 class _TextBlock:
@@ -95,7 +126,7 @@ class AnthropicStreamMapper:
     """Turns decoded event payloads into stream parts.
 
     ``state`` becomes ``"ended"`` on ``message_stop``, an ``error`` event or an invalid message sequence
-    (the last two legitimately end the stream without ``message_stop``).
+    (the last two legitimately end the stream without ``message_stop``). One response holds one message.
     """
 
     wire = STREAM_EVENTS
@@ -107,8 +138,12 @@ class AnthropicStreamMapper:
         warnings: list[CallWarning] | None = None,
         uses_json_response_tool: bool = False,
         citation_documents: list[CitationDocument] | None = None,
+        tool_names: ToolNameMapping | None = None,
     ) -> None:
-        self._documents = list(citation_documents or [])
+        self._server_tools = ServerToolState(
+            names=tool_names or ToolNameMapping({}), documents=list(citation_documents or [])
+        )
+        self._documents = self._server_tools.documents
         self._warnings = list(warnings or [])
         self._uses_json_tool = uses_json_response_tool
         self._blocks: dict[int, _ToolBlock | _TextBlock | _ReasoningBlock] = {}
@@ -123,6 +158,7 @@ class AnthropicStreamMapper:
         self._stop_sequence: str | None = None
         self._container: dict[str, Any] | None = None
         self._context_management: dict[str, Any] | None = None
+        self._stop_details: dict[str, Any] | None = None
         self.state: StreamState = "open"
 
     def start(self) -> list[StreamPart]:
@@ -211,8 +247,10 @@ class AnthropicStreamMapper:
                 "cache_creation_input_tokens": message.usage.cache_creation_input_tokens or 0,
             }
         )
-        self._raw_usage = message.usage.model_dump(exclude_unset=True)
-        self._container = message.container
+        self._raw_usage = reported_usage(message.usage.model_dump(exclude_unset=True))
+        started = container_metadata(message.container)
+        if started is not None:
+            self._container = {**started, "skills": None}
         if message.stop_reason is not None:
             self._set_finish(message.stop_reason)
         parts: list[StreamPart] = [ResponseMetadataPart(id=message.id, model_id=message.model)]
@@ -224,7 +262,12 @@ class AnthropicStreamMapper:
                     ToolInputStartPart(id=tool_id, tool_name=name),
                     ToolInputDeltaPart(id=tool_id, delta=tool_input),
                     ToolInputEndPart(id=tool_id),
-                    ToolCallContent(tool_call_id=tool_id, tool_name=name, input=tool_input),
+                    ToolCallContent(
+                        tool_call_id=tool_id,
+                        tool_name=name,
+                        input=tool_input,
+                        provider_metadata=caller_metadata(block),
+                    ),
                 ]
         return parts
 
@@ -245,6 +288,9 @@ class AnthropicStreamMapper:
             self._blocks[event.index] = _ReasoningBlock()
             metadata = {"anthropic": {"redactedData": block.get("data")}}
             return [ReasoningStartPart(id=block_id, provider_metadata=metadata)]
+        if kind == "compaction":
+            self._blocks[event.index] = _TextBlock()
+            return [TextStartPart(id=block_id, provider_metadata=COMPACTION_METADATA)]
         if kind == "tool_use":
             if self._uses_json_tool and block.get("name") == JSON_RESPONSE_TOOL_NAME:
                 self._json_from_tool = True
@@ -255,10 +301,45 @@ class AnthropicStreamMapper:
                 tool_call_id=str(block.get("id")),
                 tool_name=str(block.get("name")),
                 input=compact_json(initial) if initial else "",
+                metadata=caller_metadata(block),
             )
             self._blocks[event.index] = tool
             return [ToolInputStartPart(id=tool.tool_call_id, tool_name=tool.tool_name)]
-        return []  # server tools, compaction, ...: not mapped
+        if kind == "server_tool_use":
+            return self._server_tool_start(event.index, block)
+        if kind == "mcp_tool_use":
+            return [self._server_tools.mcp_call(block)]
+        if kind in SERVER_TOOL_RESULT_BLOCKS:
+            return [*server_tool_result(block, self._server_tools)]
+        return []  # e.g. ``fallback`` markers: the hop shows in usage iterations
+
+    def _server_tool_start(self, index: int, block: dict[str, Any]) -> list[StreamPart]:
+        names = server_tool_call_name(block, self._server_tools)
+        if names is None:
+            return []
+        custom, provider_name = names
+        name = str(block.get("name"))
+        initial = block.get("input")
+        if name == "advisor":
+            tool_input = "{}"
+        else:
+            tool_input = compact_json(initial) if isinstance(initial, dict) and initial else ""
+        input_type = None
+        if name in CODE_EXECUTION_SUB_TOOLS:
+            input_type = name
+        elif name == "code_execution":
+            input_type = "programmatic-tool-call"
+        tool = _ToolBlock(
+            tool_call_id=str(block.get("id")),
+            tool_name=custom,
+            input=tool_input,
+            provider_name=provider_name,
+            input_type=input_type,
+            first_delta=not tool_input,
+            metadata=caller_metadata(block),
+        )
+        self._blocks[index] = tool
+        return [ToolInputStartPart(id=tool.tool_call_id, tool_name=custom, provider_executed=True)]
 
     def _block_delta(self, event: ContentBlockDeltaEvent) -> list[StreamPart]:
         delta = event.delta
@@ -284,8 +365,16 @@ class AnthropicStreamMapper:
                 return [TextDeltaPart(id=block_id, delta=partial)] if isinstance(block, _TextBlock) else []
             if not isinstance(block, _ToolBlock):
                 return []
+            if block.first_delta and block.input_type is not None:
+                partial = f'{{"type": "{block.input_type}",{partial[1:]}'
+            block.first_delta = False
             block.input += partial
             return [ToolInputDeltaPart(id=block.tool_call_id, delta=partial)]
+        if kind == "compaction_delta":
+            content = delta.get("content")
+            if content is None or not isinstance(block, _TextBlock):
+                return []
+            return [TextDeltaPart(id=block_id, delta=str(content))]
         if kind == "citations_delta":
             citation = delta.get("citation")
             if not isinstance(citation, dict):
@@ -312,7 +401,9 @@ class AnthropicStreamMapper:
                     ToolCallContent(
                         tool_call_id=block.tool_call_id,
                         tool_name=block.tool_name,
-                        input=block.input or "{}",
+                        input=_final_input(block),
+                        provider_executed=True if block.provider_name is not None else None,
+                        provider_metadata=block.metadata,
                     ),
                 ]
         return []
@@ -336,10 +427,14 @@ class AnthropicStreamMapper:
         self._usage = self._usage.model_copy(update=update)
         self._set_finish(event.delta.stop_reason)
         self._stop_sequence = event.delta.stop_sequence
-        self._container = event.delta.container
+        self._stop_details = stop_details(event.delta.stop_details)
+        self._container = container_metadata(event.delta.container)
         if event.context_management:
-            self._context_management = event.context_management
-        self._raw_usage = {**(self._raw_usage or {}), **usage.model_dump(exclude_unset=True)}
+            self._context_management = context_management(event.context_management)
+        self._raw_usage = {
+            **(self._raw_usage or {}),
+            **(reported_usage(usage.model_dump(exclude_unset=True)) or {}),
+        }
 
     def _message_stop(self) -> FinishPart:
         self._message_open = False
@@ -355,5 +450,6 @@ class AnthropicStreamMapper:
                 stop_sequence=self._stop_sequence,
                 container=self._container,
                 context_management=self._context_management,
+                stop_details=self._stop_details,
             ),
         )

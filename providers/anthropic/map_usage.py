@@ -8,9 +8,34 @@ from pipeline.result import Usage
 
 from .wire import WireUsage
 
-__all__ = ["convert_usage"]
+__all__ = ["convert_usage", "reported_usage"]
 
 _EXECUTOR_ITERATIONS = ("compaction", "message")
+_ITERATION_FIELDS = (
+    "type",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+)
+
+
+def reported_usage(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The ``usage`` object as the AI SDK reports it raw: every top-level field, but ``iterations``
+    entries and ``output_tokens_details`` only with the fields its schema reads."""
+    if raw is None:
+        return None
+    usage = dict(raw)
+    if isinstance(usage.get("iterations"), list):
+        usage["iterations"] = [
+            {key: item[key] for key in _ITERATION_FIELDS if key in item} if isinstance(item, dict) else item
+            for item in usage["iterations"]
+        ]
+    details = usage.get("output_tokens_details")
+    if isinstance(details, dict):
+        usage["output_tokens_details"] = {key: details[key] for key in ("thinking_tokens",) if key in details}
+    return usage
 
 
 def convert_usage(usage: WireUsage, raw: dict[str, Any] | None = None) -> Usage:

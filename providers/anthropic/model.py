@@ -162,6 +162,7 @@ class AnthropicMessagesModel:
                 response.value,
                 uses_json_response_tool=request.uses_json_response_tool,
                 citation_documents=citation_documents(params.prompt),
+                tool_names=request.tool_names,
             )
         except ValidationError as error:
             raise response.unexpected("JSON response", error, url=url, request_body=request.body) from error
@@ -196,6 +197,7 @@ class AnthropicMessagesModel:
             warnings=request.warnings,
             uses_json_response_tool=request.uses_json_response_tool,
             citation_documents=citation_documents(params.prompt),
+            tool_names=request.tool_names,
         )
         call = StreamCall(url, request.body, event_stream.headers)
         parts = await open_stream(mapper, event_stream, call, include_raw=params.include_raw_chunks)

@@ -18,6 +18,11 @@ __all__ = [
     "AnthropicCallOptions",
     "AnthropicFilePartOptions",
     "AnthropicReasoningOptions",
+    "ContainerOptions",
+    "ContainerSkill",
+    "ContextManagementOptions",
+    "McpServer",
+    "McpToolConfiguration",
     "ThinkingOptions",
     "cache_control_of",
     "parse_call_options",
@@ -48,6 +53,44 @@ class _Metadata(_Options):
     user_id: str | None = None
 
 
+class McpToolConfiguration(_Options):
+    enabled: bool | None = None
+    allowed_tools: list[str] | None = None
+
+
+class McpServer(_Options):
+    """A remote MCP server Anthropic connects to (the MCP connector)."""
+
+    type: Literal["url"]
+    name: str
+    url: str
+    authorization_token: str | None = None
+    tool_configuration: McpToolConfiguration | None = None
+
+
+class ContainerSkill(_Options):
+    """An Agent Skill: ``anthropic`` with a ``skill_id``, or ``custom`` with a ``provider_reference``."""
+
+    type: Literal["anthropic", "custom"]
+    skill_id: str | None = None
+    provider_reference: dict[str, str] | None = None
+    version: str | None = None
+
+
+class ContainerOptions(_Options):
+    """The code execution container to reuse (``id``) and the skills to load into it."""
+
+    id: str | None = None
+    skills: list[ContainerSkill] | None = None
+
+
+class ContextManagementOptions(_Options):
+    """``edits``: clear_tool_uses_20250919, clear_thinking_20251015 and compact_20260112 strategies
+    (each a dict with ``type`` and its camelCase settings)."""
+
+    edits: list[dict[str, Any]]
+
+
 class AnthropicCallOptions(_Options):
     """Call-level options (``provider_options={"anthropic": {...}}``)."""
 
@@ -62,6 +105,9 @@ class AnthropicCallOptions(_Options):
     metadata: _Metadata | None = None
     speed: Literal["fast", "standard"] | None = None
     inference_geo: str | None = None
+    mcp_servers: list[McpServer] | None = None
+    container: ContainerOptions | None = None
+    context_management: ContextManagementOptions | None = None
 
 
 class AnthropicFilePartOptions(_Options):

@@ -8,11 +8,12 @@ from typing import Any
 from pipeline.params import (
     CallParams,
     FunctionTool,
+    ProviderTool,
     ResponseFormat,
     ResponseFormatJson,
     ToolChoice,
     ToolChoiceTool,
-    split_tools,
+    ToolDefinition,
 )
 from pipeline.result import CallWarning
 
@@ -22,6 +23,8 @@ from .capabilities import ModelCapabilities, model_capabilities
 from .convert_messages import convert_to_anthropic_prompt
 from .json_schema import sanitize_json_schema
 from .options import AnthropicCallOptions, ThinkingOptions, parse_call_options
+from .provider_tools import ToolNameMapping, provider_tool_definition
+from .server_options import server_fields
 
 __all__ = [
     "BETA_STRUCTURED_OUTPUTS",
@@ -33,6 +36,7 @@ __all__ = [
 
 JSON_RESPONSE_TOOL_NAME = "json"
 BETA_STRUCTURED_OUTPUTS = "structured-outputs-2025-11-13"
+BETA_ADVANCED_TOOL_USE = "advanced-tool-use-2025-11-20"
 _BETA_FAST_MODE = "fast-mode-2026-02-01"
 
 _BUDGET_SHARE = {"minimal": 0.02, "low": 0.1, "medium": 0.3, "high": 0.6, "xhigh": 0.9}
@@ -42,12 +46,14 @@ _DEFAULT_THINKING_BUDGET = 1024
 
 @dataclass
 class AnthropicRequest:
-    """A request body plus what building it found: betas, warnings, and whether the json tool is used."""
+    """A request body plus what building it found: betas, warnings, whether the json tool is used, and
+    the names the caller gave provider tools (responses are mapped back to them)."""
 
     body: dict[str, Any]
     betas: list[str]
     warnings: list[CallWarning]
     uses_json_response_tool: bool
+    tool_names: ToolNameMapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +105,10 @@ def build_request(model_id: str, params: CallParams, *, stream: bool) -> Anthrop
     )
 
     cache = CacheBreakpoints()
-    prompt = convert_to_anthropic_prompt(params.prompt, send_reasoning=options.send_reasoning, cache=cache)
+    tool_names = ToolNameMapping.of(params.tools)
+    prompt = convert_to_anthropic_prompt(
+        params.prompt, send_reasoning=options.send_reasoning, cache=cache, tool_names=tool_names
+    )
     warnings += prompt.warnings
 
     thinking, effort, reasoning_warnings = _thinking_and_effort(params.reasoning, options, capabilities)
@@ -112,6 +121,8 @@ def build_request(model_id: str, params: CallParams, *, stream: bool) -> Anthrop
     )
 
     output_config = _output_config(effort, json_schema if use_output_format else None)
+    server = server_fields(options, params.tools)
+    warnings += server.warnings
     tools = _wire_tools(params, options, json_tool, capabilities, cache, stream=stream)
     fields: dict[str, Any] = {
         "model": model_id,
@@ -126,6 +137,7 @@ def build_request(model_id: str, params: CallParams, *, stream: bool) -> Anthrop
         "inference_geo": options.inference_geo,
         "cache_control": options.cache_control,
         "metadata": _metadata(options),
+        **server.body,
         "system": prompt.system,
         "messages": prompt.messages,
         "tools": tools.definitions,
@@ -134,9 +146,10 @@ def build_request(model_id: str, params: CallParams, *, stream: bool) -> Anthrop
     }
     return AnthropicRequest(
         body={key: value for key, value in fields.items() if value is not None},
-        betas=_betas(prompt.betas, tools.betas, options),
+        betas=_betas([*prompt.betas, *server.betas], tools.betas, options),
         warnings=[*warnings, *tools.warnings, *cache.warnings],
         uses_json_response_tool=json_tool is not None,
+        tool_names=tool_names,
     )
 
 
@@ -375,13 +388,12 @@ def _wire_tools(
     *,
     stream: bool,
 ) -> _WireTools:
-    """The caller's tools plus the json tool, if used.
+    """The caller's tools (function and provider tools, in the given order) plus the json tool, if used.
 
     The json tool must be called, alone: it forces ``any`` with parallel tool use disabled, and no
     tool is sent with ``strict`` (nor the structured-outputs beta) while it is in the request.
     """
-    function_tools, provider_tools = split_tools(params.tools)
-    warnings = unsupported_tool_warnings(provider_tools)
+    warnings: list[CallWarning] = []
     if json_tool is not None and options.disable_parallel_tool_use is False:
         details = (
             "`disableParallelToolUse: false` is ignored when using the JSON response tool. "
@@ -389,7 +401,7 @@ def _wire_tools(
         )
         warnings.append(_unsupported("providerOptions.anthropic.disableParallelToolUse", details))
     definitions, choice, tool_warnings, betas = prepare_tools(
-        [*function_tools, *([json_tool] if json_tool else [])],
+        [*(params.tools or []), *([json_tool] if json_tool else [])],
         "required" if json_tool is not None else params.tool_choice,
         disable_parallel_tool_use=True if json_tool is not None else options.disable_parallel_tool_use,
         cache=cache,
@@ -401,7 +413,7 @@ def _wire_tools(
 
 
 def prepare_tools(
-    tools: list[FunctionTool],
+    tools: list[ToolDefinition],
     tool_choice: ToolChoice | None,
     *,
     disable_parallel_tool_use: bool | None,
@@ -412,18 +424,41 @@ def prepare_tools(
     """Tools and tool choice on the wire: ``(tools, tool_choice, warnings, betas)``.
 
     ``none`` removes the tools entirely (Anthropic has no "none" choice); their definitions are still
-    built first, so their cache breakpoints count and their warnings are kept.
+    built first, so their cache breakpoints count and their warnings are kept. Provider tools that are
+    not Anthropic's are left out with an ``unsupported`` warning; invalid provider tool arguments raise
+    ``InvalidArgumentError``.
     """
     if not tools:
         return None, None, [], []
-    warnings = [] if supports_structured_output else _strict_ignored_warnings(tools)
-    definitions = [
-        _tool_definition(
-            tool, cache, eager_input_streaming=eager_input_streaming, strict_tools=supports_structured_output
+    function_tools = [tool for tool in tools if isinstance(tool, FunctionTool)]
+    warnings = [] if supports_structured_output else _strict_ignored_warnings(function_tools)
+    definitions: list[dict[str, Any]] = []
+    betas: list[str] = []
+    for tool in tools:
+        if isinstance(tool, ProviderTool):
+            prepared = provider_tool_definition(tool)
+            if prepared is None:
+                warnings += unsupported_tool_warnings([tool])
+                continue
+            definitions.append(prepared[0])
+            betas += [prepared[1]] if prepared[1] else []
+            continue
+        definitions.append(
+            _tool_definition(
+                tool,
+                cache,
+                eager_input_streaming=eager_input_streaming,
+                strict_tools=supports_structured_output,
+            )
         )
-        for tool in tools
-    ]
-    betas = [BETA_STRUCTURED_OUTPUTS] if supports_structured_output else []
+        if supports_structured_output:
+            betas.append(BETA_STRUCTURED_OUTPUTS)
+        tool_options = (tool.provider_options or {}).get("anthropic") or {}
+        if tool.input_examples is not None or tool_options.get("allowedCallers") is not None:
+            betas.append(BETA_ADVANCED_TOOL_USE)
+    betas = list(dict.fromkeys(betas))
+    if not definitions:
+        return None, None, warnings, betas
     if tool_choice == "none":
         return None, None, warnings, betas
     return definitions, _tool_choice(tool_choice, disable_parallel_tool_use), warnings, betas
@@ -457,6 +492,12 @@ def _tool_definition(
         definition["eager_input_streaming"] = True
     if strict_tools and tool.strict is not None:
         definition["strict"] = tool.strict
+    if tool_options.get("deferLoading") is not None:
+        definition["defer_loading"] = tool_options["deferLoading"]
+    if tool_options.get("allowedCallers") is not None:
+        definition["allowed_callers"] = tool_options["allowedCallers"]
+    if tool.input_examples is not None:
+        definition["input_examples"] = [example.get("input", example) for example in tool.input_examples]
     return definition
 
 

@@ -15,6 +15,7 @@ from pipeline._base import WireModel
 __all__ = [
     "STREAM_EVENTS",
     "AnyBlock",
+    "CompactionBlock",
     "ContentBlockDeltaEvent",
     "ContentBlockStartEvent",
     "ContentBlockStopEvent",
@@ -70,15 +71,23 @@ class ToolUseBlock(WireModel):
     id: str
     name: str
     input: Any = None
+    caller: dict[str, Any] | None = None
+
+
+class CompactionBlock(WireModel):
+    """A summary of the earlier conversation (server-side compaction)."""
+
+    type: Literal["compaction"]
+    content: str = ""
 
 
 class UnknownBlock(WireModel):
-    """A block type this library does not map (server tools, compaction, ...)."""
+    """Any other block type (server tool blocks are read as plain dicts; unknown ones are skipped)."""
 
     type: str
 
 
-AnyBlock = TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock | UnknownBlock
+AnyBlock = TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock | CompactionBlock | UnknownBlock
 """A response content block: one of the mapped types, or :class:`UnknownBlock`."""
 
 
@@ -93,6 +102,7 @@ class WireMessage(WireModel):
     usage: WireUsage = Field(default_factory=WireUsage)
     container: dict[str, Any] | None = None
     context_management: dict[str, Any] | None = None
+    stop_details: dict[str, Any] | None = None
 
     def blocks(self) -> list[AnyBlock]:
         """The content blocks as typed models (unknown block types kept as :class:`UnknownBlock`)."""
@@ -104,6 +114,7 @@ _BLOCK_MODELS: dict[str, type[WireModel]] = {
     "thinking": ThinkingBlock,
     "redacted_thinking": RedactedThinkingBlock,
     "tool_use": ToolUseBlock,
+    "compaction": CompactionBlock,
 }
 
 
@@ -140,6 +151,7 @@ class MessageDeltaBody(WireModel):
     stop_reason: str | None = None
     stop_sequence: str | None = None
     container: dict[str, Any] | None = None
+    stop_details: dict[str, Any] | None = None
 
 
 class MessageDeltaEvent(WireModel):

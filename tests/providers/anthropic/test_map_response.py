@@ -14,7 +14,8 @@ def test_every_mapped_block_type_becomes_content() -> None:
             {"type": "redacted_thinking", "data": "opaque"},
             {"type": "text", "text": "Hi"},
             {"type": "tool_use", "id": "t1", "name": "calc", "input": {"x": "é"}},
-            {"type": "server_tool_use", "id": "s1", "name": "web_search", "input": {}},
+            {"type": "server_tool_use", "id": "s1", "name": "unknown_server_tool", "input": {}},
+            {"type": "fallback"},
         ],
         stop_reason="tool_use",
     )
