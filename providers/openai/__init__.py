@@ -1,4 +1,4 @@
-"""OpenAI chat completions: ``OpenAIProvider``, ``OpenAIChatLanguageModel`` and the model-string hook."""
+"""OpenAI: ``OpenAIProvider``, the Responses API and chat-completions models, and the model-string hook."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
 from .model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIChatLanguageModel
 from .options import OpenAIChatOptions
 from .provider import OpenAIProvider
+from .responses import OpenAIResponsesLanguageModel, OpenAIResponsesOptions
 
 __all__ = [
     "IMAGE_URLS",
@@ -18,13 +19,15 @@ __all__ = [
     "OpenAIEmbeddingModel",
     "OpenAIEmbeddingOptions",
     "OpenAIProvider",
+    "OpenAIResponsesLanguageModel",
+    "OpenAIResponsesOptions",
     "register",
 ]
 
 
 def register() -> None:
-    """Make ``"openai/<model id>"`` resolve to a chat-completions model (an embeddings model in
-    ``embed``) with default settings."""
+    """Make ``"openai/<model id>"`` resolve to a Responses API model (an embeddings model in ``embed``)
+    with default settings."""
     provider = OpenAIProvider()
-    register_provider("openai", provider.chat)
+    register_provider("openai", provider.responses)
     register_embedding_provider("openai", provider.embedding)
