@@ -14,15 +14,29 @@ from typing import Any
 
 from .snapshot import load_snapshots
 
-__all__ = ["HERE", "ReplayCase", "responses_cases"]
+__all__ = ["AZURE", "HERE", "OPENAI", "ReplayCase", "Suite", "responses_cases"]
 
 HERE = Path(__file__).parent
 _SNAPSHOTS = HERE / "snapshots"
-_PREPARE = re.compile(r"prepare(Json|Chunks)FixtureResponse\(\s*'([^']+)'\s*\)")
+_PREPARE = re.compile(r"prepare(Json|Chunks)FixtureResponse\(\s*'([^']+)'\s*[,)]")
 _TOOL = re.compile(r"id: '(openai\.\w+)'(?: as const)?,\s*name: '([^']+)'")
 _MODEL = re.compile(r"createModel\('([^']+)'\)")
 _SHELL_ENV = re.compile(r"environment: \{\s*type: '(\w+)'")
 _NEXT_BLOCK = re.compile(r"\n\s*(?:it|describe)\(")
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One AI SDK test file with its snapshots and fixtures, and the provider name its models use."""
+
+    test_file: str
+    fixtures: str
+    key: str
+    prefix: str
+
+
+OPENAI = Suite("openai-responses-language-model.test.ts", "responses", "openai", "OpenAIResponsesLanguageModel > ")
+AZURE = Suite("azure-openai-provider.test.ts", "azure", "azure", "")
 
 
 @dataclass(frozen=True)
@@ -36,29 +50,30 @@ class ReplayCase:
     tools: list[dict[str, Any]] = field(default_factory=list)
     store: bool | None = None
     expected: Any = None
+    suite: Suite = OPENAI
 
     @property
     def path(self) -> Path:
         suffix = ".chunks.txt" if self.stream else ".json"
-        return HERE / "responses" / f"{self.fixture}{suffix}"
+        return HERE / self.suite.fixtures / f"{self.fixture}{suffix}"
 
 
-def responses_cases() -> list[ReplayCase]:
-    """Every Responses snapshot made from a recorded fixture."""
-    source = (_SNAPSHOTS / "openai-responses-language-model.test.ts").read_text(encoding="utf-8")
-    snapshots = load_snapshots(_SNAPSHOTS / "openai-responses-language-model.test.ts.snap")
+def responses_cases(suite: Suite = OPENAI) -> list[ReplayCase]:
+    """Every Responses snapshot of ``suite`` made from a recorded fixture."""
+    source = (_SNAPSHOTS / suite.test_file).read_text(encoding="utf-8")
+    snapshots = load_snapshots(_SNAPSHOTS / f"{suite.test_file}.snap")
     cases = []
     for name, expected in snapshots.items():
-        case = _case(source, name, expected)
+        case = _case(source, name, expected, suite)
         if case is not None:
             cases.append(case)
     return cases
 
 
-def _case(source: str, name: str, expected: Any) -> ReplayCase | None:
+def _case(source: str, name: str, expected: Any, suite: Suite) -> ReplayCase | None:
     segments = name.rsplit(" ", 1)[0].split(" > ")
     title, describe = segments[-1], segments[-2]
-    start = _it_position(source, title, describe)
+    start = _it_position(source, title, describe, segments)
     if start < 0:
         return None
     ends = [match.start() for match in _NEXT_BLOCK.finditer(source, start + 3)]
@@ -83,23 +98,29 @@ def _case(source: str, name: str, expected: Any) -> ReplayCase | None:
                 tool["args"] = {"environment": {"type": shell.group(1)}}
     store = False if re.search(r"store: false", source[prepare.start() : following]) else None
     return ReplayCase(
-        name=name.removeprefix("OpenAIResponsesLanguageModel > "),
+        name=f"{suite.key}: {name.removeprefix(suite.prefix)}",
         fixture=prepare.group(2),
         stream=stream,
         model_id=model.group(1) if model else "gpt-4o",
         tools=tools,
         store=store,
         expected=expected,
+        suite=suite,
     )
 
 
-def _it_position(source: str, title: str, describe: str) -> int:
-    """Where ``it('<title>'`` starts, in the ``describe('<describe>'`` block when the title repeats."""
+def _it_position(source: str, title: str, describe: str, segments: list[str]) -> int:
+    """Where ``it('<title>'`` starts, in the ``describe('<describe>'`` block (under ``doGenerate`` or
+    ``doStream`` as the name says) when the title repeats."""
     positions = [match.start() for match in re.finditer(r"it\(\s*'" + re.escape(title) + "'", source)]
     if len(positions) <= 1:
         return positions[0] if positions else -1
+    call = "doStream" if "doStream" in segments else "doGenerate"
+    other = "doGenerate" if call == "doStream" else "doStream"
     for position in positions:
-        if source.rfind(f"describe('{describe}'", 0, position) == source.rfind("describe(", 0, position):
+        in_block = source.rfind(f"describe('{describe}'", 0, position) == source.rfind("describe(", 0, position)
+        in_call = source.rfind(f"describe('{call}'", 0, position) > source.rfind(f"describe('{other}'", 0, position)
+        if in_block and in_call:
             return position
     return positions[0]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pipeline.result import Usage
+from pipeline.result import GenerateResult, Usage
 
 from .snapshot import UNDEFINED
 
-__all__ = ["NOT_COMPARED", "ai_sdk_view", "expected_view"]
+__all__ = ["NOT_COMPARED", "ai_sdk_view", "expected_result_view", "expected_view", "result_view"]
 
 NOT_COMPARED: dict[str, str] = {
     "tool-result.providerExecuted": (
@@ -56,6 +56,29 @@ def ai_sdk_view(part: Any) -> dict[str, Any]:
     if part.type == "tool-result":
         view.pop("providerExecuted", None)
     return view
+
+
+def result_view(result: GenerateResult) -> dict[str, Any]:
+    """The compared fields of a whole ``doGenerate`` result, as the AI SDK writes them."""
+    return {
+        "content": [ai_sdk_view(part) for part in result.content],
+        "finishReason": _without_none({"unified": result.finish_reason, "raw": result.raw_finish_reason}),
+        "usage": _usage(result.usage),
+        "providerMetadata": result.provider_metadata,
+        "warnings": [_warning(warning.model_dump()) for warning in result.warnings],
+    }
+
+
+def expected_result_view(expected: dict[str, Any]) -> dict[str, Any]:
+    """The same fields of a whole-result snapshot."""
+    view = _defined(expected)
+    return {
+        "content": [expected_view(part) for part in expected["content"]],
+        "finishReason": view["finishReason"],
+        "usage": {key: _without_none(view["usage"][key]) for key in ("inputTokens", "outputTokens")},
+        "providerMetadata": view["providerMetadata"],
+        "warnings": view["warnings"],
+    }
 
 
 def _usage(usage: Usage) -> dict[str, Any]:

@@ -12,13 +12,13 @@ import pytest
 
 from pipeline.params import CallParams, ProviderTool
 from pipeline.prompt import TextPart, UserMessage
-from providers.openai import OpenAIResponsesLanguageModel
+from providers.openai import ChatEndpoint, OpenAIResponsesLanguageModel
 from providers.testing import JsonReply, LoopbackServer, SSEReply
 
-from .cases import ReplayCase, responses_cases
-from .compare import ai_sdk_view, expected_view, same_timestamps
+from .cases import AZURE, OPENAI, ReplayCase, responses_cases
+from .compare import ai_sdk_view, expected_result_view, expected_view, result_view, same_timestamps
 
-CASES = responses_cases()
+CASES = responses_cases(OPENAI) + responses_cases(AZURE)
 
 DECISIONS: dict[str, str] = {}
 """Snapshot name → why our result differs (the case runs as a strict xfail)."""
@@ -37,7 +37,7 @@ def _mock_ids() -> Any:
 
 def _params(case: ReplayCase) -> CallParams:
     tools = [ProviderTool(id=tool["id"], name=tool["name"], args=tool.get("args", {})) for tool in case.tools]
-    options = {"openai": {"store": case.store}} if case.store is not None else None
+    options = {case.suite.key: {"store": case.store}} if case.store is not None else None
     return CallParams(
         prompt=[UserMessage(content=[TextPart(text="Hello")])],
         tools=tools or None,
@@ -54,15 +54,18 @@ def _reply(case: ReplayCase) -> JsonReply | SSEReply:
     return SSEReply(events=events)
 
 
-async def replay(case: ReplayCase, server: LoopbackServer) -> list[dict[str, Any]]:
-    """Our parts for ``case``, in the AI SDK's shape."""
+async def replay(case: ReplayCase, server: LoopbackServer) -> Any:
+    """Our parts (or, for a whole-result snapshot, our result) for ``case``, in the AI SDK's shape."""
     server.enqueue(_reply(case))
+    endpoint = ChatEndpoint(name=case.suite.key, default_base_url=server.url("/v1"))
     model = OpenAIResponsesLanguageModel(
-        case.model_id, api_key="sk-replay", base_url=server.url("/v1"), generate_id=_mock_ids()
+        case.model_id, api_key="sk-replay", endpoint=endpoint, generate_id=_mock_ids()
     )
     params = _params(case)
     if not case.stream:
         result = await model.do_generate(params)
+        if isinstance(case.expected, dict):
+            return result_view(result)
         return [ai_sdk_view(part) for part in result.content]
     stream = await model.do_stream(params)
     return [ai_sdk_view(part) async for part in stream.stream]
@@ -78,6 +81,9 @@ async def replay(case: ReplayCase, server: LoopbackServer) -> list[dict[str, Any
     ],
 )
 async def test_replay_matches_the_ai_sdk(case: ReplayCase, server: LoopbackServer) -> None:
-    ours = [same_timestamps(part) for part in await replay(case, server)]
+    ours = await replay(case, server)
+    if isinstance(case.expected, dict):
+        assert ours == expected_result_view(case.expected)
+        return
     expected = [same_timestamps(expected_view(part)) for part in case.expected]
-    assert ours == expected
+    assert [same_timestamps(part) for part in ours] == expected
