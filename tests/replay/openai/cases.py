@@ -35,7 +35,9 @@ class Suite:
     prefix: str
 
 
-OPENAI = Suite("openai-responses-language-model.test.ts", "responses", "openai", "OpenAIResponsesLanguageModel > ")
+OPENAI = Suite(
+    "openai-responses-language-model.test.ts", "responses", "openai", "OpenAIResponsesLanguageModel > "
+)
 AZURE = Suite("azure-openai-provider.test.ts", "azure", "azure", "")
 
 
@@ -118,8 +120,10 @@ def _it_position(source: str, title: str, describe: str, segments: list[str]) ->
     call = "doStream" if "doStream" in segments else "doGenerate"
     other = "doGenerate" if call == "doStream" else "doStream"
     for position in positions:
-        in_block = source.rfind(f"describe('{describe}'", 0, position) == source.rfind("describe(", 0, position)
-        in_call = source.rfind(f"describe('{call}'", 0, position) > source.rfind(f"describe('{other}'", 0, position)
+        last = source.rfind("describe(", 0, position)
+        in_block = source.rfind(f"describe('{describe}'", 0, position) == last
+        before = source[:position]
+        in_call = before.rfind(f"describe('{call}'") > before.rfind(f"describe('{other}'")
         if in_block and in_call:
             return position
     return positions[0]
