@@ -23,6 +23,7 @@ __all__ = [
     "local_shell",
     "mcp",
     "shell",
+    "tool_search",
     "web_search",
     "web_search_preview",
 ]
@@ -176,6 +177,18 @@ def shell(*, environment: dict[str, Any] | None = None, name: str | None = None)
 def apply_patch(*, name: str | None = None) -> ProviderTool:
     """The apply-patch tool: the model proposes file operations, the caller applies them."""
     return _tool("apply_patch", name)
+
+
+def tool_search(
+    *,
+    execution: Literal["server", "client"] | None = None,
+    description: str | None = None,
+    parameters: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> ProviderTool:
+    """Tool search over deferred tools (function tools marked ``deferLoading``): run by OpenAI, or with
+    ``execution="client"`` asked of the caller."""
+    return _tool("tool_search", name, execution=execution, description=description, parameters=parameters)
 
 
 def computer(*, name: str | None = None) -> ProviderTool:

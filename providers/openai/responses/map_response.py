@@ -61,6 +61,7 @@ class OutputMapper:
         self.key = key
         self.generate_id = generate_id
         self.has_function_call = False
+        self.hosted_searches: list[str] = []
         self.logprobs: list[Any] = []
 
     @property
@@ -145,6 +146,36 @@ class OutputMapper:
                 tool_call_id=item.get("call_id"),
                 tool_name=self.tool_name(item.get("name", "")),
                 input=dumps(item.get("input")),
+                provider_metadata=self.item_metadata(item),
+            )
+        ]
+
+    def _item_tool_search_call(self, item: Mapping[str, Any]) -> list[Content]:
+        """A tool search: run by OpenAI (``execution: server``) or asked of the caller."""
+        hosted = item.get("execution") == "server"
+        call_id = item.get("call_id") or item.get("id", "")
+        if hosted:
+            self.hosted_searches.append(call_id)
+        return [
+            ToolCallContent(
+                tool_call_id=call_id,
+                tool_name=self.tool_name("tool_search"),
+                input=dumps({"arguments": item.get("arguments"), "call_id": item.get("call_id")}),
+                provider_executed=True if hosted else None,
+                provider_metadata=self.item_metadata(item),
+            )
+        ]
+
+    def _item_tool_search_output(self, item: Mapping[str, Any]) -> list[Content]:
+        call_id = item.get("call_id") or (
+            self.hosted_searches.pop(0) if self.hosted_searches else item.get("id", "")
+        )
+        return [
+            ToolResultContent(
+                tool_call_id=call_id,
+                tool_name=self.tool_name("tool_search"),
+                result={"tools": item.get("tools")},
+                provider_executed=True if item.get("execution", "server") == "server" else None,
                 provider_metadata=self.item_metadata(item),
             )
         ]

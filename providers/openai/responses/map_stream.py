@@ -384,6 +384,15 @@ class ResponsesStreamMapper:
             ]
         if kind == "apply_patch_call":
             return self._patch_added(index, item)
+        if kind == "tool_search_call":
+            name = output.tool_name("tool_search")
+            self._tool_calls[index] = _ToolCall(name, item.get("id", ""))
+            hosted = item.get("execution", "server") == "server"
+            return (
+                [ToolInputStartPart(id=item.get("id", ""), tool_name=name, provider_executed=True)]
+                if hosted
+                else []
+            )
         if kind == "shell_call":
             self._tool_calls[index] = _ToolCall(output.tool_name("shell"), item.get("call_id", ""))
             return []
@@ -504,7 +513,32 @@ class ResponsesStreamMapper:
             ]
         if kind == "reasoning":
             return self._reasoning_done(index, item)
+        if kind == "tool_search_call":
+            return self._tool_search_done(call, item)
         return self._content(item) if kind in _DONE_AS_GENERATE else []
+
+    def _tool_search_done(self, call: _ToolCall | None, item: dict[str, Any]) -> list[StreamPart]:
+        if call is None:
+            return []
+        hosted = item.get("execution") == "server"
+        call_id = call.call_id if hosted else (item.get("call_id") or item.get("id", ""))
+        parts: list[StreamPart] = []
+        if hosted:
+            self._output.hosted_searches.append(call_id)
+        else:
+            parts.append(ToolInputStartPart(id=call_id, tool_name=call.name))
+        tool_input = {"arguments": item.get("arguments"), "call_id": None if hosted else call_id}
+        return [
+            *parts,
+            ToolInputEndPart(id=call_id),
+            ToolCallContent(
+                tool_call_id=call_id,
+                tool_name=call.name,
+                input=dumps(tool_input),
+                provider_executed=True if hosted else None,
+                provider_metadata=self._output.item_metadata(item),
+            ),
+        ]
 
     def _content(self, item: dict[str, Any]) -> list[StreamPart]:
         """A complete tool item's parts, as the response mapper makes them."""
@@ -524,7 +558,14 @@ class ResponsesStreamMapper:
 
 
 _DONE_AS_GENERATE = frozenset(
-    {"shell_call", "shell_call_output", "mcp_call", "mcp_approval_request", "compaction"}
+    {
+        "shell_call",
+        "shell_call_output",
+        "mcp_call",
+        "mcp_approval_request",
+        "compaction",
+        "tool_search_output",
+    }
 )
 
 _HANDLERS: dict[str, Callable[[ResponsesStreamMapper, dict[str, Any]], list[StreamPart]]] = {

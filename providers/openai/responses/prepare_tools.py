@@ -27,6 +27,7 @@ PROVIDER_TOOL_TYPES: dict[str, str] = {
     "openai.mcp": "mcp",
     "openai.apply_patch": "apply_patch",
     "openai.custom": "custom",
+    "openai.tool_search": "tool_search",
 }
 """The provider tools this terminal runs: ``ProviderTool.id`` → the wire name of its calls."""
 
@@ -200,6 +201,15 @@ def _provider_tool(tool: ProviderTool) -> dict[str, Any]:
         case "shell":
             return _without_none(
                 {"type": "shell", "environment": _shell_environment(args.get("environment"))}
+            )
+        case "tool_search":
+            return _without_none(
+                {
+                    "type": "tool_search",
+                    "execution": args.get("execution"),
+                    "description": args.get("description"),
+                    "parameters": args.get("parameters"),
+                }
             )
         case "custom":
             return _without_none(
