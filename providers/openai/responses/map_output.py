@@ -7,13 +7,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.result import FinishReason, SourceContent, Usage
+from pipeline.result import FinishReason, SourceContent, ToolCallContent, Usage
 
 __all__ = [
     "code_interpreter_input",
     "computer_input",
     "dumps",
+    "expand_parallel_call",
     "file_search_result",
+    "is_parallel_wrapper",
     "map_finish_reason",
     "map_usage",
     "mcp_result",
@@ -43,6 +45,58 @@ def shell_action(action: dict[str, Any] | None) -> dict[str, Any]:
 
 def _pick(value: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: value[key] for key in keys if key in value}
+
+
+def is_parallel_wrapper(name: str, function_names: frozenset[str]) -> bool:
+    """Whether a function call named ``name`` is OpenAI's internal ``parallel`` wrapper (undeclared)."""
+    return name == "parallel" and "parallel" not in function_names
+
+
+def expand_parallel_call(
+    call_id: str, name: str, arguments: str, item_id: str, function_names: frozenset[str], key: str
+) -> list[ToolCallContent] | None:
+    """The calls inside a ``parallel`` wrapper (``{"tool_uses": [{"recipient_name": "functions.x",
+    "parameters": {...}}]}``), each ``<call id>_<index>`` with the wrapper in its metadata; ``None`` when
+    the wrapper is not that, or names a tool the call did not declare."""
+    if not is_parallel_wrapper(name, function_names):
+        return None
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return None
+    uses = parsed.get("tool_uses") if isinstance(parsed, dict) else None
+    if not isinstance(uses, list) or not uses:
+        return None
+    calls: list[ToolCallContent] = []
+    for index, use in enumerate(uses):
+        recipient = use.get("recipient_name") if isinstance(use, dict) else None
+        parameters = use.get("parameters") if isinstance(use, dict) else None
+        if (
+            not isinstance(recipient, str)
+            or not recipient.startswith("functions.")
+            or not isinstance(parameters, dict)
+        ):
+            return None
+        tool_name = recipient.removeprefix("functions.")
+        if tool_name not in function_names:
+            return None
+        wrapper = {
+            "itemId": item_id,
+            "toolCallId": call_id,
+            "toolName": name,
+            "input": arguments,
+            "index": index,
+            "count": len(uses),
+        }
+        calls.append(
+            ToolCallContent(
+                tool_call_id=f"{call_id}_{index}",
+                tool_name=tool_name,
+                input=dumps(parameters),
+                provider_metadata={key: {"parallelToolCall": wrapper}},
+            )
+        )
+    return calls
 
 
 def map_finish_reason(reason: str | None, *, has_function_call: bool) -> FinishReason:

@@ -25,6 +25,7 @@ from .map_output import (
     code_interpreter_input,
     computer_input,
     dumps,
+    expand_parallel_call,
     file_search_result,
     map_finish_reason,
     map_usage,
@@ -120,6 +121,16 @@ class OutputMapper:
 
     def _item_function_call(self, item: Mapping[str, Any]) -> list[Content]:
         self.has_function_call = True
+        expanded = expand_parallel_call(
+            item.get("call_id", ""),
+            item.get("name", ""),
+            item.get("arguments", ""),
+            item.get("id", ""),
+            self.request.function_names,
+            self.key,
+        )
+        if expanded is not None:
+            return list(expanded)
         metadata: dict[str, Any] = {"itemId": item.get("id", "")}
         if item.get("namespace") is not None:
             metadata["namespace"] = item["namespace"]

@@ -44,6 +44,8 @@ from .map_output import (
     code_interpreter_input,
     computer_input,
     dumps,
+    expand_parallel_call,
+    is_parallel_wrapper,
     map_finish_reason,
     map_usage,
     patch_operation,
@@ -67,6 +69,8 @@ def _escape(delta: str) -> str:
 class _ToolCall:
     name: str
     call_id: str
+    buffered: list[str] | None = None
+    """Argument deltas held back (a ``parallel`` wrapper is streamed as the calls inside it)."""
     container_id: str | None = None
     patch_has_diff: bool = False
     patch_end_sent: bool = False
@@ -284,6 +288,9 @@ class ResponsesStreamMapper:
 
     def _arguments_delta(self, event: dict[str, Any]) -> list[StreamPart]:
         call = self._tool_calls.get(event.get("output_index", -1))
+        if call is not None and call.buffered is not None:
+            call.buffered.append(event.get("delta", ""))
+            return []
         return [ToolInputDeltaPart(id=call.call_id, delta=event.get("delta", ""))] if call else []
 
     def _code_delta(self, event: dict[str, Any]) -> list[StreamPart]:
@@ -346,8 +353,12 @@ class ResponsesStreamMapper:
         kind = item.get("type")
         output = self._output
         if kind == "function_call":
-            self._tool_calls[index] = _ToolCall(item.get("name", ""), item.get("call_id", ""))
-            return [ToolInputStartPart(id=item.get("call_id", ""), tool_name=item.get("name", ""))]
+            name, call_id = item.get("name", ""), item.get("call_id", "")
+            if is_parallel_wrapper(name, self.request.function_names):
+                self._tool_calls[index] = _ToolCall(name, call_id, buffered=[])
+                return []
+            self._tool_calls[index] = _ToolCall(name, call_id)
+            return [ToolInputStartPart(id=call_id, tool_name=name)]
         if kind == "custom_tool_call":
             name = output.tool_name(item.get("name", ""))
             self._tool_calls[index] = _ToolCall(name, item.get("call_id", ""))
@@ -458,6 +469,8 @@ class ResponsesStreamMapper:
             if self._annotations:
                 metadata["annotations"] = list(self._annotations)
             return [TextEndPart(id=item_id, provider_metadata={self.key: metadata})]
+        if kind == "function_call" and call is not None and call.buffered is not None:
+            return self._parallel_done(call, item)
         if kind == "function_call":
             output.has_function_call = True
             metadata = {}
@@ -516,6 +529,36 @@ class ResponsesStreamMapper:
         if kind == "tool_search_call":
             return self._tool_search_done(call, item)
         return self._content(item) if kind in _DONE_AS_GENERATE else []
+
+    def _parallel_done(self, call: _ToolCall, item: dict[str, Any]) -> list[StreamPart]:
+        """A ``parallel`` wrapper, complete: its calls, each streamed whole (or, when it is not one,
+        the call as it came, with the deltas held back)."""
+        self._output.has_function_call = True
+        expanded = expand_parallel_call(
+            call.call_id,
+            call.name,
+            item.get("arguments", ""),
+            item.get("id", ""),
+            self.request.function_names,
+            self.key,
+        )
+        if expanded is None:
+            deltas = call.buffered or ([item["arguments"]] if item.get("arguments") else [])
+            return [
+                ToolInputStartPart(id=call.call_id, tool_name=call.name),
+                *(ToolInputDeltaPart(id=call.call_id, delta=delta) for delta in deltas),
+                ToolInputEndPart(id=call.call_id),
+                *self._content(item),
+            ]
+        parts: list[StreamPart] = []
+        for expanded_call in expanded:
+            parts += [
+                ToolInputStartPart(id=expanded_call.tool_call_id, tool_name=expanded_call.tool_name),
+                ToolInputDeltaPart(id=expanded_call.tool_call_id, delta=expanded_call.input),
+                ToolInputEndPart(id=expanded_call.tool_call_id),
+                expanded_call,
+            ]
+        return parts
 
     def _tool_search_done(self, call: _ToolCall | None, item: dict[str, Any]) -> list[StreamPart]:
         if call is None:

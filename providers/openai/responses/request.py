@@ -34,6 +34,8 @@ class ResponsesRequest:
     logprobs: bool
     shell_provider_executed: bool
     approval_tool_call_ids: dict[str, str]
+    function_names: frozenset[str] = frozenset()
+    """The function tools the call declared (a ``parallel`` wrapper call is expanded into them)."""
     """MCP approval request id → the tool call id the prompt gave it (results keep that id)."""
 
 
@@ -202,6 +204,7 @@ def build_responses_body(
         logprobs=bool(options.logprobs),
         shell_provider_executed=shell_env in ("containerAuto", "containerReference"),
         approval_tool_call_ids=_approval_tool_call_ids(params, options_key),
+        function_names=frozenset(tool.name for tool in functions),
     )
 
 

@@ -1,0 +1,87 @@
+"""Output mapping details beyond the replayed snapshots: the ``parallel`` wrapper, tool round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.generate import prepare_call
+from pipeline.params import CallParams
+from pipeline.response_messages import to_response_messages
+from pipeline.result import ToolCallContent
+from providers._stream import map_payloads
+from providers.openai import tools
+from providers.openai.responses.map_response import map_responses_response
+from providers.openai.responses.map_stream import ResponsesStreamMapper
+from providers.openai.responses.options import parse_responses_options
+from providers.openai.responses.request import ResponsesRequest, build_responses_body
+
+FIXTURES = Path(__file__).resolve().parents[3] / "replay" / "openai" / "responses"
+WEATHER = {"name": "weather", "input_schema": {"type": "object"}}
+ATTRACTIONS = {"name": "cityAttractions", "input_schema": {"type": "object"}}
+
+
+def request(params: CallParams, **options: object) -> ResponsesRequest:
+    return build_responses_body("gpt-5.4", params, parse_responses_options({"openai": options}))
+
+
+def test_a_parallel_wrapper_is_expanded_into_the_declared_calls() -> None:
+    body = json.loads((FIXTURES / "parallel-tool-call-wrapper.1.json").read_text())
+    result = map_responses_response(body, request(prepare_call(prompt="Hi", tools=[WEATHER, ATTRACTIONS])))
+    calls = result.tool_calls
+    assert [(call.tool_call_id, call.tool_name, call.input) for call in calls] == [
+        ("call_parallel_0", "weather", '{"location":"San Francisco"}'),
+        ("call_parallel_1", "cityAttractions", '{"city":"Rome"}'),
+    ]
+    wrapper = calls[1].provider_metadata["openai"]["parallelToolCall"]  # type: ignore[index]
+    assert (wrapper["toolCallId"], wrapper["toolName"], wrapper["index"], wrapper["count"]) == (
+        "call_parallel",
+        "parallel",
+        1,
+        2,
+    )
+    assert result.finish_reason == "tool-calls"
+
+
+def test_a_parallel_wrapper_naming_an_undeclared_tool_stays_one_call() -> None:
+    body = json.loads((FIXTURES / "parallel-tool-call-wrapper.1.json").read_text())
+    result = map_responses_response(body, request(prepare_call(prompt="Hi", tools=[WEATHER])))
+    assert [call.tool_name for call in result.tool_calls] == ["parallel"]
+
+
+def test_a_streamed_parallel_wrapper_streams_the_calls_inside_it() -> None:
+    lines = (FIXTURES / "parallel-tool-call-wrapper.1.chunks.txt").read_text().splitlines()
+    valid = [line for line in lines[1:5] if line.strip()]  # the recording cut its first and last lines short
+    mapper = ResponsesStreamMapper(request(prepare_call(prompt="Hi", tools=[WEATHER, ATTRACTIONS])))
+    parts = map_payloads(mapper, valid)
+    tool_parts = [part for part in parts if part.type.startswith("tool-")]
+    assert [
+        (part.type, getattr(part, "id", None) or getattr(part, "tool_call_id", None)) for part in tool_parts
+    ] == [
+        ("tool-input-start", "call_parallel_0"),
+        ("tool-input-delta", "call_parallel_0"),
+        ("tool-input-end", "call_parallel_0"),
+        ("tool-call", "call_parallel_0"),
+        ("tool-input-start", "call_parallel_1"),
+        ("tool-input-delta", "call_parallel_1"),
+        ("tool-input-end", "call_parallel_1"),
+        ("tool-call", "call_parallel_1"),
+    ]
+    assert (
+        isinstance(tool_parts[3], ToolCallContent) and tool_parts[3].input == '{"location":"San Francisco"}'
+    )
+
+
+def test_provider_executed_search_results_go_back_by_reference_in_the_next_step() -> None:
+    """The web search step's response messages, sent again: the call and result are one stored item."""
+    body = json.loads((FIXTURES / "openai-web-search-tool.1.json").read_text())
+    params = prepare_call(prompt="News?", tools={"web_search": tools.web_search()})
+    step = map_responses_response(body, request(params))
+    messages = to_response_messages(step)
+    assert [message.role for message in messages] == ["assistant"]
+    follow_up = request(CallParams(prompt=[*params.prompt, *messages], tools=params.tools))
+    references = [item for item in follow_up.body["input"][1:] if item.get("type") == "item_reference"]
+    search_ids = [part.tool_call_id for part in step.tool_calls]
+    assert [item["id"] for item in references if item["id"].startswith("ws_")] == search_ids
+    assert references[-1]["id"].startswith("msg_")
+    assert all(item.get("type") == "item_reference" for item in follow_up.body["input"][1:])
