@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pipeline.registry import register_embedding_provider, register_provider
 
 from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
 from .model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIChatLanguageModel
 from .options import OpenAIChatOptions
 from .provider import OpenAIProvider
-from .responses import OpenAIResponsesLanguageModel, OpenAIResponsesOptions
+
+if TYPE_CHECKING:
+    from .responses import OpenAIResponsesLanguageModel, OpenAIResponsesOptions
 
 __all__ = [
     "IMAGE_URLS",
@@ -23,6 +27,15 @@ __all__ = [
     "OpenAIResponsesOptions",
     "register",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The Responses API names, imported on first use (``import providers.openai`` stays cheap)."""
+    if name in ("OpenAIResponsesLanguageModel", "OpenAIResponsesOptions"):
+        from . import responses
+
+        return getattr(responses, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def register() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -13,7 +14,9 @@ from providers._settings import ConnectionArguments, ConnectionSettings
 
 from .embedding import OpenAIEmbeddingModel
 from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel
-from .responses import OpenAIResponsesLanguageModel
+
+if TYPE_CHECKING:
+    from .responses import OpenAIResponsesLanguageModel
 
 __all__ = ["OpenAIProvider"]
 
@@ -77,6 +80,8 @@ class OpenAIProvider:
 
     def responses(self, model_id: str) -> OpenAIResponsesLanguageModel:
         """A Responses API model (``POST <base>/responses``) with this provider's settings."""
+        from .responses import OpenAIResponsesLanguageModel  # imported on first use (import time)
+
         return OpenAIResponsesLanguageModel(model_id, **self._model_arguments)
 
     def __call__(self, model_id: str) -> OpenAIResponsesLanguageModel | OpenAIChatLanguageModel:
