@@ -22,6 +22,7 @@ __all__ = [
     "image_generation",
     "local_shell",
     "mcp",
+    "programmatic_tool_calling",
     "shell",
     "tool_search",
     "web_search",
@@ -189,6 +190,12 @@ def tool_search(
     """Tool search over deferred tools (function tools marked ``deferLoading``): run by OpenAI, or with
     ``execution="client"`` asked of the caller."""
     return _tool("tool_search", name, execution=execution, description=description, parameters=parameters)
+
+
+def programmatic_tool_calling(*, name: str | None = None) -> ProviderTool:
+    """Let the model write code that OpenAI runs to call the function tools (marked with
+    ``providerOptions.openai.allowedCallers``)."""
+    return _tool("programmatic_tool_calling", name)
 
 
 def computer(*, name: str | None = None) -> ProviderTool:

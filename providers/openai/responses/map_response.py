@@ -161,6 +161,29 @@ class OutputMapper:
             )
         ]
 
+    def _item_program(self, item: Mapping[str, Any]) -> list[Content]:
+        """Code OpenAI runs to call the caller's tools (programmatic tool calling)."""
+        return [
+            ToolCallContent(
+                tool_call_id=item.get("call_id", ""),
+                tool_name=self.tool_name("programmatic_tool_calling"),
+                input=dumps({"code": item.get("code"), "fingerprint": item.get("fingerprint")}),
+                provider_executed=True,
+                provider_metadata=self.item_metadata(item),
+            )
+        ]
+
+    def _item_program_output(self, item: Mapping[str, Any]) -> list[Content]:
+        return [
+            ToolResultContent(
+                tool_call_id=item.get("call_id", ""),
+                tool_name=self.tool_name("programmatic_tool_calling"),
+                result={"result": item.get("result"), "status": item.get("status")},
+                provider_executed=True,
+                provider_metadata=self.item_metadata(item),
+            )
+        ]
+
     def _item_tool_search_call(self, item: Mapping[str, Any]) -> list[Content]:
         """A tool search: run by OpenAI (``execution: server``) or asked of the caller."""
         hosted = item.get("execution") == "server"

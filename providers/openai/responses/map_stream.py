@@ -608,6 +608,8 @@ _DONE_AS_GENERATE = frozenset(
         "mcp_approval_request",
         "compaction",
         "tool_search_output",
+        "program",
+        "program_output",
     }
 )
 

@@ -28,6 +28,7 @@ PROVIDER_TOOL_TYPES: dict[str, str] = {
     "openai.apply_patch": "apply_patch",
     "openai.custom": "custom",
     "openai.tool_search": "tool_search",
+    "openai.programmatic_tool_calling": "programmatic_tool_calling",
 }
 """The provider tools this terminal runs: ``ProviderTool.id`` → the wire name of its calls."""
 
@@ -41,6 +42,7 @@ _BUILT_IN_CHOICES = frozenset(
         "mcp",
         "apply_patch",
         "computer",
+        "programmatic_tool_calling",
     }
 )
 

@@ -85,3 +85,33 @@ def test_provider_executed_search_results_go_back_by_reference_in_the_next_step(
     assert [item["id"] for item in references if item["id"].startswith("ws_")] == search_ids
     assert references[-1]["id"].startswith("msg_")
     assert all(item.get("type") == "item_reference" for item in follow_up.body["input"][1:])
+
+
+def test_programmatic_tool_calling_over_the_recorded_steps() -> None:
+    """The program OpenAI runs is a provider-executed call whose result comes in the last step; the
+    function calls it makes carry it as their caller (the AI SDK's expectations for these fixtures)."""
+    params = prepare_call(prompt="x", tools={"program": tools.programmatic_tool_calling()})
+    steps = [
+        map_responses_response(
+            json.loads((FIXTURES / f"programmatic-tool-calling.{step}.json").read_text()), request(params)
+        )
+        for step in (1, 2, 3)
+    ]
+    program, inventory = steps[0].tool_calls
+    assert (program.tool_name, program.tool_call_id, program.provider_executed) == (
+        "program",
+        "call_O2IvSLQcJ0bwIvJZ2ovGV69M",
+        True,
+    )
+    assert inventory.provider_metadata == {
+        "openai": {
+            "itemId": "fc_0742d30c1d273351016a6145f1dac0819fb0053980ae918c16",
+            "caller": {"type": "program", "callerId": "call_O2IvSLQcJ0bwIvJZ2ovGV69M"},
+        }
+    }
+    [result] = [part for part in steps[2].content if part.type == "tool-result"]
+    assert result.result == {
+        "result": '{"sku":"sku_123","availableUnits":42,"requestedUnits":31,"sufficient":true}',
+        "status": "completed",
+    }
+    assert [step.finish_reason for step in steps] == ["tool-calls", "tool-calls", "stop"]
