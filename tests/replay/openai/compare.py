@@ -45,7 +45,7 @@ def ai_sdk_view(part: Any) -> dict[str, Any]:
     for key, value in data.items():
         if key == "usage":
             view["usage"] = _usage(part.usage)
-        elif key in ("finish_reason", "raw_finish_reason"):
+        elif key in ("finish_reason", "raw_finish_reason", "finishReason", "rawFinishReason"):
             continue
         elif key == "warnings":
             view["warnings"] = [_warning(item) for item in value]
