@@ -24,7 +24,7 @@ from pipeline import generate_text, stream_text, wrap_model
 from pipeline.errors import APICallError
 from pipeline.generate import prepare_call
 from pipeline.registry import resolve_model
-from providers.openai import OpenAIProvider, OpenAIResponsesLanguageModel
+from providers.openai import OpenAIProvider, OpenAIResponsesLanguageModel, tools
 from providers.testing import JsonReply, LoopbackServer, SSEReply
 from providers.testing import openai_responses as fake
 
@@ -217,3 +217,20 @@ async def test_provider_options_middleware_reaches_the_responses_body(server: Lo
     assert body["reasoning"] == {"effort": "low", "summary": "detailed"}
     assert (body["user"], body["store"]) == ("call-user", False)
     assert body["include"] == ["reasoning.encrypted_content"]
+
+
+async def test_streamed_web_search_sources_and_provider_executed_parts(server: LoopbackServer) -> None:
+    """A recorded web search stream through stream_text: the search calls and results come as they happen,
+    provider-executed, and the citations are the stream's sources."""
+    lines = (FIXTURES / "openai-web-search-tool.1.chunks.txt").read_text().splitlines()
+    server.enqueue(SSEReply(events=[line for line in lines if line.strip()]))
+    async with stream_text(
+        model(server), prompt="Tech news today?", tools={"web_search": tools.web_search()}
+    ) as stream:
+        kinds = [part.type async for part in stream.full_stream]
+        sources = await stream.sources
+        results = await stream.tool_results
+    assert kinds.index("tool-call") < kinds.index("tool-result") < kinds.index("text-delta")
+    assert {result.tool_name for result in results} == {"web_search"}
+    assert all(result.provider_executed for result in results)
+    assert sources and all(source.url for source in sources)
