@@ -115,3 +115,19 @@ def test_programmatic_tool_calling_over_the_recorded_steps() -> None:
         "status": "completed",
     }
     assert [step.finish_reason for step in steps] == ["tool-calls", "tool-calls", "stop"]
+
+
+def test_logprobs_are_returned_in_provider_metadata_when_asked_for() -> None:
+    logprobs = [{"token": "Hi", "logprob": -0.1, "top_logprobs": []}]
+    item = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": "Hi", "annotations": [], "logprobs": logprobs}],
+    }
+    body = {"id": "resp_1", "created_at": 1, "model": "gpt-4o", "output": [item], "usage": None}
+    asked = map_responses_response(body, request(prepare_call(prompt="Hi"), logprobs=True))
+    assert asked.provider_metadata == {"openai": {"responseId": "resp_1", "logprobs": [logprobs]}}
+    assert asked.request.body["top_logprobs"] == 20  # type: ignore[index]
+    not_asked = map_responses_response(body, request(prepare_call(prompt="Hi")))
+    assert not_asked.provider_metadata == {"openai": {"responseId": "resp_1"}}
