@@ -12,7 +12,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import httpx
 
@@ -68,6 +68,8 @@ def convert_to_responses_input(
 ) -> tuple[list[InputItem], list[CallWarning]]:
     """Translate a normalized prompt; unsupported content raises UnsupportedFunctionalityError."""
     converter = _Converter(settings)
+    if settings.has_conversation or settings.has_previous_response_id:
+        converter.parallel_groups = _parallel_groups(prompt, settings.options_key)
     for message in prompt:
         match message:
             case SystemMessage():
@@ -89,6 +91,63 @@ def convert_to_responses_input(
     return items, converter.warnings
 
 
+@dataclass(frozen=True, slots=True)
+class _ParallelGroup:
+    """The calls one ``parallel`` wrapper was expanded into, all answered: sent back as the wrapper."""
+
+    call_id: str
+    name: str
+    input: str
+    results: list[ToolResultPart]
+
+
+def _parallel_groups(prompt: Sequence[Message], key: str) -> dict[str, _ParallelGroup]:
+    """Expanded calls (``providerOptions.<key>.parallelToolCall``) whose wrapper has every result."""
+    wrappers: dict[str, dict[str, Any]] = {}
+    for message in prompt:
+        if isinstance(message, AssistantMessage) and not isinstance(message.content, str):
+            for part in message.content:
+                if isinstance(part, ToolCallPart):
+                    found = ((part.provider_options or {}).get(key) or {}).get("parallelToolCall")
+                    if _is_wrapper_metadata(found):
+                        wrappers[part.tool_call_id] = found
+    results: dict[str, ToolResultPart] = {}
+    for message in prompt:
+        if isinstance(message, ToolMessage):
+            results.update(
+                {part.tool_call_id: part for part in message.content if part.tool_call_id in wrappers}
+            )
+    by_wrapper: dict[str, dict[int, str]] = {}
+    for call_id, metadata in wrappers.items():
+        by_wrapper.setdefault(metadata["toolCallId"], {})[metadata["index"]] = call_id
+    groups: dict[str, _ParallelGroup] = {}
+    for members in by_wrapper.values():
+        metadata = wrappers[next(iter(members.values()))]
+        calls = [members.get(index) for index in range(metadata["count"])]
+        if any(call is None or call not in results for call in calls):
+            continue
+        group = _ParallelGroup(
+            metadata["toolCallId"],
+            metadata["toolName"],
+            metadata["input"],
+            [results[call] for call in calls if call],
+        )
+        groups.update({call: group for call in calls if call})
+    return groups
+
+
+def _is_wrapper_metadata(metadata: Any) -> TypeGuard[dict[str, Any]]:
+    if not isinstance(metadata, dict):
+        return False
+    index, count = metadata.get("index"), metadata.get("count")
+    return (
+        all(isinstance(metadata.get(name), str) for name in ("itemId", "toolCallId", "toolName", "input"))
+        and isinstance(index, int)
+        and isinstance(count, int)
+        and 0 <= index < count
+    )
+
+
 def _is_unencrypted_reasoning(item: InputItem) -> bool:
     return item.get("type") == "reasoning" and item.get("encrypted_content") is None
 
@@ -99,6 +158,9 @@ class _Converter:
         self.items: list[InputItem] = []
         self.warnings: list[CallWarning] = []
         self._reasoning: dict[str, InputItem] = {}
+        self.parallel_groups: dict[str, _ParallelGroup] = {}
+        """Call id → its complete ``parallel`` wrapper group (sent back as the one wrapper call)."""
+        self._sent_wrappers: set[tuple[str, str]] = set()
 
     def warn(self, message: str) -> None:
         self.warnings.append(CallWarning(type="other", message=message))
@@ -192,6 +254,19 @@ class _Converter:
 
     def _tool_call(self, part: ToolCallPart) -> None:
         settings = self.settings
+        group = self.parallel_groups.get(part.tool_call_id)
+        if group is not None:
+            if ("call", group.call_id) not in self._sent_wrappers and not settings.has_conversation:
+                self.items.append(
+                    {
+                        "type": "function_call",
+                        "call_id": group.call_id,
+                        "name": group.name,
+                        "arguments": group.input,
+                    }
+                )
+            self._sent_wrappers.add(("call", group.call_id))
+            return
         options = self._options(part.provider_options)
         item_id = options.get("itemId")
         if settings.has_conversation and item_id is not None:
@@ -353,6 +428,18 @@ class _Converter:
             existing["encrypted_content"] = encrypted
 
     def tool_result(self, part: ToolResultPart) -> None:
+        group = self.parallel_groups.get(part.tool_call_id)
+        if group is not None:
+            if ("output", group.call_id) not in self._sent_wrappers:
+                outputs = [self._output(result.output) for result in group.results]
+                joined = "\n".join(
+                    output if isinstance(output, str) else json.dumps(output) for output in outputs
+                )
+                self.items.append(
+                    {"type": "function_call_output", "call_id": group.call_id, "output": joined}
+                )
+            self._sent_wrappers.add(("output", group.call_id))
+            return
         names = self.settings.names
         name = names.provider_name(part.tool_name)
         output = part.output

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.generate import prepare_call
 from pipeline.params import CallParams
+from pipeline.prompt import TextOutput, ToolMessage, ToolResultPart
 from pipeline.response_messages import to_response_messages
 from pipeline.result import ToolCallContent
 from providers._stream import map_payloads
@@ -131,3 +132,35 @@ def test_logprobs_are_returned_in_provider_metadata_when_asked_for() -> None:
     assert asked.request.body["top_logprobs"] == 20  # type: ignore[index]
     not_asked = map_responses_response(body, request(prepare_call(prompt="Hi")))
     assert not_asked.provider_metadata == {"openai": {"responseId": "resp_1"}}
+
+
+def test_expanded_calls_go_back_as_the_parallel_wrapper_when_chaining_on_the_previous_response() -> None:
+    body = json.loads((FIXTURES / "parallel-tool-call-wrapper.1.json").read_text())
+    params = prepare_call(prompt="Hi", tools=[WEATHER, ATTRACTIONS])
+    step = map_responses_response(body, request(params))
+    results = [
+        ToolResultPart(
+            tool_call_id=call.tool_call_id, tool_name=call.tool_name, output=TextOutput(value=value)
+        )
+        for call, value in zip(step.tool_calls, ("sunny", "Colosseum"), strict=True)
+    ]
+    prompt = [*params.prompt, *to_response_messages(step), ToolMessage(content=results)]
+    chained = request(CallParams(prompt=prompt, tools=params.tools), previousResponseId="resp_1")
+    assert chained.body["input"][1:] == [
+        {
+            "type": "function_call",
+            "call_id": "call_parallel",
+            "name": "parallel",
+            "arguments": body["output"][0]["arguments"]
+            if body["output"][0]["type"] == "function_call"
+            else "",
+        },
+        {"type": "function_call_output", "call_id": "call_parallel", "output": "sunny\nColosseum"},
+    ]
+    plain = request(CallParams(prompt=prompt, tools=params.tools))
+    assert [item.get("call_id") for item in plain.body["input"][1:]] == [
+        "call_parallel_0",
+        "call_parallel_1",
+        "call_parallel_0",
+        "call_parallel_1",
+    ]
