@@ -131,12 +131,9 @@ def map_usage(usage: dict[str, Any] | None) -> Usage:
     )
 
 
-def reasoning_metadata(key: str, item_id: str, encrypted: Any = ..., /) -> dict[str, Any]:
-    """``{key: {itemId, reasoningEncryptedContent}}`` (the content left out when not given)."""
-    metadata: dict[str, Any] = {"itemId": item_id}
-    if encrypted is not ...:
-        metadata["reasoningEncryptedContent"] = encrypted
-    return {key: metadata}
+def reasoning_metadata(key: str, item_id: str, encrypted: Any) -> dict[str, Any]:
+    """``{key: {itemId, reasoningEncryptedContent}}``: what a reasoning item is sent back by."""
+    return {key: {"itemId": item_id, "reasoningEncryptedContent": encrypted}}
 
 
 def web_search_result(action: dict[str, Any] | None) -> dict[str, Any]:
