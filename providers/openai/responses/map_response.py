@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.result import (
@@ -20,7 +19,7 @@ from pipeline.result import (
     ToolResultContent,
 )
 
-from ..map_response import new_id
+from ..map_response import new_id, response_timestamp
 from .map_output import (
     code_interpreter_input,
     computer_input,
@@ -374,7 +373,7 @@ def map_responses_response(
         request=RequestMetadata(body=request.body),
         response=ResponseMetadata(
             id=response.get("id"),
-            timestamp=datetime.fromtimestamp(created, tz=UTC) if isinstance(created, int | float) else None,
+            timestamp=response_timestamp(created) if isinstance(created, int | float) else None,
             model_id=response.get("model"),
             headers=dict(headers) if headers is not None else None,
             body=dict(response),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from pydantic import TypeAdapter
@@ -39,7 +38,7 @@ from pipeline.stream import (
 
 from ..._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
 from ..error_mapping import stream_error_to_api_error
-from ..map_response import new_id
+from ..map_response import new_id, response_timestamp
 from .map_output import (
     code_interpreter_input,
     computer_input,
@@ -170,9 +169,7 @@ class ResponsesStreamMapper:
         return [
             ResponseMetadataPart(
                 id=response.get("id"),
-                timestamp=datetime.fromtimestamp(created, tz=UTC)
-                if isinstance(created, int | float)
-                else None,
+                timestamp=response_timestamp(created) if isinstance(created, int | float) else None,
                 model_id=response.get("model"),
             )
         ]

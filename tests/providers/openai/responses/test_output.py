@@ -164,3 +164,11 @@ def test_expanded_calls_go_back_as_the_parallel_wrapper_when_chaining_on_the_pre
         "call_parallel_0",
         "call_parallel_1",
     ]
+
+
+def test_a_creation_time_no_date_can_hold_is_left_out() -> None:
+    body = {"id": "resp_1", "created_at": 1e300, "model": "gpt-4o", "output": [], "usage": None}
+    assert map_responses_response(body, request(prepare_call(prompt="Hi"))).response.timestamp is None
+    mapper = ResponsesStreamMapper(request(prepare_call(prompt="Hi")))
+    created = json.dumps({"type": "response.created", "response": {"id": "r", "created_at": -1e300}})
+    assert map_payloads(mapper, [created])[1].timestamp is None  # type: ignore[union-attr]
