@@ -73,7 +73,9 @@ def raw_httpx(base_url: str) -> BenchClient:
     return BenchClient("raw httpx (floor)", generate, stream, client.aclose)
 
 
-def _modelpipe(name: str, base_url: str, *, stack: bool, cache_hit: bool = False) -> BenchClient:
+def _modelpipe(
+    name: str, base_url: str, *, stack: bool, cache_hit: bool = False, responses: bool = False
+) -> BenchClient:
     from middleware.cache.call_cache import CacheMiddleware
     from middleware.cache.stores import DiskStore
     from middleware.observe.log import LoggingMiddleware
@@ -81,10 +83,11 @@ def _modelpipe(name: str, base_url: str, *, stack: bool, cache_hit: bool = False
     from pipeline import generate_text, stream_text, wrap_model
     from pipeline.model import LanguageModel
     from providers._http import HttpClient
-    from providers.openai import OpenAIChatLanguageModel
+    from providers.openai import OpenAIChatLanguageModel, OpenAIResponsesLanguageModel
 
     http = HttpClient()
-    bare = OpenAIChatLanguageModel(MODEL, api_key=API_KEY, base_url=f"{base_url}/v1", http=http)
+    terminal = OpenAIResponsesLanguageModel if responses else OpenAIChatLanguageModel
+    bare: LanguageModel = terminal(MODEL, api_key=API_KEY, base_url=f"{base_url}/v1", http=http)
     directory = tempfile.TemporaryDirectory(prefix="modelpipe-bench-")
     model: LanguageModel = bare
     if stack:
@@ -124,6 +127,11 @@ def _modelpipe(name: str, base_url: str, *, stack: bool, cache_hit: bool = False
 def modelpipe_bare(base_url: str) -> BenchClient:
     """generate_text / stream_text on the bare OpenAI terminal (no middleware)."""
     return _modelpipe("modelpipe bare provider", base_url, stack=False)
+
+
+def modelpipe_responses(base_url: str) -> BenchClient:
+    """generate_text / stream_text on the bare OpenAI Responses API terminal (``POST /v1/responses``)."""
+    return _modelpipe("modelpipe bare provider, Responses API", base_url, stack=False, responses=True)
 
 
 def modelpipe_stack(base_url: str) -> BenchClient:
@@ -203,6 +211,7 @@ def litellm_client(base_url: str) -> BenchClient:
 CLIENTS: dict[str, Callable[[str], BenchClient]] = {
     "floor": raw_httpx,
     "bare": modelpipe_bare,
+    "responses": modelpipe_responses,
     "stack": modelpipe_stack,
     "hit": modelpipe_cache_hit,
     "openai": openai_sdk,

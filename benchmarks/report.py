@@ -13,6 +13,7 @@ __all__ = ["LABELS", "TARGETS", "environment", "evaluate", "render_markdown"]
 LABELS = {
     "floor": "raw httpx (floor)",
     "bare": "modelpipe, bare provider",
+    "responses": "modelpipe, bare provider (Responses API)",
     "stack": "modelpipe, full default stack (cache miss)",
     "hit": "modelpipe, cache hit (DiskStore)",
     "openai": "openai SDK",

@@ -7,7 +7,9 @@ server process's own CPU seconds).
 
 ``POST /v1/chat/completions`` answers a ``chat.completion`` JSON body, or with ``"stream": true`` an
 event stream of :data:`STREAM_CHUNKS` text deltas (each its own chunk), a finish chunk, a usage chunk
-and ``[DONE]``.
+and ``[DONE]``. ``POST /v1/responses`` answers the same text as a Responses API ``response`` body, or
+streamed as ``response.created``, the message item, :data:`STREAM_CHUNKS` ``output_text`` deltas and
+``response.completed``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ import socket
 import time
 from typing import Any
 
-__all__ = ["ANSWER_TEXT", "STREAM_CHUNKS", "completion_bytes", "main", "stream_event_bytes"]
+__all__ = [
+    "ANSWER_TEXT",
+    "STREAM_CHUNKS",
+    "completion_bytes",
+    "main",
+    "responses_bytes",
+    "responses_stream_bytes",
+    "stream_event_bytes",
+]
 
 ANSWER_TEXT = "Hello from the loopback benchmark server!"
 STREAM_CHUNKS = 50
@@ -80,6 +90,77 @@ def stream_event_bytes() -> list[bytes]:
     return [head, *(b"%x\r\n%s\r\n" % (len(event), event) for event in events), b"0\r\n\r\n"]
 
 
+def _response(text: str, status: str = "completed") -> dict[str, Any]:
+    return {
+        "id": "resp_bench",
+        "object": "response",
+        "created_at": 1711115037,
+        "status": status,
+        "error": None,
+        "incomplete_details": None,
+        "model": _MODEL,
+        "output": [
+            {
+                "id": "msg_bench",
+                "type": "message",
+                "status": "completed",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}],
+            }
+        ]
+        if status == "completed"
+        else [],
+        "service_tier": "default",
+        "usage": {
+            "input_tokens": 12,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": STREAM_CHUNKS,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": 12 + STREAM_CHUNKS,
+        },
+    }
+
+
+def responses_bytes() -> bytes:
+    """The whole HTTP response for a non-streaming ``POST /v1/responses``."""
+    body = json.dumps(_response(ANSWER_TEXT)).encode()
+    head = (
+        f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+def responses_stream_bytes() -> list[bytes]:
+    """A streamed ``POST /v1/responses``: head, one chunk per event, last chunk."""
+    text = "".join(f"tok{index} " for index in range(STREAM_CHUNKS))
+    item = {"id": "msg_bench", "type": "message", "status": "in_progress", "role": "assistant", "content": []}
+    done_item = _response(text)["output"][0]
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": _response("", "in_progress")},
+        {"type": "response.output_item.added", "output_index": 0, "item": item},
+    ]
+    events += [
+        {
+            "type": "response.output_text.delta",
+            "item_id": "msg_bench",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": f"tok{index} ",
+        }
+        for index in range(STREAM_CHUNKS)
+    ]
+    events += [
+        {"type": "response.output_item.done", "output_index": 0, "item": done_item},
+        {"type": "response.completed", "response": _response(text)},
+    ]
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    encoded = [
+        f"event: {event['type']}\ndata: {json.dumps({**event, 'sequence_number': number})}\n\n".encode()
+        for number, event in enumerate(events)
+    ]
+    return [head, *(b"%x\r\n%s\r\n" % (len(event), event) for event in encoded), b"0\r\n\r\n"]
+
+
 class _Stats:
     def __init__(self) -> None:
         self.requests = 0
@@ -102,6 +183,8 @@ class _Connection(asyncio.Protocol):
         self._stats = stats
         self._completion = completion
         self._stream = stream
+        self._responses = responses_bytes()
+        self._responses_stream = responses_stream_bytes()
         self._buffer = b""
         self._transport: asyncio.Transport | None = None
         self._counted = False
@@ -147,11 +230,12 @@ class _Connection(asyncio.Protocol):
         if not self._counted:
             self._counted = True
             self._stats.chat_connections += 1
+        responses = head.startswith(b"POST /v1/responses")
         if _STREAM_FLAG.search(body):
-            for piece in self._stream:
+            for piece in self._responses_stream if responses else self._stream:
                 transport.write(piece)
         else:
-            transport.write(self._completion)
+            transport.write(self._responses if responses else self._completion)
 
 
 def _content_length(head: bytes) -> int:

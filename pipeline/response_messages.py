@@ -22,11 +22,13 @@ from .prompt import (
     ToolResultPart,
 )
 from .result import (
+    CustomContent,
     FileContent,
     GenerateResult,
     ReasoningContent,
     SourceContent,
     TextContent,
+    ToolApprovalRequestContent,
     ToolCallContent,
     ToolResultContent,
 )
@@ -90,7 +92,7 @@ def to_response_messages(step: GenerateResult) -> list[Message]:
                     provider_options=options,
                 )
                 (assistant_parts if part.provider_executed else tool_parts).append(result_part)
-            case SourceContent():
+            case SourceContent() | ToolApprovalRequestContent() | CustomContent():
                 pass
     messages: list[Message] = []
     if assistant_parts:

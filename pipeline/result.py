@@ -13,6 +13,7 @@ from .prompt import DataContent
 __all__ = [
     "CallWarning",
     "Content",
+    "CustomContent",
     "FileContent",
     "FinishReason",
     "GenerateResult",
@@ -23,6 +24,7 @@ __all__ = [
     "ResponseMetadata",
     "SourceContent",
     "TextContent",
+    "ToolApprovalRequestContent",
     "ToolCallContent",
     "ToolResultContent",
     "Usage",
@@ -75,6 +77,28 @@ class ToolResultContent(Record):
     is_error: bool | None = None
     provider_executed: bool | None = None
     provider_metadata: ProviderMetadata | None = None
+    preliminary: bool | None = None
+    """A partial result (e.g. an image still being generated), superseded by the final one: streamed,
+    but not part of the step's content."""
+
+
+class ToolApprovalRequestContent(Record):
+    """The provider asks the caller to approve a call it would run (e.g. an MCP tool): the AI SDK's
+    ``tool-approval-request``. ``approval_id`` is what the answer names."""
+
+    type: Literal["tool-approval-request"] = "tool-approval-request"
+    approval_id: str
+    tool_call_id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
+class CustomContent(Record):
+    """Provider-specific output with no neutral equivalent (e.g. ``kind="openai.compaction"``), kept in
+    ``provider_metadata``: the AI SDK's ``custom`` content."""
+
+    type: Literal["custom"] = "custom"
+    kind: str
+    provider_metadata: ProviderMetadata | None = None
 
 
 class SourceContent(Record):
@@ -91,7 +115,14 @@ class SourceContent(Record):
 
 
 Content = Annotated[
-    TextContent | ReasoningContent | FileContent | ToolCallContent | ToolResultContent | SourceContent,
+    TextContent
+    | ReasoningContent
+    | FileContent
+    | ToolCallContent
+    | ToolResultContent
+    | SourceContent
+    | ToolApprovalRequestContent
+    | CustomContent,
     Field(discriminator="type"),
 ]
 

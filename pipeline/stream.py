@@ -15,6 +15,7 @@ from .redact import scrub_value
 from .result import (
     CallWarning,
     Content,
+    CustomContent,
     FileContent,
     FinishReason,
     GenerateResult,
@@ -23,6 +24,7 @@ from .result import (
     ResponseMetadata,
     SourceContent,
     TextContent,
+    ToolApprovalRequestContent,
     ToolCallContent,
     ToolResultContent,
     Usage,
@@ -171,6 +173,8 @@ StreamPart = Annotated[
     | ToolResultContent
     | FileContent
     | SourceContent
+    | ToolApprovalRequestContent
+    | CustomContent
     | FinishPart
     | RawPart
     | ErrorPart,
@@ -232,7 +236,16 @@ class StreamCollector:
                 ended = self._open.pop((part.type.split("-")[0], part.id), None)
                 if ended is not None and part.provider_metadata:
                     ended.provider_metadata = {**(ended.provider_metadata or {}), **part.provider_metadata}
-            case ToolCallContent() | ToolResultContent() | FileContent() | SourceContent():
+            case ToolResultContent() if part.preliminary:
+                pass  # superseded by the final result
+            case (
+                ToolCallContent()
+                | ToolResultContent()
+                | FileContent()
+                | SourceContent()
+                | ToolApprovalRequestContent()
+                | CustomContent()
+            ):
                 self._content.append(part)
             case FinishPart():
                 self.finish = part

@@ -18,6 +18,7 @@ from .result import (
     GenerateResult,
     RequestMetadata,
     ResponseMetadata,
+    SourceContent,
     ToolCallContent,
     ToolResultContent,
     Usage,
@@ -230,6 +231,10 @@ class StreamTextResult:
     @property
     def tool_results(self) -> AwaitableValue[list[ToolResultContent]]:
         return self._final_value(lambda final: final.tool_results)
+
+    @property
+    def sources(self) -> AwaitableValue[list[SourceContent]]:
+        return self._final_value(lambda final: final.sources)
 
     @property
     def finish_reason(self) -> AwaitableValue[FinishReason]:

@@ -16,6 +16,7 @@ from .result import (
     GenerateResult,
     RequestMetadata,
     ResponseMetadata,
+    SourceContent,
     ToolCallContent,
     ToolResultContent,
     Usage,
@@ -64,6 +65,11 @@ class GenerateTextResult(Record):
     @property
     def tool_results(self) -> list[ToolResultContent]:
         return [part for part in self.content if isinstance(part, ToolResultContent)]
+
+    @property
+    def sources(self) -> list[SourceContent]:
+        """The sources the model cited, over all steps (e.g. a provider web search's citations)."""
+        return [part for part in self.content if isinstance(part, SourceContent)]
 
     @property
     def finish_reason(self) -> FinishReason:

@@ -40,8 +40,12 @@ def new_id() -> str:
 
 
 def response_timestamp(created: float | None) -> datetime | None:
-    """``created`` (Unix seconds) as a UTC datetime; 0 (Azure placeholder chunks) counts as absent."""
-    return datetime.fromtimestamp(created, tz=UTC) if created else None
+    """``created`` (Unix seconds) as a UTC datetime; 0 (Azure placeholder chunks) and a value no date
+    can hold count as absent."""
+    try:
+        return datetime.fromtimestamp(created, tz=UTC) if created else None
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def source_from_annotation(annotation: UrlCitationAnnotation, source_id: str) -> SourceContent:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,6 +16,9 @@ from .embedding import OpenAIEmbeddingModel
 from .files import OpenAIFiles
 from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel, OpenAIConnection
 
+if TYPE_CHECKING:
+    from .responses import OpenAIResponsesLanguageModel
+
 __all__ = ["OpenAIProvider"]
 
 
@@ -25,10 +29,12 @@ class _ModelArguments(ConnectionArguments):
 
 
 class OpenAIProvider:
-    """Makes OpenAI chat-completions models that share one set of settings.
+    """Makes OpenAI models that share one set of settings.
 
-    ``provider.chat("gpt-4o")`` and ``provider("gpt-4o")`` are the same. Unset ``api_key`` /
-    ``base_url`` are read from ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` at call time.
+    ``provider("gpt-4o")`` and ``provider.responses("gpt-4o")`` are Responses API models (as the AI SDK's
+    ``openai(...)`` since v5); ``provider.chat("gpt-4o")`` is a chat-completions model. For an
+    OpenAI-compatible endpoint (any other ``endpoint.name``) ``provider(...)`` stays chat completions.
+    Unset ``api_key`` / ``base_url`` are read from ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` at call time.
     HTTP: at most one of ``http=`` (a :class:`~providers._http.HttpClient`
     shared with other models), ``http_client=`` (your ``httpx.AsyncClient``, used as is) or ``transport=``
     (an httpx transport under pooled clients of its own); none: the process-wide pooled client.
@@ -73,7 +79,17 @@ class OpenAIProvider:
         """A chat-completions model with this provider's settings."""
         return OpenAIChatLanguageModel(model_id, **self._model_arguments)
 
-    def __call__(self, model_id: str) -> OpenAIChatLanguageModel:
+    def responses(self, model_id: str) -> OpenAIResponsesLanguageModel:
+        """A Responses API model (``POST <base>/responses``) with this provider's settings."""
+        from .responses import OpenAIResponsesLanguageModel  # imported on first use (import time)
+
+        return OpenAIResponsesLanguageModel(model_id, **self._model_arguments)
+
+    def __call__(self, model_id: str) -> OpenAIResponsesLanguageModel | OpenAIChatLanguageModel:
+        """The default model: the Responses API for OpenAI itself; chat completions for an
+        OpenAI-compatible server (an endpoint named other than ``"openai"``: Ollama, vLLM, Groq, ...)."""
+        if self._endpoint.name == OPENAI.name:
+            return self.responses(model_id)
         return self.chat(model_id)
 
     def embedding(self, model_id: str) -> OpenAIEmbeddingModel:

@@ -119,7 +119,7 @@ async def test_registry_middleware_wraps_every_language_model_first_listed_outer
 
 def test_aliases_may_be_model_strings_resolved_on_use() -> None:
     mine = custom_provider(language_models={"smart": "openai/gpt-4o"})
-    assert mine.language_model("smart").provider == "openai.chat"
+    assert mine.language_model("smart").provider == "openai.responses"
 
 
 def test_registries_nest_as_providers() -> None:

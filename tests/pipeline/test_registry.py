@@ -84,7 +84,7 @@ def test_a_provider_module_that_cannot_be_imported_is_a_typed_error_when_asked_f
         print(resolve_model("openai/gpt-4o").provider)
         """
     )
-    assert output == "anthropic providers.anthropic ModuleNotFoundError\nopenai.chat"
+    assert output == "anthropic providers.anthropic ModuleNotFoundError\nopenai.responses"
 
 
 def test_bundled_providers_that_cannot_be_imported_are_a_typed_error_not_a_missing_name() -> None:
@@ -153,4 +153,4 @@ def test_an_embedding_registration_before_the_first_lookup_wins_over_the_bundled
         print(resolve_model("openai/gpt-4o").provider)
         """
     )
-    assert output == "mine\nopenai.chat"
+    assert output == "mine\nopenai.responses"

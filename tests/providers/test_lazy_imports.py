@@ -46,7 +46,7 @@ def test_compatible_model_strings_resolve_to_their_endpoint(name: str) -> None:
 @pytest.mark.parametrize(
     ("model_string", "provider"),
     [
-        ("openai/gpt-4o-mini", "openai.chat"),
+        ("openai/gpt-4o-mini", "openai.responses"),
         ("anthropic/claude-sonnet-4-5", "anthropic.messages"),
         ("google/gemini-2.5-flash", "google.generative-ai"),
     ],

@@ -34,7 +34,7 @@ def model_with(recorder: Recorder, **settings: Any) -> OpenAIChatLanguageModel:
 
 
 def test_model_satisfies_the_protocol_and_names_itself() -> None:
-    model = OpenAIProvider(api_key="k")("gpt-4o")
+    model = OpenAIProvider(api_key="k").chat("gpt-4o")
     assert isinstance(model, LanguageModel)
     assert (model.provider, model.model_id) == ("openai.chat", "gpt-4o")
     patterns = model.supported_urls["image/*"]

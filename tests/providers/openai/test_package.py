@@ -45,4 +45,4 @@ def test_every_module_exports_exactly_what_it_defines(name: str) -> None:
 def test_register_resolves_openai_model_strings() -> None:
     providers.openai.register()
     model = resolve_model("openai/gpt-4o-mini")
-    assert (model.provider, model.model_id) == ("openai.chat", "gpt-4o-mini")
+    assert (model.provider, model.model_id) == ("openai.responses", "gpt-4o-mini")

@@ -1,0 +1,24 @@
+"""The shape of a Responses API answer that the terminal relies on (the items stay JSON objects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["ResponsesBody"]
+
+
+class ResponsesBody(BaseModel):
+    """A ``POST /responses`` answer: output items are read by type, unknown fields are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    created_at: float | None = None
+    model: str | None = None
+    output: list[dict[str, Any]] | None = None
+    error: dict[str, Any] | None = None
+    incomplete_details: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+    service_tier: str | None = None
