@@ -10,6 +10,7 @@ from pipeline.prompt import Message
 from providers.anthropic.convert_messages import BETA_FILES_API, convert_to_anthropic_prompt
 from providers.google.convert_messages import convert_to_google_messages
 from providers.openai.convert_messages import convert_to_openai_chat_messages
+from providers.openai.responses.convert_input import InputSettings, convert_to_responses_input
 
 REFERENCE = {
     "openai": "file-abc",
@@ -169,3 +170,16 @@ def test_anthropic_and_openai_leave_out_assistant_parts_they_cannot_send() -> No
         "unsupported assistant content part type: reasoning-file",
     ]
     assert openai_messages[1] == {"role": "assistant", "content": "ok"}
+
+
+def test_openai_responses_sends_the_file_id_for_parts_and_tool_result_items() -> None:
+    items, _ = convert_to_responses_input(_files(REFERENCE), InputSettings())
+    assert items[0]["content"] == [
+        {"type": "input_file", "file_id": "file-abc"},
+        {"type": "input_image", "file_id": "file-abc"},
+    ]
+    tool_items, _ = convert_to_responses_input(
+        _tool_items({"type": "file", "data": {"openai": "file-img"}, "mediaType": "image"}), InputSettings()
+    )
+    output = next(item for item in tool_items if item.get("type") == "function_call_output")
+    assert output["output"] == [{"type": "input_image", "file_id": "file-img"}]

@@ -22,15 +22,20 @@ from pipeline.media_type import get_top_level_media_type
 from pipeline.prompt import (
     AssistantMessage,
     ContentOutput,
+    CustomPart,
     ErrorJsonOutput,
     ErrorTextOutput,
     ExecutionDeniedOutput,
+    FileItem,
     FilePart,
     JsonOutput,
     MediaItem,
     Message,
+    ProviderReference,
+    ReasoningFilePart,
     ReasoningPart,
     SystemMessage,
+    TextItem,
     TextOutput,
     TextPart,
     ToolCallPart,
@@ -199,7 +204,8 @@ class _Converter:
 
     def _file(self, part: FilePart, index: int) -> dict[str, Any]:
         options = self._options(part.provider_options)
-        file_id = options.get("fileId")
+        file_id = part.data.for_provider("openai") if isinstance(part.data, ProviderReference) else None
+        file_id = file_id or options.get("fileId")
         is_image = get_top_level_media_type(part.media_type) == "image"
         if isinstance(file_id, str):
             return {"type": "input_image" if is_image else "input_file", "file_id": file_id}
@@ -236,6 +242,8 @@ class _Converter:
                     self._reasoning_part(part)
                 case FilePart():
                     self.warn("assistant file parts are not sent to the Responses API")
+                case ReasoningFilePart() | CustomPart():
+                    self.warn(f"assistant {part.type} parts are not sent to the Responses API")
 
     def _assistant_text(self, part: TextPart) -> None:
         options = self._options(part.provider_options)
@@ -504,16 +512,21 @@ class _Converter:
             case ContentOutput():
                 items: list[dict[str, Any]] = []
                 for item in output.value:
-                    if isinstance(item, MediaItem):
+                    if isinstance(item, MediaItem | FileItem):
                         items.append(self._media_item(item))
-                    else:
+                    elif isinstance(item, TextItem):
                         items.append({"type": "input_text", "text": item.text})
+                    else:
+                        self.warn("custom tool result content is not sent to the Responses API")
                 return items
         raise UnsupportedFunctionalityError(f"tool result output of type {output.type}")
 
-    def _media_item(self, item: MediaItem) -> dict[str, Any]:
+    def _media_item(self, item: MediaItem | FileItem) -> dict[str, Any]:
         detail = self._options(item.provider_options).get("imageDetail")
         is_image = get_top_level_media_type(item.media_type) == "image"
+        if isinstance(item.data, ProviderReference):
+            file_id = item.data.for_provider("openai")
+            return {"type": "input_image" if is_image else "input_file", "file_id": file_id}
         if isinstance(item.data, httpx.URL):
             if is_image:
                 return _without_none({"type": "input_image", "image_url": str(item.data), "detail": detail})
