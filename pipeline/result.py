@@ -23,6 +23,7 @@ __all__ = [
     "ResponseMetadata",
     "SourceContent",
     "TextContent",
+    "ToolApprovalRequestContent",
     "ToolCallContent",
     "ToolResultContent",
     "Usage",
@@ -77,6 +78,19 @@ class ToolResultContent(Record):
     provider_metadata: ProviderMetadata | None = None
 
 
+class ToolApprovalRequestContent(Record):
+    """The loop held back tool call ``tool_call_id``: its tool needs the user's approval first.
+
+    The call stops after this step; answer with a ``tool-approval-response`` part (same
+    ``approval_id``) in a tool message of the next call's ``messages``.
+    """
+
+    type: Literal["tool-approval-request"] = "tool-approval-request"
+    approval_id: str
+    tool_call_id: str
+    provider_metadata: ProviderMetadata | None = None
+
+
 class SourceContent(Record):
     """A source the model cited (a URL or a document)."""
 
@@ -91,7 +105,13 @@ class SourceContent(Record):
 
 
 Content = Annotated[
-    TextContent | ReasoningContent | FileContent | ToolCallContent | ToolResultContent | SourceContent,
+    TextContent
+    | ReasoningContent
+    | FileContent
+    | ToolCallContent
+    | ToolResultContent
+    | ToolApprovalRequestContent
+    | SourceContent,
     Field(discriminator="type"),
 ]
 

@@ -23,6 +23,7 @@ from .result import (
     ResponseMetadata,
     SourceContent,
     TextContent,
+    ToolApprovalRequestContent,
     ToolCallContent,
     ToolResultContent,
     Usage,
@@ -46,6 +47,7 @@ __all__ = [
     "ToolInputDeltaPart",
     "ToolInputEndPart",
     "ToolInputStartPart",
+    "ToolOutputDeniedPart",
     "collect_stream",
     "error_part_exception",
 ]
@@ -122,6 +124,14 @@ class ToolInputEndPart(Record):
     provider_metadata: ProviderMetadata | None = None
 
 
+class ToolOutputDeniedPart(Record):
+    """The user denied tool call ``tool_call_id`` (an approval response); the model is told so."""
+
+    type: Literal["tool-output-denied"] = "tool-output-denied"
+    tool_call_id: str
+    tool_name: str
+
+
 class FinishPart(Record):
     type: Literal["finish"] = "finish"
     finish_reason: FinishReason
@@ -169,6 +179,8 @@ StreamPart = Annotated[
     | ToolInputEndPart
     | ToolCallContent
     | ToolResultContent
+    | ToolApprovalRequestContent
+    | ToolOutputDeniedPart
     | FileContent
     | SourceContent
     | FinishPart
@@ -232,13 +244,25 @@ class StreamCollector:
                 ended = self._open.pop((part.type.split("-")[0], part.id), None)
                 if ended is not None and part.provider_metadata:
                     ended.provider_metadata = {**(ended.provider_metadata or {}), **part.provider_metadata}
-            case ToolCallContent() | ToolResultContent() | FileContent() | SourceContent():
+            case (
+                ToolCallContent()
+                | ToolResultContent()
+                | ToolApprovalRequestContent()
+                | FileContent()
+                | SourceContent()
+            ):
                 self._content.append(part)
             case FinishPart():
                 self.finish = part
             case ErrorPart():
                 self.errors.append(part.error)
-            case ToolInputStartPart() | ToolInputDeltaPart() | ToolInputEndPart() | RawPart():
+            case (
+                ToolInputStartPart()
+                | ToolInputDeltaPart()
+                | ToolInputEndPart()
+                | ToolOutputDeniedPart()
+                | RawPart()
+            ):
                 pass
 
     def _add_delta(self, kind: str, block_id: str, delta: str, metadata: ProviderMetadata | None) -> None:

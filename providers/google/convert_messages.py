@@ -97,7 +97,8 @@ def convert_to_google_messages(
             case ToolMessage():
                 parts = []
                 for result in message.content:
-                    parts.extend(_tool_result_parts(result, supports_function_response_parts))
+                    if isinstance(result, ToolResultPart):  # approval responses are not sent to Google
+                        parts.extend(_tool_result_parts(result, supports_function_response_parts))
                 contents.append({"role": "user", "parts": parts})
 
     if is_gemma and system_parts and contents and contents[0]["role"] == "user":

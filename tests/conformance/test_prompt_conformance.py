@@ -35,9 +35,6 @@ from pipeline.standardize import standardize_prompt
 HERE = Path(__file__).parent
 
 SPEC_WINS = "deliberate divergence: the prompt spec allows system messages inside prompt / messages"
-APPROVALS = (
-    "AI SDK 7 tool approvals (tool-approval-request / -response parts) are not part of our prompt model"
-)
 DEPRECATED_ITEMS = (
     "AI SDK 7 deprecated tool-result content items (file-url, image-url, file-reference, ...) and the v7 "
     "'file' / 'custom' items are not part of our prompt model (we have 'text' and 'media' items)"
@@ -54,9 +51,6 @@ XFAIL = {
     "convert_prompt:file part with provider reference passes through": (
         "AI SDK 7 provider file references ({provider: fileId} as data) are not part of our prompt model"
     ),
-    "convert_prompt:consecutive tool messages merged; non-provider approval parts dropped": APPROVALS,
-    "convert_prompt:approved tool call without result passes; approval messages removed": APPROVALS,
-    "convert_prompt:provider-executed tool-approval-response is preserved": APPROVALS,
     "convert_prompt:assistant: reasoning-file with bytes": REASONING_FILE,
     (
         "convert_prompt:deprecated tool content file-reference -> file with mediaType application"
