@@ -71,6 +71,8 @@ class Approval:
     request: ToolApprovalRequestPart
     response: ToolApprovalResponsePart
     tool_call: ToolCallPart
+    has_result: bool = False
+    """A denial whose ``execution-denied`` result the conversation already holds (as ``useChat`` sends)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def collect_tool_approvals(messages: Sequence[Message]) -> CollectedApprovals:
     """The approval responses of the last message (when it is a tool message), matched to their
     requests and tool calls (the AI SDK's ``collectToolApprovals``).
 
-    A response whose call already has a result in that message is skipped. Raises
+    A response whose call already has a result in that message is skipped, unless it is a denial
+    and the result an ``execution-denied`` one (``has_result``). Raises
     :class:`InvalidToolApprovalError` for a response without a request and
     :class:`ToolCallNotFoundForApprovalError` for a request without its tool call.
     """
@@ -117,7 +120,7 @@ def collect_tool_approvals(messages: Sequence[Message]) -> CollectedApprovals:
                     tool_calls[part.tool_call_id] = part
                 elif isinstance(part, ToolApprovalRequestPart):
                     requests[part.approval_id] = part
-    results = {part.tool_call_id for part in last.content if isinstance(part, ToolResultPart)}
+    results = {part.tool_call_id: part for part in last.content if isinstance(part, ToolResultPart)}
     collected = CollectedApprovals()
     for response in last.content:
         if not isinstance(response, ToolApprovalResponsePart):
@@ -125,12 +128,13 @@ def collect_tool_approvals(messages: Sequence[Message]) -> CollectedApprovals:
         request = requests.get(response.approval_id)
         if request is None:
             raise InvalidToolApprovalError(response.approval_id)
-        if request.tool_call_id in results:  # already answered in this message
-            continue
+        existing = results.get(request.tool_call_id)
+        if existing is not None and (response.approved or existing.output.type != "execution-denied"):
+            continue  # already answered in this message
         tool_call = tool_calls.get(request.tool_call_id)
         if tool_call is None:
             raise ToolCallNotFoundForApprovalError(request.tool_call_id, request.approval_id)
-        approval = Approval(request=request, response=response, tool_call=tool_call)
+        approval = Approval(request, response, tool_call, has_result=existing is not None)
         (collected.approved if response.approved else collected.denied).append(approval)
     return collected
 
@@ -178,6 +182,9 @@ async def resume_approvals(collected: CollectedApprovals, tools: ToolSet) -> Res
     parts: list[ToolResultContent | ToolOutputDeniedPart] = list(results)
     for approval in collected.denied:
         call = approval.tool_call
+        parts.append(ToolOutputDeniedPart(tool_call_id=call.tool_call_id, tool_name=call.tool_name))
+        if approval.has_result:
+            continue
         options = (
             {"openai": {"approvalId": approval.response.approval_id}} if call.provider_executed else None
         )
@@ -188,5 +195,4 @@ async def resume_approvals(collected: CollectedApprovals, tools: ToolSet) -> Res
                 output=ExecutionDeniedOutput(reason=approval.response.reason, provider_options=options),
             )
         )
-        parts.append(ToolOutputDeniedPart(tool_call_id=call.tool_call_id, tool_name=call.tool_name))
     return ResumedApprovals(parts=parts, message=ToolMessage(content=content) if content else None)

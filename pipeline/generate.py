@@ -326,7 +326,7 @@ class _StreamLoop:
         resumed = await resume_approvals(self.approvals, self.toolset)
         if resumed.message is not None:
             params = _with_tool_message(params, resumed.message)
-            result.set_resumed(resumed.message, resumed.parts)
+        result.set_resumed(resumed.message, resumed.parts)
         for resumed_part in resumed.parts:
             yield resumed_part
         steps: list[GenerateResult] = []

@@ -99,10 +99,10 @@ class StreamTextResult:
         self._resumed_messages: list[Message] = []
         self._resumed_parts: set[int] = set()
 
-    def set_resumed(self, message: ToolMessage, parts: Sequence[StreamPart]) -> None:
+    def set_resumed(self, message: ToolMessage | None, parts: Sequence[StreamPart]) -> None:
         """Record what answering the prompt's tool approvals produced before the first step: the tool
         message (first of the response messages) and its stream parts (not part of any step)."""
-        self._resumed_messages = [message]
+        self._resumed_messages = [] if message is None else [message]
         self._resumed_parts = {id(part) for part in parts}
 
     def set_stream_metadata(self, opened: StreamResult) -> None:
@@ -269,6 +269,25 @@ class StreamTextResult:
     @property
     def provider_metadata(self) -> AwaitableValue[ProviderMetadata | None]:
         return self._final_value(lambda final: final.provider_metadata)
+
+    def to_ui_message_stream(self, **options: Any) -> AsyncIterator[dict[str, Any]]:
+        """This stream as the AI SDK's UI message chunks (what ``useChat`` reads); ``options``: see
+        :func:`pipeline.ui.to_ui_message_stream` (``message_id``, ``send_reasoning``, ``on_error`` ...)."""
+        from .ui.stream import to_ui_message_stream
+
+        return to_ui_message_stream(self, **options)
+
+    def to_ui_message_stream_response(
+        self, *, status: int = 200, headers: dict[str, str] | None = None, **options: Any
+    ) -> Any:
+        """This stream as a Starlette / FastAPI SSE response in the UI message stream protocol (needs the
+        ``web`` extra); ``options`` as for :meth:`to_ui_message_stream`. A client that disconnects
+        cancels the model call."""
+        from .ui.response import ui_message_stream_response
+
+        return ui_message_stream_response(
+            self.to_ui_message_stream(**options), status=status, headers=headers
+        )
 
     async def aclose(self) -> None:
         """Stop the stream and close everything underneath (HTTP response included).
