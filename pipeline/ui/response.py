@@ -26,7 +26,7 @@ def ui_message_stream_response(
     try:
         from starlette.responses import StreamingResponse
         from starlette.types import Receive, Scope, Send
-    except ImportError as error:  # pragma: no cover - depends on the installed extras
+    except ImportError as error:
         raise ImportError(
             "UI message stream responses need Starlette: pip install 'modelpipe[web]'"
         ) from error
