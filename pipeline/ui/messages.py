@@ -9,7 +9,6 @@ requests) followed by a tool message (results, approval responses). Sources, ``d
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -241,13 +240,7 @@ class _ToolPart:
             text = _field(self.part, "errorText", str, f"{self.path}.errorText")
             return ErrorJsonOutput(value=text) if error_mode == "json" else ErrorTextOutput(value=text)
         value = self.part.get("output")
-        return TextOutput(value=value) if isinstance(value, str) else JsonOutput(value=_json(value))
-
-
-def _json(value: Any) -> JSONValue:
-    json.dumps(value)  # a UI part came from JSON; this guards values built in Python
-    result: JSONValue = value
-    return result
+        return TextOutput(value=value) if isinstance(value, str) else JsonOutput(value=value)
 
 
 def _assistant_block(
@@ -279,7 +272,7 @@ def _assistant_block(
                 ToolCallPart(
                     tool_call_id=tool.call_id,
                     tool_name=tool.name,
-                    input=_json(tool.input()),
+                    input=tool.input(),
                     provider_executed=tool.provider_executed,
                     provider_options=tool.options,
                 )
