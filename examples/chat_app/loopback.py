@@ -30,7 +30,7 @@ def _reply(request: RecordedRequest) -> Reply:
     results = [block for block in content if block.get("type") == "tool_result"]
     text = " ".join(block.get("text", "") for block in content if block.get("type") == "text")
     if results:
-        denied = any("denied" in json.dumps(block.get("content", "")).lower() for block in results)
+        denied = not all("deleted" in json.dumps(block.get("content", "")) for block in results)
         answer = (
             ["I did not delete it, ", "as you asked."] if denied else ["Done: ", "the file ", "is deleted."]
         )

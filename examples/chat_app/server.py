@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 
-from pipeline import stream_text, tool
+from pipeline import InvalidPromptError, stream_text, tool
 from pipeline.model import LanguageModel
 from pipeline.ui import convert_to_model_messages
 from providers.anthropic import AnthropicProvider
@@ -91,7 +91,10 @@ def create_app(model: LanguageModel, bundle: Path) -> FastAPI:
     @app.post("/api/chat")
     async def chat(request: Request) -> Response:
         body = await request.json()
-        messages = convert_to_model_messages(body.get("messages"), ignore_incomplete_tool_calls=True)
+        try:  # a malformed request is the client's error (400), before any model call
+            messages = convert_to_model_messages(body.get("messages"), ignore_incomplete_tool_calls=True)
+        except InvalidPromptError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
         result = stream_text(
             model,
             system=SYSTEM,

@@ -1,8 +1,8 @@
 """End to end: the AI SDK's real ``useChat`` (React, bundled by esbuild) against the chat example's
 modelpipe backend, in headless Chromium (the system browser, driven by Playwright; never a download).
 
-Exercised: a streamed answer with reasoning, a tool call that needs approval (approved, then run),
-stopping a stream midway, regenerating the answer, and reloading the page. Screenshots go to
+Exercised: a streamed answer with reasoning, tool calls that need approval (one approved and run,
+one denied), stopping a stream midway, regenerating the answer, and reloading the page. Screenshots go to
 test-artifacts/chat_app/. Skips locally only when node, the npm packages or Chromium are absent;
 under CI it fails instead.
 """
@@ -72,6 +72,14 @@ def chat_app(tmp_path: Path) -> Iterator[str]:
         model_server.stop()
 
 
+def test_malformed_chat_request_is_a_400_naming_the_bad_element(chat_app: str) -> None:
+    import httpx
+
+    reply = httpx.post(f"{chat_app}/api/chat", json={"messages": [{"role": "user", "parts": "hi"}]})
+    assert reply.status_code == 400
+    assert "messages[0].parts: 'parts' must be a list" in reply.json()["error"]
+
+
 def test_use_chat_against_the_modelpipe_backend(chat_app: str) -> None:
     executable = _chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -103,7 +111,7 @@ def test_use_chat_against_the_modelpipe_backend(chat_app: str) -> None:
 
             # 2. a tool call that needs approval: asked, approved, run, answered
             send("please delete notes.txt")
-            tool = page.get_by_test_id("tool-delete_file")
+            tool = page.get_by_test_id("tool-delete_file").first
             expect(tool).to_have_attribute("data-state", "approval-requested")
             expect(tool).to_contain_text('{"path":"notes.txt"}')
             page.screenshot(path=ARTIFACTS / "02-approval-requested.png")
@@ -112,6 +120,17 @@ def test_use_chat_against_the_modelpipe_backend(chat_app: str) -> None:
             expect(tool.get_by_test_id("tool-output")).to_have_text('"deleted notes.txt"')
             expect(assistant.last.get_by_test_id("text").last).to_have_text("Done: the file is deleted.")
             page.screenshot(path=ARTIFACTS / "03-tool-approved.png")
+
+            # ... and one that is denied: the model hears the reason, the tool never runs
+            send("please delete secrets.txt")
+            denied = page.get_by_test_id("tool-delete_file").last
+            expect(denied).to_have_attribute("data-state", "approval-requested")
+            denied.get_by_role("button", name="Deny").click()
+            expect(denied).to_have_attribute("data-state", "output-denied")
+            expect(assistant.last.get_by_test_id("text").last).to_have_text(
+                "I did not delete it, as you asked."
+            )
+            page.screenshot(path=ARTIFACTS / "03b-tool-denied.png")
 
             # 3. stop a long stream midway
             send("tell me something long")
