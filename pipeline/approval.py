@@ -165,6 +165,8 @@ async def resume_approvals(collected: CollectedApprovals, tools: ToolSet) -> Res
 
     Approvals of provider-executed tools are left to the provider (their responses stay in the prompt).
     """
+    if not collected:
+        return ResumedApprovals(parts=[], message=None)
     approved = [
         approval.tool_call for approval in collected.approved if not approval.tool_call.provider_executed
     ]
