@@ -4,6 +4,7 @@ from pipeline import generate_text
 result = await generate_text("openai/gpt-4o", prompt="Invent a new holiday.")
 """
 
+from .approval import InvalidToolApprovalError, ToolCallNotFoundForApprovalError
 from .attachment_limits import AttachmentLimits, attachment_limits
 from .chain import Middleware, TransformContext, WrapContext, wrap_model
 from .embed import EmbeddingMiddleware, EmbeddingModel, embed, embed_many, wrap_embedding_model
@@ -73,6 +74,8 @@ from .prompt import (
     TextItem,
     TextOutput,
     TextPart,
+    ToolApprovalRequestPart,
+    ToolApprovalResponsePart,
     ToolCallPart,
     ToolMessage,
     ToolResultPart,
@@ -101,6 +104,7 @@ from .result import (
     ReasoningContent,
     SourceContent,
     TextContent,
+    ToolApprovalRequestContent,
     ToolCallContent,
     ToolResultContent,
     Usage,
@@ -124,6 +128,7 @@ from .stream import (
     ToolInputDeltaPart,
     ToolInputEndPart,
     ToolInputStartPart,
+    ToolOutputDeniedPart,
     collect_stream,
 )
 from .stream_text_result import StreamTextResult
@@ -175,6 +180,7 @@ __all__ = [
     "InvalidPromptError",
     "InvalidResponseDataError",
     "InvalidResponseError",
+    "InvalidToolApprovalError",
     "InvalidToolInputError",
     "JsonOutput",
     "LanguageModel",
@@ -229,13 +235,18 @@ __all__ = [
     "TextStartPart",
     "TooManyEmbeddingValuesForCallError",
     "Tool",
+    "ToolApprovalRequestContent",
+    "ToolApprovalRequestPart",
+    "ToolApprovalResponsePart",
     "ToolCallContent",
+    "ToolCallNotFoundForApprovalError",
     "ToolCallPart",
     "ToolChoiceTool",
     "ToolInputDeltaPart",
     "ToolInputEndPart",
     "ToolInputStartPart",
     "ToolMessage",
+    "ToolOutputDeniedPart",
     "ToolResultContent",
     "ToolResultPart",
     "TransformContext",

@@ -16,14 +16,15 @@ import anyio
 from pipeline.download import DownloadFunction, download_attachments
 
 from . import control
+from .approval import CollectedApprovals, approval_requests, collect_tool_approvals, resume_approvals
 from .errors import InvalidArgumentError
 from .model import LanguageModel
 from .normalize import normalize_prompt
 from .params import CallParams, FunctionTool, ProviderTool
-from .prompt import Message, SystemMessage
+from .prompt import Message, SystemMessage, ToolMessage
 from .registry import resolve_model
 from .response_messages import to_response_messages
-from .result import GenerateResult, ToolCallContent, ToolResultContent
+from .result import GenerateResult, ToolApprovalRequestContent, ToolCallContent, ToolResultContent
 from .retry import RetryPolicy, retry_policy, with_retries
 from .settings import CallSettings, build_call_params, checked_keywords
 from .standardize import standardize_prompt_with_paths
@@ -69,13 +70,41 @@ def prepare_call(
     **settings: Unpack[CallSettings],
 ) -> CallParams:
     """Validate and normalize a call's prompt and settings into :class:`CallParams` (no I/O)."""
+    return _prepare(
+        system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
+    )[0]
+
+
+def _prepare(
+    *,
+    system: SystemInput | None,
+    instructions: SystemInput | None,
+    prompt: PromptInput | None,
+    messages: Sequence[Message | Mapping[str, Any]] | None,
+    tools: ToolsInput | None,
+    **settings: Unpack[CallSettings],
+) -> tuple[CallParams, CollectedApprovals]:
+    """:func:`prepare_call`, plus the tool approvals the prompt's last message answers."""
     standardized, paths = standardize_prompt_with_paths(
         system=system, prompt=prompt, messages=messages, instructions=instructions
     )
+    approvals = collect_tool_approvals(standardized)
     definitions = (
         None if tools is None else [*executable_tools(tools).definitions(), *_plain_definitions(tools)]
     )
-    return build_call_params(normalize_prompt(standardized, paths=paths), **settings, tools=definitions)
+    params = build_call_params(normalize_prompt(standardized, paths=paths), **settings, tools=definitions)
+    return params, approvals
+
+
+def _with_tool_message(params: CallParams, message: ToolMessage) -> CallParams:
+    """``params`` with ``message`` at the end of the prompt (merged into a trailing tool message)."""
+    prompt = list(params.prompt)
+    if prompt and isinstance(prompt[-1], ToolMessage):
+        last = prompt[-1]
+        prompt[-1] = last.model_copy(update={"content": [*last.content, *message.content]})
+    else:
+        prompt.append(message)
+    return params.model_copy(update={"prompt": prompt})
 
 
 def executable_tools(tools: ToolsInput | None) -> ToolSet:
@@ -153,15 +182,20 @@ async def generate_text(
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
-    params = prepare_call(
+    params, approvals = _prepare(
         system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
     )
     policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
     steps: list[GenerateResult] = []
+    resumed_messages: list[Message] = []
     with _deadline(timeout):
         params = await download_attachments(params, language_model.supported_urls, download=download)
+        resumed = await resume_approvals(approvals, toolset)
+        if resumed.message is not None:
+            params = _with_tool_message(params, resumed.message)
+            resumed_messages.append(resumed.message)
         while True:
             result = await _generate_step(language_model, params, policy)
             step, _ = await _run_tools(result, toolset)
@@ -170,7 +204,8 @@ async def generate_text(
                 break
             params = params.model_copy(update={"prompt": [*params.prompt, *to_response_messages(step)]})
     return GenerateTextResult(
-        steps=steps, response_messages=[m for step in steps for m in to_response_messages(step)]
+        steps=steps,
+        response_messages=[*resumed_messages, *(m for step in steps for m in to_response_messages(step))],
     )
 
 
@@ -181,15 +216,20 @@ async def _generate_step(model: LanguageModel, params: CallParams, policy: Retry
 
 async def _run_tools(
     step: GenerateResult, toolset: ToolSet
-) -> tuple[GenerateResult, list[ToolResultContent]]:
-    """Run the client tools the step called (in parallel); the step with their results appended."""
+) -> tuple[GenerateResult, list[ToolApprovalRequestContent | ToolResultContent]]:
+    """Run the client tools the step called (in parallel), except those waiting for the user's approval;
+    the step with the approval requests and the results appended, and the new parts."""
     calls = _client_tool_calls(step)
     if not calls or step.finish_reason not in _TOOL_FINISH_REASONS:
         return step, []
-    results = [result for result in await execute_tool_calls(calls, toolset) if result is not None]
-    if not results:
+    requests = await approval_requests(calls, toolset)
+    held = {request.tool_call_id for request in requests}
+    runnable = [call for call in calls if call.tool_call_id not in held]
+    results = [result for result in await execute_tool_calls(runnable, toolset) if result is not None]
+    added: list[ToolApprovalRequestContent | ToolResultContent] = [*requests, *results]
+    if not added:
         return step, []
-    return step.model_copy(update={"content": [*step.content, *results]}), results
+    return step.model_copy(update={"content": [*step.content, *added]}), added
 
 
 def _client_tool_calls(step: GenerateResult) -> list[ToolCallContent]:
@@ -236,16 +276,16 @@ def stream_text(
     """
     language_model = resolve_model(model)
     toolset = executable_tools(tools)
-    params = prepare_call(
+    params, approvals = _prepare(
         system=system, instructions=instructions, prompt=prompt, messages=messages, tools=tools, **settings
     )
     policy = retry_policy(max_retries)
     _check_timeout(timeout)
     _check_steps(max_steps)
-    loop = _StreamLoop(language_model, policy, toolset, max_steps, stop_when)
+    loop = _StreamLoop(language_model, policy, toolset, max_steps, stop_when, approvals)
 
     def open_stream(result: StreamTextResult) -> AsyncGenerator[StreamPart, None]:
-        return loop.run(params, download, result.set_stream_metadata)
+        return loop.run(params, download, result)
 
     return StreamTextResult(open_stream, on_finish=on_finish, timeout=timeout)
 
@@ -260,25 +300,35 @@ class _StreamLoop:
         toolset: ToolSet,
         max_steps: int,
         stop_when: StopCondition | None,
+        approvals: CollectedApprovals,
     ) -> None:
         self.model = model
         self.policy = policy
         self.toolset = toolset
         self.max_steps = max_steps
         self.stop_when = stop_when
+        self.approvals = approvals
 
     def run(
-        self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
+        self, params: CallParams, download: DownloadFunction | None, result: StreamTextResult
     ) -> AsyncGenerator[StreamPart, None]:
         """The parts of the whole call (every step, tool results included)."""
-        if not self.toolset.tools:  # one step, nothing to run: the model's parts, passed straight through
+        on_open = result.set_stream_metadata
+        if not self.toolset.tools and not self.approvals:  # one step, nothing to run: passed straight through
             return _stream_with_retries(self.model, params, self.policy, on_open, download=download)
-        return self._steps(params, download, on_open)
+        return self._steps(params, download, result)
 
     async def _steps(
-        self, params: CallParams, download: DownloadFunction | None, on_open: Callable[[StreamResult], None]
+        self, params: CallParams, download: DownloadFunction | None, result: StreamTextResult
     ) -> AsyncGenerator[StreamPart, None]:
+        on_open = result.set_stream_metadata
         params = await download_attachments(params, self.model.supported_urls, download=download)
+        resumed = await resume_approvals(self.approvals, self.toolset)
+        if resumed.message is not None:
+            params = _with_tool_message(params, resumed.message)
+        result.set_resumed(resumed.message, resumed.parts)
+        for resumed_part in resumed.parts:
+            yield resumed_part
         steps: list[GenerateResult] = []
         while True:  # every step sends the attachments downloaded above, as generate_text does
             collector = StreamCollector()
@@ -293,9 +343,9 @@ class _StreamLoop:
                         yield part
             finally:
                 await stream.aclose()
-            step, tool_results = await _run_tools(collector.result(), self.toolset)
-            for tool_result in tool_results:
-                yield tool_result
+            step, added = await _run_tools(collector.result(), self.toolset)
+            for added_part in added:
+                yield added_part
             if finish is not None:
                 yield finish
             steps.append(step)

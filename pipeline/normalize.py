@@ -11,7 +11,9 @@ Its output satisfies these invariants:
   provider references whose type is unknown;
 * empty user text parts are dropped, and empty assistant text parts without provider options;
 * consecutive tool messages are merged and tool messages left empty are removed;
-* every client tool call has a tool result before the next user or system message;
+* tool approval requests are removed, and approval responses unless for a provider-executed tool;
+* every client tool call has a tool result (or an approval response) before the next user or system
+  message;
 * tool call ids are unique among tool calls and among tool results;
 * every value can be sent as JSON (see :mod:`pipeline.sendable`), and inline data is within the
   attachment limits (see :mod:`pipeline.attachment_limits`).
@@ -51,7 +53,10 @@ from .prompt import (
     ReasoningFilePart,
     SystemMessage,
     TextPart,
+    ToolApprovalRequestPart,
+    ToolApprovalResponsePart,
     ToolCallPart,
+    ToolContentPart,
     ToolMessage,
     ToolResultPart,
     UserContentPart,
@@ -101,11 +106,12 @@ def normalize_prompt(
         if problem is not None:
             raise InvalidPromptError(problem.reason, path=problem.path)
     orphans = _check_tool_call_ids(messages, paths)
+    answered_by_approval = _tool_calls_with_approval_responses(messages)
     budget = _InlineBudget(current_attachment_limits() if limits is None else limits)
     converted = [
         _normalize_message(message, path, budget) for message, path in zip(messages, paths, strict=True)
     ]
-    _check_tool_results(converted, paths)
+    _check_tool_results(converted, paths, answered_by_approval)
     merged = [
         message
         for message in _merge_tool_messages(converted)
@@ -165,13 +171,22 @@ def _normalize_message(message: Message, path: str, budget: _InlineBudget) -> Me
             _normalize_assistant_part(part, f"{path}.content[{index}]", budget)
             for index, part in enumerate(parts)
             if not (isinstance(part, TextPart) and part.text == "" and part.provider_options is None)
+            and not isinstance(part, ToolApprovalRequestPart)
         ]
         return _with_content(message, assistant_content)
     tool_content = [
-        _normalize_tool_result(part, f"{path}.content[{index}]", budget)
+        _normalize_tool_part(part, f"{path}.content[{index}]", budget)
         for index, part in enumerate(message.content)
+        if not (isinstance(part, ToolApprovalResponsePart) and not part.provider_executed)
     ]
     return _with_content(message, tool_content)
+
+
+def _normalize_tool_part(part: ToolContentPart, path: str, budget: _InlineBudget) -> ToolContentPart:
+    """A tool result normalized; a (provider-executed) approval response as providers receive it."""
+    if isinstance(part, ToolApprovalResponsePart):
+        return part if part.provider_executed is None else part.model_copy(update={"provider_executed": None})
+    return _normalize_tool_result(part, path, budget)
 
 
 def _with_content(
@@ -366,7 +381,7 @@ def _merged_run(run: list[ToolMessage]) -> list[Message]:
     """One tool message for a run of consecutive ones (a run of one is kept as is)."""
     if len(run) < 2:
         return list(run)
-    content: list[ToolResultPart] = []
+    content: list[ToolContentPart] = []
     for message in run[:-1]:
         content.extend(message.content)
         if content and message.provider_options is not None:
@@ -413,18 +428,41 @@ def _claim(seen: dict[str, tuple[str, int]], tool_call_id: str, where: tuple[str
         )
 
 
-def _check_tool_results(messages: Sequence[Message], paths: list[str]) -> None:
-    """Every client tool call needs a result before the next user / system message and at the end;
-    the error's path is the first unanswered call's (``messages[1].content[0]``)."""
+def _tool_calls_with_approval_responses(messages: Sequence[Message]) -> set[str]:
+    """The ids of tool calls whose approval request has a response (the loop runs or denies them)."""
+    requested: dict[str, str] = {}
+    for message in messages:
+        if isinstance(message, AssistantMessage) and not isinstance(message.content, str):
+            for part in message.content:
+                if isinstance(part, ToolApprovalRequestPart):
+                    requested[part.approval_id] = part.tool_call_id
+    return {
+        requested[part.approval_id]
+        for message in messages
+        if isinstance(message, ToolMessage)
+        for part in message.content
+        if isinstance(part, ToolApprovalResponsePart) and part.approval_id in requested
+    }
+
+
+def _check_tool_results(messages: Sequence[Message], paths: list[str], answered: set[str]) -> None:
+    """Every client tool call needs a result (or an approval response, in ``answered``) before the next
+    user / system message and at the end; the error's path is the first unanswered call's
+    (``messages[1].content[0]``)."""
     pending: dict[str, str] = {}
     for message, path in zip(messages, paths, strict=True):
         if isinstance(message, AssistantMessage):
             for index, part in enumerate(message.content):
-                if isinstance(part, ToolCallPart) and part.provider_executed is not True:
+                if (
+                    isinstance(part, ToolCallPart)
+                    and part.provider_executed is not True
+                    and part.tool_call_id not in answered
+                ):
                     pending[part.tool_call_id] = f"{path}.content[{index}]"
         elif isinstance(message, ToolMessage):
             for result in message.content:
-                pending.pop(result.tool_call_id, None)
+                if isinstance(result, ToolResultPart):
+                    pending.pop(result.tool_call_id, None)
         elif pending:
             break
     if pending:

@@ -54,7 +54,10 @@ __all__ = [
     "TextItem",
     "TextOutput",
     "TextPart",
+    "ToolApprovalRequestPart",
+    "ToolApprovalResponsePart",
     "ToolCallPart",
+    "ToolContentPart",
     "ToolMessage",
     "ToolResultOutput",
     "ToolResultPart",
@@ -386,11 +389,38 @@ class ToolResultPart(_Part):
     output: ToolResultOutput
 
 
+class ToolApprovalRequestPart(_Part):
+    """The loop asked the user to approve tool call ``tool_call_id`` (answered by a
+    :class:`ToolApprovalResponsePart` with the same ``approval_id`` in the next tool message)."""
+
+    type: Literal["tool-approval-request"] = "tool-approval-request"
+    approval_id: str
+    tool_call_id: str
+
+
+class ToolApprovalResponsePart(_Part):
+    """The user's answer to an approval request: approved, or denied (with an optional ``reason``)."""
+
+    type: Literal["tool-approval-response"] = "tool-approval-response"
+    approval_id: str
+    approved: bool
+    reason: str | None = None
+    provider_executed: bool | None = None
+
+
 UserContentPart = Annotated[TextPart | ImagePart | FilePart, Field(discriminator="type")]
 AssistantContentPart = Annotated[
-    TextPart | FilePart | ReasoningPart | ReasoningFilePart | CustomPart | ToolCallPart | ToolResultPart,
+    TextPart
+    | FilePart
+    | ReasoningPart
+    | ReasoningFilePart
+    | CustomPart
+    | ToolCallPart
+    | ToolResultPart
+    | ToolApprovalRequestPart,
     Field(discriminator="type"),
 ]
+ToolContentPart = Annotated[ToolResultPart | ToolApprovalResponsePart, Field(discriminator="type")]
 
 
 class SystemMessage(Record):
@@ -413,7 +443,7 @@ class AssistantMessage(Record):
 
 class ToolMessage(Record):
     role: Literal["tool"] = "tool"
-    content: list[ToolResultPart]
+    content: list[ToolContentPart]
     provider_options: ProviderOptions | None = None
 
 

@@ -16,7 +16,9 @@ from .prompt import (
     ReasoningPart,
     TextOutput,
     TextPart,
+    ToolApprovalRequestPart,
     ToolCallPart,
+    ToolContentPart,
     ToolMessage,
     ToolResultOutput,
     ToolResultPart,
@@ -61,7 +63,7 @@ def to_response_messages(step: GenerateResult) -> list[Message]:
     the next step can send them back.
     """
     assistant_parts: list[AssistantContentPart] = []
-    tool_parts: list[ToolResultPart] = []
+    tool_parts: list[ToolContentPart] = []
     for part in step.content:
         options = part.provider_metadata
         match part:
@@ -92,7 +94,11 @@ def to_response_messages(step: GenerateResult) -> list[Message]:
                     provider_options=options,
                 )
                 (assistant_parts if part.provider_executed else tool_parts).append(result_part)
-            case SourceContent() | ToolApprovalRequestContent() | CustomContent():
+            case ToolApprovalRequestContent():
+                assistant_parts.append(
+                    ToolApprovalRequestPart(approval_id=part.approval_id, tool_call_id=part.tool_call_id)
+                )
+            case SourceContent() | CustomContent():
                 pass
     messages: list[Message] = []
     if assistant_parts:

@@ -83,8 +83,12 @@ class ToolResultContent(Record):
 
 
 class ToolApprovalRequestContent(Record):
-    """The provider asks the caller to approve a call it would run (e.g. an MCP tool): the AI SDK's
-    ``tool-approval-request``. ``approval_id`` is what the answer names."""
+    """Tool call ``tool_call_id`` waits for the user's approval: the AI SDK's ``tool-approval-request``.
+
+    Made by the loop for a tool with ``needs_approval`` (the call stops after this step), or by a
+    provider for a call it would run (e.g. an MCP tool). Answer with a ``tool-approval-response`` part
+    naming ``approval_id`` in a tool message of the next call's ``messages``.
+    """
 
     type: Literal["tool-approval-request"] = "tool-approval-request"
     approval_id: str

@@ -28,6 +28,8 @@ from .prompt import (
     ReasoningPart,
     SystemMessage,
     TextPart,
+    ToolApprovalRequestPart,
+    ToolApprovalResponsePart,
     ToolCallPart,
     ToolMessage,
     ToolResultPart,
@@ -53,11 +55,22 @@ _PART_CLASSES: Final[dict[str, type[Record]]] = {
     "custom": CustomPart,
     "tool-call": ToolCallPart,
     "tool-result": ToolResultPart,
+    "tool-approval-request": ToolApprovalRequestPart,
+    "tool-approval-response": ToolApprovalResponsePart,
 }
 _ALLOWED_PART_TYPES: Final[dict[str, tuple[str, ...]]] = {
     "user": ("text", "image", "file"),
-    "assistant": ("text", "file", "reasoning", "reasoning-file", "custom", "tool-call", "tool-result"),
-    "tool": ("tool-result",),
+    "assistant": (
+        "text",
+        "file",
+        "reasoning",
+        "reasoning-file",
+        "custom",
+        "tool-call",
+        "tool-result",
+        "tool-approval-request",
+    ),
+    "tool": ("tool-result", "tool-approval-response"),
 }
 _MESSAGE_TYPES: Final = (SystemMessage, UserMessage, AssistantMessage, ToolMessage)
 _PART_TYPES: Final = (
@@ -69,6 +82,8 @@ _PART_TYPES: Final = (
     CustomPart,
     ToolCallPart,
     ToolResultPart,
+    ToolApprovalRequestPart,
+    ToolApprovalResponsePart,
 )
 _DATA_FIELDS: Final = frozenset({"data", "image"})
 _DATA_ERROR_TYPES: Final = frozenset({"string_type", "bytes_type", "is_instance_of"})
@@ -198,7 +213,8 @@ def _standardize_content(role: str, content: Any, path: str) -> Any:
     if role == "tool":
         if not _is_list(content):
             raise InvalidPromptError(
-                f"tool message content must be a list of tool-result parts, got {_describe(content)}",
+                "tool message content must be a list of tool-result / tool-approval-response parts, "
+                f"got {_describe(content)}",
                 path=path,
             )
     elif isinstance(content, str):

@@ -48,6 +48,7 @@ __all__ = [
     "ToolInputDeltaPart",
     "ToolInputEndPart",
     "ToolInputStartPart",
+    "ToolOutputDeniedPart",
     "collect_stream",
     "error_part_exception",
 ]
@@ -124,6 +125,14 @@ class ToolInputEndPart(Record):
     provider_metadata: ProviderMetadata | None = None
 
 
+class ToolOutputDeniedPart(Record):
+    """The user denied tool call ``tool_call_id`` (an approval response); the model is told so."""
+
+    type: Literal["tool-output-denied"] = "tool-output-denied"
+    tool_call_id: str
+    tool_name: str
+
+
 class FinishPart(Record):
     type: Literal["finish"] = "finish"
     finish_reason: FinishReason
@@ -171,9 +180,10 @@ StreamPart = Annotated[
     | ToolInputEndPart
     | ToolCallContent
     | ToolResultContent
+    | ToolApprovalRequestContent
+    | ToolOutputDeniedPart
     | FileContent
     | SourceContent
-    | ToolApprovalRequestContent
     | CustomContent
     | FinishPart
     | RawPart
@@ -251,7 +261,13 @@ class StreamCollector:
                 self.finish = part
             case ErrorPart():
                 self.errors.append(part.error)
-            case ToolInputStartPart() | ToolInputDeltaPart() | ToolInputEndPart() | RawPart():
+            case (
+                ToolInputStartPart()
+                | ToolInputDeltaPart()
+                | ToolInputEndPart()
+                | ToolOutputDeniedPart()
+                | RawPart()
+            ):
                 pass
 
     def _add_delta(self, kind: str, block_id: str, delta: str, metadata: ProviderMetadata | None) -> None:

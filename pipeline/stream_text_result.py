@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Sequence
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
 import anyio
 
 from ._base import ProviderMetadata
+from .prompt import Message, ToolMessage
 from .response_messages import to_response_messages
 from .result import (
     CallWarning,
@@ -96,6 +97,14 @@ class StreamTextResult:
         self._error: BaseException | None = None
         self._request = RequestMetadata()
         self._response = ResponseMetadata()
+        self._resumed_messages: list[Message] = []
+        self._resumed_parts: set[int] = set()
+
+    def set_resumed(self, message: ToolMessage | None, parts: Sequence[StreamPart]) -> None:
+        """Record what answering the prompt's tool approvals produced before the first step: the tool
+        message (first of the response messages) and its stream parts (not part of any step)."""
+        self._resumed_messages = [] if message is None else [message]
+        self._resumed_parts = {id(part) for part in parts}
 
     def set_stream_metadata(self, opened: StreamResult) -> None:
         """Record the request / response metadata of the model stream once it is open."""
@@ -169,6 +178,8 @@ class StreamTextResult:
 
     def _fold(self, part: StreamPart) -> None:
         """Fold a part into the result so far."""
+        if id(part) in self._resumed_parts:
+            return
         self._collector.add(part)
         if isinstance(part, FinishPart):
             self._steps.append(self._collector.result())
@@ -187,7 +198,11 @@ class StreamTextResult:
         response = last.response.model_copy(update={"headers": self._response.headers})
         steps[-1] = last.model_copy(update={"request": self._request, "response": response})
         return GenerateTextResult(
-            steps=steps, response_messages=[m for step in steps for m in to_response_messages(step)]
+            steps=steps,
+            response_messages=[
+                *self._resumed_messages,
+                *(m for step in steps for m in to_response_messages(step)),
+            ],
         )
 
     async def result(self) -> GenerateTextResult:
@@ -259,6 +274,25 @@ class StreamTextResult:
     @property
     def provider_metadata(self) -> AwaitableValue[ProviderMetadata | None]:
         return self._final_value(lambda final: final.provider_metadata)
+
+    def to_ui_message_stream(self, **options: Any) -> AsyncIterator[dict[str, Any]]:
+        """This stream as the AI SDK's UI message chunks (what ``useChat`` reads); ``options``: see
+        :func:`pipeline.ui.to_ui_message_stream` (``message_id``, ``send_reasoning``, ``on_error`` ...)."""
+        from .ui.stream import to_ui_message_stream
+
+        return to_ui_message_stream(self, **options)
+
+    def to_ui_message_stream_response(
+        self, *, status: int = 200, headers: dict[str, str] | None = None, **options: Any
+    ) -> Any:
+        """This stream as a Starlette / FastAPI SSE response in the UI message stream protocol (needs the
+        ``web`` extra); ``options`` as for :meth:`to_ui_message_stream`. A client that disconnects
+        cancels the model call."""
+        from .ui.response import ui_message_stream_response
+
+        return ui_message_stream_response(
+            self.to_ui_message_stream(**options), status=status, headers=headers
+        )
 
     async def aclose(self) -> None:
         """Stop the stream and close everything underneath (HTTP response included).

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_type_hints
 
@@ -19,6 +20,9 @@ from .result import ToolCallContent, ToolResultContent
 __all__ = ["Tool", "ToolSet", "execute_tool_calls", "parse_tool_input", "tool", "tool_from_model"]
 
 ToolFunction = Callable[..., Any]
+ApprovalSetting = bool | Callable[..., bool | Awaitable[bool]]
+"""Whether a tool call needs the user's approval: a flag, or a function of the tool's input (called
+like ``execute``) returning one."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,8 @@ class Tool:
 
     ``execute`` receives the validated input as keyword arguments (function tools) or as one
     pydantic model instance (model tools); it may be sync or async. Without ``execute`` the tool
-    call is returned to the caller instead of being run.
+    call is returned to the caller instead of being run. With ``needs_approval`` (or when it returns
+    true for a call's input) the loop stops with a tool approval request instead of running it.
     """
 
     name: str
@@ -35,6 +40,7 @@ class Tool:
     description: str | None = None
     execute: ToolFunction | None = None
     pass_model: bool = False
+    needs_approval: ApprovalSetting = False
 
     def definition(self) -> FunctionTool:
         """The provider-facing definition (name, description, JSON schema of the input)."""
@@ -46,13 +52,23 @@ class Tool:
         """Run ``execute`` with validated arguments (sync functions run in a worker thread)."""
         if self.execute is None:
             raise RuntimeError(f"tool {self.name!r} has no execute function")
+        return await self._call(self.execute, arguments)
+
+    async def requires_approval(self, arguments: BaseModel) -> bool:
+        """Whether a call with these (validated) arguments must wait for the user's approval."""
+        if isinstance(self.needs_approval, bool):
+            return self.needs_approval
+        return bool(await self._call(self.needs_approval, arguments))
+
+    async def _call(self, function: Callable[..., Any], arguments: BaseModel) -> Any:
+        """``function`` called the way ``execute`` is (sync functions in a worker thread)."""
         if self.pass_model:
-            call = functools.partial(self.execute, arguments)
+            call = functools.partial(function, arguments)
         else:
             call = functools.partial(
-                self.execute, **{name: getattr(arguments, name) for name in type(arguments).model_fields}
+                function, **{name: getattr(arguments, name) for name in type(arguments).model_fields}
             )
-        if inspect.iscoroutinefunction(self.execute):
+        if inspect.iscoroutinefunction(function):
             return await call()
         outcome = await anyio.to_thread.run_sync(call)
         if inspect.isawaitable(outcome):
@@ -61,12 +77,16 @@ class Tool:
 
 
 def tool(
-    function: ToolFunction | None = None, *, name: str | None = None, description: str | None = None
+    function: ToolFunction | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    needs_approval: ApprovalSetting = False,
 ) -> Any:
     """Make a :class:`Tool` from a function: its parameters become the input schema.
 
     Use as ``tool(fn)`` or as a decorator ``@tool`` / ``@tool(name=..., description=...)``. The
-    description defaults to the function's docstring.
+    description defaults to the function's docstring. ``needs_approval``: see :class:`Tool`.
     """
 
     def build(fn: ToolFunction) -> Tool:
@@ -83,6 +103,7 @@ def tool(
             input_model=model,
             description=description or inspect.getdoc(fn),
             execute=fn,
+            needs_approval=needs_approval,
         )
 
     return build(function) if function is not None else build
@@ -94,14 +115,17 @@ def tool_from_model(
     name: str | None = None,
     description: str | None = None,
     execute: ToolFunction | None = None,
+    needs_approval: ApprovalSetting = False,
 ) -> Tool:
-    """Make a :class:`Tool` whose input is ``input_model``; ``execute`` receives a model instance."""
+    """Make a :class:`Tool` whose input is ``input_model``; ``execute`` (and a ``needs_approval``
+    function) receive a model instance."""
     return Tool(
         name=name or input_model.__name__,
         input_model=input_model,
         description=description or inspect.getdoc(input_model),
         execute=execute,
         pass_model=True,
+        needs_approval=needs_approval,
     )
 
 
@@ -127,7 +151,7 @@ class ToolSet:
 def _renamed(value: Tool, name: str) -> Tool:
     if value.name == name:
         return value
-    return Tool(name, value.input_model, value.description, value.execute, value.pass_model)
+    return dataclasses.replace(value, name=name)
 
 
 def parse_tool_input(tool_def: Tool, raw_input: str) -> BaseModel:

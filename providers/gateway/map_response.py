@@ -3,8 +3,8 @@
 The gateway answers in the AI SDK's model interface (``LanguageModelV4``): a generate result is
 ``{content, finishReason: {unified, raw}, usage: {inputTokens: {...}, outputTokens: {...}}, warnings,
 providerMetadata, response}``, and a stream is the same interface's stream parts as JSON. Content
-types this library does not model yet (``custom``, ``reasoning-file``, ``tool-approval-request``) are
-left out with a warning that names them, never silently.
+types this library does not model yet (``reasoning-file``) are left out with a warning that names
+them, never silently.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import httpx
 from pipeline.result import (
     CallWarning,
     Content,
+    CustomContent,
     FileContent,
     FinishReason,
     GenerateResult,
@@ -27,6 +28,7 @@ from pipeline.result import (
     ResponseMetadata,
     SourceContent,
     TextContent,
+    ToolApprovalRequestContent,
     ToolCallContent,
     ToolResultContent,
     Usage,
@@ -50,6 +52,8 @@ _CONTENT_RECORDS: dict[str, type[Content]] = {
     "tool-call": ToolCallContent,
     "tool-result": ToolResultContent,
     "source": SourceContent,
+    "tool-approval-request": ToolApprovalRequestContent,
+    "custom": CustomContent,
 }
 
 

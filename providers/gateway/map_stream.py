@@ -5,8 +5,8 @@ Each SSE payload is one stream part of the AI SDK's model interface as JSON (``t
 and nested usage become ours, and fields we do not keep (``dynamic``, ``title``) are dropped. The
 ``finish`` part ends the stream. An ``error`` part becomes an :class:`~pipeline.stream.ErrorPart` holding
 an :class:`~pipeline.errors.APICallError` with the gateway's status, so a 429 or 5xx before any output
-is retried. Parts of types this library does not model yet (``custom``, ``reasoning-file``,
-``tool-approval-request``) are left out of the stream, and ``raw`` parts (the provider's own chunks)
+is retried. Parts of types this library does not model yet (``reasoning-file``) are left out of the
+stream, and ``raw`` parts (the provider's own chunks)
 are passed on only when the call asked for raw chunks.
 """
 
@@ -18,7 +18,14 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from pipeline.errors import APICallError, ModelCallError
-from pipeline.result import FileContent, SourceContent, ToolCallContent, ToolResultContent
+from pipeline.result import (
+    CustomContent,
+    FileContent,
+    SourceContent,
+    ToolApprovalRequestContent,
+    ToolCallContent,
+    ToolResultContent,
+)
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
@@ -137,7 +144,15 @@ class GatewayStreamMapper:
             case "error":
                 return self._error(event)
         content = content_part(event)
-        if isinstance(content, ToolCallContent | ToolResultContent | FileContent | SourceContent):
+        if isinstance(
+            content,
+            ToolCallContent
+            | ToolResultContent
+            | FileContent
+            | SourceContent
+            | ToolApprovalRequestContent
+            | CustomContent,
+        ):
             return [content]
         return []  # a type not modelled yet; whole text / reasoning items never come in a stream
 

@@ -106,6 +106,8 @@ def convert_to_google_messages(
             case ToolMessage():
                 parts = []
                 for result in message.content:
+                    if not isinstance(result, ToolResultPart):
+                        continue  # approval responses are not sent to Google
                     server_part = (
                         _provider_result_part(result, _signature_field(result.provider_options))
                         if _server_tool(_google_options(result.provider_options)) is not None

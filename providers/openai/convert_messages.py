@@ -72,7 +72,9 @@ def convert_to_openai_chat_messages(
             case AssistantMessage():
                 messages.append(_assistant_message(message))
             case ToolMessage():
-                messages.extend(_tool_message(part) for part in message.content)
+                messages.extend(  # approval responses are not sent in chat completions
+                    _tool_message(part) for part in message.content if isinstance(part, ToolResultPart)
+                )
     return messages, warnings
 
 

@@ -38,9 +38,6 @@ from pipeline.standardize import standardize_prompt
 HERE = Path(__file__).parent
 
 SPEC_WINS = "deliberate divergence: the prompt spec allows system messages inside prompt / messages"
-APPROVALS = (
-    "AI SDK 7 tool approvals (tool-approval-request / -response parts) are not part of our prompt model"
-)
 XFAIL = {
     "standardize:system message in messages rejected by default": SPEC_WINS,
     "standardize:system message in prompt array rejected by default": SPEC_WINS,
@@ -49,9 +46,6 @@ XFAIL = {
         "wording: we raise InvalidPromptError naming the bad element ('messages[0].content: system message "
         "content must be a string, ...') instead of the generic 'do not match the ModelMessage[] schema'"
     ),
-    "convert_prompt:consecutive tool messages merged; non-provider approval parts dropped": APPROVALS,
-    "convert_prompt:approved tool call without result passes; approval messages removed": APPROVALS,
-    "convert_prompt:provider-executed tool-approval-response is preserved": APPROVALS,
 }
 
 

@@ -168,7 +168,8 @@ def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: s
         (
             [{"role": "tool", "content": "x"}],
             "messages[0].content",
-            "tool message content must be a list of tool-result parts, got str of length 1",
+            "tool message content must be a list of tool-result / tool-approval-response parts, "
+            "got str of length 1",
         ),
         (_user("hi"), "messages[0].content[0]", "part must be an object with a 'type', got str of length 2"),
         (
@@ -189,14 +190,15 @@ def test_call_level_errors_use_ai_sdk_wording(kwargs: dict[str, Any], message: s
         (
             [{"role": "tool", "content": [{"type": "text", "text": "x"}]}],
             "messages[0].content[0]",
-            "part type 'text' is not allowed in a tool message; expected one of 'tool-result'",
+            "part type 'text' is not allowed in a tool message; "
+            "expected one of 'tool-result', 'tool-approval-response'",
         ),
         (
             [{"role": "assistant", "content": [{"type": "image", "image": "aGk="}]}],
             "messages[0].content[0]",
             "part type 'image' is not allowed in an assistant message; "
             "expected one of 'text', 'file', 'reasoning', 'reasoning-file', 'custom', 'tool-call', "
-            "'tool-result'",
+            "'tool-result', 'tool-approval-request'",
         ),
         (_user({"type": "image"}), "messages[0].content[0]", "image part needs 'image'"),
         (_user({"type": "file", "data": "aGk="}), "messages[0].content[0]", "file part needs 'mediaType'"),

@@ -38,6 +38,7 @@ from pipeline.prompt import (
     TextItem,
     TextOutput,
     TextPart,
+    ToolApprovalResponsePart,
     ToolCallPart,
     ToolMessage,
     ToolResultOutput,
@@ -85,7 +86,10 @@ def convert_to_responses_input(
                 converter.assistant(message)
             case ToolMessage():
                 for part in message.content:
-                    converter.tool_result(part)
+                    if isinstance(part, ToolApprovalResponsePart):
+                        converter.approval_response(part)
+                    else:
+                        converter.tool_result(part)
     items = converter.items
     if not settings.store and any(_is_unencrypted_reasoning(item) for item in items):
         converter.warn(
@@ -120,7 +124,11 @@ def _parallel_groups(prompt: Sequence[Message], key: str) -> dict[str, _Parallel
     for message in prompt:
         if isinstance(message, ToolMessage):
             results.update(
-                {part.tool_call_id: part for part in message.content if part.tool_call_id in wrappers}
+                {
+                    part.tool_call_id: part
+                    for part in message.content
+                    if isinstance(part, ToolResultPart) and part.tool_call_id in wrappers
+                }
             )
     by_wrapper: dict[str, dict[int, str]] = {}
     for call_id, metadata in wrappers.items():
@@ -166,6 +174,7 @@ class _Converter:
         self.parallel_groups: dict[str, _ParallelGroup] = {}
         """Call id → its complete ``parallel`` wrapper group (sent back as the one wrapper call)."""
         self._sent_wrappers: set[tuple[str, str]] = set()
+        self._answered_approvals: set[str] = set()
 
     def warn(self, message: str) -> None:
         self.warnings.append(CallWarning(type="other", message=message))
@@ -500,6 +509,23 @@ class _Converter:
         if caller is not None:
             item["caller"] = _wire_caller(caller)
         self.items.append(item)
+
+    def approval_response(self, part: ToolApprovalResponsePart) -> None:
+        """The answer to an MCP approval request, once per approval (after a reference to the request
+        when the conversation is stored), as the AI SDK sends it."""
+        if part.approval_id in self._answered_approvals:
+            return
+        self._answered_approvals.add(part.approval_id)
+        settings = self.settings
+        if settings.store and not settings.has_conversation and not settings.has_previous_response_id:
+            self.items.append({"type": "item_reference", "id": part.approval_id})
+        self.items.append(
+            {
+                "type": "mcp_approval_response",
+                "approval_request_id": part.approval_id,
+                "approve": part.approved,
+            }
+        )
 
     def _output(self, output: ToolResultOutput) -> str | list[dict[str, Any]]:
         match output:

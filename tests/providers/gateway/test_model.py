@@ -45,7 +45,11 @@ async def test_generate_posts_the_call_with_the_gateway_headers_and_maps_the_ans
                         "url": "https://a.example",
                         "title": "A",
                     },
-                    {"type": "custom", "kind": "anthropic.compaction"},
+                    {
+                        "type": "reasoning-file",
+                        "mediaType": "image/png",
+                        "data": {"type": "data", "data": "iVBORw=="},
+                    },
                 ],
                 usage_value=fake.usage(12, 30, cache_read=4, reasoning=9),
                 provider_metadata={"anthropic": {"cacheCreationInputTokens": 0}},
@@ -81,7 +85,7 @@ async def test_generate_posts_the_call_with_the_gateway_headers_and_maps_the_ans
     assert result.response.model_id == "claude-sonnet-4-5-20250929"
     warnings = [(w.type, w.feature or w.message) for w in result.warnings]
     assert ("unsupported", "seed") in warnings
-    assert any("'custom'" in str(message) for _, message in warnings)  # left out, and said so
+    assert any("'reasoning-file'" in str(message) for _, message in warnings)  # left out, and said so
 
 
 async def test_provider_executed_tool_calls_results_and_files_come_back_as_content(
