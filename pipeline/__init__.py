@@ -98,6 +98,7 @@ from .result import (
 )
 from .retry import RetryPolicy
 from .settings import CallSettings
+from .similarity import cosine_similarity
 from .stream import (
     ErrorPart,
     FinishPart,
@@ -229,6 +230,7 @@ __all__ = [
     "WrapContext",
     "attachment_limits",
     "collect_stream",
+    "cosine_similarity",
     "create_provider_registry",
     "custom_provider",
     "embed",

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ._base import JSONValue, ProviderMetadata, Record
-from .prompt import DataContent
+from .prompt import DataContent, ToolResultOutput
 
 __all__ = [
     "CallWarning",
@@ -75,6 +75,8 @@ class ToolResultContent(Record):
     is_error: bool | None = None
     provider_executed: bool | None = None
     provider_metadata: ProviderMetadata | None = None
+    output: ToolResultOutput | None = None
+    """What the model is sent for ``result`` when the tool converted it (``Tool.to_model_output``)."""
 
 
 class SourceContent(Record):

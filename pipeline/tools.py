@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import InvalidToolInputError, NoSuchToolError
 from .params import FunctionTool
+from .prompt import ToolResultOutput
 from .result import ToolCallContent, ToolResultContent
 
 __all__ = ["Tool", "ToolSet", "execute_tool_calls", "parse_tool_input", "tool", "tool_from_model"]
@@ -27,7 +29,9 @@ class Tool:
 
     ``execute`` receives the validated input as keyword arguments (function tools) or as one
     pydantic model instance (model tools); it may be sync or async. Without ``execute`` the tool
-    call is returned to the caller instead of being run.
+    call is returned to the caller instead of being run. ``to_model_output`` (the AI SDK's
+    ``toModelOutput``) turns what ``execute`` returned into what the model is sent, e.g. multi-part
+    ``content``; without it the model gets the result as text or JSON.
     """
 
     name: str
@@ -35,6 +39,7 @@ class Tool:
     description: str | None = None
     execute: ToolFunction | None = None
     pass_model: bool = False
+    to_model_output: Callable[[Any], ToolResultOutput] | None = None
 
     def definition(self) -> FunctionTool:
         """The provider-facing definition (name, description, JSON schema of the input)."""
@@ -127,7 +132,7 @@ class ToolSet:
 def _renamed(value: Tool, name: str) -> Tool:
     if value.name == name:
         return value
-    return Tool(name, value.input_model, value.description, value.execute, value.pass_model)
+    return dataclasses.replace(value, name=name)
 
 
 def parse_tool_input(tool_def: Tool, raw_input: str) -> BaseModel:
@@ -185,8 +190,12 @@ async def _execute_one(call: ToolCallContent, tools: ToolSet) -> ToolResultConte
         output = await tool_def.run(arguments)
     except Exception as error:  # a failing tool is reported to the model, not raised
         return error_result(f"Tool {call.tool_name!r} failed: {type(error).__name__}: {error}")
+    model_output = None if tool_def.to_model_output is None else tool_def.to_model_output(output)
     return ToolResultContent(
-        tool_call_id=call.tool_call_id, tool_name=call.tool_name, result=_jsonable(output)
+        tool_call_id=call.tool_call_id,
+        tool_name=call.tool_name,
+        result=_jsonable(output),
+        output=model_output,
     )
 
 
