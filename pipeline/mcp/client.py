@@ -65,7 +65,7 @@ def _sdk() -> Any:
         import mcp
     except ImportError as error:
         raise MissingMCPExtraError(
-            "the MCP client needs the official MCP SDK: pip install 'modelpipe[mcp]'", server="-"
+            "the MCP client needs the official MCP SDK: pip install 'modelpipe[mcp]'", server=None
         ) from error
     return mcp
 
@@ -200,10 +200,11 @@ class MCPClient:
         ``isError`` answer is returned as it is (see ``isError``).
         """
         _check_timeout(timeout)
+        bound = timeout if timeout is not None else self._timeout
         result = await self._request(
             f"tools/call {name!r}",
-            lambda: self._session.call_tool(name, dict(arguments or {})),
-            timeout if timeout is not None else self._timeout,
+            lambda: self._session.call_tool(name, dict(arguments or {}), read_timeout_seconds=bound),
+            bound,
         )
         answer = _as_json(result)
         if not isinstance(answer, dict) or not isinstance(answer.get("content", []), list):
@@ -389,7 +390,7 @@ async def _open_session(
         raise MCPConnectionError(
             f"could not connect: {type(error).__name__}: {error}", server=server
         ) from error
-    except BaseExceptionGroup as group:
+    except ExceptionGroup as group:
         await inner.aclose()
         first = _first_leaf(group)
         raise MCPConnectionError(
@@ -399,7 +400,7 @@ async def _open_session(
     return client
 
 
-def _first_leaf(group: BaseExceptionGroup[Any]) -> BaseException:
+def _first_leaf(group: ExceptionGroup[Any]) -> BaseException:
     first: BaseException = group
     while isinstance(first, BaseExceptionGroup):
         first = first.exceptions[0]

@@ -19,9 +19,9 @@ __all__ = [
 class MCPClientError(ModelPipeError):
     """Base class of the MCP client's errors; ``server`` names the server (transport) concerned."""
 
-    def __init__(self, message: str, *, server: str) -> None:
+    def __init__(self, message: str, *, server: str | None) -> None:
         self.server = server
-        super().__init__(f"{message} [{server}]")
+        super().__init__(message if server is None else f"{message} [{server}]")
 
 
 class MissingMCPExtraError(MCPClientError, ImportError):

@@ -140,11 +140,13 @@ def _stderr() -> TextIO:
 async def _streamable_http(url: str, headers: dict[str, str]) -> AsyncIterator[Any]:
     """The SDK's Streamable HTTP transport over an HTTP client that carries ``headers`` (closed here:
     the SDK leaves a client it was given open)."""
+    import httpx2  # the SDK's HTTP client library
     from mcp.client.streamable_http import streamable_http_client
-    from mcp.shared._httpx_utils import create_mcp_http_client
 
+    # The SDK's own defaults: 30 s to connect and send, 300 s between reads of a held-open stream.
+    timeout = httpx2.Timeout(30.0, read=300.0)
     async with (
-        create_mcp_http_client(headers=headers) as http_client,
+        httpx2.AsyncClient(headers=headers, timeout=timeout) as http_client,
         streamable_http_client(url, http_client=http_client) as streams,
     ):
         yield streams

@@ -65,6 +65,13 @@ async def hang() -> str:
 
 
 @server.tool()
+async def slow(seconds: float) -> str:
+    """Answers after ``seconds``."""
+    await anyio.sleep(seconds)
+    return "done"
+
+
+@server.tool()
 def crash() -> str:
     """Ends the server process at once."""
     os._exit(3)

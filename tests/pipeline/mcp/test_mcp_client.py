@@ -111,11 +111,11 @@ def test_stream_text_runs_mcp_tools(http_url: str) -> None:
     run(main)
 
 
-def test_multi_part_results_keep_text_images_and_resources() -> None:
+def test_multi_part_results_keep_text_images_and_resources(http_url: str) -> None:
     async def main() -> None:
         with LoopbackServer() as server:
             server.enqueue(fake.tool_call_reply("chart", {"city": "Oslo"}), fake.text_reply("Here it is."))
-            async with create_mcp_client(stdio_transport()) as client:
+            async with create_mcp_client(HttpTransport(http_url)) as client:
                 result = await generate_text(
                     chat(server), tools=await client.tools(), max_steps=2, prompt="chart"
                 )
@@ -131,11 +131,11 @@ def test_multi_part_results_keep_text_images_and_resources() -> None:
     run(main)
 
 
-def test_is_error_becomes_an_error_result_the_model_sees() -> None:
+def test_is_error_becomes_an_error_result_the_model_sees(http_url: str) -> None:
     async def main() -> None:
         with LoopbackServer() as server:
             server.enqueue(fake.tool_call_reply("fail", {"reason": "x"}), fake.text_reply("Sorry."))
-            async with create_mcp_client(stdio_transport()) as client:
+            async with create_mcp_client(HttpTransport(http_url)) as client:
                 result = await generate_text(
                     chat(server), tools=await client.tools(), max_steps=2, prompt="go"
                 )
@@ -154,7 +154,7 @@ class AddInput(BaseModel):
     b: int
 
 
-def test_schemas_narrow_to_named_tools_with_pydantic_models() -> None:
+def test_schemas_narrow_to_named_tools_with_pydantic_models(http_url: str) -> None:
     async def main() -> None:
         with LoopbackServer() as server:
             server.enqueue(
@@ -162,7 +162,7 @@ def test_schemas_narrow_to_named_tools_with_pydantic_models() -> None:
                 fake.tool_call_reply("add", {"a": 4, "b": 5}, call_id="c2"),
                 fake.text_reply("9"),
             )
-            async with create_mcp_client(stdio_transport()) as client:
+            async with create_mcp_client(HttpTransport(http_url)) as client:
                 tools = await client.tools(schemas={"add": AddInput})
                 result = await generate_text(chat(server), tools=tools, max_steps=3, prompt="4+5")
                 with pytest.raises(MCPClientError, match="does not have: nope"):
@@ -184,7 +184,7 @@ def test_schemas_narrow_to_named_tools_with_pydantic_models() -> None:
         (ElicitationResponse("cancel"), "No booking (cancel)."),
     ],
 )
-def test_elicitation_answers(answer: Any, expected: str) -> None:
+def test_elicitation_answers(answer: Any, expected: str, http_url: str) -> None:
     asked: list[ElicitationRequest] = []
 
     async def on_elicitation(request: ElicitationRequest) -> Any:
@@ -192,7 +192,9 @@ def test_elicitation_answers(answer: Any, expected: str) -> None:
         return answer
 
     async def main() -> dict[str, Any]:
-        async with create_mcp_client(stdio_transport(), on_elicitation=on_elicitation) as client:
+        over_stdio = isinstance(answer, ElicitationResponse) and answer.action == "accept"
+        transport = stdio_transport() if over_stdio else HttpTransport(http_url)
+        async with create_mcp_client(transport, on_elicitation=on_elicitation) as client:
             return await client.call_tool("book_table", {"restaurant": "Chez Max"})
 
     result = run(main)
@@ -213,11 +215,11 @@ def test_elicitation_over_http(backend: str, http_url: str) -> None:
     assert run(main, backend)["content"][0]["text"] == "Booked 2 seats at Noma."
 
 
-def test_resources_and_prompts_as_messages() -> None:
+def test_resources_and_prompts_as_messages(http_url: str) -> None:
     async def main() -> None:
         with LoopbackServer() as server:
             server.enqueue(fake.text_reply("Looks fine."))
-            async with create_mcp_client(stdio_transport()) as client:
+            async with create_mcp_client(HttpTransport(http_url)) as client:
                 resources = await client.resources()
                 contents = await client.read_resource("notes://today")
                 prompts = await client.prompts()
@@ -238,9 +240,9 @@ def test_resources_and_prompts_as_messages() -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_hanging_tool_is_bounded_by_the_per_call_timeout(backend: str) -> None:
+def test_hanging_tool_is_bounded_by_the_per_call_timeout(backend: str, http_url: str) -> None:
     async def main() -> None:
-        async with create_mcp_client(stdio_transport(), timeout=5) as client:
+        async with create_mcp_client(HttpTransport(http_url), timeout=5) as client:
             with pytest.raises(MCPTimeoutError, match="tools/call 'hang'") as caught:
                 await client.call_tool("hang", timeout=0.3)
             assert caught.value.timeout == 0.3
@@ -347,5 +349,53 @@ def test_bad_arguments_fail_before_any_io() -> None:
         with pytest.raises(InvalidArgumentError, match="timeout"):
             async with create_mcp_client(stdio_transport(), timeout=0):
                 pass
+
+    run(main)
+
+
+def test_malformed_results_are_typed() -> None:
+    from pathlib import Path
+
+    from pipeline.mcp import MCPInvalidResultError
+
+    script = str(Path(__file__).with_name("malformed_server.py"))
+
+    async def main() -> None:
+        with LoopbackServer() as server:
+            server.enqueue(fake.tool_call_reply("broken", {}), fake.text_reply("It broke."))
+            async with create_mcp_client(StdioTransport(sys.executable, args=[script]), timeout=10) as client:
+                with pytest.raises(MCPInvalidResultError, match="tools/call 'broken': malformed answer"):
+                    await client.call_tool("broken")
+                result = await generate_text(
+                    chat(server), tools=await client.tools(), max_steps=2, prompt="go"
+                )
+        tool_result = result.steps[0].content[-1]
+        assert tool_result.is_error is True and "MCPInvalidResultError" in tool_result.result
+
+    run(main)
+
+
+def test_a_failing_elicitation_handler_is_reported_to_the_server(http_url: str) -> None:
+    def on_elicitation(request: ElicitationRequest) -> ElicitationResponse:
+        raise RuntimeError("no terminal to ask on")
+
+    async def main() -> None:
+        async with create_mcp_client(HttpTransport(http_url), on_elicitation=on_elicitation) as client:
+            with pytest.raises(MCPClientError, match="elicitation failed: no terminal to ask on"):
+                await client.call_tool("book_table", {"restaurant": "Noma"})
+            assert (await client.call_tool("add", {"a": 1, "b": 2}))["structuredContent"] == {"result": 3}
+
+    run(main)
+
+
+def test_a_per_call_timeout_longer_than_the_clients_wins(http_url: str) -> None:
+    async def main() -> None:
+        async with create_mcp_client(HttpTransport(http_url), timeout=5) as client:
+            with pytest.raises(MCPTimeoutError) as caught:
+                await client.call_tool("slow", {"seconds": 30}, timeout=0.3)
+            assert caught.value.timeout == 0.3
+            client._timeout = 0.3  # a client default shorter than the call's own timeout
+            answer = await client.call_tool("slow", {"seconds": 0.6}, timeout=10)
+            assert answer["structuredContent"] == {"result": "done"}
 
     run(main)

@@ -35,7 +35,7 @@ def test_core_imports_without_the_sdk_and_the_client_names_the_extra() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "True the MCP client needs the official MCP SDK: pip install 'modelpipe[mcp]' [-]"
+        "True the MCP client needs the official MCP SDK: pip install 'modelpipe[mcp]'"
     )
 
 
