@@ -23,6 +23,7 @@ from .errors import (
     MCPToolError,
     MissingMCPExtraError,
 )
+from .sync import MCPClientSync, create_mcp_client_sync
 from .transports import HttpTransport, MCPTransport, SseTransport, StdioTransport
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "HttpTransport",
     "MCPClient",
     "MCPClientError",
+    "MCPClientSync",
     "MCPConnectionClosedError",
     "MCPConnectionError",
     "MCPInvalidResultError",
@@ -44,6 +46,7 @@ __all__ = [
     "SseTransport",
     "StdioTransport",
     "create_mcp_client",
+    "create_mcp_client_sync",
     "prompt_messages",
     "tool_model_output",
 ]

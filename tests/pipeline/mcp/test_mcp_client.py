@@ -399,3 +399,26 @@ def test_a_per_call_timeout_longer_than_the_clients_wins(http_url: str) -> None:
             assert answer["structuredContent"] == {"result": "done"}
 
     run(main)
+
+
+def test_blocking_client_with_generate_text_sync() -> None:
+    from pipeline import generate_text_sync, stream_text_sync
+    from pipeline.mcp import create_mcp_client_sync
+
+    with LoopbackServer() as server:
+        server.enqueue(
+            fake.tool_call_reply("weather", {"city": "Rome"}),
+            fake.text_reply("Sunny in Rome."),
+            fake.stream_reply(fake.stream_chunks((), tool_calls=[("call_2", "add", ['{"a": 1, "b": 1}'])])),
+            fake.stream_reply(fake.stream_chunks(("2",))),
+        )
+        with create_mcp_client_sync(stdio_transport()) as client:
+            pid = client.call_tool("pid")["structuredContent"]["result"]
+            tools = client.tools()
+            result = generate_text_sync(chat(server), tools=tools, max_steps=2, prompt="Rome?")
+            with stream_text_sync(chat(server), tools=tools, max_steps=2, prompt="1+1") as stream:
+                streamed = "".join(stream.text_stream)
+            assert client.get_prompt("review_code", {"code": "y"})[0].role == "user"
+    assert result.text == "Sunny in Rome." and streamed == "2"
+    assert "sunny in Rome" in server.requests[1].json()["messages"][-1]["content"]
+    assert not alive(pid)
