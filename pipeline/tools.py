@@ -188,9 +188,9 @@ async def _execute_one(call: ToolCallContent, tools: ToolSet) -> ToolResultConte
         return None
     try:
         output = await tool_def.run(arguments)
+        model_output = None if tool_def.to_model_output is None else tool_def.to_model_output(output)
     except Exception as error:  # a failing tool is reported to the model, not raised
         return error_result(f"Tool {call.tool_name!r} failed: {type(error).__name__}: {error}")
-    model_output = None if tool_def.to_model_output is None else tool_def.to_model_output(output)
     return ToolResultContent(
         tool_call_id=call.tool_call_id,
         tool_name=call.tool_name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -111,7 +111,7 @@ class MCPClient:
         if self._closed:
             raise MCPConnectionClosedError(f"{what}: the MCP client is closed", server=self._server)
         try:
-            with anyio.fail_after(timeout) if timeout is not None else _no_deadline():
+            with anyio.fail_after(timeout) if timeout is not None else nullcontext():
                 return await call()
         except TimeoutError:
             raise MCPTimeoutError(
@@ -248,18 +248,6 @@ class MCPClient:
         return prompt_messages([_as_json(message) for message in result.messages])
 
 
-class _NoDeadline:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def _no_deadline() -> _NoDeadline:
-    return _NoDeadline()
-
-
 def _first_problem(error: ValidationError) -> str:
     first = error.errors()[0]
     return f"{'.'.join(str(p) for p in first['loc']) or 'result'}: {first['msg']}"
@@ -345,7 +333,12 @@ async def _connect(
         fallback = transport.fallback() if isinstance(transport, HttpTransport) else None
         if fallback is None or not _refused(error):
             raise
-        return await _open_session(stack, fallback, on_elicitation, timeout, name)
+        try:
+            return await _open_session(stack, fallback, on_elicitation, timeout, name)
+        except MCPConnectionError as second:
+            raise MCPConnectionError(
+                f"{error.message}; the SSE fallback failed too: {second.message}", server=transport.describe()
+            ) from second
 
 
 def _refused(error: BaseException) -> bool:
@@ -364,7 +357,6 @@ async def _open_session(
     name: str,
 ) -> Any:
     from mcp import Client
-    from mcp.shared.exceptions import MCPError
     from mcp_types import Implementation
 
     client = Client(
@@ -379,23 +371,12 @@ async def _open_session(
     # The SDK bounds the handshake by read_timeout_seconds (a cancel scope here would cut its task group).
     try:
         await inner.enter_async_context(client)
-    except (
-        OSError,
-        MCPError,
-        ValidationError,
-        anyio.BrokenResourceError,
-        anyio.ClosedResourceError,
-    ) as error:
+    except Exception as error:  # spawning, HTTP, protocol: any failure to connect is this one error
         await inner.aclose()
+        cause = _first_leaf(error) if isinstance(error, ExceptionGroup) else error
         raise MCPConnectionError(
-            f"could not connect: {type(error).__name__}: {error}", server=server
-        ) from error
-    except ExceptionGroup as group:
-        await inner.aclose()
-        first = _first_leaf(group)
-        raise MCPConnectionError(
-            f"could not connect: {type(first).__name__}: {first}", server=server
-        ) from first
+            f"could not connect: {type(cause).__name__}: {cause}", server=server
+        ) from cause
     stack.push_async_exit(inner)
     return client
 

@@ -212,3 +212,14 @@ def test_cosine_similarity() -> None:
     assert cosine_similarity([], []) == 0.0
     with pytest.raises(InvalidArgumentError, match="same length"):
         cosine_similarity([1, 2], [1, 2, 3])
+
+
+async def test_generate_text_chat_prompt(capsys: pytest.CaptureFixture[str]) -> None:
+    result = await load("generate_text_chat_prompt").main()
+    assert [message["role"] for message in result.request.body["messages"]] == [
+        "system",
+        "user",
+        "assistant",
+        "user",
+    ]
+    assert lines(capsys) == ["Try Curry 36 in Kreuzberg, or Konnopke's Imbiss in Prenzlauer Berg."]

@@ -324,6 +324,15 @@ def test_http_headers_reach_the_server() -> None:
     run(main)
 
 
+def test_sse_fallback_failing_too_names_both_attempts() -> None:
+    async def main() -> None:
+        with LoopbackServer() as server, pytest.raises(MCPConnectionError, match="SSE fallback failed too"):
+            async with create_mcp_client(HttpTransport(f"{server.base_url}/mcp"), timeout=5):
+                pass
+
+    run(main)
+
+
 def test_sse_fallback(sse_url: str) -> None:
     async def main() -> dict[str, Any]:
         async with create_mcp_client(HttpTransport(sse_url)) as client:
