@@ -111,6 +111,7 @@ from .result import (
 )
 from .retry import RetryPolicy
 from .settings import CallSettings
+from .similarity import cosine_similarity
 from .stream import (
     ErrorPart,
     FinishPart,
@@ -257,6 +258,7 @@ __all__ = [
     "WrapContext",
     "attachment_limits",
     "collect_stream",
+    "cosine_similarity",
     "create_provider_registry",
     "custom_provider",
     "embed",

@@ -38,6 +38,8 @@ from .text_result import GenerateTextResult
 __all__ = [
     "GenerateObjectResult",
     "ObjectCallOptions",
+    "ObjectFinishCallback",
+    "ObjectFinishEvent",
     "RepairText",
     "StreamObjectResult",
     "generate_object",
@@ -110,6 +112,26 @@ class GenerateObjectResult(Generic[T]):
             provider_metadata=result.provider_metadata,
             reasoning_text=result.reasoning_text,
         )
+
+
+@dataclass(frozen=True)
+class ObjectFinishEvent(Generic[T]):
+    """What ``stream_object``'s ``on_finish`` receives when the stream has been read to its end (the
+    AI SDK's ``onFinish`` event): the validated ``object``, or ``None`` and the ``error`` saying why
+    there is none, with the call's usage and metadata either way."""
+
+    object: T | None
+    error: NoObjectGeneratedError | None
+    text: str
+    usage: Usage
+    finish_reason: FinishReason
+    warnings: list[CallWarning]
+    response: ResponseMetadata
+    provider_metadata: ProviderMetadata | None
+
+
+ObjectFinishCallback = Callable[[ObjectFinishEvent[Any]], Awaitable[None] | None]
+"""``on_finish`` of :func:`stream_object`; may be sync or async."""
 
 
 def _text_call(output: ObjectOutput, options: ObjectCallOptions) -> tuple[dict[str, Any], RepairText | None]:
@@ -236,6 +258,7 @@ def stream_object(
     *,
     schema: type[M],
     output: Literal["object"] = "object",
+    on_finish: ObjectFinishCallback | None = None,
     **options: Unpack[ObjectCallOptions],
 ) -> StreamObjectResult[M]: ...
 
@@ -247,6 +270,7 @@ def stream_object(
     schema: SchemaInput | None = None,
     output: OutputMode = "object",
     enum_values: Sequence[str] | None = None,
+    on_finish: ObjectFinishCallback | None = None,
     **options: Unpack[ObjectCallOptions],
 ) -> StreamObjectResult[Any]: ...
 
@@ -258,18 +282,22 @@ def stream_object(
     schema: SchemaInput | None = None,
     output: OutputMode = "object",
     enum_values: Sequence[str] | None = None,
+    on_finish: ObjectFinishCallback | None = None,
     **options: Unpack[ObjectCallOptions],
 ) -> StreamObjectResult[Any]:
     """Stream a structured object; returns at once, the call starts when the stream is first read.
 
     Read ``partial_object_stream`` (growing partial objects, each different from the one before) or
     ``text_stream`` (the raw JSON deltas); ``await result.object`` gives the final validated object
-    and ``await result.result()`` the whole :class:`GenerateObjectResult`. Options as for
-    :func:`generate_object`.
+    and ``await result.result()`` the whole :class:`GenerateObjectResult`. ``on_finish`` is called
+    once when the stream has been read to its end, with an :class:`ObjectFinishEvent` (usage, and
+    the final object or the validation error). Options as for :func:`generate_object`.
     """
+    if on_finish is not None and not callable(on_finish):
+        raise InvalidArgumentError("on_finish", "on_finish must be a callable")
     spec = object_output(output, schema, enum_values)
     call, repair_text = _text_call(spec, options)
-    return StreamObjectResult(stream_text(model, **call), spec, repair_text)
+    return StreamObjectResult(stream_text(model, **call), spec, repair_text, on_finish)
 
 
 class StreamObjectResult(Generic[T]):
@@ -281,13 +309,20 @@ class StreamObjectResult(Generic[T]):
     """
 
     def __init__(
-        self, source: StreamTextResult, output: ObjectOutput, repair_text: RepairText | None
+        self,
+        source: StreamTextResult,
+        output: ObjectOutput,
+        repair_text: RepairText | None,
+        on_finish: ObjectFinishCallback | None = None,
     ) -> None:
         self._source = source
         self._output = output
         self._repair_text = repair_text
+        self._on_finish = on_finish
         self._started = False
+        self._settled = False
         self._final: GenerateObjectResult[T] | None = None
+        self._object_error: NoObjectGeneratedError | None = None
         self._error: BaseException | None = None
         self._readers: list[AsyncGenerator[Any, None]] = []
 
@@ -335,9 +370,41 @@ class StreamObjectResult(Generic[T]):
             partial = self._partial("".join(chunks), is_final=True)
             if partial is not NO_PARTIAL and partial != latest:
                 yield "partial", partial
+            await self._settle()
         except Exception as error:
             self._error = error
             raise
+
+    async def _settle(self) -> None:
+        """Validate the final object (or keep why there is none), then call ``on_finish`` once."""
+        text_result = await self._source.result()
+        try:
+            value = await parse_object_text(
+                self._output,
+                text_result.text,
+                repair_text=self._repair_text,
+                finish_reason=text_result.finish_reason,
+            )
+        except NoObjectGeneratedError as error:
+            self._object_error = error
+        else:
+            self._final = GenerateObjectResult.of(value, text_result)
+        self._settled = True
+        if self._on_finish is not None:
+            outcome = self._on_finish(
+                ObjectFinishEvent(
+                    object=None if self._final is None else self._final.object,
+                    error=self._object_error,
+                    text=text_result.text,
+                    usage=text_result.usage,
+                    finish_reason=text_result.finish_reason,
+                    warnings=text_result.warnings,
+                    response=text_result.response,
+                    provider_metadata=text_result.provider_metadata,
+                )
+            )
+            if inspect.isawaitable(outcome):
+                await outcome
 
     def _partial(self, text: str, *, is_final: bool) -> Any:
         return self._output.partial(parse_partial_json(strip_code_fences(text)).value, is_final=is_final)
@@ -355,14 +422,11 @@ class StreamObjectResult(Generic[T]):
                 await reader.aclose()
         if self._error is not None:
             raise self._error
-        text_result = await self._source.result()
-        value = await parse_object_text(
-            self._output,
-            text_result.text,
-            repair_text=self._repair_text,
-            finish_reason=text_result.finish_reason,
-        )
-        self._final = GenerateObjectResult.of(value, text_result)
+        if not self._settled:
+            await self._settle()
+        if self._object_error is not None:
+            raise self._object_error
+        assert self._final is not None
         return self._final
 
     @property

@@ -39,7 +39,9 @@ __all__ = ["to_response_messages", "tool_output"]
 
 
 def tool_output(result: ToolResultContent) -> ToolResultOutput:
-    """The prompt-level output of a tool result (text or JSON, error or not)."""
+    """The prompt-level output of a tool result (text or JSON, error or not), or the tool's own."""
+    if result.output is not None:
+        return result.output
     if result.is_error:
         if isinstance(result.result, str):
             return ErrorTextOutput(value=result.result)

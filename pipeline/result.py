@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ._base import JSONValue, ProviderMetadata, Record
-from .prompt import DataContent
+from .prompt import DataContent, ToolResultOutput
 
 __all__ = [
     "CallWarning",
@@ -80,6 +80,8 @@ class ToolResultContent(Record):
     preliminary: bool | None = None
     """A partial result (e.g. an image still being generated), superseded by the final one: streamed,
     but not part of the step's content."""
+    output: ToolResultOutput | None = None
+    """What the model is sent for ``result`` when the tool converted it (``Tool.to_model_output``)."""
 
 
 class ToolApprovalRequestContent(Record):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import InvalidToolInputError, NoSuchToolError
 from .params import FunctionTool
+from .prompt import ToolResultOutput
 from .result import ToolCallContent, ToolResultContent
 
 __all__ = ["Tool", "ToolSet", "execute_tool_calls", "parse_tool_input", "tool", "tool_from_model"]
@@ -33,6 +34,8 @@ class Tool:
     pydantic model instance (model tools); it may be sync or async. Without ``execute`` the tool
     call is returned to the caller instead of being run. With ``needs_approval`` (or when it returns
     true for a call's input) the loop stops with a tool approval request instead of running it.
+    ``to_model_output`` (the AI SDK's ``toModelOutput``) turns what ``execute`` returned into what the
+    model is sent, e.g. multi-part ``content``; without it the model gets the result as text or JSON.
     """
 
     name: str
@@ -41,6 +44,7 @@ class Tool:
     execute: ToolFunction | None = None
     pass_model: bool = False
     needs_approval: ApprovalSetting = False
+    to_model_output: Callable[[Any], ToolResultOutput] | None = None
 
     def definition(self) -> FunctionTool:
         """The provider-facing definition (name, description, JSON schema of the input)."""
@@ -207,10 +211,14 @@ async def _execute_one(call: ToolCallContent, tools: ToolSet) -> ToolResultConte
         return None
     try:
         output = await tool_def.run(arguments)
+        model_output = None if tool_def.to_model_output is None else tool_def.to_model_output(output)
     except Exception as error:  # a failing tool is reported to the model, not raised
         return error_result(f"Tool {call.tool_name!r} failed: {type(error).__name__}: {error}")
     return ToolResultContent(
-        tool_call_id=call.tool_call_id, tool_name=call.tool_name, result=_jsonable(output)
+        tool_call_id=call.tool_call_id,
+        tool_name=call.tool_name,
+        result=_jsonable(output),
+        output=model_output,
     )
 
 
