@@ -28,6 +28,7 @@ async def main(storage: str, limit: str, calls: int) -> list[float]:
 
     limiter = RateLimitMiddleware(requests=limit, storage=storage, key="shared", max_wait=30)
     model = wrap_model(MockLanguageModel(generate=answer), [limiter])
+    await limiter.storage.check()  # connected before the start: limits timestamps a call when it asks
     print("ready", flush=True)
     sys.stdin.readline()
     try:
