@@ -13,6 +13,10 @@ that would take longer than ``max_wait`` seconds. After the call the token count
 usage the provider reported (input plus output tokens): added to the window, or with the fixed-window
 strategy also given back. A moving window cannot give entries back, so an over-estimate there ages out.
 
+``strategy`` (default ``"moving-window"``) is the requests limit's; ``token_strategy`` (default
+``"fixed-window"``) the tokens limit's: ``limits`` keeps a moving window as one entry per unit, which is
+right for requests but costs one entry per token for tokens, where a counter is cheap and exact.
+
 When the provider answers 429 with Retry-After, the limiter stores "blocked until" in the same storage,
 so every process sharing it waits (or fails fast) instead of each learning it from its own 429. The
 error itself still propagates (the entry point's retry loop waits it out as usual).
@@ -142,6 +146,7 @@ class RateLimitMiddleware(Middleware):
         storage: str | Storage | None = None,
         key: str | Callable[[WrapContext], str] | None = None,
         strategy: Strategy = "moving-window",
+        token_strategy: Strategy = "fixed-window",
         max_wait: float = 60.0,
         estimate_tokens: Callable[[CallParams], int] = estimate_input_tokens,
         prefix: str = "modelpipe",
@@ -150,14 +155,19 @@ class RateLimitMiddleware(Middleware):
         self.tokens = _item("tokens", tokens_per_minute, tokens)
         if self.requests is None and self.tokens is None:
             raise InvalidArgumentError("requests_per_minute", "give a request limit, a token limit or both")
-        if strategy not in _STRATEGIES:
-            raise InvalidArgumentError("strategy", f"must be one of {sorted(_STRATEGIES)}, got {strategy!r}")
+        for name, chosen in (("strategy", strategy), ("token_strategy", token_strategy)):
+            if chosen not in _STRATEGIES:
+                raise InvalidArgumentError(name, f"must be one of {sorted(_STRATEGIES)}, got {chosen!r}")
         if isinstance(max_wait, bool) or not isinstance(max_wait, int | float) or not max_wait >= 0:
             raise InvalidArgumentError("max_wait", f"must be a number of seconds >= 0, got {max_wait!r}")
         self.storage = limits_storage(storage)
         self._owns_storage = isinstance(storage, str)
         self.strategy = strategy
-        self.limiter = _STRATEGIES[strategy](self.storage)
+        self.token_strategy = token_strategy
+        self.limiters = {
+            "requests": _STRATEGIES[strategy](self.storage),
+            "tokens": _STRATEGIES[token_strategy](self.storage),
+        }
         self.key = key
         self.max_wait = float(max_wait)
         self.estimate_tokens = estimate_tokens
@@ -189,8 +199,9 @@ class RateLimitMiddleware(Middleware):
 
     async def _take(self, item: RateLimitItem, name: str, key: str, cost: int, deadline: float) -> None:
         cost = min(max(cost, 1), item.amount)  # a call larger than the whole limit waits for an empty window
-        while not await self.limiter.hit(item, self.prefix, name, key, cost=cost):
-            stats = await self.limiter.get_window_stats(item, self.prefix, name, key)
+        limiter = self.limiters[name]
+        while not await limiter.hit(item, self.prefix, name, key, cost=cost):
+            stats = await limiter.get_window_stats(item, self.prefix, name, key)
             await self._pause(key, name, stats.reset_time - time.time(), deadline)
 
     async def acquire(self, key: str, tokens: int) -> None:
@@ -209,7 +220,8 @@ class RateLimitMiddleware(Middleware):
             return
         item = self.tokens
         difference = used - min(max(estimated, 1), item.amount)
-        if self.strategy == "fixed-window":
+        limiter = self.limiters["tokens"]
+        if self.token_strategy == "fixed-window":
             storage_key = item.key_for(self.prefix, "tokens", key)
             if difference < 0:
                 difference = -min(-difference, await self.storage.get(storage_key))
@@ -217,10 +229,10 @@ class RateLimitMiddleware(Middleware):
                 await self.storage.incr(storage_key, item.get_expiry(), amount=difference)
             return
         if difference > 0:
-            stats = await self.limiter.get_window_stats(item, self.prefix, "tokens", key)
+            stats = await limiter.get_window_stats(item, self.prefix, "tokens", key)
             room = min(difference, stats.remaining)
             if room > 0:
-                await self.limiter.hit(item, self.prefix, "tokens", key, cost=room)
+                await limiter.hit(item, self.prefix, "tokens", key, cost=room)
 
     async def learn(self, key: str, error: BaseException) -> None:
         """After a provider's 429 with Retry-After, block ``key`` for that long in the shared storage."""
@@ -279,5 +291,6 @@ class RateLimitMiddleware(Middleware):
     def __repr__(self) -> str:
         return (
             f"RateLimitMiddleware(requests={self.requests}, tokens={self.tokens}, "
-            f"strategy={self.strategy!r}, storage={type(self.storage).__name__}, max_wait={self.max_wait:g})"
+            f"strategy={self.strategy!r}, token_strategy={self.token_strategy!r}, "
+            f"storage={type(self.storage).__name__}, max_wait={self.max_wait:g})"
         )

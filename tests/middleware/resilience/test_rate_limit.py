@@ -105,11 +105,9 @@ async def test_tokens_are_estimated_before_and_corrected_after(strategy: str) ->
     assert len(mock.calls) == 1
 
 
-async def test_a_fixed_window_gives_back_an_over_estimate() -> None:
+async def test_the_default_fixed_token_window_gives_back_an_over_estimate() -> None:
     mock = used(input_tokens=5, output_tokens=5)
-    limiter = RateLimitMiddleware(
-        tokens="100/minute", strategy="fixed-window", max_wait=0, estimate_tokens=lambda params: 60
-    )
+    limiter = RateLimitMiddleware(tokens="100/minute", max_wait=0, estimate_tokens=lambda params: 60)
     model = wrap_model(mock, [limiter])
     await generate_text(model, prompt="Hi", max_retries=0)  # 60 taken, 50 given back
     await generate_text(model, prompt="Hi", max_retries=0)  # fits only because of the refund
@@ -118,7 +116,9 @@ async def test_a_fixed_window_gives_back_an_over_estimate() -> None:
 
 async def test_a_stream_is_corrected_at_its_finish_part() -> None:
     mock = used(input_tokens=10, output_tokens=85)
-    limiter = RateLimitMiddleware(tokens="100/minute", max_wait=0, estimate_tokens=lambda params: 10)
+    limiter = RateLimitMiddleware(
+        tokens="100/minute", token_strategy="moving-window", max_wait=0, estimate_tokens=lambda params: 10
+    )
     model = wrap_model(mock, [limiter])
     async with stream_text(model, prompt="Hi", max_retries=0) as result:
         assert await result.text == "ok"
