@@ -22,8 +22,6 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import anyio
-
 from pipeline import control
 from pipeline.chain import Middleware, WrapContext, WrappedModel, wrap_model
 from pipeline.errors import APICallError, InvalidArgumentError, RetryError
@@ -134,7 +132,8 @@ class FallbackMiddleware(Middleware):
     ``on`` adds error types to fall back on (``on=(NoContentGeneratedError,)``) or, as a predicate of the
     error, replaces the default rule. ``retries`` retries each model before moving on (a number or a
     :class:`~pipeline.retry.RetryPolicy`; default 0: the entry point's retries wrap the whole chain).
-    ``breaker`` is the circuit breaker (default: 3 failures in a row, 30 s cool-down; ``None``: never skip).
+    ``breaker`` is the circuit breaker (default: a new one, 3 failures in a row, 30 s cool-down);
+    ``use_breaker=False`` never skips a model.
     """
 
     def __init__(
@@ -176,21 +175,20 @@ class FallbackMiddleware(Middleware):
                 continue
             try:
                 answer = await run(index, model)
-            except anyio.get_cancelled_exc_class():
-                raise
-            except Exception as error:
+            except Exception as error:  # cancellation is not an Exception: it always propagates
                 if not self.should_fall_back(error):
                     raise
                 if self.breaker is not None:
                     self.breaker.record_failure(name)
                 attempts.failed.append((model, error))
                 if last:
-                    raise attempts.exhausted(error) from None
+                    raise attempts.exhausted(error) from error.__cause__  # its own cause kept
                 continue
             if self.breaker is not None:
                 self.breaker.record_success(name)
             return answer, attempts.mark(index, model)
-        raise attempts.exhausted(attempts.failed[-1][1]) from None  # every later model was skipped
+        last_error = attempts.failed[-1][1]  # every later model was skipped
+        raise attempts.exhausted(last_error) from last_error.__cause__
 
     async def _retried(self, params: CallParams, attempt: Callable[[CallParams], Awaitable[T]]) -> T:
         if self.retry.max_retries == 0:
@@ -221,7 +219,7 @@ class FallbackMiddleware(Middleware):
             except _FellShort as short:
                 if retrying and isinstance(short.error, APICallError) and short.error.is_retryable:
                     await short.result.stream.aclose()
-                    raise short.error from None
+                    raise short.error from short.error.__cause__
                 raise
 
         async def run(index: int, model: LanguageModel) -> tuple[StreamResult, list[StreamPart]]:
@@ -230,7 +228,7 @@ class FallbackMiddleware(Middleware):
             except _FellShort as short:
                 if self.should_fall_back(short.error):
                     await short.result.stream.aclose()
-                    raise short.error from None
+                    raise short.error from short.error.__cause__
                 return short.result, short.head  # not ours to handle: the reader sees the error part
 
         (result, head), mark = await self._each(call, run)

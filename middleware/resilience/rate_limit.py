@@ -50,7 +50,7 @@ except ImportError as missing:  # pragma: no cover - exercised only without the 
     ) from missing
 
 from pipeline.chain import Middleware, WrapContext
-from pipeline.errors import APICallError, InvalidArgumentError
+from pipeline.errors import APICallError, InvalidArgumentError, RetryError
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult, Usage
 from pipeline.stream import FinishPart, StreamPart, StreamResult
@@ -236,6 +236,8 @@ class RateLimitMiddleware(Middleware):
 
     async def learn(self, key: str, error: BaseException) -> None:
         """After a provider's 429 with Retry-After, block ``key`` for that long in the shared storage."""
+        if isinstance(error, RetryError) and error.last_error is not None:
+            error = error.last_error  # retries inside this layer (a fallback's) ended on it
         if not isinstance(error, APICallError) or error.status_code != 429 or not error.retry_after:
             return
         seconds = max(1, math.ceil(error.retry_after))

@@ -217,3 +217,14 @@ async def test_a_cache_in_front_keys_on_the_request_not_on_who_answered(server: 
 
     third = await generate_text(chain, prompt="Something else", max_retries=0)
     assert third.text == "from primary" and control.cache_status(third.provider_metadata) == "miss"
+
+
+async def test_the_last_error_keeps_its_own_cause() -> None:
+    cause = ConnectionResetError("peer reset")
+    last = APICallError("connection lost", url="http://backup", is_retryable=True)
+    last.__cause__ = cause
+    primary = MockLanguageModel(generate=APICallError("down", url="http://x", status_code=503), model_id="a")
+    backup = MockLanguageModel(generate=last, model_id="b")
+    with pytest.raises(APICallError) as raised:
+        await generate_text(wrap_model(primary, [FallbackMiddleware([backup])]), prompt="Hi", max_retries=0)
+    assert raised.value is last and raised.value.__cause__ is cause
