@@ -215,3 +215,10 @@ def test_settings_are_checked() -> None:
         BudgetMiddleware(max_usd=1, window=0.5)
     with pytest.raises(InvalidArgumentError, match="input_per_mtok"):
         ModelPrice(input_per_mtok=-1, output_per_mtok=1)
+
+
+async def test_a_budget_charges_a_stream_at_its_finish_part() -> None:
+    budget = BudgetMiddleware(max_usd=1.0)
+    async with stream_text(wrap_model(priced(), [budget]), prompt="Hi", max_retries=0) as result:
+        await result.text
+    assert await budget.spent_usd() == pytest.approx(0.00725, abs=2e-6)

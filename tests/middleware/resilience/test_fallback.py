@@ -228,3 +228,27 @@ async def test_the_last_error_keeps_its_own_cause() -> None:
     with pytest.raises(APICallError) as raised:
         await generate_text(wrap_model(primary, [FallbackMiddleware([backup])]), prompt="Hi", max_retries=0)
     assert raised.value is last and raised.value.__cause__ is cause
+
+
+async def test_an_error_part_before_content_falls_back_and_one_not_chosen_passes_through() -> None:
+    from pipeline.stream import ErrorPart, StreamStartPart
+    from pipeline.testing import text_stream_parts
+
+    overloaded = APICallError("overloaded", url="http://x", status_code=529, is_retryable=True)
+    primary = MockLanguageModel(stream=[StreamStartPart(), ErrorPart(error=overloaded)], model_id="a")
+    backup = MockLanguageModel(stream=text_stream_parts(["fine"]), model_id="b")
+    async with stream_text(
+        wrap_model(primary, [FallbackMiddleware([backup])]), prompt="Hi", max_retries=0
+    ) as s:
+        assert await s.text == "fine"
+    assert len(backup.calls) == 1
+
+    refused = {"error": {"type": "invalid_request_error", "message": "bad"}}
+    primary = MockLanguageModel(stream=[StreamStartPart(), ErrorPart(error=refused)], model_id="a")
+    backup = MockLanguageModel(stream=text_stream_parts(["unused"]), model_id="b")
+    async with stream_text(
+        wrap_model(primary, [FallbackMiddleware([backup])]), prompt="Hi", max_retries=0
+    ) as s:
+        errors = [part.error async for part in s.full_stream if part.type == "error"]
+    assert errors == [refused]  # the error part reaches the reader as it would without the fallback layer
+    assert backup.calls == []
