@@ -74,7 +74,13 @@ def raw_httpx(base_url: str) -> BenchClient:
 
 
 def _modelpipe(
-    name: str, base_url: str, *, stack: bool, cache_hit: bool = False, responses: bool = False
+    name: str,
+    base_url: str,
+    *,
+    stack: bool,
+    cache_hit: bool = False,
+    responses: bool = False,
+    layers: Callable[[], list[Any]] | None = None,
 ) -> BenchClient:
     from middleware.cache.call_cache import CacheMiddleware
     from middleware.cache.stores import DiskStore
@@ -99,6 +105,8 @@ def _modelpipe(
                 ProviderOptionsMiddleware(provider_options={"openai": {"user": "bench"}}),
             ],
         )
+    elif layers is not None:
+        model = wrap_model(bare, layers())
 
     def shape(prompt: str) -> str:
         return "Say hello." if cache_hit else prompt
@@ -208,6 +216,56 @@ def litellm_client(base_url: str) -> BenchClient:
     return BenchClient("LiteLLM", generate, stream, close)
 
 
+def _fallback_layers() -> list[Any]:
+    from middleware.resilience import FallbackMiddleware
+    from providers.openai import OpenAIChatLanguageModel
+
+    return [
+        FallbackMiddleware(
+            [OpenAIChatLanguageModel(MODEL, api_key=API_KEY, base_url="http://127.0.0.1:9/v1")]
+        )
+    ]
+
+
+def _rate_limit_layers() -> list[Any]:
+    from middleware.resilience import RateLimitMiddleware
+
+    return [RateLimitMiddleware(requests_per_minute=10**9, tokens_per_minute=10**12)]
+
+
+def _cost_layers() -> list[Any]:
+    from middleware.resilience import CostMiddleware
+
+    return [CostMiddleware()]
+
+
+def _budget_layers() -> list[Any]:
+    from middleware.resilience import BudgetMiddleware
+
+    return [BudgetMiddleware(max_usd=10.0**9)]
+
+
+def modelpipe_fallback(base_url: str) -> BenchClient:
+    """The bare provider behind a FallbackMiddleware whose primary always answers (the backup is unused)."""
+    return _modelpipe("modelpipe + fallback", base_url, stack=False, layers=_fallback_layers)
+
+
+def modelpipe_rate_limit(base_url: str) -> BenchClient:
+    """The bare provider behind a RateLimitMiddleware (in-memory moving window, requests and tokens) that
+    never has to wait."""
+    return _modelpipe("modelpipe + rate limit", base_url, stack=False, layers=_rate_limit_layers)
+
+
+def modelpipe_cost(base_url: str) -> BenchClient:
+    """The bare provider behind a CostMiddleware (genai-prices)."""
+    return _modelpipe("modelpipe + cost", base_url, stack=False, layers=_cost_layers)
+
+
+def modelpipe_budget(base_url: str) -> BenchClient:
+    """The bare provider behind a BudgetMiddleware (in-memory, pricing the calls itself)."""
+    return _modelpipe("modelpipe + budget", base_url, stack=False, layers=_budget_layers)
+
+
 CLIENTS: dict[str, Callable[[str], BenchClient]] = {
     "floor": raw_httpx,
     "bare": modelpipe_bare,
@@ -216,14 +274,25 @@ CLIENTS: dict[str, Callable[[str], BenchClient]] = {
     "hit": modelpipe_cache_hit,
     "openai": openai_sdk,
     "litellm": litellm_client,
+    "fallback": modelpipe_fallback,
+    "ratelimit": modelpipe_rate_limit,
+    "cost": modelpipe_cost,
+    "budget": modelpipe_budget,
 }
 """Row keys, in table order."""
 
-_PEER_MODULES = {"openai": "openai", "litellm": "litellm"}
+_PEER_MODULES = {
+    "openai": "openai",
+    "litellm": "litellm",
+    "fallback": "limits",  # the resilience rows need the resilience extra
+    "ratelimit": "limits",
+    "cost": "genai_prices",
+    "budget": "genai_prices",
+}
 
 
 def available_clients() -> list[str]:
-    """Row keys whose libraries can be imported here (peers are optional)."""
+    """Row keys whose libraries can be imported here (peers and extras are optional)."""
     import importlib.util
 
     return [

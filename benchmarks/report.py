@@ -18,6 +18,10 @@ LABELS = {
     "hit": "modelpipe, cache hit (DiskStore)",
     "openai": "openai SDK",
     "litellm": "LiteLLM",
+    "fallback": "modelpipe, bare + FallbackMiddleware",
+    "ratelimit": "modelpipe, bare + RateLimitMiddleware (memory)",
+    "cost": "modelpipe, bare + CostMiddleware",
+    "budget": "modelpipe, bare + BudgetMiddleware (memory)",
 }
 
 TARGETS: list[tuple[str, str, str, str, float]] = [

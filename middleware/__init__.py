@@ -6,6 +6,7 @@
 - ``middleware.observe``: logging and tracing (tracing needs the ``otel`` extra);
 - ``middleware.options``: provider options, default settings, default instructions, tool input examples;
 - ``middleware.transform``: reasoning and JSON extracted from model text, streams simulated from generate.
+- ``middleware.resilience``: fallback to other models, shared rate limits, cost and budgets.
 
 Every name below is imported on first use, so importing one stage does not import the others.
 """
@@ -31,6 +32,14 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
+    from .resilience import (
+        BudgetExceededError,
+        BudgetMiddleware,
+        CostMiddleware,
+        FallbackMiddleware,
+        RateLimitExceededError,
+        RateLimitMiddleware,
+    )
     from .transform import ExtractJsonMiddleware, ExtractReasoningMiddleware, SimulateStreamingMiddleware
 
 _HOMES = {
@@ -54,11 +63,20 @@ _HOMES = {
     "TracingMiddleware": "middleware.observe",
     "download_attachments": "pipeline.download",
     "mark_anthropic_cache_breakpoints": "middleware.options",
+    "BudgetExceededError": "middleware.resilience",
+    "BudgetMiddleware": "middleware.resilience",
+    "CostMiddleware": "middleware.resilience",
+    "FallbackMiddleware": "middleware.resilience",
+    "RateLimitExceededError": "middleware.resilience",
+    "RateLimitMiddleware": "middleware.resilience",
 }
 __all__ = [
     "AddToolInputExamplesMiddleware",
+    "BudgetExceededError",
+    "BudgetMiddleware",
     "CacheMiddleware",
     "CacheStats",
+    "CostMiddleware",
     "DefaultInstructionsMiddleware",
     "DefaultSettingsMiddleware",
     "DiskStore",
@@ -66,10 +84,13 @@ __all__ = [
     "EmbeddingCacheMiddleware",
     "ExtractJsonMiddleware",
     "ExtractReasoningMiddleware",
+    "FallbackMiddleware",
     "LoggingMiddleware",
     "MemoryStore",
     "NormalizeMiddleware",
     "ProviderOptionsMiddleware",
+    "RateLimitExceededError",
+    "RateLimitMiddleware",
     "RedisStore",
     "SafeDownloader",
     "SimulateStreamingMiddleware",

@@ -110,3 +110,38 @@ def without_library_controls(options: Mapping[str, Any]) -> dict[str, Any]:
         else:
             del kept[NAMESPACE]
     return kept
+
+
+__all__ += ["COST", "FALLBACK", "call_cost", "fallback_answer", "with_cost", "with_fallback"]
+
+FALLBACK = "fallback"
+"""Metadata: which model of a fallback chain answered, and the models that failed or were skipped first."""
+
+COST = "cost"
+"""Metadata: what the call cost (token counts and USD), as priced by a cost middleware."""
+
+
+def with_fallback(metadata: ProviderMetadata | None, answer: Mapping[str, Any]) -> ProviderMetadata:
+    """``metadata`` marked with the fallback ``answer`` (who answered; other entries kept)."""
+    marked = dict(metadata or {})
+    marked[NAMESPACE] = {**_controls(metadata), FALLBACK: dict(answer)}
+    return marked
+
+
+def fallback_answer(metadata: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The fallback mark in ``metadata`` (``None`` when no fallback layer answered)."""
+    answer = _controls(metadata).get(FALLBACK)
+    return answer if isinstance(answer, Mapping) else None
+
+
+def with_cost(metadata: ProviderMetadata | None, cost: Mapping[str, Any]) -> ProviderMetadata:
+    """``metadata`` marked with the call's ``cost`` (other entries kept)."""
+    marked = dict(metadata or {})
+    marked[NAMESPACE] = {**_controls(metadata), COST: dict(cost)}
+    return marked
+
+
+def call_cost(metadata: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The cost mark in ``metadata`` (``None`` when no cost layer priced the call)."""
+    cost = _controls(metadata).get(COST)
+    return cost if isinstance(cost, Mapping) else None

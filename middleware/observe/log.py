@@ -9,7 +9,9 @@ usual). Every record carries its fields in ``record.modelpipe`` (passed as
 ``finish_reason``, ``response_id``, ``response_model``, ``input_tokens``, ``output_tokens``,
 ``total_tokens``, ``cache_read_tokens``, ``cache_write_tokens``, ``reasoning_tokens``, ``cache``
 (``"hit"`` / ``"miss"`` when a cache sits inside), ``attempt`` (1, or the retry attempt the retry loop
-sets), ``error_type``, ``error_message`` (redacted) and ``status_code``.
+sets), ``error_type``, ``error_message`` (redacted) and ``status_code``; ``cost_usd`` (the USD a cost
+layer inside priced the call at) and ``fallback`` (``"provider/model"`` that answered, when a fallback
+layer inside chose it).
 
 Successful and cancelled calls log at ``level`` (INFO), failures at ``error_level`` (WARNING).
 Streams are logged when they finish, fail or are closed early. With ``include_content=True`` a
@@ -23,6 +25,7 @@ import json
 import logging
 from typing import Any
 
+from pipeline import control
 from pipeline.chain import Middleware, WrapContext
 from pipeline.errors import APICallError
 from pipeline.redact import redact_text, redact_value
@@ -31,7 +34,14 @@ from pipeline.stream import StreamResult
 
 from .observer import CallRecord, cache_status, observe_generate, observe_stream, retry_attempt
 
-__all__ = ["CALL_LOGGER", "CONTENT_LOGGER", "LoggingMiddleware", "call_fields", "content_fields"]
+__all__ = [
+    "CALL_LOGGER",
+    "CONTENT_LOGGER",
+    "LoggingMiddleware",
+    "call_fields",
+    "content_fields",
+    "resilience_fields",
+]
 
 CALL_LOGGER = "modelpipe.calls"
 CONTENT_LOGGER = "modelpipe.content"
@@ -67,6 +77,18 @@ def call_fields(record: CallRecord) -> dict[str, Any]:
         "error_type": record.error_type,
         "error_message": redact_text(str(error)) if error is not None else None,
         "status_code": error.status_code if isinstance(error, APICallError) else None,
+        **resilience_fields(result),
+    }
+
+
+def resilience_fields(result: GenerateResult | None) -> dict[str, Any]:
+    """``cost_usd`` and ``fallback`` from the control-channel marks of a cost or fallback layer inside."""
+    metadata = result.provider_metadata if result is not None else None
+    cost = control.call_cost(metadata)
+    answer = control.fallback_answer(metadata)
+    return {
+        "cost_usd": cost.get("total_usd") if cost is not None else None,
+        "fallback": f"{answer.get('provider')}/{answer.get('model')}" if answer is not None else None,
     }
 
 
@@ -89,6 +111,8 @@ def _summary(fields: dict[str, Any]) -> str:
             ("cache", "cache"),
             ("error", "error_type"),
             ("status", "status_code"),
+            ("cost_usd", "cost_usd"),
+            ("fallback", "fallback"),
         )
         if fields[key] is not None
     ]

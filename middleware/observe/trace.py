@@ -7,6 +7,11 @@ Each call gets a ``chat {model}`` span of kind CLIENT under the caller's current
 live under ``modelpipe.*``: ``modelpipe.call.type``, ``modelpipe.outcome``, ``modelpipe.cache``,
 ``modelpipe.retry.attempt``. A streamed call's span ends when the stream finishes, fails or is closed.
 
+A cost layer's price goes to ``gen_ai.usage.cost`` (USD; the name cost-tracking tools use next to the
+``gen_ai.usage.*`` tokens: the GenAI semantic conventions define no cost attribute) with the parts
+under ``modelpipe.cost.*``; a fallback layer's choice to ``modelpipe.fallback.model`` / ``.index`` /
+``.failed`` (how many models failed before it).
+
 Message content (``gen_ai.system_instructions``, ``gen_ai.input.messages``,
 ``gen_ai.output.messages``, as JSON in the semantic-conventions message format) is recorded only
 when opted in: ``include_content=True``, or by default when the environment variable
@@ -31,6 +36,7 @@ except ImportError as missing:  # pragma: no cover - exercised in a subprocess t
         'middleware.observe.trace needs OpenTelemetry: install it with pip install "modelpipe[otel]"'
     ) from missing
 
+from pipeline import control
 from pipeline.chain import Middleware, WrapContext
 from pipeline.errors import APICallError
 from pipeline.params import CallParams
@@ -68,6 +74,7 @@ __all__ = [
     "output_messages",
     "provider_name",
     "request_attributes",
+    "resilience_attributes",
     "response_attributes",
     "system_instructions",
 ]
@@ -154,6 +161,7 @@ def response_attributes(record: CallRecord) -> dict[str, Any]:
                 "gen_ai.usage.cache_read.input_tokens": details.cache_read_tokens,
                 "gen_ai.usage.cache_creation.input_tokens": details.cache_write_tokens,
                 "modelpipe.cache": cache_status(result),
+                **resilience_attributes(result),
             }
         )
     if record.time_to_first_chunk is not None:
@@ -163,6 +171,23 @@ def response_attributes(record: CallRecord) -> dict[str, Any]:
         if isinstance(record.error, APICallError):
             attributes["http.response.status_code"] = record.error.status_code
     return {key: value for key, value in attributes.items() if value is not None}
+
+
+def resilience_attributes(result: GenerateResult) -> dict[str, Any]:
+    """Cost and fallback attributes from the control-channel marks of layers inside this one."""
+    attributes: dict[str, Any] = {}
+    cost = control.call_cost(result.provider_metadata)
+    if cost is not None:
+        attributes["gen_ai.usage.cost"] = cost.get("total_usd")
+        attributes["modelpipe.cost.input_usd"] = cost.get("input_usd")
+        attributes["modelpipe.cost.output_usd"] = cost.get("output_usd")
+        attributes["modelpipe.cost.source"] = cost.get("source")
+    answer = control.fallback_answer(result.provider_metadata)
+    if answer is not None:
+        attributes["modelpipe.fallback.model"] = f"{answer.get('provider')}/{answer.get('model')}"
+        attributes["modelpipe.fallback.index"] = answer.get("index")
+        attributes["modelpipe.fallback.failed"] = len(answer.get("failed") or ())
+    return attributes
 
 
 def _modality(media_type: str) -> str:
