@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
+    from .options.prompt_caching import PromptCachePolicy, PromptCachingMiddleware, mark_for_cache
     from .transform import ExtractJsonMiddleware, ExtractReasoningMiddleware, SimulateStreamingMiddleware
 
 _HOMES = {
@@ -54,6 +55,9 @@ _HOMES = {
     "TracingMiddleware": "middleware.observe",
     "download_attachments": "pipeline.download",
     "mark_anthropic_cache_breakpoints": "middleware.options",
+    "PromptCachePolicy": "middleware.options",
+    "PromptCachingMiddleware": "middleware.options",
+    "mark_for_cache": "middleware.options",
 }
 __all__ = [
     "AddToolInputExamplesMiddleware",
@@ -69,6 +73,8 @@ __all__ = [
     "LoggingMiddleware",
     "MemoryStore",
     "NormalizeMiddleware",
+    "PromptCachePolicy",
+    "PromptCachingMiddleware",
     "ProviderOptionsMiddleware",
     "RedisStore",
     "SafeDownloader",
@@ -76,6 +82,7 @@ __all__ = [
     "TracingMiddleware",
     "download_attachments",
     "mark_anthropic_cache_breakpoints",
+    "mark_for_cache",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
