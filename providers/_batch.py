@@ -14,7 +14,7 @@ from typing import Any, Literal
 import anyio
 
 from pipeline.batch import BatchItem, BatchPrompt
-from pipeline.errors import APICallError, InvalidArgumentError
+from pipeline.errors import APICallError, InvalidArgumentError, InvalidPromptError
 from pipeline.generate import prepare_call
 from pipeline.params import CallParams
 from pipeline.response_messages import to_response_messages
@@ -23,6 +23,7 @@ from pipeline.text_result import GenerateTextResult
 
 __all__ = [
     "BatchJob",
+    "BatchRunner",
     "BatchState",
     "batch_params",
     "custom_index",
@@ -63,7 +64,7 @@ def batch_params(prompts: Iterable[BatchPrompt], shared: Mapping[str, Any]) -> l
             )
         try:
             params.append(prepare_call(**arguments))
-        except InvalidArgumentError as error:
+        except (InvalidArgumentError, InvalidPromptError) as error:
             raise InvalidArgumentError(f"prompts[{index}]", str(error)) from error
     if not params:
         raise InvalidArgumentError("prompts", "a provider batch needs at least one prompt")
@@ -120,3 +121,30 @@ def not_run_error(url: str, job: BatchJob, index: int) -> APICallError:
         url=url,
         is_retryable=True,
     )
+
+
+class BatchRunner:
+    """``run`` = ``submit``, ``wait``, ``collect``, for a provider batch class that has those three."""
+
+    async def submit(self, prompts: Iterable[BatchPrompt], **call_arguments: Any) -> BatchJob:
+        raise NotImplementedError
+
+    async def wait(
+        self, job: BatchJob, *, poll_interval: float = 30.0, timeout: float | None = None
+    ) -> BatchJob:
+        raise NotImplementedError
+
+    async def collect(self, job: BatchJob) -> list[BatchItem[GenerateTextResult]]:
+        raise NotImplementedError
+
+    async def run(
+        self,
+        prompts: Iterable[BatchPrompt],
+        *,
+        poll_interval: float = 30.0,
+        timeout: float | None = None,
+        **call_arguments: Any,
+    ) -> list[BatchItem[GenerateTextResult]]:
+        """Submit, wait until the batch ends (polling every ``poll_interval`` seconds), collect."""
+        job = await self.submit(prompts, **call_arguments)
+        return await self.collect(await self.wait(job, poll_interval=poll_interval, timeout=timeout))

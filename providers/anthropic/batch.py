@@ -24,6 +24,7 @@ from pipeline.params import CallParams
 from pipeline.text_result import GenerateTextResult
 from providers._batch import (
     BatchJob,
+    BatchRunner,
     BatchState,
     batch_params,
     custom_index,
@@ -63,7 +64,7 @@ def _job(body: Any, size: int | None = None) -> BatchJob:
     return BatchJob(id=body["id"], size=total, state=state, status=status, raw=body)
 
 
-class AnthropicBatch:
+class AnthropicBatch(BatchRunner):
     """Runs prompts through Anthropic's Message Batches API with ``model``'s settings."""
 
     def __init__(self, model: AnthropicMessagesModel) -> None:

@@ -22,6 +22,7 @@ from pipeline.errors import APICallError, InvalidArgumentError, InvalidResponseD
 from pipeline.text_result import GenerateTextResult
 from providers._batch import (
     BatchJob,
+    BatchRunner,
     BatchState,
     batch_params,
     custom_index,
@@ -59,7 +60,7 @@ def _job(body: Any, size: int | None = None) -> BatchJob:
     return BatchJob(id=body["id"], size=total, state=batch_state(status), status=status, raw=body)
 
 
-class OpenAIBatch:
+class OpenAIBatch(BatchRunner):
     """Runs prompts through the OpenAI Batch API with ``model``'s settings."""
 
     def __init__(
@@ -184,15 +185,3 @@ class OpenAIBatch:
         answers[index] = text_result(
             map_chat_response(chat, request_body=None, metadata_key=self.model._endpoint.name)
         )
-
-    async def run(
-        self,
-        prompts: Iterable[BatchPrompt],
-        *,
-        poll_interval: float = 30.0,
-        timeout: float | None = None,
-        **call_arguments: Any,
-    ) -> list[BatchItem[GenerateTextResult]]:
-        """Submit, wait until the batch ends, collect."""
-        job = await self.submit(prompts, **call_arguments)
-        return await self.collect(await self.wait(job, poll_interval=poll_interval, timeout=timeout))
