@@ -10,4 +10,7 @@ from providers.openai import OpenAIProvider
 def make_stack(base_url: str, redis_url: str) -> LanguageModel:
     """The same middleware stack on every worker: a cache shared through Redis, then the provider."""
     model = OpenAIProvider(api_key="sk-ray", base_url=base_url).chat("gpt-4o-mini")
-    return wrap_model(model, [CacheMiddleware(RedisStore(redis_url), namespace="ray-test")])
+    return wrap_model(
+        model,
+        [CacheMiddleware(RedisStore(redis_url, op_timeout=2.0), namespace="ray-test", store_timeout=2.0)],
+    )
