@@ -90,17 +90,21 @@ def redis_server() -> Iterator[str]:
 def main() -> None:
     if __name__ != "__main__":  # loaded from a file by name: let the workers receive make_stack by value
         ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    root = str(Path(__file__).resolve().parent.parent)
-    ray.init(
-        num_cpus=2,
-        _node_ip_address="127.0.0.1",
-        include_dashboard=False,
-        log_to_driver=False,
-        configure_logging=False,
-        runtime_env={
-            "env_vars": {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        },
-    )
+    started = not ray.is_initialized()  # a runtime already up (ray.init(address=...)) is used as it is
+    if started:
+        root = str(Path(__file__).resolve().parent.parent)
+        ray.init(
+            num_cpus=2,
+            _node_ip_address="127.0.0.1",
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+            runtime_env={
+                "env_vars": {
+                    "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+                }
+            },
+        )
     try:
         with LoopbackServer() as api, redis_server() as redis_url:
             api.default_reply = answer
@@ -116,7 +120,8 @@ def main() -> None:
                 )
             print(f"  first answers: {[item.unwrap().text for item in items[:3]]}")
     finally:
-        ray.shutdown()
+        if started:
+            ray.shutdown()
 
 
 if __name__ == "__main__":

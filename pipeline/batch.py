@@ -151,9 +151,9 @@ class _Bar:
         if item.cost is not None:
             self._cost += item.cost
             self._priced = True
-        fields = {"failed": self._failed, "cached": self._cached}
+        fields: dict[str, object] = {"failed": self._failed, "cached": self._cached}
         if self._priced:
-            fields["cost"] = f"${self._cost:.4f}"  # type: ignore[assignment]
+            fields["cost"] = f"${self._cost:.4f}"
         self._bar.set_postfix(fields, refresh=False)
         self._bar.update(1)
 

@@ -60,9 +60,8 @@ def test_batch_shows_a_progress_bar_and_answers_the_rerun_from_the_cache(
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
 def test_batch_ray_runs_on_a_local_runtime_with_a_shared_redis_cache(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], ray_runtime: None
 ) -> None:
-    pytest.importorskip("ray")
     from tests.middleware.cache.redis_server import redis_binary
 
     redis_binary()  # skips without redis-server (fails in CI)
