@@ -17,7 +17,8 @@ The middleware maps it onto the model it wraps (by the model's provider id):
   service). With ``gemini="explicit"`` and a ``gemini_cache`` (e.g.
   :class:`providers.google.cached_content.GeminiCachedContents`), the cached prefix (system, tools,
   first N messages) is stored as a ``cachedContent`` (created once, reused, recreated after it expires)
-  and the call sends only the rest plus ``cachedContent``.
+  and the call sends only the rest plus ``cachedContent`` (the system prompt and tools always go in the
+  cached content: the API refuses them beside one).
 
 Every provider reports the cache in the same place: ``usage.input_token_details.cache_read_tokens``
 and ``cache_write_tokens``.
@@ -25,6 +26,7 @@ and ``cache_write_tokens``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
@@ -313,7 +315,8 @@ class ExplicitContextCache(Protocol):
 async def _apply_gemini_explicit(
     params: CallParams, policy: PromptCachePolicy, model_id: str, cache: ExplicitContextCache
 ) -> CallParams:
-    prefix = cached_prefix(params, policy)
+    # A request naming a cachedContent may not also send a system instruction or tools: both go in it.
+    prefix = cached_prefix(params, dataclasses.replace(policy, system=True, tools=True))
     if not prefix.prompt and not prefix.tools:
         return params
     name = await cache.cached_content(model_id, prefix, policy.ttl)

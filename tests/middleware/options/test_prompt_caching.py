@@ -310,3 +310,25 @@ async def test_other_providers_pass_unchanged() -> None:
     model = MockLanguageModel()
     await generate_text(wrap_model(model, PromptCachingMiddleware(POLICY)), prompt="hi", system="s")
     assert all(message.provider_options is None for message in model.generate_calls[0].prompt)
+
+
+async def test_gemini_explicit_always_caches_system_and_tools(server: LoopbackServer) -> None:
+    backend = CachedContentsServer(server)
+    caches = GeminiCachedContents(api_key="k", base_url=server.url("/v1beta"))
+    model = GoogleProvider(api_key="k", base_url=server.url("/v1beta")).chat("gemini-2.5-flash")
+    policy = PromptCachePolicy(gemini="explicit", system=False, tools=False)
+    await generate_text(
+        wrap_model(model, PromptCachingMiddleware(policy, gemini_cache=caches)),
+        prompt="q",
+        system="s",
+        tools=TOOLS,
+    )
+    assert (
+        backend.created[0]["systemInstruction"] == {"parts": [{"text": "s"}]} and backend.created[0]["tools"]
+    )
+    call = next(request.json() for request in server.requests if ":generateContent" in request.path)
+    assert (
+        "systemInstruction" not in call
+        and "tools" not in call
+        and call["cachedContent"] == "cachedContents/c1"
+    )
