@@ -7,7 +7,7 @@ settings.register_profile("modelpipe", deadline=None)
 settings.load_profile("modelpipe")
 
 
-# --- batch: one local Ray runtime for the whole session (the Ray tests share it; it is slow to start)
+# --- batch: a local Ray runtime for the Ray tests of one module, shut down when the module is done
 import os as _os  # noqa: E402
 from collections.abc import Iterator as _Iterator  # noqa: E402
 from pathlib import Path as _Path  # noqa: E402
@@ -15,7 +15,7 @@ from pathlib import Path as _Path  # noqa: E402
 import pytest as _pytest  # noqa: E402
 
 
-@_pytest.fixture(scope="session")
+@_pytest.fixture(scope="module")
 def ray_runtime() -> _Iterator[None]:
     """A local Ray runtime on 127.0.0.1 whose workers can import this repository (skips without Ray)."""
     ray = _pytest.importorskip("ray")
