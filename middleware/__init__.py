@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         ProviderOptionsMiddleware,
         mark_anthropic_cache_breakpoints,
     )
+    from .options.prompt_caching import PromptCachePolicy, PromptCachingMiddleware, mark_for_cache
     from .resilience import (
         BudgetExceededError,
         BudgetMiddleware,
@@ -69,6 +70,9 @@ _HOMES = {
     "FallbackMiddleware": "middleware.resilience",
     "RateLimitExceededError": "middleware.resilience",
     "RateLimitMiddleware": "middleware.resilience",
+    "PromptCachePolicy": "middleware.options",
+    "PromptCachingMiddleware": "middleware.options",
+    "mark_for_cache": "middleware.options",
 }
 __all__ = [
     "AddToolInputExamplesMiddleware",
@@ -88,6 +92,8 @@ __all__ = [
     "LoggingMiddleware",
     "MemoryStore",
     "NormalizeMiddleware",
+    "PromptCachePolicy",
+    "PromptCachingMiddleware",
     "ProviderOptionsMiddleware",
     "RateLimitExceededError",
     "RateLimitMiddleware",
@@ -97,6 +103,7 @@ __all__ = [
     "TracingMiddleware",
     "download_attachments",
     "mark_anthropic_cache_breakpoints",
+    "mark_for_cache",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

@@ -6,6 +6,10 @@ Each call gets a ``chat {model}`` span of kind CLIENT under the caller's current
 ``error.type`` with an ERROR status and a (redacted) exception event. Library-specific attributes
 live under ``modelpipe.*``: ``modelpipe.call.type``, ``modelpipe.outcome``, ``modelpipe.cache``,
 ``modelpipe.retry.attempt``. A streamed call's span ends when the stream finishes, fails or is closed.
+Provider prompt-cache tokens are ``gen_ai.usage.cache_read.input_tokens`` and
+``gen_ai.usage.cache_creation.input_tokens``; with ``OTEL_SEMCONV_STABILITY_OPT_IN`` listing
+``gen_ai_latest_experimental`` the newer names are emitted instead: ``gen_ai.usage.cache_write.input_tokens``
+(and ``gen_ai.usage.reasoning.output_tokens``).
 
 A cost layer's price goes to ``gen_ai.usage.cost`` (USD; the name cost-tracking tools use next to the
 ``gen_ai.usage.*`` tokens: the GenAI semantic conventions define no cost attribute) with the parts
@@ -62,6 +66,7 @@ from pipeline.result import (
     TextContent,
     ToolCallContent,
     ToolResultContent,
+    Usage,
 )
 from pipeline.stream import StreamResult
 
@@ -69,8 +74,11 @@ from .observer import CallRecord, cache_status, observe_generate, observe_stream
 
 __all__ = [
     "CONTENT_CAPTURE_ENV",
+    "GEN_AI_LATEST",
+    "SEMCONV_OPT_IN_ENV",
     "TracingMiddleware",
     "input_messages",
+    "latest_semconv",
     "output_messages",
     "provider_name",
     "request_attributes",
@@ -80,6 +88,8 @@ __all__ = [
 ]
 
 CONTENT_CAPTURE_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+SEMCONV_OPT_IN_ENV = "OTEL_SEMCONV_STABILITY_OPT_IN"
+GEN_AI_LATEST = "gen_ai_latest_experimental"
 _CAPTURE_VALUES = frozenset({"SPAN_ONLY", "SPAN_AND_EVENT"})
 
 _PROVIDER_NAMES = {
@@ -159,7 +169,7 @@ def response_attributes(record: CallRecord) -> dict[str, Any]:
                 "gen_ai.usage.input_tokens": usage.input_tokens,
                 "gen_ai.usage.output_tokens": usage.output_tokens,
                 "gen_ai.usage.cache_read.input_tokens": details.cache_read_tokens,
-                "gen_ai.usage.cache_creation.input_tokens": details.cache_write_tokens,
+                **_cache_write_and_reasoning(usage),
                 "modelpipe.cache": cache_status(result),
                 **resilience_attributes(result),
             }
@@ -188,6 +198,24 @@ def resilience_attributes(result: GenerateResult) -> dict[str, Any]:
         attributes["modelpipe.fallback.index"] = answer.get("index")
         attributes["modelpipe.fallback.failed"] = len(answer.get("failed") or ())
     return attributes
+
+
+def latest_semconv() -> bool:
+    """Whether ``OTEL_SEMCONV_STABILITY_OPT_IN`` lists ``gen_ai_latest_experimental``."""
+    values = os.environ.get(SEMCONV_OPT_IN_ENV, "")
+    return GEN_AI_LATEST in {value.strip() for value in values.split(",")}
+
+
+def _cache_write_and_reasoning(usage: Usage) -> dict[str, Any]:
+    """Cache-write tokens under the name emitted by default (``cache_creation``), or, opted in to the
+    latest GenAI conventions, ``cache_write`` plus ``gen_ai.usage.reasoning.output_tokens``."""
+    written = usage.input_token_details.cache_write_tokens
+    if not latest_semconv():
+        return {"gen_ai.usage.cache_creation.input_tokens": written}
+    return {
+        "gen_ai.usage.cache_write.input_tokens": written,
+        "gen_ai.usage.reasoning.output_tokens": usage.output_token_details.reasoning_tokens,
+    }
 
 
 def _modality(media_type: str) -> str:

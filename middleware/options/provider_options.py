@@ -20,7 +20,6 @@ from pipeline.chain import Middleware, TransformContext
 from pipeline.errors import InvalidArgumentError
 from pipeline.merge import merge_objects
 from pipeline.params import CallParams
-from pipeline.prompt import Message, SystemMessage, UserMessage
 
 __all__ = [
     "ParamsTransform",
@@ -95,26 +94,14 @@ def mark_anthropic_cache_breakpoints(
 
     The AI SDK's dynamic prompt-caching recipe: the stable prefix (instructions) and the whole
     conversation so far become cache breakpoints. ``cache_control`` defaults to
-    ``{"type": "ephemeral"}``; options already on a message win.
+    ``{"type": "ephemeral"}``; options already on a message win. One case of
+    :class:`~middleware.options.prompt_caching.PromptCachePolicy` (system, the last user message).
     """
-    marker: ProviderOptions = {"anthropic": {"cacheControl": dict(cache_control or {"type": "ephemeral"})}}
-    last_system = _last_index(params.prompt, SystemMessage)
-    last_user = _last_index(params.prompt, UserMessage)
-    marked = {index for index in (last_system, last_user) if index is not None}
-    if not marked:
-        return params
-    prompt = [
-        with_provider_options(message, marker) if index in marked else message
-        for index, message in enumerate(params.prompt)
-    ]
-    return params.model_copy(update={"prompt": prompt})
+    from .prompt_caching import PromptCachePolicy, apply_anthropic
 
-
-def _last_index(prompt: list[Message], kind: type[Message]) -> int | None:
-    for index in range(len(prompt) - 1, -1, -1):
-        if isinstance(prompt[index], kind):
-            return index
-    return None
+    policy = PromptCachePolicy(tools=False, last_messages=1, marked=False, roles=frozenset({"user"}))
+    marked, _ = apply_anthropic(params, policy, cache_control=cache_control or {"type": "ephemeral"})
+    return marked
 
 
 class ProviderOptionsMiddleware(Middleware):

@@ -1,0 +1,56 @@
+"""The batch on a local Ray runtime started here: workers share one Redis cache, items keep input order."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+import redis as redis_client
+
+from pipeline.batch_ray import RemoteCallError, generate_many_ray
+from pipeline.errors import InvalidArgumentError
+from providers.testing import JsonReply, LoopbackServer, RecordedRequest
+from providers.testing import openai as openai_wire
+from tests.middleware.cache.redis_server import running_redis_server
+
+from .ray_stack import make_stack
+
+ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
+
+
+def echo(request: RecordedRequest) -> JsonReply:
+    text = request.json()["messages"][-1]["content"]
+    if "fail" in text:
+        return openai_wire.error_reply(400, "refused on purpose")
+    return openai_wire.text_reply(f"echo: {text}")
+
+
+def test_ray_batch_shares_the_redis_cache_and_keeps_order(ray_runtime: None) -> None:
+    prompts = [f"prompt {index}" for index in range(24)]
+    prompts[7] = "please fail"
+    with LoopbackServer() as server, running_redis_server() as redis:
+        server.default_reply = echo
+        make_model = functools.partial(make_stack, server.url("/v1"), redis.url)
+        first = generate_many_ray(
+            make_model, prompts, workers=2, concurrency=4, batch_size=6, progress=False, max_retries=0
+        )
+        assert [item.index for item in first] == list(range(24))
+        assert [item.unwrap().text for item in first if item.ok] == [
+            f"echo: {prompt}" for prompt in prompts if prompt != "please fail"
+        ]
+        failed = first[7].error
+        assert isinstance(failed, RemoteCallError) and failed.error_type == "APICallError"
+        assert "refused on purpose" in str(failed)
+        assert not any(item.cached for item in first) and len(server.requests) == 24
+
+        # Every answer the workers got is in the one shared Redis (the failed call is not cached).
+        with redis_client.Redis.from_url(redis.url) as client:
+            assert len(client.keys("modelpipe:cache:*")) == 23
+
+
+def test_ray_batch_arguments_are_checked_before_ray_starts() -> None:
+    for name in ("workers", "concurrency", "batch_size"):
+        with pytest.raises(InvalidArgumentError, match=name):
+            generate_many_ray(lambda: None, ["a"], **{name: 0})  # type: ignore[arg-type, return-value]
+    assert generate_many_ray(lambda: None, [], progress=False) == []  # type: ignore[arg-type, return-value]
