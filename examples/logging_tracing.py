@@ -7,6 +7,7 @@ prompt, headers and error messages shows as ``[REDACTED]`` and the image as ``<i
 
 Runs offline: the OpenAI terminal talks to a loopback server on 127.0.0.1 that answers, streams,
 and then rejects the key with a 401 whose message repeats it. python examples/logging_tracing.py
+Needs the otel extra (the OpenTelemetry API and SDK): pip install -e ".[otel]"
 """
 
 from __future__ import annotations

@@ -144,6 +144,8 @@ from .sync import (
 from .text_result import GenerateTextResult
 from .tools import Tool, tool, tool_from_model
 
+__version__ = "0.1.0"  # the distribution's version (pyproject reads it from here)
+
 __all__ = [
     "APICallError",
     "AssistantMessage",
