@@ -39,8 +39,8 @@ def __getattr__(name: str) -> Any:
 
 
 def register() -> None:
-    """Make ``"openai/<model id>"`` resolve to a Responses API model (an embeddings model in ``embed``)
-    with default settings."""
+    """Make ``"openai/<model id>"`` resolve as ``OpenAIProvider()(model id)`` does (the Responses API,
+    chat completions for audio models; an embeddings model in ``embed``) with default settings."""
     provider = OpenAIProvider()
-    register_provider("openai", provider.responses)
+    register_provider("openai", provider)
     register_embedding_provider("openai", provider.embedding)

@@ -19,7 +19,7 @@ from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel, OpenAIConnecti
 if TYPE_CHECKING:
     from .responses import OpenAIResponsesLanguageModel
 
-__all__ = ["OpenAIProvider"]
+__all__ = ["OpenAIProvider", "is_chat_only_model"]
 
 
 class _ModelArguments(ConnectionArguments):
@@ -87,8 +87,11 @@ class OpenAIProvider:
 
     def __call__(self, model_id: str) -> OpenAIResponsesLanguageModel | OpenAIChatLanguageModel:
         """The default model: the Responses API for OpenAI itself; chat completions for an
-        OpenAI-compatible server (an endpoint named other than ``"openai"``: Ollama, vLLM, Groq, ...)."""
-        if self._endpoint.name == OPENAI.name:
+        OpenAI-compatible server (an endpoint named other than ``"openai"``: Ollama, vLLM, Groq, ...)
+        and for OpenAI's audio models, which only chat completions serves (``gpt-4o-audio-preview``:
+        the prompt spec's audio example; the AI SDK would send it to the Responses API, which refuses
+        audio input)."""
+        if self._endpoint.name == OPENAI.name and not is_chat_only_model(model_id):
             return self.responses(model_id)
         return self.chat(model_id)
 
@@ -108,3 +111,9 @@ class OpenAIProvider:
         return OpenAIFiles(
             OpenAIConnection(self._endpoint, settings, arguments["organization"], arguments["project"])
         )
+
+
+def is_chat_only_model(model_id: str) -> bool:
+    """OpenAI models the Responses API does not serve: the audio models (``gpt-4o-audio-preview``,
+    ``gpt-4o-mini-audio-preview``)."""
+    return "-audio-" in model_id or model_id.endswith("-audio")

@@ -17,6 +17,7 @@ from providers.testing import LoopbackServer, RecordedRequest, Reply
 from providers.testing import anthropic as fake_anthropic
 from providers.testing import google as fake_google
 from providers.testing import openai as fake_openai
+from providers.testing import openai_responses as fake_responses
 from providers.testing.embeddings import google_embedding_responder, openai_embedding_responder
 
 ANSWER = "Lantern Day: everyone hangs a paper lantern."
@@ -29,6 +30,10 @@ _google_embeddings = google_embedding_responder()
 def _openai(request: RecordedRequest) -> Reply:
     if request.path.endswith("/embeddings"):
         return _openai_embeddings(request)
+    if request.path.endswith("/responses"):  # OpenAIProvider()(...) and "openai/..." use the Responses API
+        if request.json().get("stream"):
+            return fake_responses.stream_reply(fake_responses.stream_events(CHUNKS))
+        return fake_responses.text_reply(ANSWER)
     if request.json().get("stream"):
         return fake_openai.stream_reply(fake_openai.stream_chunks(CHUNKS))
     return fake_openai.text_reply(ANSWER)
