@@ -36,7 +36,7 @@ async def _client_calls(row: str, base_url: str, calls: int, stream: bool) -> No
     client = build_client(row, base_url)
     try:
         for index in range(calls):
-            prompt = f"Say hello (count {index % 3})."  # three prompts: the cache row hits after the first
+            prompt = f"Say hello (count {index})."  # a new prompt each call: the stack row always misses
             if stream and client.stream is not None:
                 await client.stream(prompt)
             else:
