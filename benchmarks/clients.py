@@ -96,11 +96,12 @@ def _modelpipe(
     bare: LanguageModel = terminal(MODEL, api_key=API_KEY, base_url=f"{base_url}/v1", http=http)
     directory = tempfile.TemporaryDirectory(prefix="modelpipe-bench-")
     model: LanguageModel = bare
-    if stack:
+    store = DiskStore(directory.name) if stack else None
+    if store is not None:
         model = wrap_model(
             bare,
             [
-                CacheMiddleware(DiskStore(directory.name)),
+                CacheMiddleware(store),
                 LoggingMiddleware(),
                 ProviderOptionsMiddleware(provider_options={"openai": {"user": "bench"}}),
             ],
@@ -127,6 +128,9 @@ def _modelpipe(
 
     async def close() -> None:
         await http.aclose()
+        if store is not None:  # queued cache writes land before their directory goes
+            await store.flush()
+            store.close()
         directory.cleanup()
 
     return BenchClient(name, generate, stream, close)
