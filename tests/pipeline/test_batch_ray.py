@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 
 import pytest
 import redis as redis_client
@@ -13,7 +14,7 @@ from providers.testing import JsonReply, LoopbackServer, RecordedRequest
 from providers.testing import openai as openai_wire
 from tests.middleware.cache.redis_server import running_redis_server
 
-from .ray_stack import make_stack
+from .ray_stack import make_limited_stack, make_stack
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
@@ -47,6 +48,33 @@ def test_ray_batch_shares_the_redis_cache_and_keeps_order(ray_runtime: None) -> 
         # Every answer the workers got is in the one shared Redis (the failed call is not cached).
         with redis_client.Redis.from_url(redis.url) as client:
             assert len(client.keys("modelpipe:cache:*")) == 23
+
+
+def test_ray_workers_stay_together_under_one_rate_limit_shared_through_redis(ray_runtime: None) -> None:
+    limit = 4  # requests per second, for all workers together
+    arrivals: list[float] = []
+
+    def timed_echo(request: RecordedRequest) -> JsonReply:
+        arrivals.append(time.monotonic())
+        return echo(request)
+
+    prompts = [f"limited {index}" for index in range(12)]
+    with LoopbackServer() as server, running_redis_server() as redis:
+        server.default_reply = timed_echo
+        make_model = functools.partial(make_limited_stack, server.url("/v1"), redis.url, limit)
+        items = generate_many_ray(
+            make_model, prompts, workers=2, concurrency=4, batch_size=6, progress=False, max_retries=0
+        )
+
+    assert [item.unwrap().text for item in items] == [f"echo: {prompt}" for prompt in prompts]
+    arrivals.sort()
+    # Two workers with four calls in flight each would send eight at once; the shared limit admits four
+    # per second. A call is counted when admitted and arrives a little later (up to a few hundred ms on
+    # a loaded machine), so arrivals are checked in half-second windows, which lie inside one second of
+    # admissions.
+    busiest = max(sum(1 for other in arrivals if start <= other < start + 0.5) for start in arrivals)
+    assert busiest <= limit
+    assert arrivals[-1] - arrivals[0] >= 1.8  # twelve calls at four per second span at least two seconds
 
 
 def test_ray_batch_arguments_are_checked_before_ray_starts() -> None:
