@@ -51,6 +51,7 @@ __all__ = [
     "map_payloads",
     "open_stream",
     "payload_feeder",
+    "with_call",
 ]
 
 DRAIN_MAX_BYTES = 64 * 1024
@@ -138,6 +139,23 @@ class StreamMapper(Protocol):
     def finish(self) -> list[StreamPart]: ...
 
     def exception(self, error: Any, call: StreamCall) -> ModelCallError: ...
+
+
+def with_call(error: ModelCallError, call: StreamCall) -> ModelCallError:
+    """An in-band :class:`APICallError` (made while mapping, without the HTTP call) with the call's URL,
+    request body and response headers; its status is kept, so a 429 / 5xx stays retryable. Any other
+    error (an :class:`InvalidResponseDataError`) is returned as it is."""
+    if not isinstance(error, APICallError):
+        return error
+    return APICallError(
+        error.message,
+        url=call.url,
+        request_body=call.request_body,
+        status_code=error.status_code,
+        response_headers=call.response_headers,
+        response_body=error.response_body,
+        data=error.data,
+    )
 
 
 def decode_payload(

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from pipeline.errors import APICallError, ModelCallError
+from pipeline.errors import ModelCallError
 from pipeline.result import (
     CustomContent,
     FileContent,
@@ -43,7 +43,15 @@ from pipeline.stream import (
     ToolInputEndPart,
     ToolInputStartPart,
 )
-from providers._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
+from providers._stream import (
+    Done,
+    ErrorPayload,
+    InvalidPayload,
+    StreamCall,
+    StreamState,
+    WireValidator,
+    with_call,
+)
 
 from .errors import in_band_error
 from .map_response import content_part, finish_reason, record_fields, usage, warnings
@@ -109,16 +117,7 @@ class GatewayStreamMapper:
 
     def exception(self, error: Any, call: StreamCall) -> ModelCallError:
         """The error an error part before any output stands for, with the call's request and headers."""
-        if not isinstance(error, APICallError):
-            return error  # type: ignore[no-any-return]  # an InvalidResponseDataError: nothing to add
-        return APICallError(
-            error.message,
-            url=call.url,
-            request_body=call.request_body,
-            status_code=error.status_code,
-            response_headers=call.response_headers,
-            data=error.data,
-        )
+        return with_call(error, call)
 
     def _part(self, event: Mapping[str, Any]) -> list[StreamPart]:
         kind = event.get("type")

@@ -40,7 +40,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
-from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
+from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator, with_call
 from .convert_usage import convert_google_usage
 from .map_finish_reason import map_google_finish_reason
 from .map_response import PartMapper, google_metadata, signature_metadata, tool_input
@@ -170,19 +170,8 @@ class GoogleStreamMapper:
         return out
 
     def exception(self, error: Any, call: StreamCall) -> ModelCallError:
-        """The error to raise for an error part before any output (an in-band error keeps its status, so
-        429 / 5xx stay retryable), with the call's request body and response headers."""
-        if not isinstance(error, APICallError):
-            return error  # type: ignore[no-any-return]  # an InvalidResponseDataError: nothing to add
-        return APICallError(
-            error.message,
-            url=call.url,
-            request_body=call.request_body,
-            status_code=error.status_code,
-            response_headers=call.response_headers,
-            response_body=error.response_body,
-            data=error.data,
-        )
+        """The error an error part before any output stands for, with the call's request and headers."""
+        return with_call(error, call)
 
     def _chunk(self, chunk: GenerateContentResponse, out: list[StreamPart]) -> None:
         if not self._sent_metadata and chunk.responseId is not None:
