@@ -96,15 +96,10 @@ class _GatewayConnection:
         return headers
 
 
-class GatewayLanguageModel:
-    """A model behind the AI Gateway, named by its gateway id (``"openai/gpt-4o"``).
+class _GatewayModel:
+    """What the gateway's language and embedding models share: the model id and the connection."""
 
-    Settings not given are read from the environment at call time: ``AI_GATEWAY_API_KEY``,
-    ``AI_GATEWAY_BASE_URL`` (default ``https://ai-gateway.vercel.sh/v4/ai``). Provider options pass
-    through to the provider behind the gateway (``provider_options={"anthropic": {...}}``), and
-    ``provider_options={"gateway": {"order": [...], "only": [...]}}`` steers the gateway's routing.
-    HTTP: at most one of ``http=``, ``http_client=`` or ``transport=`` (as for every provider).
-    """
+    provider: str
 
     def __init__(
         self,
@@ -122,21 +117,9 @@ class GatewayLanguageModel:
         settings = ConnectionSettings.from_arguments(api_key, base_url, headers, http, http_client, transport)
         self._connection = _GatewayConnection(settings, team)
 
-    def __repr__(self) -> str:
-        return f"GatewayLanguageModel({self._model_id!r}, base_url={redact_url(self.base_url)!r})"
-
-    @property
-    def provider(self) -> str:
-        return "gateway"
-
     @property
     def model_id(self) -> str:
         return self._model_id
-
-    @property
-    def supported_urls(self) -> SupportedUrls:
-        """Every http(s) URL: the gateway hands them to the provider behind it."""
-        return _ANY_URL
 
     @property
     def base_url(self) -> str:
@@ -147,6 +130,27 @@ class GatewayLanguageModel:
     def endpoint_identity(self) -> EndpointIdentity:
         """Who answers this model's calls (what a cache key must separate); no raw key inside."""
         return self._connection.identity(self.provider)
+
+
+class GatewayLanguageModel(_GatewayModel):
+    """A model behind the AI Gateway, named by its gateway id (``"openai/gpt-4o"``).
+
+    Settings not given are read from the environment at call time: ``AI_GATEWAY_API_KEY``,
+    ``AI_GATEWAY_BASE_URL`` (default ``https://ai-gateway.vercel.sh/v4/ai``). Provider options pass
+    through to the provider behind the gateway (``provider_options={"anthropic": {...}}``), and
+    ``provider_options={"gateway": {"order": [...], "only": [...]}}`` steers the gateway's routing.
+    HTTP: at most one of ``http=``, ``http_client=`` or ``transport=`` (as for every provider).
+    """
+
+    def __repr__(self) -> str:
+        return f"GatewayLanguageModel({self._model_id!r}, base_url={redact_url(self.base_url)!r})"
+
+    provider = "gateway"
+
+    @property
+    def supported_urls(self) -> SupportedUrls:
+        """Every http(s) URL: the gateway hands them to the provider behind it."""
+        return _ANY_URL
 
     async def resolve_params(self, type: CallType, params: CallParams) -> CallParams:
         """A terminal sends ``params`` as given."""
@@ -198,43 +202,16 @@ class GatewayLanguageModel:
         )
 
 
-class GatewayEmbeddingModel:
+class GatewayEmbeddingModel(_GatewayModel):
     """An embedding model behind the AI Gateway (``"openai/text-embedding-3-small"``); never retries."""
 
     max_embeddings_per_call: int | None = MAX_EMBEDDINGS_PER_CALL
     supports_parallel_calls = True
 
-    def __init__(
-        self,
-        model_id: str,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        team: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        http: HttpClient | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self._model_id = model_id
-        settings = ConnectionSettings.from_arguments(api_key, base_url, headers, http, http_client, transport)
-        self._connection = _GatewayConnection(settings, team)
-
     def __repr__(self) -> str:
         return f"GatewayEmbeddingModel({self._model_id!r})"
 
-    @property
-    def provider(self) -> str:
-        return "gateway.embedding"
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def endpoint_identity(self) -> EndpointIdentity:
-        """Who answers this model's calls (what a cache key must separate); no raw key inside."""
-        return self._connection.identity(self.provider)
+    provider = "gateway.embedding"
 
     async def do_embed(self, params: EmbedParams) -> EmbedResult:
         """One ``/embedding-model`` call for ``params.values``."""
