@@ -249,6 +249,17 @@ def _budget_layers() -> list[Any]:
     return [BudgetMiddleware(max_usd=10.0**9)]
 
 
+def _prompt_caching_layers() -> list[Any]:
+    from middleware.options.prompt_caching import PromptCachePolicy, PromptCachingMiddleware
+
+    return [PromptCachingMiddleware(policy=PromptCachePolicy(last_messages=1))]
+
+
+def modelpipe_prompt_caching(base_url: str) -> BenchClient:
+    """The bare provider behind a PromptCachingMiddleware (OpenAI: a prompt_cache_key over the prefix)."""
+    return _modelpipe("modelpipe + prompt caching", base_url, stack=False, layers=_prompt_caching_layers)
+
+
 def modelpipe_fallback(base_url: str) -> BenchClient:
     """The bare provider behind a FallbackMiddleware whose primary always answers (the backup is unused)."""
     return _modelpipe("modelpipe + fallback", base_url, stack=False, layers=_fallback_layers)
@@ -282,6 +293,7 @@ CLIENTS: dict[str, Callable[[str], BenchClient]] = {
     "ratelimit": modelpipe_rate_limit,
     "cost": modelpipe_cost,
     "budget": modelpipe_budget,
+    "promptcache": modelpipe_prompt_caching,
 }
 """Row keys, in table order."""
 

@@ -22,6 +22,7 @@ LABELS = {
     "ratelimit": "modelpipe, bare + RateLimitMiddleware (memory)",
     "cost": "modelpipe, bare + CostMiddleware",
     "budget": "modelpipe, bare + BudgetMiddleware (memory)",
+    "promptcache": "modelpipe, bare + PromptCachingMiddleware",
 }
 
 TARGETS: list[tuple[str, str, str, str, float]] = [
