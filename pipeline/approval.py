@@ -111,6 +111,8 @@ def collect_tool_approvals(messages: Sequence[Message]) -> CollectedApprovals:
     if not messages or not isinstance(messages[-1], ToolMessage):
         return CollectedApprovals()
     last = messages[-1]
+    if not any(isinstance(part, ToolApprovalResponsePart) for part in last.content):
+        return CollectedApprovals()  # the usual tool message: results only, nothing to match
     tool_calls: dict[str, ToolCallPart] = {}
     requests: dict[str, ToolApprovalRequestPart] = {}
     for message in messages:
