@@ -52,6 +52,7 @@ __all__ = [
     "EventStream",
     "HttpClient",
     "JsonResponse",
+    "Method",
     "RawResponse",
     "parse_retry_after",
     "post_json",
@@ -538,23 +539,28 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
+Method = Literal["POST", "GET", "PATCH", "DELETE"]
+
+
 async def send_raw(
     http: HttpClient,
     url: str,
     *,
-    method: Literal["POST", "GET"] = "POST",
+    method: Method = "POST",
     headers: Mapping[str, str],
     content: bytes = b"",
     content_type: str = "application/octet-stream",
     parse_error: ErrorParser,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> RawResponse:
-    """POST raw ``content`` (an upload, a multipart form) as ``content_type``, or GET ``url``; the
+    """Send raw ``content`` (an upload, a multipart form, JSON) as ``content_type`` with ``method``; the
     answer's bytes and headers, read within ``max_response_bytes``. Any failure raises
-    :class:`APICallError`, as :func:`post_json` does (errors show a placeholder, never the bytes)."""
-    shown = f"<{len(content)} bytes of {content_type.split(';')[0]}>" if method == "POST" else None
+    :class:`APICallError`, as :func:`post_json` does (errors show a placeholder, never the bytes). A
+    ``GET`` or a ``DELETE`` sends no body."""
+    has_body = method in ("POST", "PATCH")
+    shown = f"<{len(content)} bytes of {content_type.split(';')[0]}>" if has_body else None
     request_headers = _request_headers(headers, "application/json")
-    if method == "POST":
+    if has_body:
         request_headers["content-type"] = content_type
     else:
         del request_headers["content-type"]
@@ -585,14 +591,17 @@ async def _send_bytes(
     content: bytes,
     body: Any,
     *,
-    method: Literal["POST", "GET"] = "POST",
+    method: Method = "POST",
 ) -> httpx.Response:
     endpoint = _endpoint_url(url)
     try:
         if method == "POST":
             return await http.send(endpoint, request_headers, content)
         client = http.client()
-        return await client.send(client.build_request(method, endpoint, headers=request_headers), stream=True)
+        request = client.build_request(
+            method, endpoint, headers=request_headers, content=content if method == "PATCH" else None
+        )
+        return await client.send(request, stream=True)
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise APICallError(
             f"Invalid API URL: {_describe(exc)}", url=url, request_body=body, is_retryable=False

@@ -1,7 +1,8 @@
-"""REST calls beside the model endpoints (batches, files, cached contents): any method, JSON or raw answers.
+"""REST calls beside the model endpoints (batches, cached contents): any method, JSON or raw answers.
 
-Failures raise the same :class:`~pipeline.errors.APICallError` as model calls (status, retryability,
-``Retry-After``, the provider's parsed error message), through the provider's pooled client.
+A thin layer over :func:`providers._http.send_raw`, so these calls get what model calls get: header
+checks, credential headers registered for redaction, the response size cap, the provider's parsed error
+message with status, retryability and ``Retry-After``, and the provider's pooled client.
 """
 
 from __future__ import annotations
@@ -10,65 +11,57 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+from pipeline.errors import InvalidResponseError
 
-from pipeline.errors import APICallError, InvalidResponseError
-
-from ._http import ErrorParser, HttpClient, _describe, _encode_body, _endpoint_url, _status_error
+from ._http import ErrorParser, HttpClient, Method, _encode_body, send_raw
+from ._multipart import multipart_form
 
 __all__ = ["request_bytes", "request_json"]
 
 
 async def request_bytes(
     http: HttpClient,
-    method: str,
+    method: Method,
     url: str,
     *,
     headers: Mapping[str, str],
     parse_error: ErrorParser,
     json_body: Any = None,
-    content: bytes | None = None,
-    files: Mapping[str, Any] | None = None,
-    data: Mapping[str, str] | None = None,
+    file: tuple[str, bytes, str] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> bytes:
-    """``method`` ``url`` and the answer's body; a JSON body, raw ``content`` or a multipart form."""
-    client = http.client()
-    body = _encode_body(json_body) if json_body is not None else content
-    sent_headers = dict(headers)
-    if json_body is not None:
-        sent_headers["content-type"] = "application/json"
-    try:
-        request = client.build_request(
-            method, _endpoint_url(url), headers=sent_headers, content=body, files=files, data=data
+    """``method`` ``url`` and the answer's body; a JSON body, or a multipart form of ``fields`` and one
+    ``file`` (``(filename, bytes, media type)``)."""
+    content, content_type = b"", "application/json"
+    if file is not None:
+        filename, data, media_type = file
+        content, content_type = multipart_form(
+            dict(fields or {}), file=data, filename=filename, media_type=media_type
         )
-        response = await client.send(request, stream=True)
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        raise APICallError(f"Invalid API URL: {_describe(exc)}", url=url, is_retryable=False) from exc
-    except httpx.TransportError as exc:
-        raise APICallError(f"Cannot connect to API: {_describe(exc)}", url=url, is_retryable=True) from exc
-    try:
-        if not response.is_success:
-            raise await _status_error(response, url, json_body, parse_error)
-        try:
-            return await response.aread()
-        except httpx.TransportError as exc:
-            raise APICallError(
-                f"Cannot read API response: {_describe(exc)}", url=url, is_retryable=True
-            ) from exc
-    finally:
-        await response.aclose()
+    elif json_body is not None:
+        content = _encode_body(json_body)
+    answer = await send_raw(
+        http,
+        url,
+        method=method,
+        headers=headers,
+        content=content,
+        content_type=content_type,
+        parse_error=parse_error,
+    )
+    return answer.body
 
 
 async def request_json(
     http: HttpClient,
-    method: str,
+    method: Method,
     url: str,
     *,
     headers: Mapping[str, str],
     parse_error: ErrorParser,
     json_body: Any = None,
-    files: Mapping[str, Any] | None = None,
-    data: Mapping[str, str] | None = None,
+    file: tuple[str, bytes, str] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> Any:
     """Like :func:`request_bytes`, the answer decoded as JSON (an empty body is ``None``)."""
     raw = await request_bytes(
@@ -78,12 +71,17 @@ async def request_json(
         headers=headers,
         parse_error=parse_error,
         json_body=json_body,
-        files=files,
-        data=data,
+        file=file,
+        fields=fields,
     )
     if not raw.strip():
         return None
     try:
         return json.loads(raw)
-    except ValueError as exc:
-        raise InvalidResponseError("Invalid JSON response", url=url, content_type=None) from exc
+    except (ValueError, RecursionError) as exc:
+        raise InvalidResponseError(
+            "Invalid JSON response",
+            url=url,
+            status_code=200,
+            response_body=raw[:2048].decode("utf-8", "replace"),
+        ) from exc

@@ -33,6 +33,7 @@ from providers._batch import (
     text_result,
     wait_until_ended,
 )
+from providers._http import Method
 from providers._rest import request_bytes, request_json
 
 from .map_response import map_response
@@ -94,7 +95,7 @@ class AnthropicBatch(BatchRunner):
         url, headers = self.model._endpoint(CallParams(prompt=[]), request)
         return f"{url}/batches", headers
 
-    async def _json(self, method: str, path: str = "", json_body: Any = None) -> Any:
+    async def _json(self, method: Method, path: str = "", json_body: Any = None) -> Any:
         url, headers = self._endpoint()
         return await request_json(
             self.model._client(),

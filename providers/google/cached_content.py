@@ -24,7 +24,7 @@ import httpx
 
 from pipeline.errors import InvalidArgumentError, InvalidResponseDataError
 from pipeline.params import CallParams
-from providers._http import HttpClient
+from providers._http import HttpClient, Method
 from providers._rest import request_json
 from providers._settings import ConnectionSettings
 
@@ -120,7 +120,7 @@ class GeminiCachedContents:
     def _headers(self) -> dict[str, str]:
         return google_request_headers(self._settings, None)
 
-    async def _call(self, method: str, path: str, body: Any = None) -> Any:
+    async def _call(self, method: Method, path: str, body: Any = None) -> Any:
         return await request_json(
             self._http(),
             method,

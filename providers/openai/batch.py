@@ -31,6 +31,7 @@ from providers._batch import (
     text_result,
     wait_until_ended,
 )
+from providers._http import Method
 from providers._rest import request_bytes, request_json
 
 from .error_mapping import parse_openai_error
@@ -80,7 +81,7 @@ class OpenAIBatch(BatchRunner):
     def _target(self, path: str) -> tuple[str, dict[str, str]]:
         return self.model._connection.target(path, None)
 
-    async def _json(self, method: str, path: str, **arguments: Any) -> Any:
+    async def _json(self, method: Method, path: str, **arguments: Any) -> Any:
         url, headers = self._target(path)
         http = self.model._client()
         return await request_json(
@@ -104,8 +105,8 @@ class OpenAIBatch(BatchRunner):
         uploaded = await self._json(
             "POST",
             "/files",
-            files={"file": ("batch.jsonl", payload, "application/jsonl")},
-            data={"purpose": "batch"},
+            file=("batch.jsonl", payload, "application/jsonl"),
+            fields={"purpose": "batch"},
         )
         if not isinstance(uploaded, Mapping) or not isinstance(uploaded.get("id"), str):
             raise InvalidResponseDataError(f"OpenAI file upload answer without an id: {uploaded!r}"[:300])
