@@ -211,7 +211,7 @@ def payload_feeder(mapper: StreamMapper, *, include_raw: bool = False) -> Callab
                 event, raw = _decode_step_by_step(wire, data, include_raw=False)
         try:
             parts = feed(event)
-        except (ValueError, TypeError, LookupError, RecursionError) as error:
+        except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as error:
             parts = feed(InvalidPayload(invalid_stream_data("stream event", error, data)))
         return parts if raw is None else [raw, *parts]
 

@@ -111,13 +111,23 @@ class OpenAIResponsesLanguageModel:
             ) from error
         if body.error is not None or body.output is None:
             raise _failed_response(body, url, request, response.headers)
-        return map_responses_response(
-            response.value,
-            request,
-            key=self._endpoint.name,
-            headers=response.headers,
-            generate_id=self._generate_id,
-        )
+        try:
+            return map_responses_response(
+                response.value,
+                request,
+                key=self._endpoint.name,
+                headers=response.headers,
+                generate_id=self._generate_id,
+            )
+        except (
+            ValueError,
+            TypeError,
+            LookupError,
+            AttributeError,
+        ) as error:  # a nested item of the wrong shape
+            raise response.unexpected(
+                "responses API response", error, url=url, request_body=request.body
+            ) from error
 
     async def do_stream(self, params: CallParams) -> StreamResult:
         """One streaming call. An error event before any output raises here (so it can be retried)."""

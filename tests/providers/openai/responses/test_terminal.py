@@ -21,7 +21,7 @@ from middleware.observe import LoggingMiddleware, TracingMiddleware
 from middleware.observe.log import CALL_LOGGER
 from middleware.options import ProviderOptionsMiddleware
 from pipeline import generate_text, stream_text, wrap_model
-from pipeline.errors import APICallError
+from pipeline.errors import APICallError, InvalidResponseDataError, InvalidResponseError
 from pipeline.generate import prepare_call
 from pipeline.registry import resolve_model
 from providers.openai import OpenAIProvider, OpenAIResponsesLanguageModel, tools
@@ -110,6 +110,21 @@ async def test_an_error_in_a_200_answer_raises_the_api_message(server: LoopbackS
     with pytest.raises(APICallError, match="You exceeded your current quota") as raised:
         await model(server).do_generate(prepare_call(prompt="Hello"))
     assert (raised.value.status_code, raised.value.is_retryable) == (400, False)
+
+
+async def test_nested_items_of_the_wrong_shape_are_typed_errors(server: LoopbackServer) -> None:
+    body = fake.response_body([fake.message_item("hi")])
+    body["output"][0]["content"] = ["not an object"]
+    server.enqueue(JsonReply(body))
+    with pytest.raises(InvalidResponseError, match="responses API response"):
+        await model(server).do_generate(prepare_call(prompt="Hello"))
+
+    events = fake.stream_events(["a"])
+    broken = json.loads(events[2])
+    broken["item"] = "not an object"
+    server.enqueue(SSEReply(events=[*events[:2], json.dumps(broken), *events[3:]]))
+    with pytest.raises(InvalidResponseDataError, match="stream event"):
+        await stream_text(model(server), prompt="Hello", max_retries=0).text()
 
 
 async def test_an_http_error_is_typed(server: LoopbackServer) -> None:
