@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .errors import InvalidPromptError, InvalidToolInputError, NoSuchToolError
+from .errors import InvalidPromptError, InvalidToolInputError
 from .prompt import (
     AssistantMessage,
     ExecutionDeniedOutput,
@@ -150,10 +150,12 @@ async def approval_requests(
     """
     requests: list[ToolApprovalRequestContent] = []
     for call in calls:
+        tool_def = tools.tools.get(call.tool_name)
+        if tool_def is None or tool_def.needs_approval is False:
+            continue  # the usual tool: its input is parsed once, when it runs
         try:
-            tool_def = tools.get(call.tool_name)
             arguments = parse_tool_input(tool_def, call.input)
-        except (NoSuchToolError, InvalidToolInputError):
+        except InvalidToolInputError:
             continue
         if await tool_def.requires_approval(arguments):
             requests.append(

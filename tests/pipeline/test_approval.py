@@ -143,6 +143,9 @@ async def test_stream_emits_the_resumed_results_first_and_keeps_them_out_of_the_
         tool_call_id="c1", tool_name="delete_file", result={"deleted": "a.txt"}
     )
     assert ran == [{"path": "a.txt"}]
+    final = await result.result()
+    assert len(final.steps) == 1 and final.tool_results == []  # the resumed result is not a step's
+    assert [part.type for part in final.steps[0].content] == ["text"]
 
 
 async def test_stream_step_with_a_tool_needing_approval_ends_with_the_request() -> None:
