@@ -118,6 +118,13 @@ def executable_tools(tools: ToolsInput | None) -> ToolSet:
 
 def _plain_definitions(tools: ToolsInput) -> list[FunctionTool | ProviderTool | Mapping[str, Any]]:
     if isinstance(tools, Mapping):
+        for key, value in tools.items():
+            if not isinstance(value, Tool | ProviderTool):
+                raise InvalidArgumentError(
+                    f"tools[{key!r}]",
+                    f"a mapping of tools takes Tool or ProviderTool values, got {type(value).__name__} "
+                    "(send a plain definition in a list of tools instead)",
+                )
         return [
             value.model_copy(update={"name": key})
             for key, value in tools.items()

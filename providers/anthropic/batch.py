@@ -153,12 +153,15 @@ class AnthropicBatch(BatchRunner):
         return await wait_until_ended(lambda: self.poll(job), interval=poll_interval, timeout=timeout)
 
     async def collect(self, job: BatchJob) -> list[BatchItem[GenerateTextResult]]:
-        """The items of an ended batch in input order (its ``results_url``, JSONL)."""
+        """The items of an ended batch in input order (JSONL from ``<base>/<id>/results``).
+
+        The ``results_url`` the answer names is not followed: the request carries the API key, which
+        goes only to the configured base URL (a tampered answer must not send it elsewhere).
+        """
         if job.state != "ended":
             raise InvalidArgumentError("job", f"batch {job.id} has not ended yet (status {job.status!r})")
         base, headers = self._endpoint()
-        results_url = job.raw.get("results_url")
-        url = results_url if isinstance(results_url, str) and results_url else f"{base}/{job.id}/results"
+        url = f"{base}/{job.id}/results"
         raw = await request_bytes(
             self.model._client(), "GET", url, headers=headers, parse_error=parse_error_body
         )

@@ -70,3 +70,8 @@ async def test_a_provider_executed_call_and_its_result_end_the_loop_without_runn
     assert result.text == "Found it."
     sent = model.generate_calls[0].tools
     assert sent == [SEARCH]
+
+
+def test_a_mapping_value_that_is_neither_a_tool_nor_a_provider_tool_is_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"tools\['plain'\]"):
+        prepare_call(prompt="hi", tools={"plain": {"name": "plain", "input_schema": {}}})  # type: ignore[dict-item]
