@@ -236,6 +236,14 @@ def _anthropic_targets(params: CallParams, policy: PromptCachePolicy) -> list[_T
     return unique
 
 
+def _item_of(params: CallParams, target: _Target) -> Any:
+    """The tool, message or message part a target names."""
+    if target.tool is not None:
+        return (params.tools or [])[target.tool]
+    message = params.prompt[target.message or 0]
+    return message if target.part is None else message.content[target.part]
+
+
 def _existing_breakpoints(params: CallParams) -> int:
     count = sum(_has_anthropic_mark(tool) for tool in params.tools or [])
     for message in params.prompt:
@@ -255,7 +263,11 @@ def apply_anthropic(
 
     Options already on an item win. ``cache_control`` replaces the value derived from the TTL.
     """
-    targets = _anthropic_targets(params, policy)
+    targets = [  # an item that already has a breakpoint keeps it and is counted once, below
+        target
+        for target in _anthropic_targets(params, policy)
+        if not _has_anthropic_mark(_item_of(params, target))
+    ]
     if not targets:
         return params, 0
     room = max(0, MAX_ANTHROPIC_BREAKPOINTS - _existing_breakpoints(params))

@@ -92,7 +92,8 @@ def test_anthropic_counts_breakpoints_already_set_and_keeps_them() -> None:
     params = CallParams(prompt=prompt, tools=TOOLS)
     marked, dropped = apply_anthropic(params, PromptCachePolicy(last_messages=3))
     assert marked.prompt[1].provider_options == own
-    assert len(marks(marked)) == 4 and dropped == 2
+    # five wanted (tool, system, three messages), one of them already set: three fit beside it, one is dropped
+    assert marks(marked) == ["tool:fetch", "message:0", "message:1", "message:3"] and dropped == 1
 
 
 def test_anthropic_ttl_one_hour_and_never_longer_after_shorter() -> None:
