@@ -430,18 +430,21 @@ def _claim(seen: dict[str, tuple[str, int]], tool_call_id: str, where: tuple[str
 
 def _tool_calls_with_approval_responses(messages: Sequence[Message]) -> set[str]:
     """The ids of tool calls whose approval request has a response (the loop runs or denies them)."""
-    requested: dict[str, str] = {}
-    for message in messages:
-        if isinstance(message, AssistantMessage) and not isinstance(message.content, str):
-            for part in message.content:
-                if isinstance(part, ToolApprovalRequestPart):
-                    requested[part.approval_id] = part.tool_call_id
-    return {
-        requested[part.approval_id]
+    answered = {
+        part.approval_id
         for message in messages
         if isinstance(message, ToolMessage)
         for part in message.content
-        if isinstance(part, ToolApprovalResponsePart) and part.approval_id in requested
+        if isinstance(part, ToolApprovalResponsePart)
+    }
+    if not answered:  # the usual prompt: no assistant message needs to be read for requests
+        return set()
+    return {
+        part.tool_call_id
+        for message in messages
+        if isinstance(message, AssistantMessage) and not isinstance(message.content, str)
+        for part in message.content
+        if isinstance(part, ToolApprovalRequestPart) and part.approval_id in answered
     }
 
 
