@@ -98,13 +98,14 @@ class StreamTextResult:
         self._request = RequestMetadata()
         self._response = ResponseMetadata()
         self._resumed_messages: list[Message] = []
-        self._resumed_parts: set[int] = set()
+        self._resumed_parts_left = 0
 
     def set_resumed(self, message: ToolMessage | None, parts: Sequence[StreamPart]) -> None:
         """Record what answering the prompt's tool approvals produced before the first step: the tool
-        message (first of the response messages) and its stream parts (not part of any step)."""
+        message (first of the response messages) and its stream parts, which the loop yields before any
+        other part and which belong to no step."""
         self._resumed_messages = [] if message is None else [message]
-        self._resumed_parts = {id(part) for part in parts}
+        self._resumed_parts_left = len(parts)
 
     def set_stream_metadata(self, opened: StreamResult) -> None:
         """Record the request / response metadata of the model stream once it is open."""
@@ -178,7 +179,8 @@ class StreamTextResult:
 
     def _fold(self, part: StreamPart) -> None:
         """Fold a part into the result so far."""
-        if id(part) in self._resumed_parts:
+        if self._resumed_parts_left:
+            self._resumed_parts_left -= 1
             return
         self._collector.add(part)
         if isinstance(part, FinishPart):
