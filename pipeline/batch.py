@@ -112,14 +112,11 @@ def summarize(items: Iterable[BatchItem[Any]]) -> BatchSummary:
 
 
 def call_cost(metadata: Mapping[str, Any] | None) -> float | None:
-    """The USD cost a cost middleware recorded in ``metadata["modelpipe"]["cost"]``: a number, or a
-    mapping with a ``total_usd`` / ``total`` / ``usd`` number; ``None`` when absent."""
-    controls = (metadata or {}).get(control.NAMESPACE)
-    cost = controls.get("cost") if isinstance(controls, Mapping) else None
-    if isinstance(cost, Mapping):
-        cost = next((cost[key] for key in ("total_usd", "total", "usd") if key in cost), None)
-    if isinstance(cost, int | float) and not isinstance(cost, bool) and math.isfinite(cost):
-        return float(cost)
+    """The USD total a cost layer marked on the call (:func:`pipeline.control.call_cost`'s
+    ``total_usd``); ``None`` when no layer priced it."""
+    total = (control.call_cost(metadata) or {}).get("total_usd")
+    if isinstance(total, int | float) and not isinstance(total, bool) and math.isfinite(total):
+        return float(total)
     return None
 
 

@@ -136,19 +136,22 @@ async def test_stream_many_yields_in_input_order_through_stream_calls() -> None:
     assert len(model.stream_calls) == 8 and model.generate_calls == []
 
 
+def _priced(usd: float) -> dict[str, Any]:
+    """Metadata as CostMiddleware marks it."""
+    return control.with_cost(None, {"input_usd": usd / 2, "output_usd": usd / 2, "total_usd": usd})
+
+
 def test_cached_and_cost_are_read_from_the_metadata() -> None:
-    assert call_cost({"modelpipe": {"cost": 0.25}}) == 0.25
-    assert call_cost({"modelpipe": {"cost": {"input": 0.1, "total_usd": 0.3}}}) == 0.3
-    assert call_cost({"modelpipe": {"cost": {"total": 2}}}) == 2.0
-    assert call_cost({"modelpipe": {"cost": "cheap"}}) is None
-    assert call_cost({"modelpipe": {"cost": True}}) is None
+    assert call_cost(_priced(0.3)) == 0.3
+    assert call_cost(control.with_cost(None, {"total_usd": "cheap"})) is None
+    assert call_cost(control.with_cost(None, {"total_usd": True})) is None
+    assert call_cost({"modelpipe": {"cost": 0.25}}) is None  # not a cost layer's mark
     assert call_cost(None) is None
 
 
 async def test_cached_items_and_cost_are_counted() -> None:
     def answer(cached: bool, cost: float) -> GenerateResult:
-        metadata = control.with_cache_status({"modelpipe": {"cost": cost}}, "hit") if cached else None
-        metadata = metadata or {"modelpipe": {"cost": cost}}
+        metadata = control.with_cache_status(_priced(cost), "hit") if cached else _priced(cost)
         return text_result("x").model_copy(update={"provider_metadata": metadata})
 
     model = MockLanguageModel(generate=[answer(True, 0.0), answer(False, 0.5), answer(False, 0.25)])
@@ -166,7 +169,7 @@ class FakeTty(io.StringIO):
 async def test_progress_bar_on_a_terminal_shows_counts_and_cost(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = FakeTty()
     monkeypatch.setattr("sys.stderr", terminal)
-    priced = text_result("x").model_copy(update={"provider_metadata": {"modelpipe": {"cost": 0.5}}})
+    priced = text_result("x").model_copy(update={"provider_metadata": _priced(0.5)})
     model = MockLanguageModel(generate=[priced, APICallError("no", url="u", status_code=400), priced])
     await generate_many(model, ["a", "b", "c"], concurrency=1, max_retries=0)
     shown = terminal.getvalue()
