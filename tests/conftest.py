@@ -14,11 +14,13 @@ from pathlib import Path as _Path  # noqa: E402
 
 import pytest as _pytest  # noqa: E402
 
+from tests.optional import require_module  # noqa: E402
+
 
 @_pytest.fixture(scope="module")
 def ray_runtime() -> _Iterator[None]:
     """A local Ray runtime on 127.0.0.1 whose workers can import this repository (skips without Ray)."""
-    ray = _pytest.importorskip("ray")
+    ray = require_module("ray")
     root = str(_Path(__file__).resolve().parent.parent)
     path = _os.pathsep.join(filter(None, [root, _os.environ.get("PYTHONPATH")]))
     ray.init(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.optional import require_module
 from tests.pipeline.ui.node_parser import require_node_packages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ def _chromium() -> str:
 def chat_app(tmp_path: Path) -> Iterator[str]:
     """The example app (loopback model, bundled page) on a free 127.0.0.1 port; yields its URL."""
     require_node_packages()
-    uvicorn = pytest.importorskip("uvicorn")
+    uvicorn = require_module("uvicorn")
     from examples.chat_app.loopback import start_loopback_anthropic
     from examples.chat_app.server import build_bundle, create_app
     from providers.anthropic import AnthropicProvider
@@ -82,7 +83,7 @@ def test_malformed_chat_request_is_a_400_naming_the_bad_element(chat_app: str) -
 
 def test_use_chat_against_the_modelpipe_backend(chat_app: str) -> None:
     executable = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)

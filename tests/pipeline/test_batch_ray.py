@@ -13,10 +13,11 @@ from pipeline.errors import InvalidArgumentError
 from providers.testing import JsonReply, LoopbackServer, RecordedRequest
 from providers.testing import openai as openai_wire
 from tests.middleware.cache.redis_server import running_redis_server
+from tests.optional import require_module
 
 from .ray_stack import make_limited_stack, make_stack
 
-ray = pytest.importorskip("ray")
+ray = require_module("ray")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
 
 

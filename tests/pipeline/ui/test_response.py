@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 
 import anyio
 import httpx
-import pytest
 
 from middleware.cache.call_cache import CacheMiddleware
 from middleware.cache.stores import MemoryStore
@@ -20,9 +19,10 @@ from pipeline.params import CallParams
 from pipeline.stream import StreamPart, StreamResult, StreamStartPart, TextDeltaPart, TextStartPart
 from pipeline.testing import MockLanguageModel, text_stream_parts
 from pipeline.ui import UI_MESSAGE_STREAM_HEADERS, encode_sse_chunk
+from tests.optional import require_module
 
-pytest.importorskip("starlette")
-uvicorn = pytest.importorskip("uvicorn")
+require_module("starlette")
+uvicorn = require_module("uvicorn")
 from starlette.applications import Starlette  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import Response  # noqa: E402

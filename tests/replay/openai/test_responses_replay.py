@@ -15,10 +15,33 @@ from pipeline.prompt import TextPart, UserMessage
 from providers.openai import ChatEndpoint, OpenAIResponsesLanguageModel
 from providers.testing import JsonReply, LoopbackServer, SSEReply
 
-from .cases import AZURE, OPENAI, ReplayCase, responses_cases
+from .cases import _SNAPSHOTS as SNAPSHOTS
+from .cases import AZURE, OPENAI, ReplayCase, load_snapshots, responses_cases
+from .cases import _case as read_case
 from .compare import ai_sdk_view, expected_result_view, expected_view, result_view, same_timestamps
 
 CASES = responses_cases(OPENAI) + responses_cases(AZURE)
+
+NOT_FROM_FIXTURES = {
+    "OpenAIResponsesLanguageModel > doGenerate > web search sources schema resilience > "
+    "should accept api-type sources without throwing 1",
+    "OpenAIResponsesLanguageModel > doStream > web search tool > "
+    "should handle streaming web search with action query field 1",
+}
+"""OpenAI snapshots of tests that script their own answer, not a recorded fixture (nothing to replay)."""
+
+
+def test_every_snapshot_is_a_case_or_named_as_not_recorded() -> None:
+    """A snapshot the case reader cannot place fails here instead of silently leaving the suite."""
+    for suite, left_out in ((OPENAI, NOT_FROM_FIXTURES), (AZURE, set())):
+        source = (SNAPSHOTS / suite.test_file).read_text(encoding="utf-8")
+        snapshots = load_snapshots(SNAPSHOTS / f"{suite.test_file}.snap")
+        dropped = {
+            name for name, expected in snapshots.items() if read_case(source, name, expected, suite) is None
+        }
+        assert dropped == left_out
+        assert len(responses_cases(suite)) == len(snapshots) - len(left_out)
+
 
 DECISIONS: dict[str, str] = {}
 """Snapshot name → why our result differs (the case runs as a strict xfail)."""
