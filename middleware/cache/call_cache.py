@@ -43,7 +43,7 @@ import os
 from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar, get_args
+from typing import Literal, TypeVar, cast, get_args
 
 import anyio
 import anyio.lowlevel
@@ -58,7 +58,6 @@ from pipeline.params import CallParams
 from pipeline.prompt import TextPart, UserMessage
 from pipeline.result import FileContent, FinishReason, GenerateResult
 from pipeline.stream import (
-    ErrorPart,
     FinishPart,
     ReasoningDeltaPart,
     StreamPart,
@@ -349,19 +348,23 @@ class CacheMiddleware(Middleware):
         source = inner.stream
         try:
             async for part in source:
-                if isinstance(part, ErrorPart):
+                kind = part.type
+                if kind == "error":
                     storable = False
-                elif isinstance(part, FinishPart):
-                    finish = part
-                if storable:
+                    parts.clear()
+                elif storable:
                     size += _approximate_size(part)
                     if size > self.max_entry_bytes:
                         storable = False
+                        parts.clear()
                         logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
-                    parts.append(part)
-                if not storable:
-                    parts.clear()
-                yield _marked(part, "miss") if isinstance(part, FinishPart) else part
+                    else:
+                        parts.append(part)
+                if kind == "finish":
+                    finish = cast(FinishPart, part)
+                    yield _marked(finish, "miss")
+                else:
+                    yield part
         finally:
             with anyio.CancelScope(shield=True):
                 await source.aclose()
@@ -387,11 +390,16 @@ def _flight_key(key: str) -> tuple[object, str]:
 
 def _approximate_size(part: StreamPart) -> int:
     """A cheap estimate of one part's stored size, to bound memory while recording."""
-    if isinstance(part, TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart):
-        return len(part.delta) + 64
-    if isinstance(part, FileContent):
-        return len(part.data if isinstance(part.data, str | bytes) else str(part.data)) + 256
+    kind = part.type
+    if kind in _DELTA_TYPES:
+        return len(cast(TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart, part).delta) + 64
+    if kind == "file":
+        data = cast(FileContent, part).data
+        return len(data if isinstance(data, str | bytes) else str(data)) + 256
     return 256
+
+
+_DELTA_TYPES = frozenset({"text-delta", "reasoning-delta", "tool-input-delta"})
 
 
 _PREVIEW_CHARACTERS = 60

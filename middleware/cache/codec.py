@@ -6,6 +6,12 @@ Values that JSON cannot hold are tagged: bytes ``{"$mp": "bytes", "v": base64}``
 ``{"$mp": "url", "v": text}``, datetimes ``{"$mp": "datetime", "v": iso}``; a user dict that happens to
 contain the ``$mp`` key is wrapped as ``{"$mp": "dict", "v": {...}}``. Decoding restores the exact
 records, so a replayed result or stream equals the recorded one.
+
+A record that pydantic's own JSON carries exactly (checked at encode time: the JSON validates back to an
+equal record; so no bytes, URLs or datetimes inside free-form fields) is stored in a second, faster form:
+``header + "\n" + record JSON``, the header a JSON object as above without ``payload``, the record
+read back by pydantic's JSON parser in one pass. The tagged form never contains a raw newline (JSON
+escapes them), so the first newline tells the forms apart.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ _CHECKSUM_BYTES = 16
 _TAG = "$mp"
 _TAG_MARK = b'"$mp"'
 _DICT_TAG_MARK = b'"dict"'
+_RECORD_SEPARATOR = b"\n"
 _BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 
@@ -132,7 +139,7 @@ def _seal(key: str, kind: EntryKind, payload: Any) -> bytes:
     if body is None:
         envelope = {"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind, "payload": _to_json(payload)}
         body = _BODY_ENCODER.encode(envelope).encode("utf-8")
-    return MAGIC + hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] + body
+    return _sealed(body)
 
 
 def _fast_body(key: str, kind: EntryKind, payload: Any) -> bytes | None:
@@ -158,13 +165,54 @@ def _fast_body(key: str, kind: EntryKind, payload: Any) -> bytes | None:
     return body if body.count(_TAG_MARK) == tags else None
 
 
-def _open(data: bytes, key: str, kind: EntryKind) -> Any:
+def _sealed(body: bytes) -> bytes:
+    return MAGIC + hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] + body
+
+
+def _checked_body(data: bytes) -> bytes:
+    """The body of an entry whose magic and checksum are right."""
     header = len(MAGIC) + _CHECKSUM_BYTES
     if not isinstance(data, bytes) or len(data) < header or not data.startswith(MAGIC):
         raise CorruptEntryError("not a modelpipe cache entry")
     body = data[header:]
     if hashlib.sha256(body).digest()[:_CHECKSUM_BYTES] != data[len(MAGIC) : header]:
         raise CorruptEntryError("checksum mismatch")
+    return body
+
+
+def _seal_record(key: str, kind: EntryKind, record: bytes) -> bytes:
+    """The record form: the envelope's header, a newline, then pydantic's JSON of the record."""
+    header = _BODY_ENCODER.encode({"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind}).encode("utf-8")
+    return _sealed(header + _RECORD_SEPARATOR + record)
+
+
+def _record_json(body: bytes, key: str, kind: EntryKind) -> bytes | None:
+    """The record JSON of a body in the record form (its header checked); ``None`` for the tagged form."""
+    split = body.find(_RECORD_SEPARATOR)
+    if split < 0:
+        return None
+    try:
+        header = json.loads(body[:split])
+    except ValueError as error:
+        raise CorruptEntryError(f"invalid JSON: {error}") from error
+    _check_header(header, key, kind)
+    return body[split + 1 :]
+
+
+def _check_header(envelope: Any, key: str, kind: EntryKind) -> None:
+    if not isinstance(envelope, dict) or envelope.get("v") != CACHE_FORMAT_VERSION:
+        raise CorruptEntryError("unsupported cache format version")
+    if envelope.get("key") != key or envelope.get("kind") != kind:
+        raise CorruptEntryError("entry was written for another key or call type")
+
+
+def _open(data: bytes, key: str, kind: EntryKind) -> Any:
+    """The payload of an entry in the tagged form."""
+    body = _checked_body(data)
+    return _open_tagged(body, key, kind)
+
+
+def _open_tagged(body: bytes, key: str, kind: EntryKind) -> Any:
     # The body decides how tagged values are restored: none at all; by an object hook while parsing
     # (every "$mp" object is a tag); or, when a "dict" tag or an escape that could spell one may be
     # present, by a walk afterwards that knows a tagged user dict's inside is not a tag.
@@ -176,10 +224,7 @@ def _open(data: bytes, key: str, kind: EntryKind) -> Any:
         raise
     except (ValueError, httpx.InvalidURL) as error:
         raise CorruptEntryError(f"invalid JSON: {error}") from error
-    if not isinstance(envelope, dict) or envelope.get("v") != CACHE_FORMAT_VERSION:
-        raise CorruptEntryError("unsupported cache format version")
-    if envelope.get("key") != key or envelope.get("kind") != kind:
-        raise CorruptEntryError("entry was written for another key or call type")
+    _check_header(envelope, key, kind)
     if not walk:
         return envelope.get("payload")
     try:
@@ -189,15 +234,25 @@ def _open(data: bytes, key: str, kind: EntryKind) -> Any:
 
 
 def encode_generate(key: str, result: GenerateResult) -> bytes:
-    """The envelope bytes of a generate result stored under ``key``."""
+    """The envelope bytes of a generate result stored under ``key`` (the record form when exact)."""
+    try:
+        record = result.model_dump_json()
+        exact = GenerateResult.model_validate_json(record) == result
+    except ValueError:  # a value pydantic's JSON cannot write (e.g. a URL), or not read back
+        exact = False
+    if exact:
+        return _seal_record(key, "generate", record.encode("utf-8"))
     return _seal(key, "generate", result.model_dump(mode="python", by_alias=True))
 
 
 def decode_generate(key: str, data: bytes) -> GenerateResult:
     """The generate result in ``data``; raises :class:`CorruptEntryError` if anything is off."""
-    payload = _open(data, key, "generate")
+    body = _checked_body(data)
+    record = _record_json(body, key, "generate")
     try:
-        return GenerateResult.model_validate(payload)
+        if record is not None:
+            return GenerateResult.model_validate_json(record)
+        return GenerateResult.model_validate(_open_tagged(body, key, "generate"))
     except ValidationError as error:
         raise CorruptEntryError(f"invalid result: {error}") from error
 

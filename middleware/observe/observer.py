@@ -152,13 +152,9 @@ async def _observed(
     outcome: Outcome = "cancelled"
     error: BaseException | None = None
     error_type: str | None = None
+    parts = _read_within(inner.stream, step_context)
     try:
-        while True:
-            with step_context():
-                try:
-                    part = await anext(inner.stream)
-                except StopAsyncIteration:
-                    break
+        async for part in parts:
             if first_chunk is None and part.type not in _NOT_OUTPUT:
                 first_chunk = time.perf_counter() - started
             fold.add(part)
@@ -171,6 +167,8 @@ async def _observed(
         raise
     finally:
         try:
+            if parts is not inner.stream:
+                await parts.aclose()
             await inner.stream.aclose()
         finally:
             outcome, error, error_type = _settle(outcome, error, error_type, fold)
@@ -188,6 +186,28 @@ async def _observed(
                     error_type=error_type,
                 )
             )
+
+
+def _read_within(
+    stream: AsyncGenerator[StreamPart, None], step_context: StepContext
+) -> AsyncGenerator[StreamPart, None]:
+    """``stream`` with each read inside ``step_context()``; the stream itself when that context does
+    nothing (logging), so an untraced stream costs no extra generator step per part."""
+    if step_context is contextlib.nullcontext:
+        return stream
+    return _each_read_within(stream, step_context)
+
+
+async def _each_read_within(
+    stream: AsyncGenerator[StreamPart, None], step_context: StepContext
+) -> AsyncGenerator[StreamPart, None]:
+    while True:
+        with step_context():
+            try:
+                part = await anext(stream)
+            except StopAsyncIteration:
+                return
+        yield part
 
 
 class _Outline(StreamCollector):

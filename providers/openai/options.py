@@ -69,18 +69,28 @@ def parse_openai_options(
 
     Raises :class:`InvalidArgumentError` ("invalid <key> provider options") on a bad value.
     """
+    given = [(key, raw) for key in keys if (raw := (provider_options or {}).get(key)) is not None]
+    if not given:
+        return _DEFAULTS
+    if len(given) == 1:
+        return _validated(*given[0])
     merged: dict[str, Any] = {}
-    for key in keys:
-        raw = (provider_options or {}).get(key)
-        if raw is None:
-            continue
-        try:
-            merged.update(OpenAIChatOptions.model_validate(raw).model_dump(exclude_unset=True))
-        except ValidationError as error:
-            raise InvalidArgumentError(
-                "providerOptions", f"invalid {key} provider options: {_first_problem(error)}"
-            ) from error
+    for key, raw in given:
+        merged.update(_validated(key, raw).model_dump(exclude_unset=True))
     return OpenAIChatOptions.model_validate(merged)
+
+
+def _validated(key: str, raw: Any) -> OpenAIChatOptions:
+    try:
+        return OpenAIChatOptions.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidArgumentError(
+            "providerOptions", f"invalid {key} provider options: {_first_problem(error)}"
+        ) from error
+
+
+_DEFAULTS = OpenAIChatOptions()
+"""The options of a call that gives none (records are frozen, so one instance serves every call)."""
 
 
 def _first_problem(error: ValidationError) -> str:

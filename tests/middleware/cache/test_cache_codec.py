@@ -204,3 +204,89 @@ def test_a_result_without_user_tags_is_encoded_in_one_pass() -> None:
     del payload["content"][3]  # the tool result whose user dict has a "$mp" key
     assert _fast_body("k", "generate", payload) is not None  # bytes, a URL and a datetime, tagged
     assert _fast_body("k", "generate", {"metadata": {"$mp": "dict"}}) is None
+
+
+# -- the record form: pydantic's own JSON, for records it carries exactly ------------------------------
+
+
+def text_result() -> GenerateResult:
+    """A usual answer: text, usage, JSON-only metadata and a timestamp (typed, so pydantic restores it)."""
+    return GenerateResult(
+        content=[TextContent(text="line one\nline two", provider_metadata={"openai": {"n": 1.5}})],
+        finish_reason="stop",
+        request=RequestMetadata(body={"model": "m", "messages": [{"role": "user", "content": "hi"}]}),
+        response=ResponseMetadata(id="r1", timestamp=STAMP, headers={"x-a": "b"}),
+        provider_metadata={"openai": {"serviceTier": "default", "list": [1, 2.0, None, True]}},
+    )
+
+
+def _record_parts(data: bytes) -> tuple[dict[str, Any], bytes]:
+    body = data[len(MAGIC) + 16 :]
+    header, _, record = body.partition(b"\n")
+    return json.loads(header), record
+
+
+def test_a_result_pydantic_json_carries_exactly_is_stored_in_the_record_form() -> None:
+    data = encode_generate("k", text_result())
+    header, record = _record_parts(data)
+    assert header == {"v": CACHE_FORMAT_VERSION, "key": "k", "kind": "generate"}
+    assert json.loads(record)["content"][0]["text"] == "line one\nline two"  # escaped: one raw newline only
+    decoded = decode_generate("k", data)
+    assert decoded == text_result()
+    assert decoded.response.timestamp == STAMP
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [{"openai": {"raw": b"\x00\xff"}}, {"openai": {"at": STAMP}}, {"openai": {"pair": (1, 2)}}],
+    ids=["bytes", "datetime", "tuple"],
+)
+def test_free_form_values_json_would_change_keep_the_tagged_form(metadata: dict[str, Any]) -> None:
+    result = text_result().model_copy(update={"provider_metadata": metadata})
+    data = encode_generate("k", result)
+    assert b"\n" not in data[len(MAGIC) + 16 :]
+    decoded = decode_generate("k", data)
+    assert decoded.provider_metadata["openai"] == {
+        key: _plain(value) for key, value in metadata["openai"].items()
+    }
+
+
+def test_file_bytes_keep_the_tagged_form() -> None:
+    """A file's ``bytes | str | URL`` data would come back from pydantic's JSON as a base64 ``str``."""
+    result = text_result().model_copy(
+        update={"content": [FileContent(media_type="image/png", data=b"\x89PNG\x00\xff")]}
+    )
+    data = encode_generate("k", result)
+    assert b"\n" not in data[len(MAGIC) + 16 :]
+    decoded = decode_generate("k", data)
+    assert isinstance(decoded.content[0], FileContent) and decoded.content[0].data == b"\x89PNG\x00\xff"
+
+
+def _record_entry(header: dict[str, Any], record: bytes) -> bytes:
+    body = json.dumps(header).encode() + b"\n" + record
+    return MAGIC + hashlib.sha256(body).digest()[:16] + body
+
+
+@pytest.mark.parametrize(
+    "damage", ["other key", "other kind", "old version", "header not json", "bad record", "bad shape"]
+)
+def test_damaged_record_entries_are_refused(damage: str) -> None:
+    header, record = _record_parts(encode_generate("k", text_result()))
+    entry = {
+        "other key": _record_entry({**header, "key": "other"}, record),
+        "other kind": _record_entry({**header, "kind": "stream"}, record),
+        "old version": _record_entry({**header, "v": 0}, record),
+        "header not json": _record_entry(header, record).replace(b'{"v"', b'{v"'),
+        "bad record": _record_entry(header, record[:-3]),
+        "bad shape": _record_entry(header, b'{"content": 5}'),
+    }[damage]
+    if damage == "header not json":  # the checksum must still match, so the damage is sealed in
+        body = entry[len(MAGIC) + 16 :]
+        entry = MAGIC + hashlib.sha256(body).digest()[:16] + body
+    with pytest.raises(CorruptEntryError):
+        decode_generate("k", entry)
+
+
+def test_stream_decoder_refuses_a_record_form_generate_entry() -> None:
+    with pytest.raises(CorruptEntryError):
+        decode_stream("k", encode_generate("k", text_result()))
