@@ -39,6 +39,7 @@ from pipeline.errors import (
 )
 from pipeline.redact import is_sensitive_name, register_call_secret
 
+from ._asyncio_network import AsyncioHTTPTransport
 from ._fast_send import FastSend
 from ._pool_gate import GatedTransport
 from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder, SSEEvent
@@ -244,7 +245,7 @@ class HttpClient:
             transport = self._transport
             gated = None
             if transport is None and not _proxy_configured():
-                transport = gated = GatedTransport(httpx.AsyncHTTPTransport(limits=self._limits))
+                transport = gated = GatedTransport(_pool_transport(self._limits))
             # httpx applies environment proxies only to a client that builds its own transport.
             client = httpx.AsyncClient(
                 transport=transport, timeout=self._timeout, limits=self._limits, follow_redirects=False
@@ -253,6 +254,16 @@ class HttpClient:
             fast = FastSend(client, gated) if gated is not None else None
             entry = clients[self] = _LoopClient(client, closer, fast)
         return entry
+
+
+def _pool_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """The pool of a pooled client without a proxy: on asyncio's own transports under an asyncio loop
+    (see :mod:`providers._asyncio_network`), httpx's default (anyio) under trio."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return httpx.AsyncHTTPTransport(limits=limits)
+    return AsyncioHTTPTransport(limits)
 
 
 _LoopClients = dict[HttpClient, _LoopClient]

@@ -1,0 +1,316 @@
+"""The asyncio network backend under httpcore: real sockets on 127.0.0.1 (plain, TLS, Unix), servers
+that stall, reset, close idle connections, read slowly or answer in bulk."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpcore
+import httpx
+import pytest
+import trustme
+
+from providers._asyncio_network import HIGH_WATER, AsyncioBackend, AsyncioHTTPTransport
+from providers._http import HttpClient
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+_OK = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+
+
+async def _read_request(reader: asyncio.StreamReader) -> bytes:
+    """One request's head and body (content-length bodies only)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    return head + await reader.readexactly(length)
+
+
+@asynccontextmanager
+async def _server(handler: Handler, *, tls: ssl.SSLContext | None = None) -> AsyncIterator[int]:
+    """A server on a free loopback port, in this loop, calling ``handler`` per connection; on the way
+    out every connection still open is cancelled and closed."""
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        tasks.add(task)  # type: ignore[arg-type]
+        try:
+            await handler(reader, writer)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            writer.transport.abort()
+
+    server = await asyncio.start_server(tracked, "127.0.0.1", 0, ssl=tls)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await server.wait_closed()
+
+
+async def _keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers ``ok`` to every request of the connection until the client closes it."""
+    try:
+        while True:
+            await _read_request(reader)
+            writer.write(_OK)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+def _client(**kwargs: object) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=AsyncioHTTPTransport(httpx.Limits()), **kwargs)  # type: ignore[arg-type]
+
+
+async def test_pooled_clients_of_an_asyncio_loop_use_the_backend() -> None:
+    http = HttpClient()
+    try:
+        pool = http.client()._transport.pool  # type: ignore[attr-defined]
+        assert isinstance(pool, AsyncioHTTPTransport)
+        assert isinstance(pool._pool._network_backend, AsyncioBackend)
+        async with _server(_keep_alive) as port:
+            response = await http.send(f"http://127.0.0.1:{port}/x", {}, b"{}")
+            assert (response.status_code, await response.aread()) == (200, b"ok")
+            await response.aclose()
+    finally:
+        await http.aclose()
+
+
+async def test_keep_alive_reuses_one_connection() -> None:
+    connections = 0
+
+    async def counting(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await _keep_alive(reader, writer)
+
+    async with _server(counting) as port, _client() as client:
+        for _ in range(5):
+            response = await client.post(f"http://127.0.0.1:{port}/", content=b"x" * 100)
+            assert response.content == b"ok"
+    assert connections == 1
+
+
+async def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
+    """The protocol sees the server's FIN while the connection is idle: ``is_readable`` says so and the
+    pool opens a new connection instead of failing the next request."""
+    connections = 0
+
+    async def one_request_each(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await _read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")  # keep-alive, then closed anyway
+        await writer.drain()
+        writer.close()
+
+    async with _server(one_request_each) as port, _client() as client:
+        assert (await client.post(f"http://127.0.0.1:{port}/", content=b"")).content == b"ok"
+        for _ in range(20):  # let the FIN arrive
+            await asyncio.sleep(0.01)
+        assert (await client.post(f"http://127.0.0.1:{port}/", content=b"")).content == b"ok"
+    assert connections == 2
+
+
+async def test_a_server_that_never_answers_is_a_read_timeout() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        await asyncio.sleep(10)
+
+    async with _server(silent) as port, _client(timeout=httpx.Timeout(5.0, read=0.05)) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await client.post(f"http://127.0.0.1:{port}/", content=b"x")
+
+
+async def test_a_connection_closed_mid_body_is_a_protocol_error() -> None:
+    async def truncating(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly part")
+        await writer.drain()
+        writer.close()
+
+    async with _server(truncating) as port, _client() as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post(f"http://127.0.0.1:{port}/", content=b"x")
+
+
+async def test_a_reset_connection_is_a_read_error() -> None:
+    async def resetting(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        writer.transport.abort()  # RST instead of FIN
+
+    async with _server(resetting) as port, _client() as client:
+        with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+            await client.post(f"http://127.0.0.1:{port}/", content=b"x")
+
+
+async def test_nothing_listening_is_a_connect_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # bound, not listening: connections are refused
+        async with _client() as client:
+            with pytest.raises(httpx.ConnectError):
+                await client.post(f"http://127.0.0.1:{port}/", content=b"x")
+
+
+async def test_a_slow_connect_is_a_connect_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = asyncio.get_running_loop()
+
+    async def never_connects(*args: object, **kwargs: object) -> object:
+        await asyncio.sleep(10)
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(loop, "create_connection", never_connects)
+    async with _client(timeout=httpx.Timeout(5.0, connect=0.05)) as client:
+        with pytest.raises(httpx.ConnectTimeout):
+            await client.post("http://127.0.0.1:9/", content=b"x")
+
+
+async def test_a_large_answer_arrives_whole_through_the_paused_reads() -> None:
+    """Over ``HIGH_WATER`` bytes arrive before the client reads them: the protocol pauses reading
+    and resumes as the reader drains the buffer, and every byte comes through in order."""
+    body = bytes(range(256)) * (4 * HIGH_WATER // 256)
+
+    async def bulk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+        await writer.drain()
+        writer.close()
+
+    async with (
+        _server(bulk) as port,
+        _client() as client,
+        client.stream("POST", f"http://127.0.0.1:{port}/", content=b"x") as response,
+    ):
+        await asyncio.sleep(0.05)  # let the server fill the client's buffer first
+        received = b"".join([chunk async for chunk in response.aiter_raw()])
+    assert received == body
+
+
+async def test_a_large_upload_waits_for_a_slow_reader() -> None:
+    """Writing more than the socket takes at once waits for the transport to drain (back-pressure)."""
+    upload = b"u" * (8 * 2**20)
+    received = bytearray()
+
+    async def slow_reader(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        while len(received) < length:
+            received.extend(await reader.read(256 * 1024))
+            await asyncio.sleep(0.001)
+        writer.write(_OK)
+        await writer.drain()
+        writer.close()
+
+    async with _server(slow_reader) as port, _client() as client:
+        response = await client.post(f"http://127.0.0.1:{port}/", content=upload)
+    assert response.content == b"ok" and bytes(received) == upload
+
+
+async def test_a_write_that_cannot_drain_is_a_write_timeout() -> None:
+    async def never_reads(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(10)
+
+    async with _server(never_reads) as port, _client(timeout=httpx.Timeout(5.0, write=0.1)) as client:
+        with pytest.raises(httpx.WriteTimeout):
+            await client.post(f"http://127.0.0.1:{port}/", content=b"w" * (64 * 2**20))
+
+
+async def test_a_cancelled_request_leaves_the_pool_usable() -> None:
+    async def slow_then_normal(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await _read_request(reader)
+        if b"/slow" in request:
+            await asyncio.sleep(10)
+        writer.write(_OK)
+        await writer.drain()
+        writer.close()
+
+    async with _server(slow_then_normal) as port, _client() as client:
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.05):
+                await client.post(f"http://127.0.0.1:{port}/slow", content=b"x")
+        assert (await client.post(f"http://127.0.0.1:{port}/fast", content=b"x")).content == b"ok"
+
+
+async def test_tls_connections_verify_the_server_and_carry_requests(tmp_path: Path) -> None:
+    authority = trustme.CA()
+    certificate = authority.issue_cert("localhost")
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate.configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    backend = AsyncioBackend()
+
+    async with _server(_keep_alive, tls=server_context) as port:
+        pool = httpcore.AsyncConnectionPool(ssl_context=client_context, network_backend=backend)
+        async with pool:
+            response = await pool.request("POST", f"https://localhost:{port}/", content=b"x")
+            assert (response.status, response.content) == (200, b"ok")
+            again = await pool.request("POST", f"https://localhost:{port}/", content=b"x")
+            assert again.content == b"ok" and len(pool.connections) == 1
+
+        untrusting = httpcore.AsyncConnectionPool(
+            ssl_context=ssl.create_default_context(), network_backend=backend
+        )
+        async with untrusting:
+            with pytest.raises(httpcore.ConnectError):
+                await untrusting.request("POST", f"https://localhost:{port}/", content=b"x")
+
+
+async def test_the_tls_stream_reports_its_ssl_object_and_addresses() -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+
+    async with _server(_keep_alive, tls=server_context) as port:
+        plain = await AsyncioBackend().connect_tcp("localhost", port, timeout=5.0)
+        assert plain.get_extra_info("ssl_object") is None
+        secure = await plain.start_tls(client_context, server_hostname="localhost", timeout=5.0)
+        try:
+            assert isinstance(secure.get_extra_info("ssl_object"), ssl.SSLObject)
+            assert secure.get_extra_info("server_addr")[1] == port
+            assert secure.get_extra_info("client_addr")[0] in ("127.0.0.1", "::1")
+            assert secure.get_extra_info("is_readable") is False
+            request = b"POST / HTTP/1.1\r\nhost: localhost\r\ncontent-length: 0\r\n\r\n"
+            await secure.write(request, timeout=5.0)
+            answer = b""
+            while not answer.endswith(b"ok"):
+                answer += await secure.read(65536, timeout=5.0)
+            assert answer == _OK
+        finally:
+            await secure.aclose()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
+async def test_unix_socket_connections(tmp_path: Path) -> None:
+    path = str(tmp_path / "s")
+    server = await asyncio.start_unix_server(_keep_alive, path)
+    try:
+        pool = httpcore.AsyncConnectionPool(uds=path, network_backend=AsyncioBackend())
+        async with pool:
+            response = await pool.request("POST", "http://localhost/", content=b"x")
+            assert response.content == b"ok"
+    finally:
+        server.close()
+        await server.wait_closed()
