@@ -39,7 +39,6 @@ from pipeline.errors import (
 )
 from pipeline.redact import is_sensitive_name, register_call_secret
 
-from ._asyncio_network import AsyncioHTTPTransport
 from ._fast_send import FastSend
 from ._pool_gate import GatedTransport
 from ._sse import DEFAULT_MAX_EVENT_BYTES, SSEDecoder, SSEEvent
@@ -263,6 +262,8 @@ def _pool_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
         asyncio.get_running_loop()
     except RuntimeError:
         return httpx.AsyncHTTPTransport(limits=limits)
+    from ._asyncio_network import AsyncioHTTPTransport  # imports httpcore, as httpx does: on first use
+
     return AsyncioHTTPTransport(limits)
 
 

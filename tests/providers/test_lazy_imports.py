@@ -26,6 +26,13 @@ def test_importing_one_provider_leaves_the_others_unimported() -> None:
     assert not {"providers.anthropic", "providers.google", "providers.compatible"} & loaded
 
 
+def test_importing_a_provider_leaves_httpcore_for_the_first_call() -> None:
+    """httpcore imports every backend it can find (trio, h2 ...): httpx defers it to the first client's
+    pool, and so does the asyncio network backend."""
+    loaded = modules_after("import pipeline, providers.openai")
+    assert not {"httpcore", "providers._asyncio_network"} & loaded
+
+
 def test_importing_the_download_middleware_leaves_the_cache_and_diskcache_unimported() -> None:
     loaded = modules_after("import middleware.download")
     assert "middleware.download" in loaded
