@@ -390,16 +390,14 @@ def _flight_key(key: str) -> tuple[object, str]:
 
 def _approximate_size(part: StreamPart) -> int:
     """A cheap estimate of one part's stored size, to bound memory while recording."""
-    kind = part.type
-    if kind in _DELTA_TYPES:
-        return len(cast(TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart, part).delta) + 64
-    if kind == "file":
-        data = cast(FileContent, part).data
-        return len(data if isinstance(data, str | bytes) else str(data)) + 256
+    if isinstance(part, _DELTAS):
+        return len(part.delta) + 64
+    if isinstance(part, FileContent):
+        return len(part.data if isinstance(part.data, str | bytes) else str(part.data)) + 256
     return 256
 
 
-_DELTA_TYPES = frozenset({"text-delta", "reasoning-delta", "tool-input-delta"})
+_DELTAS = (TextDeltaPart, ReasoningDeltaPart, ToolInputDeltaPart)
 
 
 _PREVIEW_CHARACTERS = 60

@@ -135,8 +135,8 @@ async def observe_stream(
         outcome, error, error_type = _failure(error)
         on_end(_record(call, outcome, started, error=error, error_type=error_type))
         raise
-    fold = StreamCollector() if keep_content else _Outline()
-    observed = _observed(inner, call, started, on_end, step_context, fold)
+    folded = None if keep_content else _OUTLINE
+    observed = _observed(inner, call, started, on_end, step_context, folded)
     return StreamResult(stream=observed, request=inner.request, response=inner.response)
 
 
@@ -146,8 +146,10 @@ async def _observed(
     started: float,
     on_end: OnEnd,
     step_context: StepContext,
-    fold: StreamCollector | _Outline,
+    folded: frozenset[str] | None,
 ) -> AsyncGenerator[StreamPart, None]:
+    """``inner``'s parts, timed; the record is folded from every part, or only from ``folded`` types."""
+    fold = StreamCollector()
     first_chunk: float | None = None
     outcome: Outcome = "cancelled"
     error: BaseException | None = None
@@ -155,9 +157,11 @@ async def _observed(
     parts = _read_within(inner.stream, step_context)
     try:
         async for part in parts:
-            if first_chunk is None and part.type not in _NOT_OUTPUT:
+            kind = part.type
+            if first_chunk is None and kind not in _NOT_OUTPUT:
                 first_chunk = time.perf_counter() - started
-            fold.add(part)
+            if folded is None or kind in folded:
+                fold.add(part)
             yield part
         outcome = "ok"
     except GeneratorExit:
@@ -210,19 +214,12 @@ async def _each_read_within(
         yield part
 
 
-class _Outline(StreamCollector):
-    """What a stream's record needs when its content is not shown: a :class:`StreamCollector` that folds
-    everything but the content (it keeps not a single delta)."""
-
-    _FOLDED = frozenset({"stream-start", "response-metadata", "finish", "error"})
-
-    def add(self, part: StreamPart) -> None:
-        if part.type in self._FOLDED:
-            super().add(part)
+_OUTLINE = frozenset({"stream-start", "response-metadata", "finish", "error"})
+"""The part types a stream's record needs when its content is not shown (not a single delta)."""
 
 
 def _settle(
-    outcome: Outcome, error: BaseException | None, error_type: str | None, fold: StreamCollector | _Outline
+    outcome: Outcome, error: BaseException | None, error_type: str | None, fold: StreamCollector
 ) -> tuple[Outcome, BaseException | None, str | None]:
     """The final outcome of a stream: closed after its finish part is ``ok``; an error part is an error."""
     if outcome == "cancelled" and fold.finish is not None:
