@@ -39,7 +39,7 @@ __all__ = [
     "key_material",
 ]
 
-CACHE_FORMAT_VERSION = 2
+CACHE_FORMAT_VERSION = 3
 """Bump when the key material or the stored envelope changes shape: old entries then miss."""
 
 NON_SEMANTIC_HEADERS = frozenset(
@@ -185,19 +185,33 @@ def key_material(
     namespace: str | None = None,
     endpoint: EndpointIdentity | None = None,
 ) -> dict[str, Any]:
-    """The data the key is a hash of (useful to debug why two calls do not share a key)."""
-    request = params.model_dump(mode="python", by_alias=True)
-    request["headers"] = _semantic_headers(params.headers)
-    request["providerOptions"] = _semantic_options(params.provider_options)
-    return {
+    """The data the key is a hash of (useful to debug why two calls do not share a key).
+
+    Record fields that are ``None`` are left out (a field's ``None`` is its default: it means the same
+    as not given), which keeps the material small; ``None`` inside free-form values (options, tool
+    inputs, schemas) stays, since it is sent.
+    """
+    request = params.model_dump(mode="python", by_alias=True, exclude_none=True)
+    headers = _semantic_headers(params.headers)
+    options = _semantic_options(params.provider_options)
+    request.pop("headers", None)
+    request.pop("providerOptions", None)
+    if headers is not None:
+        request["headers"] = headers
+    if options is not None:
+        request["providerOptions"] = options
+    material: dict[str, Any] = {
         "v": CACHE_FORMAT_VERSION,
-        "ns": namespace,
         "provider": provider,
-        "endpoint": _endpoint_material(endpoint),
         "model": model_id,
         "type": call_type,
         "request": request,
     }
+    if namespace is not None:
+        material["ns"] = namespace
+    if endpoint is not None:
+        material["endpoint"] = _endpoint_material(endpoint)
+    return material
 
 
 def cache_key(

@@ -81,6 +81,18 @@ def test_dict_key_order_and_integral_floats_do_not_change_the_key() -> None:
     assert key_of({**BASE, "temperature": 1}) == key_of({**BASE, "temperature": 1.0})
 
 
+def test_a_field_set_to_none_is_a_field_not_given_but_a_sent_null_counts() -> None:
+    assert key_of({**BASE, "maxOutputTokens": None, "tools": None, "headers": None}) == key_of(BASE)
+    material = key_material("p", "m", "generate", CallParams.model_validate(BASE))
+    assert "maxOutputTokens" not in material["request"] and "ns" not in material
+    with_null = {**BASE, "providerOptions": {"openai": {"user": None}}}
+    assert key_of(with_null) != key_of({**BASE, "providerOptions": {"openai": {}}})
+    tool_call = {"type": "tool-call", "toolCallId": "c", "toolName": "t"}
+    null_input = [{"role": "assistant", "content": [{**tool_call, "input": {"a": None}}]}]
+    empty_input = [{"role": "assistant", "content": [{**tool_call, "input": {}}]}]
+    assert key_of({"prompt": null_input}) != key_of({"prompt": empty_input})
+
+
 def test_non_semantic_headers_and_the_cache_flag_do_not_change_the_key() -> None:
     plain = key_of({**BASE, "headers": {"X-Custom": "1"}})
     noisy_headers = {
