@@ -182,8 +182,8 @@ def _checked_body(data: bytes) -> bytes:
 
 def _seal_record(key: str, kind: EntryKind, record: bytes) -> bytes:
     """The record form: the envelope's header, a newline, then pydantic's JSON of the record."""
-    header = _BODY_ENCODER.encode({"v": CACHE_FORMAT_VERSION, "key": key, "kind": kind}).encode("utf-8")
-    return _sealed(header + _RECORD_SEPARATOR + record)
+    header = f'{{"v":{CACHE_FORMAT_VERSION},"key":{_BODY_ENCODER.encode(key)},"kind":"{kind}"}}'
+    return _sealed(header.encode("utf-8") + _RECORD_SEPARATOR + record)
 
 
 def _record_json(body: bytes, key: str, kind: EntryKind) -> bytes | None:

@@ -32,7 +32,7 @@ from pipeline.redact import redact_text, redact_value
 from pipeline.result import GenerateResult
 from pipeline.stream import StreamResult
 
-from .observer import CallRecord, cache_status, observe_generate, observe_stream, retry_attempt
+from .observer import CallRecord, Outcome, cache_status, observe_generate, observe_stream, retry_attempt
 
 __all__ = [
     "CALL_LOGGER",
@@ -146,7 +146,17 @@ class LoggingMiddleware(Middleware):
         self.include_content = include_content
 
     async def wrap_generate(self, call: WrapContext) -> GenerateResult:
-        return await observe_generate(call, self.emit)
+        return await observe_generate(call, self.emit, wants=self._logs)
+
+    def _logs(self, outcome: Outcome) -> bool:
+        """Whether a call that ended with ``outcome`` would be logged at all (by either logger); always,
+        when a subclass emits in its own way."""
+        if type(self).emit is not LoggingMiddleware.emit:
+            return True
+        level = self.error_level if outcome == "error" else self.level
+        return self.logger.isEnabledFor(level) or (
+            self.include_content and self.content_logger.isEnabledFor(logging.DEBUG)
+        )
 
     async def wrap_stream(self, call: WrapContext) -> StreamResult:
         return await observe_stream(call, self.emit, keep_content=self.include_content)

@@ -101,16 +101,24 @@ def _failure(error: BaseException) -> tuple[Outcome, BaseException, str]:
     return outcome, error, type(error).__name__
 
 
-async def observe_generate(call: WrapContext, on_end: OnEnd) -> GenerateResult:
-    """Run ``call.do_generate()`` and report it to ``on_end``; errors are re-raised unchanged."""
+async def observe_generate(
+    call: WrapContext, on_end: OnEnd, *, wants: Callable[[Outcome], bool] | None = None
+) -> GenerateResult:
+    """Run ``call.do_generate()`` and report it to ``on_end``; errors are re-raised unchanged.
+
+    ``wants(outcome)`` (default: always) says whether a call that ended so is reported at all, so an
+    observer with nothing to show (a logger whose level is off) costs no record.
+    """
     started = time.perf_counter()
     try:
         result = await call.do_generate()
     except BaseException as error:
         outcome, error, error_type = _failure(error)
-        on_end(_record(call, outcome, started, error=error, error_type=error_type))
+        if wants is None or wants(outcome):
+            on_end(_record(call, outcome, started, error=error, error_type=error_type))
         raise
-    on_end(_record(call, "ok", started, result=result))
+    if wants is None or wants("ok"):
+        on_end(_record(call, "ok", started, result=result))
     return result
 
 

@@ -236,6 +236,14 @@ def test_a_result_pydantic_json_carries_exactly_is_stored_in_the_record_form() -
     assert decoded.response.timestamp == STAMP
 
 
+def test_a_key_with_quotes_newlines_and_non_ascii_keeps_one_raw_newline_in_the_record_form() -> None:
+    key = 'user "key"\nline two \u00e9'
+    data = encode_generate(key, text_result())
+    header, _ = _record_parts(data)
+    assert header["key"] == key
+    assert decode_generate(key, data) == text_result()
+
+
 @pytest.mark.parametrize(
     "metadata",
     [{"openai": {"raw": b"\x00\xff"}}, {"openai": {"at": STAMP}}, {"openai": {"pair": (1, 2)}}],

@@ -492,3 +492,56 @@ async def test_watching_a_stream_without_content_keeps_no_copy_of_its_text() -> 
         tracemalloc.stop()
     assert seen == streamed
     assert peak < streamed // 4
+
+
+class _CountingLogging(LoggingMiddleware):
+    """Counts the records ``emit`` is handed (a subclass that emits in its own way)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[CallRecord] = []
+
+    def emit(self, record: CallRecord) -> None:
+        self.records.append(record)
+
+
+async def test_a_call_no_logger_would_show_builds_no_record(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import middleware.observe.observer as observer
+
+    built: list[str] = []
+    make = observer._record
+    monkeypatch.setattr(
+        observer,
+        "_record",
+        lambda call, outcome, *a, **k: built.append(outcome) or make(call, outcome, *a, **k),
+    )
+    model = wrap_model(MockLanguageModel(generate=text_result("hi")), LoggingMiddleware())
+    caplog.set_level(logging.WARNING, logger="modelpipe")
+    await model.do_generate(PARAMS)
+    assert built == []
+    caplog.set_level(logging.INFO, logger="modelpipe")
+    await model.do_generate(PARAMS)
+    assert built == ["ok"] and len(_call_records(caplog)) == 1
+
+
+async def test_an_ok_call_is_not_recorded_when_info_is_off_but_a_failure_is(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="modelpipe")
+    ok = wrap_model(MockLanguageModel(generate=text_result("hi")), LoggingMiddleware())
+    await ok.do_generate(PARAMS)
+    assert _call_records(caplog) == []
+
+    failing = MockLanguageModel(generate=APICallError("boom", url="http://x", is_retryable=False))
+    with pytest.raises(APICallError):
+        await wrap_model(failing, LoggingMiddleware()).do_generate(PARAMS)
+    assert [record.levelno for record in _call_records(caplog)] == [logging.WARNING]
+
+
+async def test_a_subclass_that_emits_its_own_way_sees_every_call(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.CRITICAL, logger="modelpipe")
+    counting = _CountingLogging()
+    await wrap_model(MockLanguageModel(generate=text_result("hi")), counting).do_generate(PARAMS)
+    assert [record.outcome for record in counting.records] == ["ok"]
