@@ -9,6 +9,7 @@ else to the ``json-repair`` package when installed, before :class:`NoObjectGener
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -55,16 +56,16 @@ RepairText = Callable[[str, Exception], str | Awaitable[str | None] | None]
 """``(raw text, parse or validation error) -> repaired text`` (or ``None`` to give up); may be async."""
 
 
-def _load_library_repair() -> Callable[..., Any] | None:
+@functools.cache
+def _library_repair() -> Callable[..., Any] | None:
+    """json-repair's ``repair_json`` when the "repair" extra is installed (imported on first use: it
+    is 21 modules)."""
     try:
         from json_repair import repair_json
     except ImportError:  # pragma: no cover - the "repair" extra is not installed
         return None
     function: Callable[..., Any] = repair_json
     return function
-
-
-_library_repair = _load_library_repair()
 
 
 class ObjectCallOptions(CallSettings, total=False):
@@ -154,9 +155,10 @@ def _parse_json(text: str, *, library_repair: bool) -> Any:
     try:
         return json.loads(stripped)
     except json.JSONDecodeError:
-        if not library_repair or _library_repair is None:
+        repair_json = _library_repair() if library_repair else None
+        if repair_json is None:
             raise
-        repaired = _library_repair(stripped, return_objects=True)
+        repaired = repair_json(stripped, return_objects=True)
         if repaired == "" or repaired is None:
             raise
         return repaired

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import ParseResult, SplitResult
 
 import httpx
-from pydantic import BeforeValidator, Field, PlainSerializer, TypeAdapter, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, TypeAdapter, field_validator
 
 from ._base import JSONValue, ProviderOptions, Record
 from .errors import NoSuchProviderReferenceError
@@ -450,5 +450,6 @@ class ToolMessage(Record):
 Message = Annotated[SystemMessage | UserMessage | AssistantMessage | ToolMessage, Field(discriminator="role")]
 """One prompt message, discriminated on ``role``."""
 
-messages_adapter: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
-"""Validates a list of message dicts (either key spelling) into message models."""
+messages_adapter: TypeAdapter[list[Message]] = TypeAdapter(list[Message], config=ConfigDict(defer_build=True))
+"""Validates a list of message dicts (either key spelling) into message models (built on first use, not
+at import)."""

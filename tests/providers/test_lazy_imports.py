@@ -33,6 +33,10 @@ def test_importing_a_provider_leaves_httpcore_for_the_first_call() -> None:
     assert not {"httpcore", "providers._asyncio_network"} & loaded
 
 
+def test_json_repair_is_imported_when_a_repair_needs_it() -> None:
+    assert "json_repair" not in modules_after("import pipeline")
+
+
 def test_importing_the_download_middleware_leaves_the_cache_and_diskcache_unimported() -> None:
     loaded = modules_after("import middleware.download")
     assert "middleware.download" in loaded
