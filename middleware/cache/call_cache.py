@@ -38,6 +38,7 @@ cached under a key that could mix tenants or miss what it changes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncGenerator, Collection
@@ -245,30 +246,35 @@ class CacheMiddleware(Middleware):
             endpoint=endpoint,
         )
 
-    def _passes_through(self, call: WrapContext) -> bool:
+    def _flag(self, params: CallParams) -> CacheFlag | None:
+        """The call's cache flag (read once per call; replay mode has none)."""
+        return None if self.mode == "replay" else cache_flag(params)
+
+    def _passes_through(self, call: WrapContext, flag: CacheFlag | None) -> bool:
         """Whether this call skips the cache (a bypass flag, or an uncacheable URL prompt)."""
         if self.mode == "replay":
             return False
-        if cache_flag(call.params) == "bypass":
+        if flag == "bypass":
             return True
         return (
             self.mode == "read-write" and not self.cache_url_attachments and has_url_attachments(call.params)
         )
 
-    def _looks_up(self, params: CallParams) -> bool:
+    def _looks_up(self, params: CallParams, flag: CacheFlag | None) -> bool:
         """Whether this call reads the store first: always in replay mode; in read-write mode unless
         refreshing, or retrying (the first attempt looked already: one lookup per call)."""
         if self.mode == "replay":
             return True
-        return self.mode == "read-write" and cache_flag(params) is None and retry_attempt(params) == 1
+        return self.mode == "read-write" and flag is None and retry_attempt(params) == 1
 
     # -- generate ---------------------------------------------------------------------------------
 
     async def wrap_generate(self, call: WrapContext) -> GenerateResult:
-        if self._passes_through(call):
+        flag = self._flag(call.params)
+        if self._passes_through(call, flag):
             return await call.do_generate()
         key = await self.key_for(call)
-        if self._looks_up(call.params):
+        if self._looks_up(call.params, flag):
             cached = await self._access.load(key, decode_generate)
             if cached is not None or self.mode == "replay":
                 forget_resolved_params()  # no model call follows
@@ -315,10 +321,11 @@ class CacheMiddleware(Middleware):
     # -- stream -----------------------------------------------------------------------------------
 
     async def wrap_stream(self, call: WrapContext) -> StreamResult:
-        if self._passes_through(call):
+        flag = self._flag(call.params)
+        if self._passes_through(call, flag):
             return await call.do_stream()
         key = await self.key_for(call)
-        if self._looks_up(call.params):
+        if self._looks_up(call.params, flag):
             recording = await self._access.load(key, decode_stream)
             if recording is not None or self.mode == "replay":
                 forget_resolved_params()  # no model call follows
@@ -385,7 +392,11 @@ def _marked(item: _Marked, status: Literal["hit", "miss"]) -> _Marked:
 
 def _flight_key(key: str) -> tuple[object, str]:
     """Flights are per event loop: a waiter can only wait on an event of its own loop."""
-    return (anyio.lowlevel.current_token(), key)
+    try:
+        loop: object = asyncio.get_running_loop()
+    except RuntimeError:  # trio
+        loop = anyio.lowlevel.current_token()
+    return (loop, key)
 
 
 def _approximate_size(part: StreamPart) -> int:
