@@ -116,9 +116,13 @@ class WorkerProcess:
             stdout=subprocess.PIPE,
             text=True,
         )
-        ready = self._read()
-        if ready.get("ready") != row:
-            raise RuntimeError(f"worker {row} did not start: {ready}")
+        try:
+            ready = self._read()
+            if ready.get("ready") != row:
+                raise RuntimeError(f"worker {row} did not start: {ready}")
+        except (RuntimeError, ValueError):
+            self.stop()
+            raise
 
     def ask(self, **command: Any) -> dict[str, Any]:
         assert self.process.stdin is not None
@@ -209,7 +213,13 @@ def import_cost(modules: list[str], repetitions: int = 7) -> dict[str, Any]:
     """
     env = project_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-c", _IMPORT_PROBE, *modules], cwd=PROJECT_ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE, *modules],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # the untimed warm-up's figures would land in the runner's output
+        check=True,
+    )
     seconds: list[float] = []
     rss: list[int] = []
     for _ in range(repetitions):

@@ -70,6 +70,11 @@ def test_the_redis_row_names_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> N
         build_client("miss-redis", "http://127.0.0.1:9")
 
 
+def test_a_worker_that_cannot_build_its_row_is_reported_and_reaped(server: ServerProcess) -> None:
+    with pytest.raises(RuntimeError, match=r"worker miss-redis exited \(code 1\)"):
+        WorkerProcess("miss-redis", server.base_url, {REDIS_URL_ENV: ""})
+
+
 def test_the_ai_sdk_row_speaks_the_worker_protocol_on_node(server: ServerProcess) -> None:
     if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@ai-sdk" / "openai").is_dir():
         pytest.skip("node or the AI SDK packages (npm ci --prefix benchmarks/node) are not installed")
