@@ -4,7 +4,10 @@
 // stdout line: generate / stream / concurrent / memory / quit) with generateText / streamText on
 // createOpenAI({ baseURL, apiKey }).chat(MODEL): chat completions, the same wire as the raw httpx floor.
 // CPU seconds are process.cpuUsage() user + system of this process (all threads). Every answer is
-// checked against the server's fixed text, so a broken client cannot look fast.
+// checked against the server's fixed text, so a broken client cannot look fast. Every call goes through
+// Node's global fetch and its one connection pool, as an application using the AI SDK runs (the Python
+// workers keep a second client for the concurrent burst, so a pool it widened cannot tax their
+// sequential figures; here the concurrent connections stay in the pool the sequential calls use).
 import { createInterface } from "node:readline";
 
 import { createOpenAI } from "@ai-sdk/openai";
