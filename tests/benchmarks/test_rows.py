@@ -52,6 +52,25 @@ async def test_each_layer_row_answers_and_every_miss_reaches_the_server(
     assert await _two_calls(row, server) == 2
 
 
+async def _repeated(row: str, server: ServerProcess) -> int:
+    """The same prompt twice through ``row``; how many requests reached the server."""
+    client = build_client(row, server.base_url)
+    before = server.stats()["requests"]
+    try:
+        for _ in range(2):
+            assert await client.generate(f"Say hello ({row} repeated).") == ANSWER_TEXT
+    finally:
+        await client.close()
+    return int(server.stats()["requests"] - before)
+
+
+@pytest.mark.parametrize("row", ["miss-memory", "stack"])
+async def test_the_cache_rows_answer_a_repeated_prompt_from_their_store(
+    row: str, server: ServerProcess
+) -> None:
+    assert await _repeated(row, server) == 1
+
+
 async def test_the_redis_row_misses_against_a_throwaway_redis_server(
     server: ServerProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -60,6 +79,7 @@ async def test_the_redis_row_misses_against_a_throwaway_redis_server(
     try:
         monkeypatch.setenv(REDIS_URL_ENV, redis.url)
         assert await _two_calls("miss-redis", server) == 2
+        assert await _repeated("miss-redis", server) == 1
     finally:
         redis.stop()
 
