@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -193,7 +194,10 @@ def _cache_chain(kind: str) -> _Chain:
     if kind == "memory":
         return _Chain([CacheMiddleware(MemoryStore()), _log(), _options()])
     if kind == "redis":
-        redis = RedisStore(redis_url(), op_timeout=REDIS_OP_TIMEOUT)
+        # a prefix of its own: the server outlives this client, and another process's entries (the same
+        # prompts, e.g. the two counted runs of benchmarks.instructions) would turn misses into hits
+        prefix = f"modelpipe-bench:{uuid.uuid4().hex}:"
+        redis = RedisStore(redis_url(), prefix=prefix, op_timeout=REDIS_OP_TIMEOUT)
         return _Chain([CacheMiddleware(redis), _log(), _options()], redis.aclose)
     directory = tempfile.TemporaryDirectory(prefix="modelpipe-bench-")
     disk = DiskStore(directory.name)
