@@ -5,7 +5,8 @@ machine; an instruction count does not (the same binary, inputs and environment 
 whatever else the machine is doing). Each row's client runs twice under callgrind against the loopback
 server (in its own process, not counted): ``WARMUP`` calls, then ``WARMUP + CALLS`` calls. The
 difference divided by ``CALLS`` is the work of one call, without interpreter start-up, imports or the
-first calls' one-time costs. Needs ``valgrind`` on the PATH; rows as in ``benchmarks.clients``.
+first calls' one-time costs. Needs ``valgrind`` on the PATH; rows as in ``benchmarks.clients`` (the
+Python rows: the AI SDK's Node row is not counted here; ``miss-redis`` gets a throwaway redis-server).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.clients import CLIENTS, build_client
-from benchmarks.measure import PROJECT_ROOT, ServerProcess, project_env
+from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
+from benchmarks.measure import PROJECT_ROOT, RedisProcess, ServerProcess, project_env
 
 __all__ = ["count_per_call", "main"]
 
@@ -45,7 +46,7 @@ async def _client_calls(row: str, base_url: str, calls: int, stream: bool) -> No
         await client.close()
 
 
-def _instructions(row: str, base_url: str, calls: int, stream: bool) -> int:
+def _instructions(row: str, base_url: str, calls: int, stream: bool, env: dict[str, str]) -> int:
     """The instructions one client process executes for ``calls`` calls (start-up included)."""
     command = [
         "valgrind",
@@ -63,7 +64,7 @@ def _instructions(row: str, base_url: str, calls: int, stream: bool) -> int:
         *(["--stream"] if stream else []),
     ]
     completed = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=project_env(), capture_output=True, text=True, check=True
+        command, cwd=PROJECT_ROOT, env={**project_env(), **env}, capture_output=True, text=True, check=True
     )
     found = _COLLECTED.search(completed.stderr)
     if found is None:
@@ -71,10 +72,13 @@ def _instructions(row: str, base_url: str, calls: int, stream: bool) -> int:
     return int(found.group(1))
 
 
-def count_per_call(row: str, base_url: str, *, stream: bool = False) -> float:
-    """Instructions per call of ``row``: ((WARMUP + CALLS) calls - WARMUP calls) / CALLS."""
-    before = _instructions(row, base_url, WARMUP, stream)
-    after = _instructions(row, base_url, WARMUP + CALLS, stream)
+def count_per_call(
+    row: str, base_url: str, *, stream: bool = False, env: dict[str, str] | None = None
+) -> float:
+    """Instructions per call of ``row``: ((WARMUP + CALLS) calls - WARMUP calls) / CALLS. ``env`` adds to
+    the counted process's environment (the Redis URL of ``miss-redis``)."""
+    before = _instructions(row, base_url, WARMUP, stream, env or {})
+    after = _instructions(row, base_url, WARMUP + CALLS, stream, env or {})
     return (after - before) / CALLS
 
 
@@ -98,17 +102,27 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         raise SystemExit(f"unknown rows {unknown}; choose from {sorted(CLIENTS)}")
     server = ServerProcess()
+    redis: RedisProcess | None = None
     try:
+        env: dict[str, str] = {}
+        if "miss-redis" in rows:
+            try:
+                redis = RedisProcess()
+            except RuntimeError as error:
+                raise SystemExit(f"row miss-redis: {error}") from None
+            env[REDIS_URL_ENV] = redis.url
         floor = None
         kind = "streamed" if args.stream else "generate"
-        print(f"{'row':<10} {'instructions/call':>18} {'x floor':>8}   ({kind})")
+        print(f"{'row':<12} {'instructions/call':>18} {'x floor':>8}   ({kind})")
         for row in rows:
-            per_call = count_per_call(row, server.base_url, stream=args.stream)
+            per_call = count_per_call(row, server.base_url, stream=args.stream, env=env)
             floor = per_call if row == "floor" else floor
             ratio = f"{per_call / floor:8.2f}" if floor else f"{'':>8}"
-            print(f"{row:<10} {per_call:18,.0f} {ratio}", flush=True)
+            print(f"{row:<12} {per_call:18,.0f} {ratio}", flush=True)
     finally:
         server.stop()
+        if redis is not None:
+            redis.stop()
 
 
 if __name__ == "__main__":

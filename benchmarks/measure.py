@@ -1,26 +1,38 @@
-"""Process plumbing for the runner: the server process, client worker processes, import timing."""
+"""Process plumbing for the runner: the server process, client worker processes (Python, or Node for
+the Vercel AI SDK row), a throwaway Redis server, import timing."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "NODE_DIR",
+    "NODE_ROWS",
     "PROJECT_ROOT",
+    "RedisProcess",
     "ServerProcess",
     "WorkerProcess",
     "import_cost",
+    "node_command",
     "project_env",
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NODE_DIR = PROJECT_ROOT / "benchmarks" / "node"
+NODE_ROWS = {"aisdk-node": NODE_DIR / "worker.mjs"}
+"""Rows whose worker is a Node script speaking the line protocol of ``benchmarks.worker``."""
+_NODE_PACKAGES = ("ai", "@ai-sdk/openai")
 
 
 def project_env() -> dict[str, str]:
@@ -61,22 +73,56 @@ class ServerProcess:
             self.process.stdout.close()
 
 
-class WorkerProcess:
-    """A ``benchmarks.worker`` process for one row; :meth:`ask` sends a command and waits for its answer."""
+def node_command(row: str, base_url: str) -> list[str]:
+    """The command line of a Node row's worker; installs the pinned packages (``npm ci``) when missing.
 
-    def __init__(self, row: str, base_url: str) -> None:
+    Raises :class:`RuntimeError` saying what is missing when the row cannot run here.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not installed (the Vercel AI SDK row runs on Node)")
+    modules = NODE_DIR / "node_modules"
+    if not all((modules / package / "package.json").is_file() for package in _NODE_PACKAGES):
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("the AI SDK packages are not installed and npm is missing")
+        installed = subprocess.run(
+            [npm, "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if installed.returncode != 0:
+            raise RuntimeError(f"npm ci --prefix benchmarks/node failed: {installed.stderr.strip()[-400:]}")
+    return [node, str(NODE_ROWS[row]), base_url]
+
+
+class WorkerProcess:
+    """A worker process for one row (``benchmarks.worker``, or Node for :data:`NODE_ROWS`); :meth:`ask`
+    sends a command and waits for its answer. ``env`` adds to the children's environment."""
+
+    def __init__(self, row: str, base_url: str, env: dict[str, str] | None = None) -> None:
         self.row = row
+        command = (
+            node_command(row, base_url)
+            if row in NODE_ROWS
+            else [sys.executable, "-m", "benchmarks.worker", row, base_url]
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.worker", row, base_url],
+            command,
             cwd=PROJECT_ROOT,
-            env=project_env(),
+            env={**project_env(), **(env or {})},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
-        ready = self._read()
-        if ready.get("ready") != row:
-            raise RuntimeError(f"worker {row} did not start: {ready}")
+        try:
+            ready = self._read()
+            if ready.get("ready") != row:
+                raise RuntimeError(f"worker {row} did not start: {ready}")
+        except (RuntimeError, ValueError):
+            self.stop()
+            raise
 
     def ask(self, **command: Any) -> dict[str, Any]:
         assert self.process.stdin is not None
@@ -99,6 +145,53 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(BrokenPipeError):
+                    pipe.close()
+
+
+class RedisProcess:
+    """A throwaway ``redis-server`` on a free loopback port, without persistence; :meth:`stop` kills it.
+
+    Raises :class:`RuntimeError` when the binary is missing or the server does not answer.
+    """
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port: int = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not self._answers_ping():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.02)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _answers_ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
 
 
 _IMPORT_PROBE = (
@@ -120,7 +213,13 @@ def import_cost(modules: list[str], repetitions: int = 7) -> dict[str, Any]:
     """
     env = project_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-c", _IMPORT_PROBE, *modules], cwd=PROJECT_ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE, *modules],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # the untimed warm-up's figures would land in the runner's output
+        check=True,
+    )
     seconds: list[float] = []
     rss: list[int] = []
     for _ in range(repetitions):

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import platform
+import shutil
+import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-__all__ = ["LABELS", "TARGETS", "environment", "evaluate", "render_markdown"]
+__all__ = ["LABELS", "LAYERS", "TARGETS", "environment", "evaluate", "layer_rows", "render_markdown"]
 
 LABELS = {
     "floor": "raw httpx (floor)",
     "bare": "modelpipe, bare provider",
+    "options": "modelpipe, + provider options",
+    "log": "modelpipe, + logging",
+    "trace": "modelpipe, + tracing (OpenTelemetry no-op)",
+    "trace-sdk": "modelpipe, + tracing (OpenTelemetry SDK)",
+    "miss-memory": "modelpipe, + cache miss (MemoryStore)",
+    "miss-redis": "modelpipe, + cache miss (RedisStore)",
     "responses": "modelpipe, bare provider (Responses API)",
     "stack": "modelpipe, full default stack (cache miss)",
     "hit": "modelpipe, cache hit (DiskStore)",
     "openai": "openai SDK",
     "litellm": "LiteLLM",
+    "aisdk-node": "Vercel AI SDK on Node",
     "fallback": "modelpipe, bare + FallbackMiddleware",
     "ratelimit": "modelpipe, bare + RateLimitMiddleware (memory)",
     "cost": "modelpipe, bare + CostMiddleware",
@@ -25,16 +36,43 @@ LABELS = {
     "promptcache": "modelpipe, bare + PromptCachingMiddleware",
 }
 
-TARGETS: list[tuple[str, str, str, str, float]] = [
-    # (name, row, metric, comparison, bound): ratios are row / floor in the same run
-    ("full stack CPU per call", "stack", "cpu_us_per_call", "<=", 1.15),
-    ("cache hit CPU per call", "hit", "cpu_us_per_call", "<=", 0.2),
-    ("streamed call CPU (bare provider)", "bare", "stream_cpu_us_per_call", "<=", 1.2),
-    ("throughput at concurrency 32 (full stack)", "stack", "calls_per_second", ">=", 0.95),
-    ("throughput at concurrency 32 (bare provider)", "bare", "calls_per_second", ">=", 0.95),
+LAYERS: list[tuple[str, str, str]] = [
+    # (row, the row it adds one layer to, what it adds); the chain composes, outermost first:
+    # cache -> logging -> tracing -> provider options -> terminal
+    ("bare", "floor", "generate_text on the bare chat terminal (normalize and download included)"),
+    ("options", "bare", "+ provider options (ProviderOptionsMiddleware)"),
+    ("log", "options", "+ logging (LoggingMiddleware)"),
+    ("trace", "log", "+ tracing, OpenTelemetry API no-op tracer"),
+    ("trace-sdk", "log", "+ tracing, OpenTelemetry SDK tracer (batch processor)"),
+    ("miss-memory", "log", "+ cache miss, MemoryStore"),
+    ("stack", "log", "+ cache miss, DiskStore (the full default stack)"),
+    ("miss-redis", "log", "+ cache miss, RedisStore (loopback redis-server)"),
+    ("hit", "stack", "cache hit instead of a miss (DiskStore)"),
+    ("responses", "bare", "Responses API terminal instead of chat completions"),
+    ("fallback", "bare", "+ fallback (the primary answers)"),
+    ("ratelimit", "bare", "+ rate limit (memory, never waits)"),
+    ("cost", "bare", "+ cost (genai-prices)"),
+    ("budget", "bare", "+ budget (memory)"),
+    ("promptcache", "bare", "+ prompt caching"),
+]
+"""The per-layer table, in order; a row whose base was not measured is compared with the base's base."""
+
+TARGETS: list[tuple[str, str, str, str, float, str]] = [
+    # (name, row, metric, comparison, bound, reference row): ratios are row / reference in the same run
+    ("full stack CPU per call", "stack", "cpu_us_per_call", "<=", 1.15, "floor"),
+    ("full stack streamed call CPU", "stack", "stream_cpu_us_per_call", "<=", 1.2, "floor"),
+    ("cache hit CPU per call", "hit", "cpu_us_per_call", "<=", 0.2, "floor"),
+    ("streamed call CPU (bare provider)", "bare", "stream_cpu_us_per_call", "<=", 1.2, "floor"),
+    ("throughput at concurrency 32 (full stack)", "stack", "calls_per_second", ">=", 0.95, "floor"),
+    ("throughput at concurrency 32 (bare provider)", "bare", "calls_per_second", ">=", 0.95, "floor"),
+    ("throughput at concurrency 32 (full stack)", "stack", "calls_per_second", ">=", 1.0, "aisdk-node"),
 ]
 
+IMPORT_BUDGET_SECONDS = 0.12
+"""Import of ``pipeline`` and ``providers.openai`` in a fresh interpreter."""
+
 _VERSIONED = ["httpx", "httpcore", "pydantic", "pydantic-core", "anyio", "diskcache", "openai", "litellm"]
+_NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
 
 
 def environment() -> dict[str, Any]:
@@ -45,6 +83,7 @@ def environment() -> dict[str, Any]:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = "not installed"
+    versions.update(_node_versions())
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),
@@ -54,6 +93,19 @@ def environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "versions": versions,
     }
+
+
+def _node_versions() -> dict[str, str]:
+    """Node and the AI SDK packages of the Node row, when installed."""
+    node = shutil.which("node")
+    if node is None:
+        return {"node": "not installed"}
+    versions = {"node": subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()}
+    for package in ("ai", "@ai-sdk/openai"):
+        manifest = _NODE_MODULES / package / "package.json"
+        if manifest.is_file():
+            versions[package] = json.loads(manifest.read_text())["version"]
+    return versions
 
 
 def _cpu_model() -> str:
@@ -68,17 +120,17 @@ def _cpu_model() -> str:
 
 
 def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target with its measured value and whether it is met."""
+    """Each target with its measured value and whether it is met (targets on rows not run are left out)."""
     rows = summary["rows"]
-    floor = rows["floor"]
     results = []
-    for name, row, metric, comparison, bound in TARGETS:
-        if row not in rows:
+    for name, row, metric, comparison, bound, reference in TARGETS:
+        if row not in rows or reference not in rows:
             continue
-        ratio = rows[row][metric]["median"] / floor[metric]["median"]
+        ratio = rows[row][metric]["median"] / rows[reference][metric]["median"]
         met = ratio <= bound if comparison == "<=" else ratio >= bound
+        against = "floor" if reference == "floor" else LABELS.get(reference, reference)
         results.append(
-            {"target": f"{name} {comparison} {bound}x floor", "value": f"{ratio:.2f}x", "met": met}
+            {"target": f"{name} {comparison} {bound}x {against}", "value": f"{ratio:.2f}x", "met": met}
         )
     for row in ("bare", "stack"):
         if row in rows:
@@ -94,12 +146,35 @@ def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
     if imported:
         results.append(
             {
-                "target": "import pipeline, providers.openai < 200 ms",
+                "target": f"import pipeline, providers.openai <= {IMPORT_BUDGET_SECONDS * 1e3:.0f} ms",
                 "value": f"{imported['seconds'] * 1e3:.0f} ms",
-                "met": imported["seconds"] < 0.2,
+                "met": imported["seconds"] <= IMPORT_BUDGET_SECONDS,
             }
         )
     return results
+
+
+def layer_rows(rows: dict[str, Any]) -> list[dict[str, Any]]:
+    """The per-layer table: each measured layer row with its base (the nearest measured ancestor), its
+    CPU per call and per streamed call, the microseconds it adds over the base (difference of the
+    medians) and its ratio to the floor."""
+    bases = {row: base for row, base, _ in LAYERS}
+    floor = rows["floor"]
+    table = []
+    for row, _, added in LAYERS:
+        if row not in rows:
+            continue
+        base = bases[row]
+        while base not in rows:
+            base = bases[base]
+        figures, under = rows[row], rows[base]
+        entry: dict[str, Any] = {"row": row, "base": base, "layer": added}
+        for metric in ("cpu_us_per_call", "stream_cpu_us_per_call"):
+            entry[metric] = figures[metric]
+            entry[f"{metric}_added"] = figures[metric]["median"] - under[metric]["median"]
+            entry[f"{metric}_ratio"] = figures[metric]["median"] / floor[metric]["median"]
+        table.append(entry)
+    return table
 
 
 def _cell(spread: dict[str, float] | None, digits: int = 0) -> str:
@@ -157,12 +232,17 @@ def render_markdown(summary: dict[str, Any]) -> str:
             )
             + " |"
         )
-    lines += ["", "## Targets (ratios to the floor in the same run)", ""]
+    lines += _layer_section(summary)
+    lines += ["", "## Targets (ratios in the same run)", ""]
     lines += [
         f"- [{'x' if item['met'] else ' '}] {item['target']}: {item['value']} "
         f"({'met' if item['met'] else 'missed'})"
         for item in summary["targets"]
     ]
+    left_out = summary.get("left_out", {})
+    if left_out:
+        lines += ["", "Rows left out of this run:", ""]
+        lines += [f"- {LABELS.get(row, row)}: {reason}" for row, reason in left_out.items()]
     failures = {row: figures["cache_failures"] for row, figures in rows.items() if figures["cache_failures"]}
     if failures:
         lines += [
@@ -191,3 +271,44 @@ def render_markdown(summary: dict[str, Any]) -> str:
                 f"| {cost['max_rss_kib'] / 1024:.0f} | {top} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _layer_section(summary: dict[str, Any]) -> list[str]:
+    table = layer_rows(summary["rows"])
+    if not table:
+        return []
+    lines = [
+        "",
+        "## Per-layer cost",
+        "",
+        "Each row adds one layer to the row named under *over* (composed outermost first as cache -> "
+        "logging -> tracing -> provider options -> terminal); *added* is the difference of the medians, "
+        "*ratio* is to the floor. generate_text always normalizes the prompt and runs the download step "
+        "(nothing to fetch here); neither can be switched off, so they have no row of their own: their "
+        "cost is inside bare's microseconds over the floor. Logging is not configured in the workers, so "
+        "its records stop at the level check. The SDK tracer row ends every span into a "
+        "BatchSpanProcessor whose exporter drops the batches (the span work of production, without a "
+        "collector's encoding and I/O). The resilience, prompt-caching and Responses rows each change "
+        "one thing over bare.",
+        "",
+        "| layer | over | CPU us/call | added us | ratio | stream CPU us/call | added us | ratio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in table:
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{entry['layer']} (`{entry['row']}`)",
+                    f"`{entry['base']}`",
+                    _cell(entry["cpu_us_per_call"]),
+                    f"{entry['cpu_us_per_call_added']:+.0f}",
+                    f"{entry['cpu_us_per_call_ratio']:.2f}x",
+                    _cell(entry["stream_cpu_us_per_call"]),
+                    f"{entry['stream_cpu_us_per_call_added']:+.0f}",
+                    f"{entry['stream_cpu_us_per_call_ratio']:.2f}x",
+                ]
+            )
+            + " |"
+        )
+    return lines

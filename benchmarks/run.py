@@ -1,9 +1,13 @@
 """The benchmark runner: ``python -m benchmarks`` (or ``python benchmarks/run.py``).
 
 Starts the loopback server in its own process and one worker process per row (raw httpx floor,
-modelpipe bare, full stack, cache hit, and the openai SDK / LiteLLM when installed), warms every row up,
-then measures the rows interleaved (rotating order each repetition) and writes
+modelpipe bare, one layer added at a time up to the full stack, cache hit, the resilience layers, the
+openai SDK / LiteLLM when installed, and the Vercel AI SDK on Node when ``node`` is there), warms every
+row up, then measures the rows interleaved (rotating order each repetition) and writes
 ``benchmarks/results.json``, ``benchmarks/RESULTS.md`` and, with matplotlib, ``benchmarks/results.png``.
+The ``miss-redis`` row runs against a throwaway ``redis-server`` the runner starts on loopback.
+
+A quick subset: ``python -m benchmarks --rows floor,bare,stack --repetitions 3`` (or ``--quick``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.chart import draw
-from benchmarks.clients import available_clients
-from benchmarks.measure import ServerProcess, WorkerProcess, import_cost
+from benchmarks.clients import CLIENTS, REDIS_URL_ENV, available_clients, unavailable_clients
+from benchmarks.measure import NODE_ROWS, RedisProcess, ServerProcess, WorkerProcess, import_cost
 from benchmarks.report import environment, evaluate, render_markdown
 
 __all__ = ["main", "measure_rows", "summarize"]
@@ -33,15 +37,29 @@ def _spread(values: list[float]) -> dict[str, float]:
 
 
 def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    """Run every measurement for ``rows``; raw per-repetition figures per row."""
+    """Run every measurement for ``rows``; raw per-repetition figures per row, and why rows that could
+    not start were left out."""
     server = ServerProcess()
+    redis: RedisProcess | None = None
     workers: dict[str, WorkerProcess] = {}
+    left_out: dict[str, str] = {}
     try:
-        for row in rows:
+        env: dict[str, str] = {}
+        if "miss-redis" in rows:
             try:
-                workers[row] = WorkerProcess(row, server.base_url)
+                redis = RedisProcess()
+                env[REDIS_URL_ENV] = redis.url
             except RuntimeError as error:
-                print(f"note: row {row!r} left out: {error}", file=sys.stderr)
+                left_out["miss-redis"] = str(error)
+        for row in rows:
+            if row in left_out:
+                continue
+            try:
+                workers[row] = WorkerProcess(row, server.base_url, env)
+            except RuntimeError as error:
+                left_out[row] = str(error)
+        for row, reason in left_out.items():
+            print(f"note: row {row!r} left out: {reason}", file=sys.stderr)
         for worker in workers.values():
             worker.ask(op="generate", n=args.warmup)
             worker.ask(op="stream", n=max(1, args.warmup // 4))
@@ -76,7 +94,9 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
         for worker in workers.values():
             worker.stop()
         server.stop()
-    return {"raw": raw, "memory": memory, "server_cpu_per_request": server_costs}
+        if redis is not None:
+            redis.stop()
+    return {"raw": raw, "memory": memory, "server_cpu_per_request": server_costs, "left_out": left_out}
 
 
 def _touch(worker: WorkerProcess, op: str, concurrency: int) -> None:
@@ -106,7 +126,11 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
             "cache_failures": measured["memory"][row]["cache_failures"],
         }
     costs = measured["server_cpu_per_request"]
-    return {"rows": rows, "server_cpu_us_per_request": _spread([c * 1e6 for c in costs]) if costs else None}
+    return {
+        "rows": rows,
+        "server_cpu_us_per_request": _spread([c * 1e6 for c in costs]) if costs else None,
+        "left_out": measured.get("left_out", {}),
+    }
 
 
 def _imports(rows: list[str]) -> dict[str, Any]:
@@ -128,10 +152,20 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrent-calls", type=int, default=320)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--rows", nargs="*", help="row keys (default: every available one)")
+    parser.add_argument(
+        "--rows",
+        nargs="*",
+        help="row keys, space- or comma-separated (default: every available one): "
+        + ", ".join([*CLIENTS, *NODE_ROWS]),
+    )
     parser.add_argument("--quick", action="store_true", help="a small smoke run (numbers are noisy)")
     parser.add_argument("--output", type=Path, default=HERE, help="where results.json/RESULTS.md/png go")
     args = parser.parse_args(argv)
+    if args.rows:
+        args.rows = [row for value in args.rows for row in value.split(",") if row]
+        unknown = [row for row in args.rows if row not in CLIENTS and row not in NODE_ROWS]
+        if unknown:
+            parser.error(f"unknown rows {unknown}; choose from {[*CLIENTS, *NODE_ROWS]}")
     if args.quick:
         args.repetitions, args.calls, args.stream_calls, args.concurrent_calls, args.warmup = (
             2,
@@ -146,14 +180,19 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Measure, then write results.json, RESULTS.md and (with matplotlib) results.png."""
     args = _parse(argv)
-    available = available_clients()
-    for peer in ("openai", "litellm"):
-        if peer not in available:
-            print(f"note: {peer} is not installed; its row is left out (pip install -e '.[bench]')")
+    available = [*available_clients(), *NODE_ROWS]
+    missing = {
+        row: f"{module} is not installed (see the extras in pyproject.toml)"
+        for row, module in unavailable_clients().items()
+        if not args.rows or row in args.rows
+    }
+    for row, reason in missing.items():
+        print(f"note: row {row!r} left out: {reason}", file=sys.stderr)
     rows = [row for row in (args.rows or available) if row in available]
     if "floor" not in rows:
         rows.insert(0, "floor")
     summary = summarize(measure_rows(rows, args))
+    summary["left_out"] = {**missing, **summary["left_out"]}
     summary["imports"] = _imports(rows)
     summary["environment"] = environment()
     summary["settings"] = {key: value for key, value in vars(args).items() if key != "output"}

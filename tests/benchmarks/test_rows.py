@@ -1,0 +1,213 @@
+"""The benchmark's rows against the loopback benchmark server: every layer row answers through its chain,
+the Redis row runs on a throwaway redis-server, the AI SDK row speaks the worker protocol on Node, and
+the per-layer table and targets are computed from the rows that were measured."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import run
+from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
+from benchmarks.measure import NODE_DIR, RedisProcess, ServerProcess, WorkerProcess
+from benchmarks.report import LAYERS, evaluate, layer_rows, render_markdown
+from benchmarks.server import ANSWER_TEXT, STREAM_CHUNKS
+from tests.middleware.cache.redis_server import redis_binary
+
+STREAM_TEXT = "".join(f"tok{index} " for index in range(STREAM_CHUNKS))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    process = ServerProcess()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+async def _two_calls(row: str, server: ServerProcess) -> int:
+    """One call and one streamed call through ``row``; how many requests reached the server."""
+    client = build_client(row, server.base_url)
+    before = server.stats()["requests"]
+    try:
+        assert await client.generate(f"Say hello ({row} generate).") == ANSWER_TEXT
+        assert client.stream is not None
+        _first, text = await client.stream(f"Say hello ({row} stream).")
+        assert text == STREAM_TEXT
+    finally:
+        await client.close()
+    return int(server.stats()["requests"] - before)
+
+
+@pytest.mark.parametrize("row", ["bare", "options", "log", "trace", "trace-sdk", "miss-memory", "stack"])
+async def test_each_layer_row_answers_and_every_miss_reaches_the_server(
+    row: str, server: ServerProcess
+) -> None:
+    assert await _two_calls(row, server) == 2
+
+
+async def _repeated(row: str, server: ServerProcess) -> int:
+    """The same prompt twice through ``row``; how many requests reached the server."""
+    client = build_client(row, server.base_url)
+    before = server.stats()["requests"]
+    try:
+        for _ in range(2):
+            assert await client.generate(f"Say hello ({row} repeated).") == ANSWER_TEXT
+    finally:
+        await client.close()
+    return int(server.stats()["requests"] - before)
+
+
+@pytest.mark.parametrize("row", ["miss-memory", "stack"])
+async def test_the_cache_rows_answer_a_repeated_prompt_from_their_store(
+    row: str, server: ServerProcess
+) -> None:
+    assert await _repeated(row, server) == 1
+
+
+async def test_the_redis_row_misses_against_a_throwaway_redis_server(
+    server: ServerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redis_binary()  # skips without redis-server (fails under CI)
+    redis = RedisProcess()
+    try:
+        monkeypatch.setenv(REDIS_URL_ENV, redis.url)
+        assert await _two_calls("miss-redis", server) == 2
+        assert await _repeated("miss-redis", server) == 1
+        assert await _repeated("miss-redis", server) == 1  # a second client keeps its own entries
+    finally:
+        redis.stop()
+
+
+def test_the_redis_row_names_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(REDIS_URL_ENV, raising=False)
+    with pytest.raises(RuntimeError, match=REDIS_URL_ENV):
+        build_client("miss-redis", "http://127.0.0.1:9")
+
+
+def test_a_worker_that_cannot_build_its_row_is_reported_and_reaped(server: ServerProcess) -> None:
+    with pytest.raises(RuntimeError, match=r"worker miss-redis exited \(code 1\)"):
+        WorkerProcess("miss-redis", server.base_url, {REDIS_URL_ENV: ""})
+
+
+def test_the_ai_sdk_row_speaks_the_worker_protocol_on_node(server: ServerProcess) -> None:
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@ai-sdk" / "openai").is_dir():
+        pytest.skip("node or the AI SDK packages (npm ci --prefix benchmarks/node) are not installed")
+    worker = WorkerProcess("aisdk-node", server.base_url)
+    try:
+        before = server.stats()["requests"]
+        generated = worker.ask(op="generate", n=3)
+        streamed = worker.ask(op="stream", n=2)
+        concurrent = worker.ask(op="concurrent", n=6, concurrency=3)
+        memory = worker.ask(op="memory")
+        assert server.stats()["requests"] - before == 3 + 2 + 6
+    finally:
+        worker.stop()
+    assert generated["n"] == 3 and generated["cpu"] > 0 and generated["wall"] > 0
+    assert streamed["n"] == 2 and len(streamed["first"]) == 2
+    assert concurrent["n"] == 6
+    assert memory["max_rss_kib"] > 0 and memory["cache_failures"] == 0
+    assert worker.process.returncode == 0
+
+
+def _figures(cpu: float, stream: float, calls: float) -> dict[str, Any]:
+    def spread(value: float) -> dict[str, float]:
+        return {"median": value, "min": value, "max": value}
+
+    return {
+        "cpu_us_per_call": spread(cpu),
+        "stream_cpu_us_per_call": spread(stream),
+        "calls_per_second": spread(calls),
+        "new_connections_per_call": 0.0,
+    }
+
+
+def test_a_layer_row_whose_base_was_not_run_is_compared_with_the_nearest_measured_one() -> None:
+    rows = {
+        "floor": _figures(1000, 2000, 500),
+        "bare": _figures(1010, 2100, 600),
+        "log": _figures(1040, 2160, 600),
+        "stack": _figures(1100, 2300, 550),
+        "hit": _figures(150, 300, 5000),
+        "cost": _figures(1050, 2200, 580),
+    }
+    table = {entry["row"]: entry for entry in layer_rows(rows)}
+    assert list(table) == ["bare", "log", "stack", "hit", "cost"]  # in LAYERS order
+    assert table["log"]["base"] == "bare"  # options was not run
+    assert table["stack"]["base"] == "log"
+    assert table["stack"]["cpu_us_per_call_added"] == 60
+    assert table["stack"]["stream_cpu_us_per_call_added"] == 140
+    assert table["stack"]["cpu_us_per_call_ratio"] == pytest.approx(1.1)
+    assert table["hit"]["cpu_us_per_call_added"] == -950
+    assert table["cost"]["base"] == "bare"
+
+
+def test_every_layer_row_is_a_row_and_every_base_leads_to_the_floor() -> None:
+    bases = {row: base for row, base, _ in LAYERS}
+    for row in bases:
+        assert row in CLIENTS
+        seen = set()
+        while row != "floor":
+            assert row not in seen
+            seen.add(row)
+            row = bases[row]
+
+
+def test_the_full_stack_is_held_to_the_ai_sdk_rows_throughput() -> None:
+    rows = {
+        "floor": _figures(1000, 2000, 500),
+        "stack": _figures(1100, 2300, 550),
+        "aisdk-node": _figures(2500, 18000, 600),
+    }
+    targets = {item["target"]: item for item in evaluate({"rows": rows, "imports": {}})}
+    against_node = targets["throughput at concurrency 32 (full stack) >= 1.0x Vercel AI SDK on Node"]
+    assert against_node == {
+        "target": "throughput at concurrency 32 (full stack) >= 1.0x Vercel AI SDK on Node",
+        "value": "0.92x",
+        "met": False,
+    }
+    assert targets["full stack streamed call CPU <= 1.2x floor"]["met"] is True
+
+
+def test_rows_may_be_comma_separated_and_unknown_ones_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run._parse(["--rows", "floor,bare", "stack", "aisdk-node"]).rows == [
+        "floor",
+        "bare",
+        "stack",
+        "aisdk-node",
+    ]
+    with pytest.raises(SystemExit):
+        run._parse(["--rows", "floor,nonsense"])
+    assert "nonsense" in capsys.readouterr().err
+
+
+def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("benchmarks.measure.shutil.which", lambda name: None)  # no node, no redis-server
+    run.main(
+        [
+            "--rows",
+            "floor,bare,options,miss-redis,aisdk-node",
+            *("--repetitions", "1", "--calls", "2", "--stream-calls", "1"),
+            *("--concurrent-calls", "4", "--concurrency", "2", "--warmup", "2"),
+            *("--output", str(tmp_path)),
+        ]
+    )
+    summary = json.loads((tmp_path / "results.json").read_text())
+    assert list(summary["rows"]) == ["floor", "bare", "options"]
+    assert summary["left_out"] == {
+        "miss-redis": "redis-server is not installed",
+        "aisdk-node": "node is not installed (the Vercel AI SDK row runs on Node)",
+    }
+    markdown = (tmp_path / "RESULTS.md").read_text()
+    assert markdown == render_markdown(summary)
+    assert "## Per-layer cost" in markdown
+    assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
+    assert "- Vercel AI SDK on Node: node is not installed" in markdown
