@@ -98,11 +98,21 @@ class _Protocol(asyncio.Protocol):
             self._drain_waiter = None
 
     def take(self, max_bytes: int) -> bytes:
-        """Up to ``max_bytes`` of the buffered bytes (the first chunk, or its head)."""
-        chunk = self.chunks.popleft()
+        """Up to ``max_bytes`` of the buffered bytes, as many chunks as fit in one piece (a burst of
+        small writes, e.g. server-sent events, is parsed in one pass rather than one read each)."""
+        chunks = self.chunks
+        chunk = chunks.popleft()
         if len(chunk) > max_bytes:
-            self.chunks.appendleft(chunk[max_bytes:])
+            chunks.appendleft(chunk[max_bytes:])
             chunk = chunk[:max_bytes]
+        elif chunks and len(chunk) + len(chunks[0]) <= max_bytes:
+            pieces = [chunk]
+            size = len(chunk)
+            while chunks and size + len(chunks[0]) <= max_bytes:
+                piece = chunks.popleft()
+                pieces.append(piece)
+                size += len(piece)
+            chunk = b"".join(pieces)
         self.buffered -= len(chunk)
         if self.reading_paused and self.buffered <= _LOW_WATER and self.transport is not None:
             self.reading_paused = False

@@ -314,3 +314,23 @@ async def test_unix_socket_connections(tmp_path: Path) -> None:
     finally:
         server.close()
         await server.wait_closed()
+
+
+def test_a_read_takes_every_buffered_chunk_that_fits() -> None:
+    """Events that arrived one segment each are handed to the parser in one piece, never over the
+    reader's limit, and in order."""
+    from providers._asyncio_network import _Protocol
+
+    protocol = _Protocol()
+    for index in range(5):
+        protocol.data_received(b"data: %d\n\n" % index)
+    assert protocol.take(65536) == b"".join(b"data: %d\n\n" % index for index in range(5))
+    for piece in (b"aaaa", b"bbbb", b"cc", b"0123456789"):
+        protocol.data_received(piece)
+    assert [protocol.take(6), protocol.take(6), protocol.take(4), protocol.take(100)] == [
+        b"aaaa",
+        b"bbbbcc",
+        b"0123",
+        b"456789",
+    ]
+    assert protocol.buffered == 0 and not protocol.chunks
