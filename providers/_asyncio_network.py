@@ -8,9 +8,11 @@ request costs above the HTTP parsing itself (upstream: encode/httpx #3215, encod
 native backend again in pydantic/httpx2 #1170).
 
 Here the protocol keeps reading while the connection is open (up to :data:`HIGH_WATER` buffered
-bytes), so a read returns buffered bytes at once or waits on one future with one optional timer, a
-write hands its bytes to the transport and waits only under back-pressure, and ``is_readable`` is
-answered from the protocol's state. Errors map to the same httpcore exceptions as the anyio backend's.
+bytes), so a read returns buffered bytes at once or waits on one future with one optional timer, and a
+write hands its bytes to the transport and waits only under back-pressure. ``is_readable`` (may the
+pool hand this idle connection out again?) is answered from the protocol's state and, for what the loop
+has not delivered yet, a zero-timeout poll of the socket, as the anyio backend does. Errors map to the
+same httpcore exceptions as the anyio backend's.
 The backend is plugged in through httpcore's public ``network_backend`` argument; see
 :class:`AsyncioHTTPTransport` for where it meets httpx.
 """
@@ -18,6 +20,7 @@ The backend is plugged in through httpcore's public ``network_backend`` argument
 from __future__ import annotations
 
 import asyncio
+import select
 import socket
 import ssl
 from collections import deque
@@ -216,7 +219,11 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":  # an idle connection with bytes or an end waiting is not reusable
             protocol = self._protocol
-            return bool(protocol.chunks) or protocol.eof
+            if protocol.chunks or protocol.eof:
+                return True
+            # What the loop has not delivered yet: a server that closed the connection a moment ago (its
+            # FIN is in the kernel, not yet in eof_received) must not be handed the next request.
+            return _socket_readable(self._transport.get_extra_info("socket"))
         if info == "ssl_object":
             return self._transport.get_extra_info("ssl_object")
         if info == "client_addr":
@@ -226,6 +233,19 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if info == "socket":
             return self._transport.get_extra_info("socket")
         return None
+
+
+def _socket_readable(sock: Any) -> bool:
+    """Whether a read on ``sock`` would return at once (bytes or the end); a socket without a file
+    descriptor counts as readable (its connection is over)."""
+    fileno = -1 if sock is None else sock.fileno()
+    if fileno < 0:
+        return True
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([fileno], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _end_of(protocol: _Protocol) -> bytes:

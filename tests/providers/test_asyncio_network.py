@@ -334,3 +334,20 @@ def test_a_read_takes_every_buffered_chunk_that_fits() -> None:
         b"456789",
     ]
     assert protocol.buffered == 0 and not protocol.chunks
+
+
+async def test_a_close_the_loop_has_not_delivered_yet_makes_the_connection_readable() -> None:
+    """The server's FIN is in the kernel but no loop step has run ``eof_received``: the pool must still
+    see that the idle connection is over."""
+    from providers._asyncio_network import AsyncioStream, _Protocol
+
+    ours, theirs = socket.socketpair()
+    transport, protocol = await asyncio.get_running_loop().create_connection(_Protocol, sock=ours)
+    stream = AsyncioStream(transport, protocol)  # type: ignore[arg-type]
+    try:
+        await asyncio.sleep(0)
+        assert stream.get_extra_info("is_readable") is False
+        theirs.close()  # no await before the check: the protocol has not heard of it
+        assert protocol.eof is False and stream.get_extra_info("is_readable") is True
+    finally:
+        await stream.aclose()
