@@ -44,7 +44,7 @@ import os
 from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar, cast, get_args
+from typing import Any, Literal, TypeVar, cast, get_args
 
 import anyio
 import anyio.lowlevel
@@ -59,6 +59,7 @@ from pipeline.params import CallParams
 from pipeline.prompt import TextPart, UserMessage
 from pipeline.result import FileContent, FinishReason, GenerateResult
 from pipeline.stream import (
+    ErrorPart,
     FinishPart,
     ReasoningDeltaPart,
     StreamPart,
@@ -355,19 +356,21 @@ class CacheMiddleware(Middleware):
         source = inner.stream
         try:
             async for part in source:
-                kind = part.type
-                if kind == "error":
-                    storable = False
-                    parts.clear()
-                elif storable:
-                    size += _approximate_size(part)
-                    if size > self.max_entry_bytes:
+                kind = type(part)
+                if storable:
+                    if kind in _DELTAS:
+                        delta: Any = part  # a text, reasoning or tool-input delta
+                        size += len(delta.delta) + 64
+                    else:
+                        size += _approximate_size(part)
+                    if kind is ErrorPart or size > self.max_entry_bytes:
                         storable = False
                         parts.clear()
-                        logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
+                        if kind is not ErrorPart:
+                            logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
                     else:
                         parts.append(part)
-                if kind == "finish":
+                if kind is FinishPart:
                     finish = cast(FinishPart, part)
                     yield _marked(finish, "miss")
                 else:
@@ -400,15 +403,14 @@ def _flight_key(key: str) -> tuple[object, str]:
 
 
 def _approximate_size(part: StreamPart) -> int:
-    """A cheap estimate of one part's stored size, to bound memory while recording."""
-    if isinstance(part, _DELTAS):
-        return len(part.delta) + 64
+    """A cheap estimate of the stored size of a part that is not a delta, to bound memory while recording
+    (a delta is its text + 64)."""
     if isinstance(part, FileContent):
         return len(part.data if isinstance(part.data, str | bytes) else str(part.data)) + 256
     return 256
 
 
-_DELTAS = (TextDeltaPart, ReasoningDeltaPart, ToolInputDeltaPart)
+_DELTAS = frozenset({TextDeltaPart, ReasoningDeltaPart, ToolInputDeltaPart})
 
 
 _PREVIEW_CHARACTERS = 60

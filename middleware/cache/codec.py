@@ -7,6 +7,11 @@ Values that JSON cannot hold are tagged: bytes ``{"$mp": "bytes", "v": base64}``
 contain the ``$mp`` key is wrapped as ``{"$mp": "dict", "v": {...}}``. Decoding restores the exact
 records, so a replayed result or stream equals the recorded one.
 
+A recorded stream's deltas are packed: a text, reasoning or tool-input delta with no provider metadata that
+continues the part before it (its start, or a delta of the same kind and id) is stored as its bare
+``delta`` string, read back as that kind of delta with the preceding part's id. Most parts of a stream
+are such deltas, and a string costs far less to write and read than a part.
+
 A record that pydantic's own JSON carries exactly (checked at encode time: the JSON validates back to an
 equal record; so no bytes, URLs or datetimes inside free-form fields) is stored in a second, faster form:
 ``header + "\n" + record JSON``, the header a JSON object as above without ``payload``, the record
@@ -22,13 +27,21 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
-from pipeline.stream import StreamPart
+from pipeline.stream import (
+    ReasoningDeltaPart,
+    ReasoningStartPart,
+    StreamPart,
+    TextDeltaPart,
+    TextStartPart,
+    ToolInputDeltaPart,
+    ToolInputStartPart,
+)
 
 from .key import CACHE_FORMAT_VERSION
 
@@ -53,7 +66,19 @@ _RECORD_SEPARATOR = b"\n"
 _BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 
-_parts_adapter: TypeAdapter[list[StreamPart]] = TypeAdapter(list[StreamPart])
+_part_adapter: TypeAdapter[StreamPart] = TypeAdapter(StreamPart)
+
+_DeltaPart = TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart
+_Continued = _DeltaPart | TextStartPart | ReasoningStartPart | ToolInputStartPart
+_DELTA_AFTER: dict[type[Any], type[_DeltaPart]] = {
+    TextStartPart: TextDeltaPart,
+    TextDeltaPart: TextDeltaPart,
+    ReasoningStartPart: ReasoningDeltaPart,
+    ReasoningDeltaPart: ReasoningDeltaPart,
+    ToolInputStartPart: ToolInputDeltaPart,
+    ToolInputDeltaPart: ToolInputDeltaPart,
+}
+"""The kind of delta a bare string continues, by the kind of part before it."""
 
 EntryKind = Literal["generate", "stream", "embedding"]
 
@@ -262,11 +287,48 @@ def encode_stream(
 ) -> bytes:
     """The envelope bytes of a recorded stream stored under ``key``."""
     payload = {
-        "parts": _parts_adapter.dump_python(list(parts), mode="python", by_alias=True),
+        "parts": _packed(parts),
         "request": request.model_dump(mode="python", by_alias=True),
         "response": response.model_dump(mode="python", by_alias=True),
     }
     return _seal(key, "stream", payload)
+
+
+def _packed(parts: Sequence[StreamPart]) -> list[Any]:
+    """The parts as stored: a delta that continues the part before it as its bare string."""
+    packed: list[Any] = []
+    continued: type[_DeltaPart] | None = None  # the kind of delta that would continue the last part
+    continued_id: str | None = None
+    for part in parts:
+        if type(part) is continued:
+            delta: Any = part  # one of the delta kinds, whose fields every kind has
+            if delta.provider_metadata is None and delta.id == continued_id:
+                packed.append(delta.delta)
+                continue
+        packed.append(part.model_dump(mode="python", by_alias=True))
+        continued = _DELTA_AFTER.get(type(part))
+        if continued is not None:
+            continued_id = cast(_Continued, part).id
+    return packed
+
+
+def _unpacked(packed: object) -> list[StreamPart]:
+    """The parts of a stored stream (see :func:`_packed`)."""
+    if not isinstance(packed, list):
+        raise CorruptEntryError("stream entry has no list of parts")
+    parts: list[StreamPart] = []
+    previous: StreamPart | None = None
+    for item in packed:
+        if type(item) is str:
+            delta = _DELTA_AFTER.get(type(previous))
+            if delta is None:
+                raise CorruptEntryError("a packed delta follows no part it can continue")
+            part: StreamPart = delta(id=cast(_Continued, previous).id, delta=item)
+        else:
+            part = _part_adapter.validate_python(item)
+        parts.append(part)
+        previous = part
+    return parts
 
 
 def decode_stream(key: str, data: bytes) -> StreamRecording:
@@ -276,7 +338,7 @@ def decode_stream(key: str, data: bytes) -> StreamRecording:
         raise CorruptEntryError("stream entry is not an object")
     try:
         return StreamRecording(
-            parts=_parts_adapter.validate_python(payload.get("parts")),
+            parts=_unpacked(payload.get("parts")),
             request=RequestMetadata.model_validate(payload.get("request")),
             response=ResponseMetadata.model_validate(payload.get("response")),
         )

@@ -39,7 +39,7 @@ __all__ = [
     "key_material",
 ]
 
-CACHE_FORMAT_VERSION = 3
+CACHE_FORMAT_VERSION = 4
 """Bump when the key material or the stored envelope changes shape: old entries then miss."""
 
 NON_SEMANTIC_HEADERS = frozenset(

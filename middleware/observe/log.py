@@ -159,7 +159,7 @@ class LoggingMiddleware(Middleware):
         )
 
     async def wrap_stream(self, call: WrapContext) -> StreamResult:
-        return await observe_stream(call, self.emit, keep_content=self.include_content)
+        return await observe_stream(call, self.emit, keep_content=self.include_content, wants=self._logs)
 
     def emit(self, record: CallRecord) -> None:
         """Log one finished call (and its content, when asked for)."""

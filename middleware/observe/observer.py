@@ -128,12 +128,14 @@ async def observe_stream(
     *,
     step_context: StepContext = contextlib.nullcontext,
     keep_content: bool = False,
+    wants: Callable[[Outcome], bool] | None = None,
 ) -> StreamResult:
     """Run ``call.do_stream()`` and return a stream that reports to ``on_end`` when it ends.
 
     ``step_context`` is entered around each read from the inner stream (tracing uses it to make the
     call's span current while provider code runs). With ``keep_content`` the record's result holds
     the streamed content; without it, only finish reason, usage, response metadata and errors.
+    ``wants`` is as for :func:`observe_generate`.
     """
     started = time.perf_counter()
     try:
@@ -141,10 +143,11 @@ async def observe_stream(
             inner = await call.do_stream()
     except BaseException as error:
         outcome, error, error_type = _failure(error)
-        on_end(_record(call, outcome, started, error=error, error_type=error_type))
+        if wants is None or wants(outcome):
+            on_end(_record(call, outcome, started, error=error, error_type=error_type))
         raise
     folded = None if keep_content else _OUTLINE
-    observed = _observed(inner, call, started, on_end, step_context, folded)
+    observed = _observed(inner, call, started, on_end, step_context, folded, wants)
     return StreamResult(stream=observed, request=inner.request, response=inner.response)
 
 
@@ -155,6 +158,7 @@ async def _observed(
     on_end: OnEnd,
     step_context: StepContext,
     folded: frozenset[str] | None,
+    wants: Callable[[Outcome], bool] | None,
 ) -> AsyncGenerator[StreamPart, None]:
     """``inner``'s parts, timed; the record is folded from every part, or only from ``folded`` types."""
     fold = StreamCollector()
@@ -184,20 +188,33 @@ async def _observed(
             await inner.stream.aclose()
         finally:
             outcome, error, error_type = _settle(outcome, error, error_type, fold)
-            result = fold.result()
-            if result.response.id is None and inner.response.id is not None:
-                result = result.model_copy(update={"response": inner.response})
-            on_end(
-                _record(
-                    call,
-                    outcome,
-                    started,
-                    time_to_first_chunk=first_chunk,
-                    result=result,
-                    error=error,
-                    error_type=error_type,
-                )
-            )
+            if wants is None or wants(outcome):
+                on_end(_stream_record(call, outcome, started, first_chunk, fold, inner, error, error_type))
+
+
+def _stream_record(
+    call: WrapContext,
+    outcome: Outcome,
+    started: float,
+    first_chunk: float | None,
+    fold: StreamCollector,
+    inner: StreamResult,
+    error: BaseException | None,
+    error_type: str | None,
+) -> CallRecord:
+    """The record of a finished stream, its result folded from the parts seen."""
+    result = fold.result()
+    if result.response.id is None and inner.response.id is not None:
+        result = result.model_copy(update={"response": inner.response})
+    return _record(
+        call,
+        outcome,
+        started,
+        time_to_first_chunk=first_chunk,
+        result=result,
+        error=error,
+        error_type=error_type,
+    )
 
 
 def _read_within(

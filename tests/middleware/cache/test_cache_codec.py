@@ -26,7 +26,18 @@ from middleware.cache.codec import (
 )
 from middleware.cache.key import CACHE_FORMAT_VERSION
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
-from pipeline.stream import FinishPart, RawPart, StreamPart
+from pipeline.stream import (
+    FinishPart,
+    RawPart,
+    ReasoningDeltaPart,
+    ReasoningStartPart,
+    StreamPart,
+    TextDeltaPart,
+    TextEndPart,
+    TextStartPart,
+    ToolInputDeltaPart,
+    ToolInputStartPart,
+)
 from tests.middleware.cache.cache_samples import STAMP, rich_parts, rich_result
 
 
@@ -298,3 +309,80 @@ def test_damaged_record_entries_are_refused(damage: str) -> None:
 def test_stream_decoder_refuses_a_record_form_generate_entry() -> None:
     with pytest.raises(CorruptEntryError):
         decode_stream("k", encode_generate("k", text_result()))
+
+
+# -- a recorded stream's deltas are packed ----------------------------------------------------------
+
+
+def _stored_parts(parts: list[StreamPart]) -> list[Any]:
+    payload = _open(encode_stream("k", parts, RequestMetadata(), ResponseMetadata()), "k", "stream")
+    stored: list[Any] = payload["parts"]
+    return stored
+
+
+def test_deltas_that_continue_the_part_before_are_stored_as_their_strings() -> None:
+    parts: list[StreamPart] = [
+        TextStartPart(id="t"),
+        TextDeltaPart(id="t", delta="Hel"),
+        TextDeltaPart(id="t", delta="lo"),
+        TextEndPart(id="t"),
+        FinishPart(finish_reason="stop"),
+    ]
+    stored = _stored_parts(parts)
+    assert stored[1:3] == ["Hel", "lo"]
+    assert [type(item) for item in stored] == [dict, str, str, dict, dict]
+
+
+def test_deltas_that_do_not_continue_the_part_before_keep_their_whole_form() -> None:
+    parts: list[StreamPart] = [
+        TextDeltaPart(id="t", delta="no start before me"),
+        TextStartPart(id="a"),
+        TextDeltaPart(id="b", delta="another id"),
+        TextDeltaPart(id="b", delta="x", provider_metadata={"p": {"k": 1}}),
+        ReasoningStartPart(id="b"),
+        TextDeltaPart(id="b", delta="after a reasoning start"),
+    ]
+    assert not any(isinstance(item, str) for item in _stored_parts(parts))
+    recording = decode_stream("k", encode_stream("k", parts, RequestMetadata(), ResponseMetadata()))
+    assert recording.parts == parts
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        ["orphan"],
+        [{"type": "finish", "finishReason": "stop"}, "after a finish"],
+        [{"type": "text-end", "id": "t"}, "x"],
+    ],
+    ids=["first", "after finish", "after text end"],
+)
+def test_a_packed_delta_with_nothing_to_continue_is_a_corrupt_entry(stored: list[Any]) -> None:
+    envelope = json.loads(encode_stream("k", [], RequestMetadata(), ResponseMetadata())[len(MAGIC) + 16 :])
+    with pytest.raises(CorruptEntryError, match="continue"):
+        decode_stream("k", _reseal({**envelope, "payload": {**envelope["payload"], "parts": stored}}))
+
+
+_stream_ids = st.sampled_from(["a", "b"])
+_metadata = st.one_of(st.none(), st.just({"p": {"k": 1}}))
+_deltas = st.text(max_size=4)
+_stream_parts = st.lists(
+    st.one_of(
+        st.builds(lambda i: TextStartPart(id=i), _stream_ids),
+        st.builds(
+            lambda i, d, m: TextDeltaPart(id=i, delta=d, provider_metadata=m), _stream_ids, _deltas, _metadata
+        ),
+        st.builds(lambda i: ReasoningStartPart(id=i), _stream_ids),
+        st.builds(lambda i, d: ReasoningDeltaPart(id=i, delta=d), _stream_ids, _deltas),
+        st.builds(lambda i: ToolInputStartPart(id=i, tool_name="w"), _stream_ids),
+        st.builds(lambda i, d: ToolInputDeltaPart(id=i, delta=d), _stream_ids, _deltas),
+        st.builds(lambda i: TextEndPart(id=i), _stream_ids),
+    ),
+    max_size=12,
+)
+
+
+@given(parts=_stream_parts)
+def test_any_sequence_of_starts_and_deltas_round_trips_exactly(parts: list[StreamPart]) -> None:
+    recording = decode_stream("k", encode_stream("k", parts, RequestMetadata(), ResponseMetadata()))
+    assert recording.parts == parts
+    assert [type(part) for part in recording.parts] == [type(part) for part in parts]

@@ -540,6 +540,47 @@ async def test_an_ok_call_is_not_recorded_when_info_is_off_but_a_failure_is(
     assert [record.levelno for record in _call_records(caplog)] == [logging.WARNING]
 
 
+async def test_a_stream_no_logger_would_show_builds_no_record(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import middleware.observe.observer as observer
+
+    built: list[str] = []
+    make = observer._stream_record
+    monkeypatch.setattr(
+        observer,
+        "_stream_record",
+        lambda call, outcome, *a, **k: built.append(outcome) or make(call, outcome, *a, **k),
+    )
+    parts = text_stream_parts(["Hel", "lo"])
+    model = wrap_model(MockLanguageModel(stream=parts), LoggingMiddleware())
+    caplog.set_level(logging.WARNING, logger="modelpipe")
+    assert [part async for part in (await model.do_stream(PARAMS)).stream] == parts
+    assert built == []
+    caplog.set_level(logging.INFO, logger="modelpipe")
+    assert [part async for part in (await model.do_stream(PARAMS)).stream] == parts
+    assert built == ["ok"] and len(_call_records(caplog)) == 1
+
+
+async def test_a_failed_stream_is_logged_when_info_is_off(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="modelpipe")
+
+    async def fails_midway() -> AsyncGenerator[StreamPart, None]:
+        yield text_stream_parts(["Hel"])[0]
+        raise APICallError("dropped", url="http://x", is_retryable=False)
+
+    async def open_stream(params: CallParams) -> StreamResult:
+        return StreamResult(stream=fails_midway())
+
+    model = wrap_model(MockLanguageModel(stream=open_stream), LoggingMiddleware())
+    with pytest.raises(APICallError, match="dropped"):
+        [part async for part in (await model.do_stream(PARAMS)).stream]
+    [record] = _call_records(caplog)
+    assert record.levelno == logging.WARNING
+    assert record.modelpipe["outcome"] == "error"  # type: ignore[attr-defined]
+    assert record.modelpipe["error_type"] == "APICallError"  # type: ignore[attr-defined]
+
+
 async def test_a_subclass_that_emits_its_own_way_sees_every_call(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.CRITICAL, logger="modelpipe")
     counting = _CountingLogging()
