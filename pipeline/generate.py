@@ -322,7 +322,9 @@ class _StreamLoop:
         """The parts of the whole call (every step, tool results included)."""
         on_open = result.set_stream_metadata
         if not self.toolset.tools and not self.approvals:  # one step, nothing to run: passed straight through
-            return _stream_with_retries(self.model, params, self.policy, on_open, download=download)
+            return _stream_with_retries(
+                self.model, params, self.policy, on_open, download=download, hand_over=result.hand_over
+            )
         return self._steps(params, download, result)
 
     async def _steps(
@@ -369,21 +371,31 @@ async def _stream_with_retries(
     *,
     download: DownloadFunction | None = None,
     downloaded: bool = False,
+    hand_over: Callable[[AsyncGenerator[StreamPart, None]], None] | None = None,
 ) -> AsyncGenerator[StreamPart, None]:
     """Download what the model cannot fetch (unless ``downloaded``), then open the model stream,
-    retrying until its first content part (never after content), and pass its parts on."""
+    retrying until its first content part (never after content), and pass its parts on.
+
+    With ``hand_over``, the rest of the model stream after the parts read while opening is handed to
+    it (the reader then reads and closes it) instead of being passed on part by part."""
     if not downloaded:
         params = await download_attachments(params, model.supported_urls, download=download)
     opened, preamble, finished = await _open_with_retries(model, params, policy)
     on_open(opened)
+    handed_over = False
     try:
         for part in preamble:
             yield part
+        if not finished and hand_over is not None:
+            hand_over(opened.stream)
+            handed_over = True
+            return
         if not finished:
             async for part in opened.stream:
                 yield part
     finally:
-        await opened.stream.aclose()
+        if not handed_over:
+            await opened.stream.aclose()
 
 
 async def _open_with_retries(

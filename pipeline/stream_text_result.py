@@ -90,6 +90,7 @@ class StreamTextResult:
         self._collector = StreamCollector()
         self._steps: list[GenerateResult] = []
         self._source: AsyncGenerator[StreamPart, None] | None = None
+        self._handed_over: AsyncGenerator[StreamPart, None] | None = None
         self._readers: list[AsyncGenerator[object, None]] = []
         self._started = False
         self._deadline: float | None = None
@@ -106,6 +107,12 @@ class StreamTextResult:
         other part and which belong to no step."""
         self._resumed_messages = [] if message is None else [message]
         self._resumed_parts_left = len(parts)
+
+    def hand_over(self, rest: AsyncGenerator[StreamPart, None]) -> None:
+        """Called by the stream being read just before it returns: the reader goes on with ``rest``
+        directly (and closes it), so a stream that only opens the model's stream and passes it on costs
+        no generator step per part."""
+        self._handed_over = rest
 
     def set_stream_metadata(self, opened: StreamResult) -> None:
         """Record the request / response metadata of the model stream once it is open."""
@@ -142,7 +149,11 @@ class StreamTextResult:
                 try:
                     part = await self._pull(source)
                 except StopAsyncIteration:
-                    break
+                    if self._handed_over is None:
+                        break
+                    self._source = source = self._handed_over
+                    self._handed_over = None
+                    continue
                 except Exception as error:
                     self._error = error
                     raise

@@ -287,6 +287,34 @@ async def test_leaving_a_stream_early_closes_the_model_stream() -> None:
         await closed.wait()
 
 
+@pytest.mark.parametrize("leave", ["break", "aclose"])
+async def test_leaving_a_stream_after_its_opening_parts_closes_the_model_stream_once(leave: str) -> None:
+    """Past its first content part the reader reads the model's stream itself; leaving then still closes
+    that stream, once, whether the reader breaks out or the result is closed from outside."""
+    closings: list[str] = []
+
+    async def endless(params: CallParams) -> StreamResult:
+        async def parts() -> AsyncGenerator[StreamPart, None]:
+            try:
+                yield StreamStartPart()
+                yield TextStartPart(id="0")
+                for index in range(1000):
+                    yield TextDeltaPart(id="0", delta=str(index))
+            finally:
+                closings.append("closed")
+
+        return StreamResult(stream=parts())
+
+    result = stream_text(MockLanguageModel(stream=endless), prompt="Hi")
+    reader = result.text_stream
+    received = [await anext(reader) for _ in range(5)]
+    assert received == ["0", "1", "2", "3", "4"]
+    if leave == "break":
+        await reader.aclose()
+    await result.aclose()
+    assert closings == ["closed"]
+
+
 @pytest.mark.parametrize("reader", ["text_stream", "full_stream"])
 async def test_leaving_the_context_closes_the_reader_it_handed_out(reader: str) -> None:
     """Nothing is left for the garbage collector to close later (outside any task or scope)."""
