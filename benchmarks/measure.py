@@ -25,6 +25,7 @@ __all__ = [
     "WorkerProcess",
     "import_cost",
     "node_command",
+    "node_import_cost",
     "project_env",
 ]
 
@@ -247,6 +248,37 @@ def import_cost(modules: list[str], repetitions: int = 7) -> dict[str, Any]:
         "max": max(seconds),
         "max_rss_kib": statistics.median(rss),
         "top_self_us": _costliest(traced, 8),
+    }
+
+
+_NODE_IMPORT_PROBE = (
+    "const started = performance.now();\n"
+    "await import('ai');\n"
+    "await import('@ai-sdk/openai');\n"
+    "const elapsed = (performance.now() - started) / 1000;\n"
+    "console.log(elapsed, process.resourceUsage().maxRSS);\n"
+)
+
+
+def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
+    """:func:`import_cost` for the Vercel AI SDK on Node: ``import('ai')`` and ``import('@ai-sdk/openai')``
+    in a fresh ``node`` process (one untimed run first, as for Python); no per-module breakdown."""
+    node = node_command("aisdk-node", "")[0]
+    command = [node, "--input-type=module", "-e", _NODE_IMPORT_PROBE]
+    subprocess.run(command, cwd=NODE_DIR, stdout=subprocess.DEVNULL, check=True)
+    seconds: list[float] = []
+    rss: list[int] = []
+    for _ in range(repetitions):
+        output = subprocess.run(command, cwd=NODE_DIR, capture_output=True, text=True, check=True).stdout
+        elapsed, max_rss_kib = output.split()
+        seconds.append(float(elapsed))
+        rss.append(int(max_rss_kib))
+    return {
+        "seconds": statistics.median(seconds),
+        "min": min(seconds),
+        "max": max(seconds),
+        "max_rss_kib": statistics.median(rss),
+        "top_self_us": [],
     }
 
 

@@ -265,7 +265,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
             "|---|---|---|---|",
         ]
         for name, cost in imports.items():
-            top = ", ".join(f"{module} {us / 1000:.1f}" for module, us in cost["top_self_us"][:5])
+            top = ", ".join(f"{module} {us / 1000:.1f}" for module, us in cost["top_self_us"][:5]) or "-"
             lines.append(
                 f"| {name} | {cost['seconds'] * 1e3:.0f} ({cost['min'] * 1e3:.0f}-{cost['max'] * 1e3:.0f}) "
                 f"| {cost['max_rss_kib'] / 1024:.0f} | {top} |"

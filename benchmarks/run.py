@@ -24,7 +24,14 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
 
 from benchmarks.chart import draw
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, available_clients, unavailable_clients
-from benchmarks.measure import NODE_ROWS, RedisProcess, ServerProcess, WorkerProcess, import_cost
+from benchmarks.measure import (
+    NODE_ROWS,
+    RedisProcess,
+    ServerProcess,
+    WorkerProcess,
+    import_cost,
+    node_import_cost,
+)
 from benchmarks.report import environment, evaluate, render_markdown
 
 __all__ = ["main", "measure_rows", "summarize"]
@@ -139,7 +146,10 @@ def _imports(rows: list[str]) -> dict[str, Any]:
         targets["openai SDK"] = ["openai"]
     if "litellm" in rows:
         targets["LiteLLM"] = ["litellm"]
-    return {name: import_cost(modules, repetitions=5) for name, modules in targets.items()}
+    costs = {name: import_cost(modules, repetitions=5) for name, modules in targets.items()}
+    if "aisdk-node" in rows:
+        costs["Vercel AI SDK on Node"] = node_import_cost(repetitions=5)
+    return costs
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -193,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.insert(0, "floor")
     summary = summarize(measure_rows(rows, args))
     summary["left_out"] = {**missing, **summary["left_out"]}
-    summary["imports"] = _imports(rows)
+    summary["imports"] = _imports([row for row in rows if row not in summary["left_out"]])
     summary["environment"] = environment()
     summary["settings"] = {key: value for key, value in vars(args).items() if key != "output"}
     summary["settings"]["rows"] = rows

@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks import run
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
-from benchmarks.measure import NODE_DIR, RedisProcess, ServerProcess, WorkerProcess
+from benchmarks.measure import NODE_DIR, RedisProcess, ServerProcess, WorkerProcess, node_import_cost
 from benchmarks.report import LAYERS, evaluate, layer_rows, render_markdown
 from benchmarks.server import ANSWER_TEXT, STREAM_CHUNKS
 from tests.middleware.cache.redis_server import redis_binary
@@ -97,12 +97,23 @@ def test_a_worker_that_cannot_build_its_row_is_reported_and_reaped(server: Serve
         WorkerProcess("miss-redis", server.base_url, {REDIS_URL_ENV: ""})
 
 
-def test_the_ai_sdk_row_speaks_the_worker_protocol_on_node(server: ServerProcess) -> None:
+def _needs_the_ai_sdk_on_node() -> None:
     if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@ai-sdk" / "openai").is_dir():
         reason = "node or the AI SDK packages (npm ci --prefix benchmarks/node) are not installed"
         if os.environ.get("CI"):
             pytest.fail(f"{reason} under CI; .ci/run installs them", pytrace=False)
         pytest.skip(reason)
+
+
+def test_the_ai_sdk_import_is_timed_on_node() -> None:
+    _needs_the_ai_sdk_on_node()
+    cost = node_import_cost(repetitions=2)
+    assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
+    assert cost["max_rss_kib"] > 1024 and cost["top_self_us"] == []
+
+
+def test_the_ai_sdk_row_speaks_the_worker_protocol_on_node(server: ServerProcess) -> None:
+    _needs_the_ai_sdk_on_node()
     worker = WorkerProcess("aisdk-node", server.base_url)
     try:
         before = server.stats()["requests"]
