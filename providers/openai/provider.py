@@ -12,11 +12,11 @@ from pipeline.model import SupportedUrls
 from providers._http import HttpClient
 from providers._settings import ConnectionArguments, ConnectionSettings
 
-from .embedding import OpenAIEmbeddingModel
-from .files import OpenAIFiles
 from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel, OpenAIConnection
 
 if TYPE_CHECKING:
+    from .embedding import OpenAIEmbeddingModel
+    from .files import OpenAIFiles
     from .responses import OpenAIResponsesLanguageModel
 
 __all__ = ["OpenAIProvider", "is_chat_only_model"]
@@ -97,10 +97,14 @@ class OpenAIProvider:
 
     def embedding(self, model_id: str) -> OpenAIEmbeddingModel:
         """An embeddings model (``POST <base>/embeddings``) with this provider's settings."""
+        from .embedding import OpenAIEmbeddingModel  # imported on first use (import time)
+
         return OpenAIEmbeddingModel(model_id, **self._model_arguments)
 
     def files(self) -> OpenAIFiles:
         """The Files API with this provider's settings (see :func:`pipeline.files.upload_file`)."""
+        from .files import OpenAIFiles  # imported on first use (import time)
+
         arguments = self._model_arguments
         settings = ConnectionSettings(
             api_key=arguments["api_key"],

@@ -53,6 +53,16 @@ def test_importing_pipeline_and_a_provider_leaves_the_heavy_modules_for_the_firs
     assert not heavy & loaded
 
 
+def test_the_errors_and_their_redaction_leave_httpx_unimported() -> None:
+    assert "httpx" not in modules_after("import pipeline.errors, pipeline.redact")
+
+
+def test_an_openai_model_leaves_embeddings_and_files_for_their_first_use() -> None:
+    loaded = modules_after("import providers.openai\nproviders.openai.OpenAIProvider(api_key='k')('gpt-4o')")
+    assert "providers.openai.responses" in loaded
+    assert not {"providers.openai.embedding", "providers.openai.files", "pipeline.embed"} & loaded
+
+
 def test_generate_text_leaves_the_other_entry_points_unimported() -> None:
     loaded = modules_after("from pipeline import generate_text")
     assert "pipeline.generate" in loaded
