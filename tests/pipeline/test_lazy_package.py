@@ -1,5 +1,6 @@
-"""Lazy package exports: ``pipeline`` and ``providers.openai`` import a name's module on first access,
-and still expose every name (``__all__``, ``dir()``, type checkers) as eager imports did."""
+"""Lazy package exports: ``pipeline``, ``pipeline.download`` and ``providers.openai`` import a name's
+module on first access, and still expose every name (``__all__``, ``dir()``, type checkers) as eager
+imports did."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from types import ModuleType
 import pytest
 
 import pipeline
+import pipeline.download
 import providers.openai
 
-PACKAGES = [pipeline, providers.openai]
+PACKAGES = [pipeline, pipeline.download, providers.openai]
 
 
 def run(statements: str) -> None:

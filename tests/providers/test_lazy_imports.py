@@ -66,7 +66,8 @@ def test_an_openai_model_leaves_embeddings_and_files_for_their_first_use() -> No
 def test_generate_text_leaves_the_other_entry_points_unimported() -> None:
     loaded = modules_after("from pipeline import generate_text")
     assert "pipeline.generate" in loaded
-    assert not {"pipeline.sync", "anyio.from_thread", "pipeline.objects", "pipeline.batch"} & loaded
+    unused = {"pipeline.sync", "anyio.from_thread", "pipeline.objects", "pipeline.batch"}
+    assert not {*unused, "pipeline.download.safe_download"} & loaded
 
 
 def test_json_repair_is_imported_when_a_repair_needs_it() -> None:
