@@ -21,6 +21,8 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+# The errors are imported where they are raised, the model types only for type checkers: ``import
+# providers`` loads this module to declare the bundled providers, and should load nothing more.
 if TYPE_CHECKING:
     from .embed import EmbeddingModel
     from .model import LanguageModel
@@ -63,9 +65,6 @@ _default_provider: str | None = None
 _default_provider_set = False
 
 F = TypeVar("F")
-
-# The errors are imported where they are raised: ``import providers`` loads this module to declare the
-# bundled providers, and should not load the error classes (and the redaction they use) with it.
 
 
 def set_default_provider(name: str | None) -> None:
