@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from pipeline._lazy import lazy_package
 
 if TYPE_CHECKING:
+    from .connection import IMAGE_URLS, OPENAI, ChatEndpoint
     from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
-    from .model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIChatLanguageModel
+    from .model import OpenAIChatLanguageModel
     from .options import OpenAIChatOptions
     from .provider import OpenAIProvider
     from .responses import OpenAIResponsesLanguageModel, OpenAIResponsesOptions
@@ -32,11 +33,11 @@ __all__ = [
 ]
 
 _HOMES = {
+    "IMAGE_URLS": ".connection",
+    "OPENAI": ".connection",
+    "ChatEndpoint": ".connection",
     "OpenAIEmbeddingModel": ".embedding",
     "OpenAIEmbeddingOptions": ".embedding",
-    "IMAGE_URLS": ".model",
-    "OPENAI": ".model",
-    "ChatEndpoint": ".model",
     "OpenAIChatLanguageModel": ".model",
     "OpenAIChatOptions": ".options",
     "OpenAIProvider": ".provider",

@@ -12,11 +12,12 @@ from pipeline.model import SupportedUrls
 from providers._http import HttpClient
 from providers._settings import ConnectionArguments, ConnectionSettings
 
-from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel, OpenAIConnection
+from .connection import OPENAI, ChatEndpoint, OpenAIConnection
 
 if TYPE_CHECKING:
     from .embedding import OpenAIEmbeddingModel
     from .files import OpenAIFiles
+    from .model import OpenAIChatLanguageModel
     from .responses import OpenAIResponsesLanguageModel
 
 __all__ = ["OpenAIProvider", "is_chat_only_model"]
@@ -77,6 +78,8 @@ class OpenAIProvider:
 
     def chat(self, model_id: str) -> OpenAIChatLanguageModel:
         """A chat-completions model with this provider's settings."""
+        from .model import OpenAIChatLanguageModel  # imported on first use (import time)
+
         return OpenAIChatLanguageModel(model_id, **self._model_arguments)
 
     def responses(self, model_id: str) -> OpenAIResponsesLanguageModel:

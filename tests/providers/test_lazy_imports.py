@@ -57,10 +57,11 @@ def test_the_errors_and_their_redaction_leave_httpx_unimported() -> None:
     assert "httpx" not in modules_after("import pipeline.errors, pipeline.redact")
 
 
-def test_an_openai_model_leaves_embeddings_and_files_for_their_first_use() -> None:
+def test_a_responses_model_leaves_chat_completions_embeddings_and_files_for_their_first_use() -> None:
     loaded = modules_after("import providers.openai\nproviders.openai.OpenAIProvider(api_key='k')('gpt-4o')")
     assert "providers.openai.responses" in loaded
-    assert not {"providers.openai.embedding", "providers.openai.files", "pipeline.embed"} & loaded
+    chat = {"providers.openai.model", "providers.openai.options", "providers.openai.map_stream"}
+    assert not {*chat, "providers.openai.embedding", "providers.openai.files", "pipeline.embed"} & loaded
 
 
 def test_generate_text_leaves_the_other_entry_points_unimported() -> None:
