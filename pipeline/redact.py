@@ -18,14 +18,17 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sys
 import threading
 import traceback
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from pydantic import BaseModel, SecretBytes, SecretStr
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "MAX_STRING_CHARS",
@@ -358,8 +361,6 @@ def _redact(value: Any, media_type: str | None, limit: int) -> Any:
         return _redact_string(value, media_type, limit)
     if isinstance(value, bytes | bytearray | memoryview):
         return binary_placeholder(len(bytes(value)), media_type)
-    if isinstance(value, httpx.URL):
-        return redact_url(value)
     if isinstance(value, SecretStr | SecretBytes):
         return REDACTED
     if isinstance(value, BaseModel):
@@ -379,6 +380,9 @@ def _redact(value: Any, media_type: str | None, limit: int) -> Any:
         return [_redact(item, media_type, limit) for item in value]
     if isinstance(value, BaseException):
         return redact_text(f"{type(value).__name__}: {value}")
+    httpx = sys.modules.get("httpx")  # an httpx.URL exists only once httpx is imported (not here)
+    if httpx is not None and isinstance(value, httpx.URL):
+        return redact_url(value)
     return redact_text(repr(value))
 
 

@@ -21,11 +21,11 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import NoSuchModelError, NoSuchProviderError, ProviderImportError
-from .model import LanguageModel
-
+# The errors are imported where they are raised, the model types only for type checkers: ``import
+# providers`` loads this module to declare the bundled providers, and should load nothing more.
 if TYPE_CHECKING:
     from .embed import EmbeddingModel
+    from .model import LanguageModel
 
 __all__ = [
     "DEFAULT_PROVIDER_ENV",
@@ -41,7 +41,7 @@ __all__ = [
     "set_default_provider",
 ]
 
-ModelFactory = Callable[[str], LanguageModel]
+ModelFactory = Callable[[str], "LanguageModel"]
 """Builds a model from the model id (the part after the first ``/``)."""
 
 EmbeddingModelFactory = Callable[[str], "EmbeddingModel"]
@@ -76,6 +76,8 @@ def set_default_provider(name: str | None) -> None:
     """
     global _default_provider, _default_provider_set
     if name is not None and (not isinstance(name, str) or not name or "/" in name):
+        from .errors import NoSuchProviderError
+
         raise NoSuchProviderError(str(name), registered_providers())
     _default_provider, _default_provider_set = name, True
 
@@ -112,6 +114,8 @@ def registered_providers() -> list[str]:
 
 def registered_embedding_providers() -> list[str]:
     """The provider names that embedding model strings can use, sorted (imports the bundled providers)."""
+    from .errors import ProviderImportError
+
     _import_bundled_package()
     for name in list(_bundled):
         try:
@@ -132,6 +136,8 @@ def resolve_model(model: str | LanguageModel) -> LanguageModel:
     name, model_id = _routed(model, "gpt-4o")
     factory = _lookup(name, _factories)
     if factory is None:
+        from .errors import NoSuchProviderError
+
         raise NoSuchProviderError(name, registered_providers())
     return factory(model_id)
 
@@ -148,6 +154,8 @@ def resolve_embedding_model(model: str | EmbeddingModel) -> EmbeddingModel:
     factory = _lookup(name, _embedding_factories)
     if factory is not None:
         return factory(model_id)
+    from .errors import NoSuchModelError, NoSuchProviderError
+
     available = registered_embedding_providers()
     if name in _factories or name in _bundled:
         raise NoSuchModelError(
@@ -170,6 +178,8 @@ def _routed(model: str, example_id: str) -> tuple[str, str]:
 def _split(model: str, example_id: str) -> tuple[str, str]:
     name, sep, model_id = model.partition("/")
     if not sep or not name or not model_id:
+        from .errors import NoSuchModelError
+
         raise NoSuchModelError(
             model, f"Model string {model!r} must look like 'provider/model-id', e.g. 'openai/{example_id}'."
         )
@@ -183,6 +193,8 @@ def _lookup(name: str, factories: dict[str, F]) -> F | None:
         _load_bundled(name)
     factory = factories.get(name)
     if factory is None and name not in _bundled and _bundled_error is not None:
+        from .errors import ProviderImportError
+
         raise ProviderImportError(name, _BUNDLED_PACKAGE, _bundled_error) from _bundled_error
     return factory
 
@@ -206,6 +218,8 @@ def _load_bundled(name: str) -> None:
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
+        from .errors import ProviderImportError
+
         raise ProviderImportError(name, module_name, error) from error
     registered_before = dict(_factories), dict(_embedding_factories)
     module.register()

@@ -25,12 +25,12 @@ import socket
 import ssl
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import httpcore
 import httpx
 
-__all__ = ["HIGH_WATER", "AsyncioBackend", "AsyncioHTTPTransport", "AsyncioStream"]
+__all__ = ["HIGH_WATER", "AsyncioBackend", "AsyncioHTTPTransport", "AsyncioStream", "DeferredSSLContext"]
 
 HIGH_WATER = 256 * 1024
 """Buffered bytes at which the protocol stops reading from the socket until the reader catches up."""
@@ -194,6 +194,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
+        if isinstance(ssl_context, DeferredSSLContext):
+            ssl_context = ssl_context.resolve()
         loop = asyncio.get_running_loop()
         try:
             transport = await loop.start_tls(
@@ -313,10 +315,39 @@ def _configured(
     return stream
 
 
+class DeferredSSLContext:
+    """httpx's default SSL context (``httpx.create_ssl_context()``), made when a connection first
+    needs TLS: loading the CA bundle costs about 20 ms, which a pool that only speaks plain HTTP (a
+    local model server, a loopback test) never has to pay.
+
+    httpcore hands the pool's context to each connection, which sets the ALPN protocols on it before
+    :meth:`AsyncioStream.start_tls`; that is all it does with it, and all this records.
+    """
+
+    __slots__ = ("_alpn_protocols", "_context")
+
+    def __init__(self) -> None:
+        self._context: ssl.SSLContext | None = None
+        self._alpn_protocols: list[str] | None = None
+
+    def set_alpn_protocols(self, protocols: Iterable[str]) -> None:
+        self._alpn_protocols = list(protocols)
+        if self._context is not None:
+            self._context.set_alpn_protocols(self._alpn_protocols)
+
+    def resolve(self) -> ssl.SSLContext:
+        """The real context, made on the first call."""
+        if self._context is None:
+            self._context = httpx.create_ssl_context()
+            if self._alpn_protocols is not None:
+                self._context.set_alpn_protocols(self._alpn_protocols)
+        return self._context
+
+
 class AsyncioHTTPTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (its request and response mapping, its error translation) over an
     HTTP/1.1 connection pool on :class:`AsyncioBackend`, without a proxy, TLS verified with the default
-    context.
+    context (made with the first TLS connection, see :class:`DeferredSSLContext`).
 
     httpx builds its pool in ``AsyncHTTPTransport.__init__`` and takes no ``network_backend=``; every
     method of the transport reaches the pool as ``self._pool``. So this ``__init__`` makes that pool
@@ -327,7 +358,7 @@ class AsyncioHTTPTransport(httpx.AsyncHTTPTransport):
 
     def __init__(self, limits: httpx.Limits) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=cast(ssl.SSLContext, DeferredSSLContext()),  # see DeferredSSLContext
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

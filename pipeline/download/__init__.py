@@ -5,9 +5,14 @@ every redirect hop and every resolved address) and caps size and time; a custom 
 replaces it (the AI SDK's ``experimental_download``).
 """
 
-from .attachments import download_attachments, is_url_supported, resolve_downloaded_media_type
-from .safe_download import SafeDownloader
-from .types import DownloadedFile, DownloadFunction, DownloadRequest
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_package
+
+if TYPE_CHECKING:
+    from .attachments import download_attachments, is_url_supported, resolve_downloaded_media_type
+    from .safe_download import SafeDownloader
+    from .types import DownloadedFile, DownloadFunction, DownloadRequest
 
 __all__ = [
     "DownloadFunction",
@@ -18,3 +23,16 @@ __all__ = [
     "is_url_supported",
     "resolve_downloaded_media_type",
 ]
+
+# Each name is imported on first use: a call without URL attachments never loads the downloader.
+_HOMES = {
+    "download_attachments": ".attachments",
+    "is_url_supported": ".attachments",
+    "resolve_downloaded_media_type": ".attachments",
+    "SafeDownloader": ".safe_download",
+    "DownloadedFile": ".types",
+    "DownloadFunction": ".types",
+    "DownloadRequest": ".types",
+}
+
+__getattr__, __dir__ = lazy_package(__name__, _HOMES, globals())

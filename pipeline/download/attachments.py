@@ -8,6 +8,7 @@ contract), which returns the downloaded file or ``None`` (pass the URL through) 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeGuard
 
@@ -29,7 +30,6 @@ from ..prompt import (
     UserMessage,
 )
 from ..redact import redact_url
-from .safe_download import SafeDownloader
 from .types import DownloadedFile, DownloadFunction, DownloadRequest
 
 __all__ = [
@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 _UNKNOWN_MEDIA_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
-_DEFAULT_DOWNLOADER = SafeDownloader()
 
 Attachment = FilePart | MediaItem | FileItem
 
@@ -106,7 +105,7 @@ async def download_attachments(
         )
         for item in attachments
     ]
-    results = await (download or _DEFAULT_DOWNLOADER)(requests)
+    results = await (download or _default_downloader())(requests)
     if len(results) != len(requests):
         raise InvalidArgumentError(
             "download", f"returned {len(results)} results for {len(requests)} requests (one per request)"
@@ -120,6 +119,14 @@ async def download_attachments(
         return item if downloaded is None else _replaced(item, downloaded)
 
     return params.model_copy(update={"prompt": [_rewrite_message(m, swap) for m in params.prompt]})
+
+
+@functools.cache
+def _default_downloader() -> DownloadFunction:
+    """The shared :class:`SafeDownloader`, made (and its module imported) with the first download."""
+    from .safe_download import SafeDownloader
+
+    return SafeDownloader()
 
 
 def _replaced(item: Attachment, downloaded: DownloadedFile) -> Attachment:

@@ -1,17 +1,21 @@
-"""OpenAI: ``OpenAIProvider``, the Responses API and chat-completions models, and the model-string hook."""
+"""OpenAI: ``OpenAIProvider``, the Responses API and chat-completions models, and the model-string hook.
+
+Every name is imported on first use, so ``import providers.openai`` stays cheap (httpx and the wire
+models load with the first provider or model built).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pipeline.registry import register_embedding_provider, register_provider
-
-from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
-from .model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIChatLanguageModel
-from .options import OpenAIChatOptions
-from .provider import OpenAIProvider
+from pipeline._lazy import lazy_package
 
 if TYPE_CHECKING:
+    from .connection import IMAGE_URLS, OPENAI, ChatEndpoint
+    from .embedding import OpenAIEmbeddingModel, OpenAIEmbeddingOptions
+    from .model import OpenAIChatLanguageModel
+    from .options import OpenAIChatOptions
+    from .provider import OpenAIProvider
     from .responses import OpenAIResponsesLanguageModel, OpenAIResponsesOptions
 
 __all__ = [
@@ -28,19 +32,29 @@ __all__ = [
     "register",
 ]
 
+_HOMES = {
+    "IMAGE_URLS": ".connection",
+    "OPENAI": ".connection",
+    "ChatEndpoint": ".connection",
+    "OpenAIEmbeddingModel": ".embedding",
+    "OpenAIEmbeddingOptions": ".embedding",
+    "OpenAIChatLanguageModel": ".model",
+    "OpenAIChatOptions": ".options",
+    "OpenAIProvider": ".provider",
+    "OpenAIResponsesLanguageModel": ".responses",
+    "OpenAIResponsesOptions": ".responses",
+}
 
-def __getattr__(name: str) -> Any:
-    """The Responses API names, imported on first use (``import providers.openai`` stays cheap)."""
-    if name in ("OpenAIResponsesLanguageModel", "OpenAIResponsesOptions"):
-        from . import responses
-
-        return getattr(responses, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_package(__name__, _HOMES, globals())
 
 
 def register() -> None:
     """Make ``"openai/<model id>"`` resolve as ``OpenAIProvider()(model id)`` does (the Responses API,
     chat completions for audio models; an embeddings model in ``embed``) with default settings."""
+    from pipeline.registry import register_embedding_provider, register_provider
+
+    from .provider import OpenAIProvider
+
     provider = OpenAIProvider()
     register_provider("openai", provider)
     register_embedding_provider("openai", provider.embedding)

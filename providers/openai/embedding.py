@@ -16,8 +16,8 @@ from pipeline.result import ResponseMetadata
 from providers._http import HttpClient, post_json
 from providers._settings import ConnectionSettings
 
+from .connection import OPENAI, ChatEndpoint, OpenAIConnection
 from .error_mapping import parse_openai_error
-from .model import OPENAI, ChatEndpoint, OpenAIConnection
 
 __all__ = [
     "OpenAIEmbeddingModel",

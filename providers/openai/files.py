@@ -13,8 +13,8 @@ from pipeline.prompt import ProviderReference
 from providers._http import send_raw
 from providers._multipart import multipart_form
 
+from .connection import OpenAIConnection
 from .error_mapping import parse_openai_error
-from .model import OpenAIConnection
 
 __all__ = ["OpenAIFiles", "OpenAIFilesOptions"]
 

@@ -12,11 +12,12 @@ from pipeline.model import SupportedUrls
 from providers._http import HttpClient
 from providers._settings import ConnectionArguments, ConnectionSettings
 
-from .embedding import OpenAIEmbeddingModel
-from .files import OpenAIFiles
-from .model import OPENAI, ChatEndpoint, OpenAIChatLanguageModel, OpenAIConnection
+from .connection import OPENAI, ChatEndpoint, OpenAIConnection
 
 if TYPE_CHECKING:
+    from .embedding import OpenAIEmbeddingModel
+    from .files import OpenAIFiles
+    from .model import OpenAIChatLanguageModel
     from .responses import OpenAIResponsesLanguageModel
 
 __all__ = ["OpenAIProvider", "is_chat_only_model"]
@@ -77,6 +78,8 @@ class OpenAIProvider:
 
     def chat(self, model_id: str) -> OpenAIChatLanguageModel:
         """A chat-completions model with this provider's settings."""
+        from .model import OpenAIChatLanguageModel  # imported on first use (import time)
+
         return OpenAIChatLanguageModel(model_id, **self._model_arguments)
 
     def responses(self, model_id: str) -> OpenAIResponsesLanguageModel:
@@ -97,10 +100,14 @@ class OpenAIProvider:
 
     def embedding(self, model_id: str) -> OpenAIEmbeddingModel:
         """An embeddings model (``POST <base>/embeddings``) with this provider's settings."""
+        from .embedding import OpenAIEmbeddingModel  # imported on first use (import time)
+
         return OpenAIEmbeddingModel(model_id, **self._model_arguments)
 
     def files(self) -> OpenAIFiles:
         """The Files API with this provider's settings (see :func:`pipeline.files.upload_file`)."""
+        from .files import OpenAIFiles  # imported on first use (import time)
+
         arguments = self._model_arguments
         settings = ConnectionSettings(
             api_key=arguments["api_key"],

@@ -142,6 +142,11 @@ def test_redact_url_accepts_httpx_urls() -> None:
     assert redact_url(httpx.URL("https://g.example/v1/models?key=AIzaXYZ")) == "https://g.example/v1/models"
 
 
+def test_redact_value_redacts_httpx_urls_inside_data() -> None:
+    url = httpx.URL("https://user:pw@g.example/v1/files?sig=s3cr3t")
+    assert redact_value({"urls": [url]}) == {"urls": ["https://g.example/v1/files"]}
+
+
 def test_redact_text_removes_key_shaped_tokens_bearer_and_key_values() -> None:
     text = (
         f"Incorrect API key provided: {OPENAI_KEY}. Google said {GOOGLE_KEY}; "

@@ -276,6 +276,61 @@ async def test_tls_connections_verify_the_server_and_carry_requests(tmp_path: Pa
                 await untrusting.request("POST", f"https://localhost:{port}/", content=b"x")
 
 
+def _counting_default_contexts(
+    monkeypatch: pytest.MonkeyPatch, make: Callable[[], ssl.SSLContext]
+) -> list[int]:
+    """Replace httpx's default SSL context with ``make()``; the list grows by one per context made."""
+    made: list[int] = []
+
+    def counted() -> ssl.SSLContext:
+        made.append(1)
+        return make()
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counted)
+    return made
+
+
+async def test_a_pool_that_speaks_only_plain_http_makes_no_ssl_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = _counting_default_contexts(monkeypatch, ssl.create_default_context)
+    async with _server(_keep_alive) as port, _client() as client:
+        assert (await client.post(f"http://127.0.0.1:{port}/", content=b"x")).content == b"ok"
+    assert made == []
+
+
+async def test_the_pool_makes_the_default_ssl_context_once_with_its_first_tls_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_context)
+
+    def trusting() -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        authority.configure_trust(context)
+        return context
+
+    made = _counting_default_contexts(monkeypatch, trusting)
+    async with _server(_keep_alive, tls=server_context) as port, _client() as client:
+        assert made == []
+        first, second = await asyncio.gather(
+            *(client.post(f"https://localhost:{port}/", content=b"x") for _ in range(2))
+        )
+        assert (first.content, second.content) == (b"ok", b"ok")
+        assert len(client._transport._pool.connections) == 2  # type: ignore[attr-defined]
+    assert made == [1]
+
+
+async def test_the_deferred_ssl_context_is_httpx_default_which_verifies_the_server() -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(server_context)
+    async with _server(_keep_alive, tls=server_context) as port, _client() as client:
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            await client.post(f"https://localhost:{port}/", content=b"x")
+
+
 async def test_the_tls_stream_reports_its_ssl_object_and_addresses() -> None:
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

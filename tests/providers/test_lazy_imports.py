@@ -33,6 +33,44 @@ def test_importing_a_provider_leaves_httpcore_for_the_first_call() -> None:
     assert not {"httpcore", "providers._asyncio_network"} & loaded
 
 
+def test_importing_pipeline_and_a_provider_leaves_the_heavy_modules_for_the_first_use() -> None:
+    """The packages import their names on first access: httpx, pydantic and anyio, the prompt and
+    result models, the blocking wrappers and the provider's client load with the first call."""
+    loaded = modules_after("import pipeline, providers.openai")
+    heavy = {
+        "httpx",
+        "pydantic",
+        "anyio",
+        "pipeline.errors",
+        "pipeline.prompt",
+        "pipeline.result",
+        "pipeline.generate",
+        "pipeline.objects",
+        "pipeline.sync",
+        "providers._http",
+        "providers.openai.provider",
+    }
+    assert not heavy & loaded
+
+
+def test_the_errors_and_their_redaction_leave_httpx_unimported() -> None:
+    assert "httpx" not in modules_after("import pipeline.errors, pipeline.redact")
+
+
+def test_a_responses_model_leaves_chat_completions_embeddings_and_files_for_their_first_use() -> None:
+    loaded = modules_after("import providers.openai\nproviders.openai.OpenAIProvider(api_key='k')('gpt-4o')")
+    assert "providers.openai.responses" in loaded
+    chat = {"providers.openai.model", "providers.openai.options", "providers.openai.map_stream"}
+    assert not {*chat, "providers.openai.embedding", "providers.openai.files", "pipeline.embed"} & loaded
+
+
+def test_generate_text_leaves_the_other_entry_points_unimported() -> None:
+    loaded = modules_after("from pipeline import generate_text")
+    assert "pipeline.generate" in loaded
+    unused = {"pipeline.sync", "anyio.from_thread", "pipeline.objects", "pipeline.batch"}
+    assert not {*unused, "pipeline.download.safe_download"} & loaded
+
+
 def test_json_repair_is_imported_when_a_repair_needs_it() -> None:
     assert "json_repair" not in modules_after("import pipeline")
 

@@ -17,9 +17,9 @@ from providers._http import HttpClient, post_json, post_sse
 from providers._settings import ConnectionSettings
 from providers._stream import StreamCall, open_stream
 
+from ..connection import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIConnection
 from ..error_mapping import parse_openai_error
 from ..map_response import new_id
-from ..model import IMAGE_URLS, OPENAI, ChatEndpoint, OpenAIConnection
 from .map_response import map_responses_response
 from .map_stream import ResponsesStreamMapper
 from .options import parse_responses_options

@@ -9,6 +9,7 @@ from pipeline.registry import resolve_model
 MODULES = [
     "providers.openai",
     "providers.openai.capabilities",
+    "providers.openai.connection",
     "providers.openai.convert_messages",
     "providers.openai.error_mapping",
     "providers.openai.map_finish_reason",
