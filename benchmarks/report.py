@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LABELS", "LAYERS", "TARGETS", "environment", "evaluate", "layer_rows", "render_markdown"]
+__all__ = ["LABELS", "LAYERS", "READY_TO_CALL", "TARGETS", "environment", "evaluate", "layer_rows", "render_markdown"]
 
 LABELS = {
     "floor": "raw httpx (floor)",
@@ -69,6 +69,9 @@ TARGETS: list[tuple[str, str, str, str, float, str]] = [
 ]
 
 IMPORT_BUDGET_SECONDS = 0.12
+READY_TO_CALL = "modelpipe, ready to call (generate_text, stream_text, OpenAIProvider)"
+"""The import figure that counts what a first call needs: the packages load their names on first use,
+so ``import pipeline, providers.openai`` alone loads almost nothing."""
 """Import of ``pipeline`` and ``providers.openai`` in a fresh interpreter."""
 
 _VERSIONED = ["httpx", "httpcore", "pydantic", "pydantic-core", "anyio", "diskcache", "openai", "litellm"]
@@ -142,15 +145,17 @@ def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": per_call == 0,
                 }
             )
-    imported = summary.get("imports", {}).get("modelpipe")
-    if imported:
-        results.append(
-            {
-                "target": f"import pipeline, providers.openai <= {IMPORT_BUDGET_SECONDS * 1e3:.0f} ms",
-                "value": f"{imported['seconds'] * 1e3:.0f} ms",
-                "met": imported["seconds"] <= IMPORT_BUDGET_SECONDS,
-            }
-        )
+    imports = summary.get("imports", {})
+    for name, what in (("modelpipe", "import pipeline, providers.openai"), (READY_TO_CALL, READY_TO_CALL)):
+        imported = imports.get(name)
+        if imported:
+            results.append(
+                {
+                    "target": f"{what} <= {IMPORT_BUDGET_SECONDS * 1e3:.0f} ms",
+                    "value": f"{imported['seconds'] * 1e3:.0f} ms",
+                    "met": imported["seconds"] <= IMPORT_BUDGET_SECONDS,
+                }
+            )
     return results
 
 

@@ -32,7 +32,7 @@ from benchmarks.measure import (
     import_cost,
     node_import_cost,
 )
-from benchmarks.report import environment, evaluate, render_markdown
+from benchmarks.report import READY_TO_CALL, environment, evaluate, render_markdown
 
 __all__ = ["main", "measure_rows", "summarize"]
 
@@ -141,7 +141,10 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
 
 
 def _imports(rows: list[str]) -> dict[str, Any]:
-    targets = {"modelpipe": ["pipeline", "providers.openai"]}
+    targets = {
+        "modelpipe": ["pipeline", "providers.openai"],
+        READY_TO_CALL: ["pipeline:generate_text", "pipeline:stream_text", "providers.openai:OpenAIProvider"],
+    }
     if "openai" in rows:
         targets["openai SDK"] = ["openai"]
     if "litellm" in rows:

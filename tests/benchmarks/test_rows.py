@@ -15,7 +15,14 @@ import pytest
 
 from benchmarks import run
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
-from benchmarks.measure import NODE_DIR, RedisProcess, ServerProcess, WorkerProcess, node_import_cost
+from benchmarks.measure import (
+    NODE_DIR,
+    RedisProcess,
+    ServerProcess,
+    WorkerProcess,
+    import_cost,
+    node_import_cost,
+)
 from benchmarks.report import LAYERS, evaluate, layer_rows, render_markdown
 from benchmarks.server import ANSWER_TEXT, STREAM_CHUNKS
 from tests.middleware.cache.redis_server import redis_binary
@@ -226,3 +233,12 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     assert "## Per-layer cost" in markdown
     assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
     assert "- Vercel AI SDK on Node: node is not installed" in markdown
+
+
+def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
+    """``import pipeline`` alone loads almost nothing; ``pipeline:generate_text`` is timed with the name
+    fetched, which loads its module (the costliest-modules list names what was loaded)."""
+    package_only = {module for module, _ in import_cost(["pipeline"], repetitions=1)["top_self_us"]}
+    ready = {module for module, _ in import_cost(["pipeline:generate_text"], repetitions=1)["top_self_us"]}
+    assert not any(module.startswith(("pydantic", "pipeline.")) for module in package_only)
+    assert ready & {"pipeline.prompt", "pipeline.result", "pipeline.generate", "pydantic_core.core_schema"}
