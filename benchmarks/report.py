@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LABELS", "LAYERS", "READY_TO_CALL", "TARGETS", "environment", "evaluate", "layer_rows", "render_markdown"]
+__all__ = [
+    "LABELS",
+    "LAYERS",
+    "READY_TO_CALL",
+    "TARGETS",
+    "environment",
+    "evaluate",
+    "layer_rows",
+    "render_markdown",
+]
 
 LABELS = {
     "floor": "raw httpx (floor)",
