@@ -12,8 +12,8 @@ continues the part before it (its start, or a delta of the same kind and id) is 
 ``delta`` string, read back as that kind of delta with the preceding part's id. Most parts of a stream
 are such deltas, and a string costs far less to write and read than a part.
 
-A record that pydantic's own JSON carries exactly (checked at encode time: the JSON validates back to an
-equal record; so no bytes, URLs or datetimes inside free-form fields) is stored in a second, faster form:
+A record that pydantic's own JSON carries exactly (see :mod:`middleware.cache.exact`: no bytes, URLs or
+datetimes inside free-form fields) is stored in a second, faster form:
 ``header + "\n" + record JSON``, the header a JSON object as above without ``payload``, the record
 read back by pydantic's JSON parser in one pass. The tagged form never contains a raw newline (JSON
 escapes them), so the first newline tells the forms apart.
@@ -43,6 +43,7 @@ from pipeline.stream import (
     ToolInputStartPart,
 )
 
+from .exact import json_exact
 from .key import CACHE_FORMAT_VERSION
 
 __all__ = [
@@ -260,13 +261,11 @@ def _open_tagged(body: bytes, key: str, kind: EntryKind) -> Any:
 
 def encode_generate(key: str, result: GenerateResult) -> bytes:
     """The envelope bytes of a generate result stored under ``key`` (the record form when exact)."""
-    try:
-        record = result.model_dump_json()
-        exact = GenerateResult.model_validate_json(record) == result
-    except ValueError:  # a value pydantic's JSON cannot write (e.g. a URL), or not read back
-        exact = False
-    if exact:
-        return _seal_record(key, "generate", record.encode("utf-8"))
+    if json_exact(result):
+        try:
+            return _seal_record(key, "generate", result.model_dump_json().encode("utf-8"))
+        except ValueError:  # a string pydantic's JSON cannot write (a lone surrogate)
+            pass
     return _seal(key, "generate", result.model_dump(mode="python", by_alias=True))
 
 
