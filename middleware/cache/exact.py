@@ -27,7 +27,9 @@ def json_exact(record: Record) -> bool:
     """True when ``type(record).model_validate_json(record.model_dump_json())`` equals ``record``
     for the reasons above (``False`` may also mean "not known")."""
     cls = type(record)
-    plan = _PLANS[cls] if cls in _PLANS else _plan(cls)
+    plan = _PLANS.get(cls, _UNPLANNED)
+    if plan is _UNPLANNED:
+        plan = _plan(cls)
     if plan is None:
         return False
     walked, datetime_fields = plan
@@ -63,6 +65,7 @@ def _exact_value(value: Any) -> bool:
 
 _Plan = tuple[tuple[str, ...], frozenset[str]]
 _PLANS: dict[type[Record], _Plan | None] = {}
+_UNPLANNED: Any = object()
 
 
 def _plan(cls: type[Record]) -> _Plan | None:
