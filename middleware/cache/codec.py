@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 import httpx
+import pydantic_core
 from pydantic import TypeAdapter, ValidationError
 
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
@@ -285,17 +286,48 @@ def encode_stream(
     key: str, parts: Sequence[StreamPart], request: RequestMetadata, response: ResponseMetadata
 ) -> bytes:
     """The envelope bytes of a recorded stream stored under ``key``."""
+    packed = _packed(parts)
+    body = _pydantic_stream_body(key, packed, request, response)
+    if body is not None:
+        return _sealed(body)
     payload = {
-        "parts": _packed(parts),
+        "parts": [
+            item if isinstance(item, str) else item.model_dump(mode="python", by_alias=True)
+            for item in packed
+        ],
         "request": request.model_dump(mode="python", by_alias=True),
         "response": response.model_dump(mode="python", by_alias=True),
     }
     return _seal(key, "stream", payload)
 
 
-def _packed(parts: Sequence[StreamPart]) -> list[Any]:
+def _pydantic_stream_body(
+    key: str, packed: list[str | StreamPart], request: RequestMetadata, response: ResponseMetadata
+) -> bytes | None:
+    """The body in one pass of pydantic's JSON writer, when it carries every record exactly (see
+    :mod:`middleware.cache.exact`) and writes no ``"$mp"`` key: then it reads back like the tagged form
+    (plain JSON with no tags; datetime fields read back from their ISO text). ``None`` otherwise."""
+    if not (json_exact(request) and json_exact(response)):
+        return None
+    for item in packed:
+        if type(item) is not str and not json_exact(cast(StreamPart, item)):
+            return None
+    envelope = {
+        "v": CACHE_FORMAT_VERSION,
+        "key": key,
+        "kind": "stream",
+        "payload": {"parts": packed, "request": request, "response": response},
+    }
+    try:
+        body = pydantic_core.to_json(envelope, by_alias=True)
+    except ValueError:  # a string pydantic's JSON cannot write (a lone surrogate)
+        return None
+    return None if _TAG_MARK in body else body
+
+
+def _packed(parts: Sequence[StreamPart]) -> list[str | StreamPart]:
     """The parts as stored: a delta that continues the part before it as its bare string."""
-    packed: list[Any] = []
+    packed: list[str | StreamPart] = []
     continued: type[_DeltaPart] | None = None  # the kind of delta that would continue the last part
     continued_id: str | None = None
     for part in parts:
@@ -304,7 +336,7 @@ def _packed(parts: Sequence[StreamPart]) -> list[Any]:
             if delta.provider_metadata is None and delta.id == continued_id:
                 packed.append(delta.delta)
                 continue
-        packed.append(part.model_dump(mode="python", by_alias=True))
+        packed.append(part)
         continued = _DELTA_AFTER.get(type(part))
         if continued is not None:
             continued_id = cast(_Continued, part).id

@@ -363,11 +363,20 @@ def test_a_packed_delta_with_nothing_to_continue_is_a_corrupt_entry(stored: list
 
 
 _stream_ids = st.sampled_from(["a", "b"])
-_metadata = st.one_of(st.none(), st.just({"p": {"k": 1}}))
+_metadata = st.sampled_from(
+    [
+        None,
+        {"p": {"k": 1}},
+        {"p": {"$mp": "x"}},
+        {"p": {"b": b"\x00"}},
+        {"p": {"t": STAMP}},
+        {"p": {"u": "\x01"}},
+    ]
+)
 _deltas = st.text(max_size=4)
 _stream_parts = st.lists(
     st.one_of(
-        st.builds(lambda i: TextStartPart(id=i), _stream_ids),
+        st.builds(lambda i, m: TextStartPart(id=i, provider_metadata=m), _stream_ids, _metadata),
         st.builds(
             lambda i, d, m: TextDeltaPart(id=i, delta=d, provider_metadata=m), _stream_ids, _deltas, _metadata
         ),
@@ -386,3 +395,22 @@ def test_any_sequence_of_starts_and_deltas_round_trips_exactly(parts: list[Strea
     recording = decode_stream("k", encode_stream("k", parts, RequestMetadata(), ResponseMetadata()))
     assert recording.parts == parts
     assert [type(part) for part in recording.parts] == [type(part) for part in parts]
+
+
+def test_a_recording_with_a_value_only_the_tagged_form_keeps_still_round_trips() -> None:
+    """A recording is written in one pass of pydantic's JSON writer when that carries it exactly; bytes
+    or a user ``$mp`` key in it send it through the tagged form, which keeps them."""
+    for metadata in ({"p": {"b": b"\x00"}}, {"p": {"$mp": "user"}}, {"p": {"when": STAMP}}):
+        parts: list[StreamPart] = [
+            TextStartPart(id="t", provider_metadata=metadata),
+            TextDeltaPart(id="t", delta="a"),
+        ]
+        request = RequestMetadata(body={"stream": True})
+        recording = decode_stream("k", encode_stream("k", parts, request, ResponseMetadata(timestamp=STAMP)))
+        assert recording.parts == parts
+        start = recording.parts[0]
+        assert isinstance(start, TextStartPart) and start.provider_metadata is not None
+        replayed = start.provider_metadata
+        kept = [type(value) for value in replayed["p"].values()]
+        assert kept == [type(value) for value in metadata["p"].values()]
+        assert recording.response.timestamp == STAMP
