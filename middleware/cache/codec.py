@@ -16,7 +16,9 @@ A record that pydantic's own JSON carries exactly (see :mod:`middleware.cache.ex
 datetimes inside free-form fields) is stored in a second, faster form:
 ``header + "\n" + record JSON``, the header a JSON object as above without ``payload``, the record
 read back by pydantic's JSON parser in one pass. The tagged form never contains a raw newline (JSON
-escapes them), so the first newline tells the forms apart.
+escapes them), so the first newline tells the forms apart. A recording that pydantic's JSON carries
+exactly is written by pydantic's writer in the tagged form's layout (it needs no tags), so one reader
+serves both.
 """
 
 from __future__ import annotations
