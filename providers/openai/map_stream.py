@@ -156,7 +156,8 @@ class ChatStreamMapper:
         logprobs = choice.logprobs if choice else None
         if chunk.usage is not None or logprobs is not None:
             self._metadata.update(prediction_metadata(chunk.usage, logprobs, self.metadata_key))
-        self._metadata.update(service_tier_metadata(chunk.service_tier, self.metadata_key))
+        if chunk.service_tier is not None:
+            self._metadata.update(service_tier_metadata(chunk.service_tier, self.metadata_key))
         if choice is None:
             return parts
         if choice.finish_reason is not None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pipeline.params import CallParams
 from pipeline.result import ReasoningContent, TextContent
+from pipeline.stream import FinishPart
 from providers.compatible import compatible_provider
 from providers.openai.map_response import map_chat_response
 from providers.openai.map_stream import ChatStreamMapper
@@ -169,3 +170,20 @@ async def test_xai_is_a_built_in_server_with_reasoning_over_the_wire() -> None:
         path = server.requests[0].path
     assert path == "/v1/chat/completions"
     assert (result.reasoning_text, result.text, result.usage.output_tokens) == ("2+2", "4", 222)
+
+
+def test_a_streamed_xai_call_reports_its_service_tier_in_the_finish_part() -> None:
+    mapper = ChatStreamMapper(metadata_key="xai")
+    chunks = [
+        {"id": "x1", "choices": [{"index": 0, "delta": {"content": "4"}}]},
+        {
+            "id": "x1",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+            "service_tier": "default",
+        },
+    ]
+    for chunk in chunks:
+        mapper.feed(ChatChunk.model_validate(chunk))
+    finish = mapper.finish()[-1]
+    assert isinstance(finish, FinishPart)
+    assert finish.provider_metadata == {"xai": {"serviceTier": "default"}}
