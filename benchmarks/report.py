@@ -247,6 +247,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
             + " |"
         )
     lines += _layer_section(summary)
+    lines += _paired_section(rows)
     lines += ["", "## Targets (ratios in the same run)", ""]
     lines += [
         f"- [{'x' if item['met'] else ' '}] {item['target']}: {item['value']} "
@@ -285,6 +286,36 @@ def render_markdown(summary: dict[str, Any]) -> str:
                 f"| {cost['max_rss_kib'] / 1024:.0f} | {top} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _paired_section(rows: dict[str, Any]) -> list[str]:
+    paired = {
+        row: figures for row, figures in rows.items() if row != "floor" and figures.get("paired_cpu_ratio")
+    }
+    if not paired:
+        return []
+    lines = [
+        "",
+        "## Paired ratios",
+        "",
+        "Each repetition runs every row back to back, so a row's CPU per call over the floor's *in the same "
+        "repetition* cancels the machine's slow and fast stretches better than the ratio of the medians "
+        "above. Median (min-max) over the repetitions; the targets are still judged on the table above.",
+        "",
+        "| client | CPU ratio | stream CPU ratio |",
+        "|---|---|---|",
+    ]
+    for row, figures in paired.items():
+        stream = figures.get("paired_stream_cpu_ratio")
+        lines.append(
+            f"| {LABELS.get(row, row)} | {_ratio_cell(figures['paired_cpu_ratio'])} "
+            f"| {_ratio_cell(stream) if stream else '-'} |"
+        )
+    return lines
+
+
+def _ratio_cell(spread: dict[str, float]) -> str:
+    return f"{spread['median']:.2f}x ({spread['min']:.2f}-{spread['max']:.2f})"
 
 
 def _layer_section(summary: dict[str, Any]) -> list[str]:

@@ -43,6 +43,17 @@ def _spread(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
+def _paired_ratio(answers: list[dict[str, Any]], floor: list[dict[str, Any]]) -> dict[str, float] | None:
+    """The row's CPU per call over the floor's in the same repetition, as median and min-max over the
+    repetitions: each pair ran back to back, so a slow stretch of the machine weighs on both."""
+    ratios = [
+        (answer["cpu"] / answer["n"]) / (base["cpu"] / base["n"])
+        for answer, base in zip(answers, floor, strict=False)
+        if answer["n"] and base["n"] and base["cpu"] > 0
+    ]
+    return _spread(ratios) if ratios else None
+
+
 def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
     """Run every measurement for ``rows``; raw per-repetition figures per row, and why rows that could
     not start were left out."""
@@ -131,6 +142,8 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
             "concurrent_connections_opened": max(a["new_connections"] for a in concurrent),
             "max_rss_mib": measured["memory"][row]["max_rss_kib"] / 1024,
             "cache_failures": measured["memory"][row]["cache_failures"],
+            "paired_cpu_ratio": _paired_ratio(generate, measured["raw"]["floor"]["generate"]),
+            "paired_stream_cpu_ratio": _paired_ratio(stream, measured["raw"]["floor"]["stream"]),
         }
     costs = measured["server_cpu_per_request"]
     return {

@@ -231,6 +231,7 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     markdown = (tmp_path / "RESULTS.md").read_text()
     assert markdown == render_markdown(summary)
     assert "## Per-layer cost" in markdown
+    assert "## Paired ratios" in markdown
     assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
     assert "- Vercel AI SDK on Node: node is not installed" in markdown
 
@@ -242,3 +243,12 @@ def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
     ready = {module for module, _ in import_cost(["pipeline:generate_text"], repetitions=1)["top_self_us"]}
     assert not any(module.startswith(("pydantic", "pipeline.")) for module in package_only)
     assert ready & {"pipeline.prompt", "pipeline.result", "pipeline.generate", "pydantic_core.core_schema"}
+
+
+def test_a_paired_ratio_compares_each_repetition_with_the_floor_of_the_same_repetition() -> None:
+    floor = [{"cpu": 1.0, "n": 10}, {"cpu": 2.0, "n": 10}, {"cpu": 4.0, "n": 10}]  # the machine slows down
+    row = [{"cpu": 1.1, "n": 10}, {"cpu": 2.2, "n": 10}, {"cpu": 4.4, "n": 10}]  # always 1.1x its floor
+    paired = run._paired_ratio(row, floor)
+    assert paired is not None
+    assert paired["median"] == pytest.approx(1.1) and paired["min"] == pytest.approx(1.1)
+    assert run._paired_ratio([], floor) is None
