@@ -4,7 +4,7 @@ diskcache's ``Cache.get`` / ``Cache.set`` run several statements and Python step
 lookup, insert or update, a cull check with a volume query), each releasing and taking back the GIL
 from the event loop's thread. For the usual entry (a small ``bytes`` value kept in the row) both
 sides here speak diskcache's table directly, with its documented layout: one indexed ``SELECT`` to
-read, and one ``executemany`` upsert per batch to write, whose triggers keep diskcache's ``count`` and
+read, and one multi-row upsert statement per batch to write, whose triggers keep diskcache's ``count`` and
 ``size`` settings right. Everything else (large values kept in files, other row modes) still goes
 through diskcache.
 
@@ -42,11 +42,17 @@ _SELECT = (
 
 _UPSERT = (
     "INSERT INTO Cache(key, raw, store_time, expire_time, access_time, access_count, tag, size, mode,"
-    " filename, value) VALUES (?, 1, ?, ?, ?, 0, NULL, 0, ?, NULL, ?)"
+    " filename, value) VALUES {}"
     " ON CONFLICT(key, raw) DO UPDATE SET store_time = excluded.store_time,"
     " expire_time = excluded.expire_time, access_time = excluded.access_time, access_count = 0,"
     " tag = NULL, size = 0, mode = excluded.mode, filename = NULL, value = excluded.value"
 )
+_ROW = "(?, 1, ?, ?, ?, 0, NULL, 0, ?, NULL, ?)"
+_ROWS_PER_STATEMENT = 150
+"""Rows upserted by one statement (6 variables each: under the 999 of SQLite's oldest builds). One
+statement, not ``executemany``: the sqlite3 module gives the GIL up and takes it back around every step,
+and each time back costs the event loop's thread a hand-over (a mutex wake-up and often a context
+switch) while it is running calls."""
 
 _REPLACED_FILES = "SELECT filename FROM Cache WHERE raw = 1 AND filename IS NOT NULL AND key IN ({})"
 
@@ -124,7 +130,10 @@ class RowWriter:
         connection.execute("BEGIN IMMEDIATE")
         try:
             replaced = _replaced_files(connection, [row[0] for row in rows])
-            connection.executemany(_UPSERT, rows)
+            for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+                chunk = rows[start : start + _ROWS_PER_STATEMENT]
+                values = [value for row in chunk for value in row]
+                connection.execute(_UPSERT.format(",".join([_ROW] * len(chunk))), values)
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:

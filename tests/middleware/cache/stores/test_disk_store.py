@@ -224,3 +224,25 @@ async def test_without_direct_row_access_every_read_and_write_goes_through_diskc
 
 def fail_if_called(*args: Any) -> Any:
     raise AssertionError("diskcache's table must not be used directly")
+
+
+async def test_a_batch_larger_than_one_statement_is_written_whole_and_replaces_older_rows(
+    tmp_path: Path,
+) -> None:
+    """A batch is upserted in statements of many rows each; every row lands, and a key already stored gets
+    the new value (diskcache's count setting stays right through its triggers)."""
+    store = DiskStore(tmp_path)
+    store.set_inline("k0007", b"old value")
+    await store.flush()
+    entries = [(f"k{index:04d}", f"value {index}".encode(), None) for index in range(400)]
+    RowWriter(tmp_path / "cache.db", timeout=5).write(entries)
+    reader = RowReader(tmp_path / "cache.db")
+    try:
+        assert [reader.read(key) for key, _, _ in entries] == [value for _, value, _ in entries]
+    finally:
+        reader.close()
+    with sqlite3.connect(tmp_path / "cache.db") as connection:
+        ((count,),) = connection.execute("SELECT value FROM Settings WHERE key = 'count'").fetchall()
+        ((rows,),) = connection.execute("SELECT COUNT(*) FROM Cache").fetchall()
+    assert count == rows == 400
+    store.close()
