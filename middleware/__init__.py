@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._lazy import lazy_exports
+from pipeline._lazy import lazy_package
 
 if TYPE_CHECKING:
     from pipeline.download import SafeDownloader, download_attachments
@@ -106,4 +106,4 @@ __all__ = [
     "mark_for_cache",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
+__getattr__, __dir__ = lazy_package(__name__, _HOMES, globals())

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._lazy import lazy_exports
+from pipeline._lazy import lazy_package
+
 from .cache.stores import CacheStore, DiskStore, MemoryStore
 
 if TYPE_CHECKING:
@@ -15,4 +16,4 @@ if TYPE_CHECKING:
 
 __all__ = ["CacheStore", "DiskStore", "MemoryStore", "RedisStore"]
 
-__getattr__, __dir__ = lazy_exports(__name__, {"RedisStore": "middleware.cache.stores"}, globals())
+__getattr__, __dir__ = lazy_package(__name__, {"RedisStore": "middleware.cache.stores"}, globals())

@@ -1,8 +1,9 @@
 """Lazy package exports: a name is imported from its home module on first access.
 
-So ``import pipeline`` (or ``import providers.openai``) costs almost nothing, and a program pays for
-the modules it uses: ``generate_text`` does not import the blocking wrappers, ``generate_object`` or
-the embedding API.
+So ``import pipeline`` (or ``import providers.openai``, ``import middleware``) costs almost nothing, and
+a program pays for the modules it uses: ``generate_text`` does not import the blocking wrappers,
+``generate_object`` or the embedding API; importing one middleware stage does not import the others (or
+the optional extras of the others).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def lazy_package(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """A module ``__getattr__`` and ``__dir__`` for ``package`` whose exported names live in ``homes``.
 
-    ``homes`` maps each exported name to its module, relative to ``package`` (``".generate"``). A
+    ``homes`` maps each exported name to its module, absolute or relative to ``package`` (``".generate"``). A
     loaded name is stored in ``namespace`` (the package's globals), so the next access is a plain
     attribute lookup. Any other name is looked up as a submodule (``pipeline.prompt``), as it would be
     bound if the package imported it eagerly; a name that is neither raises :class:`AttributeError`.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._lazy import lazy_exports
+from pipeline._lazy import lazy_package
 
 if TYPE_CHECKING:
     from .log import LoggingMiddleware
@@ -16,4 +16,4 @@ __all__ = [
     "TracingMiddleware",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
+__getattr__, __dir__ = lazy_package(__name__, _HOMES, globals())

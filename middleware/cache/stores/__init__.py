@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..._lazy import lazy_exports
+from pipeline._lazy import lazy_package
+
 from .base import CacheStore, CircuitBreaker, InlineAccess, StoreUnavailableError
 from .disk_store import DiskStore, SafeDisk
 from .memory_store import MemoryStore
@@ -24,4 +25,4 @@ __all__ = [
     "StoreUnavailableError",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {"RedisStore": ".redis_store"}, globals())
+__getattr__, __dir__ = lazy_package(__name__, {"RedisStore": ".redis_store"}, globals())
