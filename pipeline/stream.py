@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import Field, field_validator
 
@@ -51,6 +51,8 @@ __all__ = [
     "ToolOutputDeniedPart",
     "collect_stream",
     "error_part_exception",
+    "reasoning_delta",
+    "text_delta",
 ]
 
 
@@ -96,6 +98,20 @@ class ReasoningDeltaPart(Record):
     id: str
     delta: str
     provider_metadata: ProviderMetadata | None = None
+
+
+def text_delta(id: str, delta: str) -> TextDeltaPart:
+    """``TextDeltaPart(id=id, delta=delta)``, validated the same way but built by the model's validator
+    from a dict, which skips the keyword constructor's packing: about 0.3 us less per part, for the part
+    a stream is mostly made of (providers' stream mappers and the cache's replay use it)."""
+    fields = {"id": id, "delta": delta}
+    return cast(TextDeltaPart, TextDeltaPart.__pydantic_validator__.validate_python(fields))
+
+
+def reasoning_delta(id: str, delta: str) -> ReasoningDeltaPart:
+    """``ReasoningDeltaPart(id=id, delta=delta)``, built as :func:`text_delta` builds its part."""
+    fields = {"id": id, "delta": delta}
+    return cast(ReasoningDeltaPart, ReasoningDeltaPart.__pydantic_validator__.validate_python(fields))
 
 
 class ReasoningEndPart(Record):

@@ -67,7 +67,8 @@ _TAG = "$mp"
 _TAG_MARK = b'"$mp"'
 _DICT_TAG_MARK = b'"dict"'
 _RECORD_SEPARATOR = b"\n"
-_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+"""Encodes trees made here (:func:`_to_json`'s output, a key string): no cycle bookkeeping needed."""
 _JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 
 _part_adapter: TypeAdapter[StreamPart] = TypeAdapter(StreamPart)
@@ -356,7 +357,8 @@ def _unpacked(packed: object) -> list[StreamPart]:
             delta = _DELTA_AFTER.get(type(previous))
             if delta is None:
                 raise CorruptEntryError("a packed delta follows no part it can continue")
-            part: StreamPart = delta(id=cast(_Continued, previous).id, delta=item)
+            fields = {"id": cast(_Continued, previous).id, "delta": item}
+            part: StreamPart = delta.__pydantic_validator__.validate_python(fields)  # delta(**fields)
         else:
             part = _part_adapter.validate_python(item)
         parts.append(part)

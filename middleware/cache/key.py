@@ -63,8 +63,10 @@ NON_SEMANTIC_HEADERS = frozenset(
 _NON_SEMANTIC_HEADER_PREFIXES = ("x-b3-", "x-stainless-")
 
 _CANONICAL_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, check_circular=False
 )
+"""Encodes :func:`canonical_value`'s output, a fresh tree (a cycle in the input never gets this far:
+the walk would not end), so the encoder's own cycle bookkeeping is skipped."""
 
 _AS_IS: frozenset[type] = frozenset({str, int, bool, type(None)})
 """Exact types :func:`canonical_value` keeps unchanged (checked inline: most values are these)."""

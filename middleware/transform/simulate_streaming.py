@@ -17,19 +17,19 @@ from pipeline.chain import Middleware, WrapContext
 from pipeline.result import GenerateResult, ReasoningContent, TextContent, ToolCallContent
 from pipeline.stream import (
     FinishPart,
-    ReasoningDeltaPart,
     ReasoningEndPart,
     ReasoningStartPart,
     ResponseMetadataPart,
     StreamPart,
     StreamResult,
     StreamStartPart,
-    TextDeltaPart,
     TextEndPart,
     TextStartPart,
     ToolInputDeltaPart,
     ToolInputEndPart,
     ToolInputStartPart,
+    reasoning_delta,
+    text_delta,
 )
 
 __all__ = ["SimulateStreamingMiddleware", "stream_parts_of"]
@@ -47,13 +47,13 @@ def stream_parts_of(result: GenerateResult) -> Iterator[StreamPart]:
                 continue
             block_id = str(block)
             yield TextStartPart(id=block_id, provider_metadata=part.provider_metadata)
-            yield TextDeltaPart(id=block_id, delta=part.text)
+            yield text_delta(block_id, part.text)
             yield TextEndPart(id=block_id)
             block += 1
         elif isinstance(part, ReasoningContent):
             block_id = str(block)
             yield ReasoningStartPart(id=block_id, provider_metadata=part.provider_metadata)
-            yield ReasoningDeltaPart(id=block_id, delta=part.text)
+            yield reasoning_delta(block_id, part.text)
             yield ReasoningEndPart(id=block_id)
             block += 1
         elif isinstance(part, ToolCallContent):

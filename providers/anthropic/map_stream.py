@@ -31,6 +31,8 @@ from pipeline.stream import (
     ToolInputDeltaPart,
     ToolInputEndPart,
     ToolInputStartPart,
+    reasoning_delta,
+    text_delta,
 )
 
 from .._invalid import invalid_stream_data
@@ -349,9 +351,9 @@ class AnthropicStreamMapper:
         if kind == "text_delta":
             if self._uses_json_tool or not isinstance(block, _TextBlock):
                 return []
-            return [TextDeltaPart(id=block_id, delta=str(delta.get("text", "")))]
+            return [text_delta(block_id, str(delta.get("text", "")))]
         if kind == "thinking_delta":
-            return [ReasoningDeltaPart(id=block_id, delta=str(delta.get("thinking", "")))]
+            return [reasoning_delta(block_id, str(delta.get("thinking", "")))]
         if kind == "signature_delta":
             if self._block_type != "thinking":
                 return []
@@ -374,7 +376,7 @@ class AnthropicStreamMapper:
             content = delta.get("content")
             if content is None or not isinstance(block, _TextBlock):
                 return []
-            return [TextDeltaPart(id=block_id, delta=str(content))]
+            return [text_delta(block_id, str(content))]
         if kind == "citations_delta":
             citation = delta.get("citation")
             if not isinstance(citation, dict):

@@ -20,18 +20,18 @@ from pipeline.result import CallWarning, FinishReason, ToolCallContent
 from pipeline.stream import (
     ErrorPart,
     FinishPart,
-    ReasoningDeltaPart,
     ReasoningEndPart,
     ReasoningStartPart,
     ResponseMetadataPart,
     StreamPart,
     StreamStartPart,
-    TextDeltaPart,
     TextEndPart,
     TextStartPart,
     ToolInputDeltaPart,
     ToolInputEndPart,
     ToolInputStartPart,
+    reasoning_delta,
+    text_delta,
 )
 
 from .._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
@@ -173,7 +173,7 @@ class ChatStreamMapper:
             if not self._reasoning_open:
                 self._reasoning_open = True
                 parts.append(ReasoningStartPart(id=_REASONING_ID))
-            parts.append(ReasoningDeltaPart(id=_REASONING_ID, delta=reasoning))
+            parts.append(reasoning_delta(_REASONING_ID, reasoning))
         text = delta.content if delta.content or self.metadata_key == "openai" else None
         if text is not None:  # OpenAI opens text on empty content; compatible servers' packages wait
             if self.metadata_key != "deepseek":
@@ -182,7 +182,7 @@ class ChatStreamMapper:
                 self._text_open = True
                 parts.append(TextStartPart(id=_TEXT_ID))
             self._end_reasoning(parts)  # DeepSeek's order: the text block opens, then reasoning ends
-            parts.append(TextDeltaPart(id=_TEXT_ID, delta=text))
+            parts.append(text_delta(_TEXT_ID, text))
         if delta.tool_calls:
             self._end_reasoning(parts)
             for tool_delta in delta.tool_calls:

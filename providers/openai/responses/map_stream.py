@@ -28,12 +28,12 @@ from pipeline.stream import (
     ResponseMetadataPart,
     StreamPart,
     StreamStartPart,
-    TextDeltaPart,
     TextEndPart,
     TextStartPart,
     ToolInputDeltaPart,
     ToolInputEndPart,
     ToolInputStartPart,
+    text_delta,
 )
 
 from ..._stream import Done, ErrorPayload, InvalidPayload, StreamCall, StreamState, WireValidator
@@ -225,7 +225,7 @@ class ResponsesStreamMapper:
     def _text_delta(self, event: dict[str, Any]) -> list[StreamPart]:
         if self.request.logprobs and event.get("logprobs"):
             self._output.logprobs.append(event["logprobs"])
-        return [TextDeltaPart(id=self._item_id(event), delta=event.get("delta", ""))]
+        return [text_delta(self._item_id(event), event.get("delta", ""))]
 
     def _annotation(self, event: dict[str, Any]) -> list[StreamPart]:
         annotation = event.get("annotation") or {}
