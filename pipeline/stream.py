@@ -286,6 +286,15 @@ class StreamCollector:
             ):
                 pass
 
+    def add_text_delta(self, part: TextDeltaPart) -> None:
+        """:meth:`add` for a text delta, the part a stream is mostly made of (what the stream reader
+        calls for each one: no dispatch on the part's type)."""
+        block = self._open.get(("text", part.id))
+        if block is None or part.provider_metadata:
+            self._add_delta("text", part.id, part.delta, part.provider_metadata)
+        else:
+            block.chunks.append(part.delta)
+
     def _add_delta(self, kind: str, block_id: str, delta: str, metadata: ProviderMetadata | None) -> None:
         block = self._open.get((kind, block_id))
         if block is None:

@@ -158,7 +158,7 @@ class StreamTextResult:
                     self._error = error
                     raise
                 if type(part) is TextDeltaPart:
-                    self._collector.add(part)
+                    self._collector.add_text_delta(part)
                     if not text_only:
                         yield part
                     elif part.delta:

@@ -36,3 +36,28 @@ def test_any_other_value_becomes_a_model_stream_error_with_a_readable_message(
     assert isinstance(error, ModelStreamError)
     assert str(error) == f"The model stream reported an error: {message}"
     assert (error.error, error.error_type) == (payload, error_type)
+
+
+def test_add_text_delta_folds_as_add_does() -> None:
+    from pipeline.stream import StreamCollector, TextDeltaPart, TextEndPart, TextStartPart
+
+    parts = [
+        TextStartPart(id="a"),
+        TextDeltaPart(id="a", delta="Hel"),
+        TextDeltaPart(id="b", delta="other block, never started"),
+        TextDeltaPart(id="a", delta="lo", provider_metadata={"p": {"k": 1}}),
+        TextDeltaPart(id="a", delta="!"),
+        TextEndPart(id="a"),
+    ]
+    by_add, by_fast_path = StreamCollector(), StreamCollector()
+    for part in parts:
+        by_add.add(part)
+        if type(part) is TextDeltaPart:
+            by_fast_path.add_text_delta(part)
+        else:
+            by_fast_path.add(part)
+    assert by_fast_path.result() == by_add.result()
+    assert [item.model_dump() for item in by_fast_path.result().content] == [
+        {"type": "text", "text": "Hello!", "providerMetadata": {"p": {"k": 1}}},
+        {"type": "text", "text": "other block, never started", "providerMetadata": None},
+    ]
