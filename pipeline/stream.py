@@ -221,6 +221,10 @@ class StreamResult:
     response: ResponseMetadata = field(default_factory=ResponseMetadata)
 
 
+_NO_RESPONSE = ResponseMetadata()
+"""The response metadata before a stream has said any (records are frozen, so one instance serves all)."""
+
+
 class StreamCollector:
     """Folds stream parts, one at a time, into the :class:`GenerateResult` they describe.
 
@@ -231,7 +235,7 @@ class StreamCollector:
         self._content: list[Content | _OpenBlock] = []
         self._open: dict[tuple[str, str], _OpenBlock] = {}
         self.warnings: list[CallWarning] = []
-        self.response = ResponseMetadata()
+        self.response = _NO_RESPONSE
         self.finish: FinishPart | None = None
         self.errors: list[Any] = []
 

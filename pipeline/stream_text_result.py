@@ -40,6 +40,10 @@ __all__ = ["AwaitableValue", "FinishCallback", "StreamTextResult"]
 FinishCallback = Callable[[GenerateTextResult], Awaitable[None] | None]
 
 _Reader = TypeVar("_Reader", AsyncGenerator[StreamPart, None], AsyncGenerator[str, None])
+
+_NO_REQUEST = RequestMetadata()
+_NO_RESPONSE = ResponseMetadata()
+"""Metadata before the model stream is open (records are frozen: one instance serves every result)."""
 T = TypeVar("T")
 
 
@@ -96,8 +100,8 @@ class StreamTextResult:
         self._deadline: float | None = None
         self._final: GenerateTextResult | None = None
         self._error: BaseException | None = None
-        self._request = RequestMetadata()
-        self._response = ResponseMetadata()
+        self._request = _NO_REQUEST
+        self._response = _NO_RESPONSE
         self._resumed_messages: list[Message] = []
         self._resumed_parts_left = 0
 
