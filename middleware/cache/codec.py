@@ -210,22 +210,33 @@ def _checked_body(data: bytes) -> bytes:
     return body
 
 
+def _record_header(key: str, kind: EntryKind) -> bytes:
+    """The record form's header as :func:`_seal_record` writes it for ``key`` and ``kind``."""
+    plain = key.isascii() and key.isprintable() and '"' not in key and "\\" not in key
+    quoted = f'"{key}"' if plain else _BODY_ENCODER.encode(key)  # a hex digest needs no escapes
+    return f'{{"v":{CACHE_FORMAT_VERSION},"key":{quoted},"kind":"{kind}"}}'.encode()
+
+
 def _seal_record(key: str, kind: EntryKind, record: bytes) -> bytes:
     """The record form: the envelope's header, a newline, then pydantic's JSON of the record."""
-    header = f'{{"v":{CACHE_FORMAT_VERSION},"key":{_BODY_ENCODER.encode(key)},"kind":"{kind}"}}'
-    return _sealed(header.encode("utf-8") + _RECORD_SEPARATOR + record)
+    return _sealed(_record_header(key, kind) + _RECORD_SEPARATOR + record)
 
 
 def _record_json(body: bytes, key: str, kind: EntryKind) -> bytes | None:
-    """The record JSON of a body in the record form (its header checked); ``None`` for the tagged form."""
+    """The record JSON of a body in the record form (its header checked); ``None`` for the tagged form.
+
+    A header spelled exactly as this version writes it for ``key`` and ``kind`` is accepted as it is;
+    any other is parsed, and raises the precise error (version, key or kind)."""
     split = body.find(_RECORD_SEPARATOR)
     if split < 0:
         return None
-    try:
-        header = json.loads(body[:split])
-    except ValueError as error:
-        raise CorruptEntryError(f"invalid JSON: {error}") from error
-    _check_header(header, key, kind)
+    header = body[:split]
+    if header != _record_header(key, kind):
+        try:
+            parsed = json.loads(header)
+        except ValueError as error:
+            raise CorruptEntryError(f"invalid JSON: {error}") from error
+        _check_header(parsed, key, kind)
     return body[split + 1 :]
 
 

@@ -306,6 +306,16 @@ def test_damaged_record_entries_are_refused(damage: str) -> None:
         decode_generate("k", entry)
 
 
+@pytest.mark.parametrize("key", ["k", 'a "quoted" key', "back\\slash", "tab\tand \u00e9", "\x7f"])
+def test_a_record_header_spelled_otherwise_is_parsed_and_accepted(key: str) -> None:
+    """The reader compares the header with the bytes this version writes; another spelling of the same
+    header (spaces, escapes) is parsed instead, and accepted."""
+    header, record = _record_parts(encode_generate(key, text_result()))
+    respaced = _record_entry(header, record)  # json.dumps: spaces after the separators
+    assert respaced != encode_generate(key, text_result())
+    assert decode_generate(key, respaced) == text_result()
+
+
 def test_stream_decoder_refuses_a_record_form_generate_entry() -> None:
     with pytest.raises(CorruptEntryError):
         decode_stream("k", encode_generate("k", text_result()))
