@@ -36,6 +36,7 @@ __all__ = [
     "canonical_value",
     "embedding_key",
     "has_url_attachments",
+    "is_canonical",
     "key_material",
 ]
 
@@ -132,7 +133,28 @@ def _canonical_other(value: Any) -> Any:
 
 def canonical_json(value: Any) -> str:
     """Canonical JSON text of ``value``: sorted keys, no whitespace, see :func:`canonical_value`."""
-    return _CANONICAL_ENCODER.encode(canonical_value(value))
+    return _CANONICAL_ENCODER.encode(value if is_canonical(value) else canonical_value(value))
+
+
+def is_canonical(value: Any) -> bool:
+    """Whether :func:`canonical_value` would return ``value`` unchanged: only exact ``str`` / ``int`` /
+    ``bool`` / ``None``, finite non-integral floats, and lists and ``str``-keyed dicts of these. Checking
+    allocates nothing and takes about half the time of the rebuild it spares (the usual key material
+    passes)."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _AS_IS and not is_canonical(item)):
+                return False
+        return True
+    if kind is list:
+        for item in value:  # noqa: SIM110 (a loop: all() would add a generator per list)
+            if type(item) not in _AS_IS and not is_canonical(item):
+                return False
+        return True
+    if kind is float:
+        return math.isfinite(value) and not value.is_integer()
+    return kind in _AS_IS
 
 
 def _semantic_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from middleware.cache.call_cache import CacheMiddleware
-from middleware.cache.key import CACHE_FORMAT_VERSION, cache_key, canonical_json, key_material
+from middleware.cache.key import (
+    CACHE_FORMAT_VERSION,
+    cache_key,
+    canonical_json,
+    canonical_value,
+    is_canonical,
+    key_material,
+)
 from middleware.cache.stores import MemoryStore
 from pipeline.chain import Middleware, TransformContext, WrapContext, wrap_model
 from pipeline.model import EndpointIdentity
@@ -306,3 +313,51 @@ def test_canonical_json_spells_every_kind_of_value_one_way() -> None:
         '"z":{"y":1}},"b":[1,0,10000000000000000,{"$float":"inf"},2.5,[1,2],null,false],'
         '"d":{"$datetime":"2024-01-02"},"s":"v","u":{"$url":"https://e.com/a"}}'
     )
+
+
+_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=4)
+    | st.binary(max_size=3)
+    | st.tuples(st.integers())
+)
+_trees = st.recursive(
+    _leaves,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=3) | st.integers(0, 3), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_trees)
+def test_a_value_is_canonical_exactly_when_the_walk_leaves_it_unchanged(value: Any) -> None:
+    """``canonical_json`` skips the rebuilding walk for values ``is_canonical`` accepts; it must accept
+    only values the walk returns as they are (same types all the way down, so the JSON is the same)."""
+    walked = canonical_value(value)
+    if is_canonical(value):
+        assert _typed(walked) == _typed(value)
+    elif value == value:  # a NaN at the top is never canonical, nor equal to itself
+        assert _typed(walked) != _typed(value)
+
+
+def test_integral_floats_and_non_string_keys_are_not_canonical() -> None:
+    assert is_canonical({"a": [1, "x", None, True, 0.5]})
+    assert not is_canonical({"a": 1.0})
+    assert not is_canonical({1: "a"})
+    assert not is_canonical([float("inf")])
+    assert not is_canonical(("a",))
+    assert canonical_json({"b": 0.5, "a": [1.0]}) == '{"a":[1],"b":0.5}'
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with every leaf paired with its exact type, so ``1 == 1.0 == True`` do not compare equal."""
+    if type(value) is dict:
+        return {(type(key), key): _typed(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_typed(item) for item in value]
+    return (type(value), repr(value))
