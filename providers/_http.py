@@ -788,14 +788,14 @@ def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
 async def _close(response: httpx.Response, *, drained: bool = False) -> None:
     """Close the response even inside a cancelled scope (bounded, so a dead peer cannot hang us).
 
-    A ``drained`` body (read to its end) only hands its idle connection back to the pool: no network
-    wait that needs the deadline's timer, just the shield.
+    A ``drained`` body (read to its end) only hands its idle connection back to the pool, which httpcore
+    does under its own cancellation shield: closing it needs neither the deadline's timer nor a second
+    shield (an anyio cancel scope costs about 5 us, on every streamed call).
     """
     if response.is_closed:  # httpx closes a body it read to its end itself
         return
     if drained:
-        with anyio.CancelScope(shield=True):
-            await response.aclose()
+        await response.aclose()
         return
     with anyio.move_on_after(_CLOSE_GRACE_SECONDS, shield=True):
         await response.aclose()

@@ -354,6 +354,7 @@ class CacheMiddleware(Middleware):
         storable = True
         finish: FinishPart | None = None
         source = inner.stream
+        ended = False
         try:
             async for part in source:
                 kind = type(part)
@@ -375,9 +376,13 @@ class CacheMiddleware(Middleware):
                     yield _marked(finish, "miss")
                 else:
                     yield part
+            ended = True
         finally:
-            with anyio.CancelScope(shield=True):
+            if ended:  # an exhausted generator has nothing to close: no shield (about 5 us) needed
                 await source.aclose()
+            else:
+                with anyio.CancelScope(shield=True):
+                    await source.aclose()
         # Reached only when the consumer read the stream to its end without an exception.
         if storable and finish is not None and finish.finish_reason in self.cache_finish_reasons:
             await self._access.save(key, lambda: encode_stream(key, parts, inner.request, inner.response))

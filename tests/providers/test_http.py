@@ -447,6 +447,25 @@ async def test_cancelled_consumer_closes_the_response(server: LoopbackServer, ht
     assert server.wait_until(lambda s: s.disconnects == 1 and s.live_connections == 0)
 
 
+async def test_a_drained_stream_closed_inside_a_cancelled_scope_keeps_its_connection(
+    server: LoopbackServer, http: HttpClient
+) -> None:
+    """The last step of a stream read to its end hands the connection back to the pool; a scope cancelled
+    by then (a caller giving up just as the stream ends) must not lose the connection."""
+    server.default_reply = SSEReply(["a", "b"])
+    stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+    seen = [(await anext(stream.events)).data, (await anext(stream.events)).data]
+    await anyio.sleep(0.2)  # the rest of the body arrives: ending the stream then reads no more network
+    with anyio.CancelScope() as scope:
+        scope.cancel()
+        with pytest.raises(StopAsyncIteration):
+            await anext(stream.events)
+    assert seen == ["a", "b"]
+    again = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)
+    assert [event.data async for event in again.events] == ["a", "b"]
+    assert server.connections_opened == 1
+
+
 async def test_cancellation_is_not_wrapped(server: LoopbackServer, http: HttpClient) -> None:
     server.enqueue(StallReply(2.0))
     task = asyncio.create_task(call_json(http, server))
