@@ -148,10 +148,14 @@ class StreamTextResult:
         :meth:`_fold`'s checks (a cache-hit replay of 50 parts: ~15 % less CPU).
         """
         source = self._open()
+        deadline = self._deadline
         try:
             while True:
                 try:
-                    part = await self._pull(source)
+                    # the source's own awaitable when there is no deadline (no call in between, per part)
+                    part = await (
+                        source.__anext__() if deadline is None else _before_deadline(source, deadline)
+                    )
                 except StopAsyncIteration:
                     if self._handed_over is None:
                         break
@@ -185,12 +189,6 @@ class StreamTextResult:
         self._deadline = None if self._timeout is None else anyio.current_time() + self._timeout
         self._source = source = self._open_stream(self)
         return source
-
-    def _pull(self, source: AsyncGenerator[StreamPart, None]) -> Awaitable[StreamPart]:
-        """The next part of ``source`` (its own awaitable when there is no deadline)."""
-        if self._deadline is None:
-            return source.__anext__()
-        return _before_deadline(source, self._deadline)
 
     def _fold(self, part: StreamPart) -> None:
         """Fold a part into the result so far."""

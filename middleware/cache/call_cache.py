@@ -350,7 +350,9 @@ class CacheMiddleware(Middleware):
 
     async def _record(self, key: str, inner: StreamResult) -> AsyncGenerator[StreamPart, None]:
         parts: list[StreamPart] = []
+        keep = parts.append
         size = 0
+        limit = self.max_entry_bytes
         storable = True
         finish: FinishPart | None = None
         source = inner.stream
@@ -364,13 +366,13 @@ class CacheMiddleware(Middleware):
                         size += len(delta.delta) + 64
                     else:
                         size += _approximate_size(part)
-                    if kind is ErrorPart or size > self.max_entry_bytes:
+                    if kind is ErrorPart or size > limit:
                         storable = False
                         parts.clear()
                         if kind is not ErrorPart:
                             logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
                     else:
-                        parts.append(part)
+                        keep(part)
                 if kind is FinishPart:
                     finish = cast(FinishPart, part)
                     yield _marked(finish, "miss")
