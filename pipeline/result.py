@@ -11,6 +11,8 @@ from ._base import JSONValue, ProviderMetadata, Record
 from .prompt import DataContent, ToolResultOutput
 
 __all__ = [
+    "NO_REQUEST",
+    "NO_RESPONSE",
     "CallWarning",
     "Content",
     "CustomContent",
@@ -241,6 +243,12 @@ class ResponseMetadata(Record):
     body: JSONValue = None
 
 
+NO_REQUEST = RequestMetadata()
+NO_RESPONSE = ResponseMetadata()
+"""Request / response metadata when nothing is known yet: records are frozen, so one instance serves every
+result and stream that starts without any (no new record per call)."""
+
+
 class GenerateResult(Record):
     """The result of one model call (``do_generate``), in the AI SDK's shape."""
 
@@ -249,8 +257,8 @@ class GenerateResult(Record):
     raw_finish_reason: str | None = None
     usage: Usage = Usage()
     warnings: list[CallWarning] = Field(default_factory=list)
-    request: RequestMetadata = RequestMetadata()
-    response: ResponseMetadata = ResponseMetadata()
+    request: RequestMetadata = NO_REQUEST
+    response: ResponseMetadata = NO_RESPONSE
     provider_metadata: ProviderMetadata | None = None
 
     @property

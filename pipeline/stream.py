@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 
@@ -13,6 +13,8 @@ from ._base import ProviderMetadata, Record
 from .errors import ModelStreamError
 from .redact import scrub_value
 from .result import (
+    NO_REQUEST,
+    NO_RESPONSE,
     CallWarning,
     Content,
     CustomContent,
@@ -217,12 +219,8 @@ class StreamResult:
     """
 
     stream: AsyncGenerator[StreamPart, None]
-    request: RequestMetadata = field(default_factory=RequestMetadata)
-    response: ResponseMetadata = field(default_factory=ResponseMetadata)
-
-
-_NO_RESPONSE = ResponseMetadata()
-"""The response metadata before a stream has said any (records are frozen, so one instance serves all)."""
+    request: RequestMetadata = NO_REQUEST
+    response: ResponseMetadata = NO_RESPONSE
 
 
 class StreamCollector:
@@ -235,7 +233,7 @@ class StreamCollector:
         self._content: list[Content | _OpenBlock] = []
         self._open: dict[tuple[str, str], _OpenBlock] = {}
         self.warnings: list[CallWarning] = []
-        self.response = _NO_RESPONSE
+        self.response = NO_RESPONSE
         self.finish: FinishPart | None = None
         self.errors: list[Any] = []
 

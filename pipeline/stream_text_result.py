@@ -13,11 +13,12 @@ from ._base import ProviderMetadata
 from .prompt import Message, ToolMessage
 from .response_messages import to_response_messages
 from .result import (
+    NO_REQUEST,
+    NO_RESPONSE,
     CallWarning,
     Content,
     FinishReason,
     GenerateResult,
-    RequestMetadata,
     ResponseMetadata,
     SourceContent,
     ToolCallContent,
@@ -40,10 +41,6 @@ __all__ = ["AwaitableValue", "FinishCallback", "StreamTextResult"]
 FinishCallback = Callable[[GenerateTextResult], Awaitable[None] | None]
 
 _Reader = TypeVar("_Reader", AsyncGenerator[StreamPart, None], AsyncGenerator[str, None])
-
-_NO_REQUEST = RequestMetadata()
-_NO_RESPONSE = ResponseMetadata()
-"""Metadata before the model stream is open (records are frozen: one instance serves every result)."""
 T = TypeVar("T")
 
 
@@ -100,8 +97,8 @@ class StreamTextResult:
         self._deadline: float | None = None
         self._final: GenerateTextResult | None = None
         self._error: BaseException | None = None
-        self._request = _NO_REQUEST
-        self._response = _NO_RESPONSE
+        self._request = NO_REQUEST
+        self._response = NO_RESPONSE
         self._resumed_messages: list[Message] = []
         self._resumed_parts_left = 0
 
