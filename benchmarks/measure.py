@@ -4,6 +4,7 @@ the Vercel AI SDK row), a throwaway Redis server, import timing."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ __all__ = [
     "NODE_DIR",
     "NODE_ROWS",
     "PROJECT_ROOT",
+    "Pinning",
     "RedisProcess",
     "ServerProcess",
     "WorkerProcess",
@@ -36,6 +39,37 @@ NODE_ROWS = {"aisdk-node": NODE_DIR / "worker.mjs"}
 _NODE_PACKAGES = ("ai", "@ai-sdk/openai")
 
 
+class Pinning:
+    """Which CPUs the runner's servers (the loopback server, redis-server) and clients (the row workers)
+    may use: the servers the first CPU this process may use, the clients the second, as in the harness
+    the performance targets were first measured with. A client then never shares a core with the server
+    answering it, and a row's helper threads (Node's runtime, the cache's writer) share the client's
+    core. Nothing is pinned with fewer than two CPUs, without ``os.sched_setaffinity`` (not Linux), or
+    when ``enabled`` is False."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.server: frozenset[int] | None = None
+        self.clients: frozenset[int] | None = None
+        if enabled and hasattr(os, "sched_setaffinity"):
+            usable = sorted(os.sched_getaffinity(0))
+            if len(usable) >= 2:
+                self.server, self.clients = frozenset(usable[:1]), frozenset(usable[1:2])
+
+    def describe(self) -> str:
+        if self.server is None or self.clients is None:
+            return "not pinned"
+        return f"servers pinned to CPU {min(self.server)}, clients to CPU {min(self.clients)}"
+
+
+NOT_PINNED = Pinning(enabled=False)
+
+
+def _pinned_to(cpus: frozenset[int] | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that pins the child before it runs anything (so every thread it starts is pinned
+    too), or ``None``."""
+    return None if cpus is None else functools.partial(os.sched_setaffinity, 0, cpus)
+
+
 def project_env() -> dict[str, str]:
     """The environment for child processes: the project importable, no proxies for loopback."""
     env = dict(os.environ)
@@ -48,11 +82,12 @@ def project_env() -> dict[str, str]:
 class ServerProcess:
     """``benchmarks.server`` in its own process; :meth:`stats` reads its counters."""
 
-    def __init__(self) -> None:
+    def __init__(self, pinning: Pinning = NOT_PINNED) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.server"],
             cwd=PROJECT_ROOT,
             env=project_env(),
+            preexec_fn=_pinned_to(pinning.server),
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -102,7 +137,9 @@ class WorkerProcess:
     """A worker process for one row (``benchmarks.worker``, or Node for :data:`NODE_ROWS`); :meth:`ask`
     sends a command and waits for its answer. ``env`` adds to the children's environment."""
 
-    def __init__(self, row: str, base_url: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, row: str, base_url: str, env: dict[str, str] | None = None, pinning: Pinning = NOT_PINNED
+    ) -> None:
         self.row = row
         command = (
             node_command(row, base_url)
@@ -113,6 +150,7 @@ class WorkerProcess:
             command,
             cwd=PROJECT_ROOT,
             env={**project_env(), **(env or {})},
+            preexec_fn=_pinned_to(pinning.clients),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -158,7 +196,7 @@ class RedisProcess:
     Raises :class:`RuntimeError` when the binary is missing or the server does not answer.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pinning: Pinning = NOT_PINNED) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed")
@@ -169,6 +207,7 @@ class RedisProcess:
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_pinned_to(pinning.server),
         )
         deadline = time.monotonic() + 10
         while not self._answers_ping():

@@ -221,6 +221,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
         f"- Run: {env['date']}; per repetition {settings['calls']} sequential calls, "
         f"{settings['stream_calls']} streamed calls (50 chunks each), {settings['concurrent_calls']} calls "
         f"at concurrency {settings['concurrency']}; warm-up {settings['warmup']} calls per row.",
+        f"- CPUs: {summary.get('pinning', 'not pinned')} (`--no-pin` lets the OS place them).",
         "",
         "| client | CPU us/call | ratio | stream CPU us/call | ratio | first chunk ms | calls/s @32 | ratio "
         "| new conns/call | conns @32 | peak RSS MiB |",

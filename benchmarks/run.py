@@ -26,6 +26,7 @@ from benchmarks.chart import draw
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, available_clients, unavailable_clients
 from benchmarks.measure import (
     NODE_ROWS,
+    Pinning,
     RedisProcess,
     ServerProcess,
     WorkerProcess,
@@ -57,7 +58,8 @@ def _paired_ratio(answers: list[dict[str, Any]], floor: list[dict[str, Any]]) ->
 def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
     """Run every measurement for ``rows``; raw per-repetition figures per row, and why rows that could
     not start were left out."""
-    server = ServerProcess()
+    pinning = Pinning(enabled=args.pin)
+    server = ServerProcess(pinning)
     redis: RedisProcess | None = None
     workers: dict[str, WorkerProcess] = {}
     left_out: dict[str, str] = {}
@@ -65,7 +67,7 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
         env: dict[str, str] = {}
         if "miss-redis" in rows:
             try:
-                redis = RedisProcess()
+                redis = RedisProcess(pinning)
                 env[REDIS_URL_ENV] = redis.url
             except RuntimeError as error:
                 left_out["miss-redis"] = str(error)
@@ -73,7 +75,7 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
             if row in left_out:
                 continue
             try:
-                workers[row] = WorkerProcess(row, server.base_url, env)
+                workers[row] = WorkerProcess(row, server.base_url, env, pinning)
             except RuntimeError as error:
                 left_out[row] = str(error)
         for row, reason in left_out.items():
@@ -114,7 +116,13 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
         server.stop()
         if redis is not None:
             redis.stop()
-    return {"raw": raw, "memory": memory, "server_cpu_per_request": server_costs, "left_out": left_out}
+    return {
+        "raw": raw,
+        "memory": memory,
+        "server_cpu_per_request": server_costs,
+        "left_out": left_out,
+        "pinning": pinning.describe(),
+    }
 
 
 def _touch(worker: WorkerProcess, op: str, concurrency: int) -> None:
@@ -150,6 +158,7 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "server_cpu_us_per_request": _spread([c * 1e6 for c in costs]) if costs else None,
         "left_out": measured.get("left_out", {}),
+        "pinning": measured.get("pinning", "not pinned"),
     }
 
 
@@ -183,6 +192,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         nargs="*",
         help="row keys, space- or comma-separated (default: every available one): "
         + ", ".join([*CLIENTS, *NODE_ROWS]),
+    )
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="let the OS place the processes (by default the loopback server and redis-server run on one "
+        "CPU and the row workers on another)",
     )
     parser.add_argument("--quick", action="store_true", help="a small smoke run (numbers are noisy)")
     parser.add_argument("--output", type=Path, default=HERE, help="where results.json/RESULTS.md/png go")

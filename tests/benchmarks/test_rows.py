@@ -17,6 +17,7 @@ from benchmarks import run
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
 from benchmarks.measure import (
     NODE_DIR,
+    Pinning,
     RedisProcess,
     ServerProcess,
     WorkerProcess,
@@ -197,6 +198,47 @@ def test_the_full_stack_is_held_to_the_ai_sdk_rows_throughput() -> None:
     assert targets["full stack streamed call CPU <= 1.2x floor"]["met"] is True
 
 
+def _needs_two_cpus() -> None:
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("pinning needs Linux and two CPUs this process may use")
+
+
+def _affinities(pid: int) -> set[frozenset[int]]:
+    """The CPU sets of every thread of process ``pid``."""
+    return {frozenset(os.sched_getaffinity(int(tid))) for tid in os.listdir(f"/proc/{pid}/task")}
+
+
+def test_pinning_puts_the_servers_on_one_cpu_and_every_thread_of_a_worker_on_another() -> None:
+    _needs_two_cpus()
+    pinning = Pinning()
+    assert pinning.server is not None and pinning.clients is not None
+    assert pinning.server.isdisjoint(pinning.clients) and len(pinning.server) == len(pinning.clients) == 1
+    assert pinning.describe() == (
+        f"servers pinned to CPU {min(pinning.server)}, clients to CPU {min(pinning.clients)}"
+    )
+    server = ServerProcess(pinning)
+    try:
+        # the stack row's worker starts the cache's writer thread on its first write
+        worker = WorkerProcess("stack", server.base_url, pinning=pinning)
+        try:
+            assert worker.ask(op="generate", n=2)["n"] == 2
+            assert _affinities(worker.process.pid) == {pinning.clients}
+            assert len(os.listdir(f"/proc/{worker.process.pid}/task")) > 1
+        finally:
+            worker.stop()
+        assert _affinities(server.process.pid) == {pinning.server}
+    finally:
+        server.stop()
+
+
+def test_pinning_can_be_switched_off() -> None:
+    unpinned = Pinning(enabled=False)
+    assert unpinned.server is None and unpinned.clients is None
+    assert unpinned.describe() == "not pinned"
+    assert run._parse([]).pin is True
+    assert run._parse(["--no-pin"]).pin is False
+
+
 def test_rows_may_be_comma_separated_and_unknown_ones_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert run._parse(["--rows", "floor,bare", "stack", "aisdk-node"]).rows == [
         "floor",
@@ -234,6 +276,7 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     assert "## Paired ratios" in markdown
     assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
     assert "- Vercel AI SDK on Node: node is not installed" in markdown
+    assert f"- CPUs: {Pinning().describe()} (`--no-pin` lets the OS place them)." in markdown
 
 
 def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
