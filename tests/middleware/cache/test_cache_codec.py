@@ -265,6 +265,7 @@ def test_free_form_values_json_would_change_keep_the_tagged_form(metadata: dict[
     data = encode_generate("k", result)
     assert b"\n" not in data[len(MAGIC) + 16 :]
     decoded = decode_generate("k", data)
+    assert decoded.provider_metadata is not None
     assert decoded.provider_metadata["openai"] == {
         key: _plain(value) for key, value in metadata["openai"].items()
     }
