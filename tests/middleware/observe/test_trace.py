@@ -14,9 +14,12 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from opentelemetry import baggage, context
+from opentelemetry import trace as otel_trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import SpanKind, StatusCode
 
 from middleware.observe.log import LoggingMiddleware
@@ -186,6 +189,62 @@ async def test_spans_created_while_reading_a_stream_nest_under_its_span(tracing:
     assert all(
         span.parent is not None and span.parent.span_id == chat.context.span_id for span in chunk_spans
     )
+
+
+async def test_stream_reads_run_in_the_calls_context_and_the_reader_keeps_its_own(tracing: Tracing) -> None:
+    """Provider code reading the stream sees the call's span and the context the call started in (its
+    baggage), wherever the stream is read; between reads, the reader's own context is back."""
+    seen: list[tuple[otel_trace.Span, object]] = []
+
+    async def open_stream(params: CallParams) -> StreamResult:
+        async def parts() -> AsyncGenerator[StreamPart, None]:
+            for part in text_stream_parts(["a", "b"]):
+                seen.append((otel_trace.get_current_span(), baggage.get_baggage("tenant")))
+                yield part
+
+        return StreamResult(stream=parts())
+
+    model = wrap_model(MockLanguageModel(stream=open_stream), tracing.middleware())
+    token = context.attach(baggage.set_baggage("tenant", "caller"))
+    try:
+        result = await model.do_stream(PARAMS)
+    finally:
+        context.detach(token)
+    reader_token = context.attach(baggage.set_baggage("tenant", "reader"))
+    try:
+        with tracing.provider.get_tracer("test").start_as_current_span("reader") as reader_span:
+            between: list[tuple[otel_trace.Span, object]] = []
+            async for _part in result.stream:
+                between.append((otel_trace.get_current_span(), baggage.get_baggage("tenant")))
+    finally:
+        context.detach(reader_token)
+
+    chat = _only(tracing.spans())
+    assert chat.context is not None and len(seen) >= 6
+    assert all(
+        span.get_span_context().span_id == chat.context.span_id and tenant == "caller"
+        for span, tenant in seen
+    )
+    assert between and all(span is reader_span and tenant == "reader" for span, tenant in between)
+
+
+async def test_a_sampled_out_call_records_nothing_and_builds_no_end_attributes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=ALWAYS_OFF)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+    def refuse(record: object) -> dict[str, object]:
+        raise AssertionError("end attributes built for a span that records nothing")
+
+    monkeypatch.setattr("middleware.observe.trace.response_attributes", refuse)
+    mock = MockLanguageModel(generate=text_result("ok"), stream=text_stream_parts(["a"]))
+    model = wrap_model(mock, TracingMiddleware(tracer_provider=provider))
+    assert (await generate_text(model, prompt="Hi")).text == "ok"
+    streamed = await model.do_stream(PARAMS)
+    assert [part async for part in streamed.stream]
+    assert exporter.get_finished_spans() == ()
 
 
 async def test_stream_closed_early_ends_the_span_as_cancelled(tracing: Tracing) -> None:
