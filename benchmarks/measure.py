@@ -4,7 +4,6 @@ the Vercel AI SDK row), a throwaway Redis server, import timing."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import shutil
@@ -14,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +62,20 @@ class Pinning:
 NOT_PINNED = Pinning(enabled=False)
 
 
-def _pinned_to(cpus: frozenset[int] | None) -> Callable[[], None] | None:
-    """A ``preexec_fn`` that pins the child before it runs anything (so every thread it starts is pinned
-    too), or ``None``."""
-    return None if cpus is None else functools.partial(os.sched_setaffinity, 0, cpus)
+_PIN_THEN_EXEC = (
+    "import os, sys\n"
+    "os.sched_setaffinity(0, {int(cpu) for cpu in sys.argv[1].split(',')})\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])\n"
+)
+"""Pins this process, then becomes the command: every thread the command starts inherits the pinning
+(``preexec_fn`` would do the same, but it may deadlock a child forked from a process with threads)."""
+
+
+def _pinned(command: list[str], cpus: frozenset[int] | None) -> list[str]:
+    """``command``, started pinned to ``cpus`` (as it is when ``cpus`` is ``None``)."""
+    if cpus is None:
+        return command
+    return [sys.executable, "-c", _PIN_THEN_EXEC, ",".join(map(str, sorted(cpus))), *command]
 
 
 def project_env() -> dict[str, str]:
@@ -84,10 +92,9 @@ class ServerProcess:
 
     def __init__(self, pinning: Pinning = NOT_PINNED) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.server"],
+            _pinned([sys.executable, "-m", "benchmarks.server"], pinning.server),
             cwd=PROJECT_ROOT,
             env=project_env(),
-            preexec_fn=_pinned_to(pinning.server),
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -147,10 +154,9 @@ class WorkerProcess:
             else [sys.executable, "-m", "benchmarks.worker", row, base_url]
         )
         self.process = subprocess.Popen(
-            command,
+            _pinned(command, pinning.clients),
             cwd=PROJECT_ROOT,
             env={**project_env(), **(env or {})},
-            preexec_fn=_pinned_to(pinning.clients),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -204,10 +210,12 @@ class RedisProcess:
             probe.bind(("127.0.0.1", 0))
             self.port: int = probe.getsockname()[1]
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            _pinned(
+                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                pinning.server,
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_pinned_to(pinning.server),
         )
         deadline = time.monotonic() + 10
         while not self._answers_ping():
