@@ -1,4 +1,5 @@
-"""Sample results and stream parts covering every part type, shared by the cache tests."""
+"""Sample results and stream parts covering every part type, and a store that counts its reads, shared
+by the cache tests."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from middleware.cache.stores import MemoryStore
 from pipeline.result import (
     CallWarning,
     FileContent,
@@ -120,3 +122,15 @@ def unmarked_part(part: StreamPart) -> StreamPart:
         return part
     metadata = {name: data for name, data in (part.provider_metadata or {}).items() if name != "modelpipe"}
     return part.model_copy(update={"provider_metadata": metadata or None})
+
+
+class CountingStore(MemoryStore):
+    """A MemoryStore that counts reads (read through its ``get`` override, not the inline path)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    async def get(self, key: str) -> bytes | None:
+        self.reads += 1
+        return await super().get(key)

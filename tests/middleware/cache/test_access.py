@@ -9,6 +9,7 @@ import pytest
 from middleware.cache.access import GuardedStore
 from middleware.cache.stores import DiskStore, MemoryStore
 from middleware.cache.stores.disk_rows import RowReader
+from tests.middleware.cache.cache_samples import CountingStore
 
 
 def identity(key: str, data: bytes) -> bytes:
@@ -80,16 +81,6 @@ async def test_a_memory_store_answers_at_once_and_expires_entries_there_too() ->
     assert (access.writes, access.errors) == (1, 0)
 
 
-class CountingReads(MemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.reads = 0
-
-    async def get(self, key: str) -> bytes | None:
-        self.reads += 1
-        return await super().get(key)
-
-
 class KeepingWrites(MemoryStore):
     def __init__(self) -> None:
         super().__init__()
@@ -101,7 +92,7 @@ class KeepingWrites(MemoryStore):
 
 
 async def test_a_memory_store_subclass_is_read_and_written_through_its_overrides() -> None:
-    reading, writing = CountingReads(), KeepingWrites()
+    reading, writing = CountingStore(), KeepingWrites()
     for store in (reading, writing):
         access = GuardedStore(store, timeout=1.0, ttl=None, max_entry_bytes=10)
         await access.save("k", lambda: b"v")

@@ -19,12 +19,12 @@ from middleware.cache.stores import CircuitBreaker, MemoryStore, StoreUnavailabl
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import APICallError, CacheMissError, InvalidArgumentError
 from pipeline.generate import generate_text, stream_text
-from pipeline.model import EndpointIdentity, LanguageModel
+from pipeline.model import EndpointIdentity, LanguageModel, SupportedUrls
 from pipeline.params import CallParams
 from pipeline.result import FileContent, GenerateResult, RequestMetadata, ResponseMetadata, TextContent
 from pipeline.stream import ErrorPart, FinishPart, StreamPart, StreamResult, TextDeltaPart
 from pipeline.testing import MockLanguageModel, text_result, text_stream_parts
-from tests.middleware.cache.cache_samples import read_all, rich_parts, rich_result, unmarked
+from tests.middleware.cache.cache_samples import CountingStore, read_all, rich_parts, rich_result, unmarked
 
 
 def params(text: str = "Hi", **options: Any) -> CallParams:
@@ -733,18 +733,6 @@ async def test_cached_text_content_survives_unicode() -> None:
     assert (await wrapped.do_generate(params())).text == "🎉 ünïcödé \u2028"
 
 
-class CountingStore(MemoryStore):
-    """A MemoryStore that counts reads."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.reads = 0
-
-    async def get(self, key: str) -> bytes | None:
-        self.reads += 1
-        return await super().get(key)
-
-
 @pytest.mark.parametrize("streamed", [False, True], ids=["generate", "stream"])
 async def test_retries_read_the_store_once_per_call_and_store_the_success(streamed: bool) -> None:
     failure = APICallError("overloaded", url="u", status_code=503, is_retryable=True, retry_after=0.01)
@@ -817,7 +805,8 @@ class HandWrapper:
 
     def __init__(self, inner: MockLanguageModel) -> None:
         self.inner = inner
-        self.provider, self.model_id, self.supported_urls = inner.provider, inner.model_id, {}
+        self.provider, self.model_id = inner.provider, inner.model_id
+        self.supported_urls: SupportedUrls = {}
 
     async def do_generate(self, p: CallParams) -> GenerateResult:
         return await self.inner.do_generate(p.model_copy(update={"temperature": 0.9}))
