@@ -6,12 +6,14 @@ per process, the hashes of the keys the ``Cache`` table held when it last looked
 when the database changed. A key whose hash is not there is absent; any other key is read as before.
 A large directory is indexed a slice of rows per read, and its misses are read until it is complete.
 
-Change is seen without a query, in the change counter of SQLite's WAL index (the ``-shm`` file, which
-SQLite maps into the memory of every connection): ``iChange`` in the index header, which every commit
-of any connection in any process increments (https://www.sqlite.org/walformat.html). When it moved,
-the index adds the keys of the rows after the newest row it knew, in rowid order. Rows get increasing
-rowids unless the newest row was deleted in between; so when the newest known row is no longer the
-same row (same rowid, key and store time), the index is built again from every row.
+Change is seen without a query, in the header of SQLite's WAL index (the first 48 bytes of the ``-shm``
+file, which SQLite maps into the memory of every connection; https://www.sqlite.org/walformat.html).
+Every commit of any connection in any process rewrites it: the count of frames in the WAL grows, or a
+restarted WAL gets new salts. (Its ``iChange`` counter alone is not enough: a connection opened later
+in another process can commit without moving it.) When the header changed, the index adds the keys of
+the rows after the newest row it knew, in rowid order. Rows get increasing rowids unless the newest row
+was deleted in between; so when the newest known row is no longer the same row (same rowid, key and
+store time), the index is built again from every row.
 
 Being wrong in one direction is harmless: a key that was deleted or expired is still "maybe there" and
 is read. The other direction, a present key taken for absent, costs a model call and a rewrite of the
@@ -25,7 +27,6 @@ from __future__ import annotations
 import logging
 import mmap
 import sqlite3
-import struct
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,9 +38,8 @@ logger = logging.getLogger("modelpipe.cache")
 DEFAULT_INDEX_LIMIT = 100_000
 """Entries beyond which a directory's misses are read again (the index would take too much memory)."""
 
-_CHANGE_COUNTER = struct.Struct("=I")
-_CHANGE_COUNTER_OFFSET = 8
-"""``iChange`` of the first copy of the WAL index header: a native-order 32-bit counter at byte 8."""
+_HEADER_BYTES = 48
+"""The first copy of the WAL index header, which every commit rewrites (``WalIndexHdr``)."""
 
 _ANSWERED_REMEMBERED = 4096
 """How many keys answered absent are remembered, to count the ones a later write finds present."""
@@ -58,7 +58,7 @@ _EMPTY: _Newest = (0, None, None)
 
 
 class KeyIndex:
-    """The hashes of the keys in one database's ``Cache`` table, kept fresh by its WAL change counter.
+    """The hashes of the keys in one database's ``Cache`` table, kept fresh by its WAL index header.
 
     Not thread-safe: its owner (:class:`~middleware.cache.stores.disk_rows.RowReader`) calls
     :meth:`may_hold` under its own lock, with its own connection.
@@ -67,8 +67,8 @@ class KeyIndex:
     def __init__(self, database: Path, limit: int = DEFAULT_INDEX_LIMIT) -> None:
         self._shm_path = Path(f"{database}-shm")
         self._limit = limit
-        self._counter: mmap.mmap | None = None
-        self._seen: int | None = None
+        self._header: mmap.mmap | None = None
+        self._seen: bytes | None = None
         self._newest: _Newest = _EMPTY
         self._scanned = 0
         self._hashes: set[int] = set()
@@ -109,14 +109,14 @@ class KeyIndex:
                 self._hashes.add(hash(key))  # from the writer's thread: one atomic set operation
 
     def close(self) -> None:
-        if self._counter is not None:
-            self._counter.close()
-            self._counter = None
+        if self._header is not None:
+            self._header.close()
+            self._header = None
 
-    def _version(self, connection: sqlite3.Connection) -> int:
-        if self._counter is None:
-            self._counter = _map_counter(connection, self._shm_path)
-        return int(_CHANGE_COUNTER.unpack_from(self._counter, _CHANGE_COUNTER_OFFSET)[0])
+    def _version(self, connection: sqlite3.Connection) -> bytes:
+        if self._header is None:
+            self._header = _map_header(connection, self._shm_path)
+        return self._header[:_HEADER_BYTES]
 
     def _check_newest(self, connection: sqlite3.Connection) -> None:
         """After a change: start again from the first row if the newest known row is gone (its rowid may
@@ -149,14 +149,14 @@ class KeyIndex:
         self.close()
 
 
-def _map_counter(connection: sqlite3.Connection, shm_path: Path) -> mmap.mmap:
+def _map_header(connection: sqlite3.Connection, shm_path: Path) -> mmap.mmap:
     """The WAL index of ``connection``'s database, mapped read-only (raises ``ValueError`` without WAL)."""
     (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
     if str(mode).lower() != "wal":
         raise ValueError(f"journal mode {mode}, not wal")
     with open(shm_path, "rb") as file:
-        counter = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    if len(counter) < _CHANGE_COUNTER_OFFSET + _CHANGE_COUNTER.size:
-        counter.close()
+        header = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    if len(header) < _HEADER_BYTES:
+        header.close()
         raise ValueError("the WAL index is too small")
-    return counter
+    return header

@@ -170,3 +170,45 @@ async def test_a_present_entry_taken_for_absent_is_counted_when_written_again(tm
     assert store.index_false_misses == 1
     assert await store.get("kept") == b"value again"
     store.close()
+
+
+_WRITER = """
+import sys, diskcache
+cache = diskcache.Cache(sys.argv[1])
+for index in range(int(sys.argv[2])):
+    cache.set(f"k{index}", f"v{index}".encode(), retry=True)
+    if index % 7 == 6:  # the newest row goes, so the next insert takes its rowid again
+        cache.delete(f"k{index}", retry=True)
+    print(index, flush=True)
+    sys.stdin.readline()
+cache.close()
+"""
+
+
+async def test_every_entry_another_process_committed_is_found_at_once(tmp_path: Path) -> None:
+    """Another process writes entries one at a time (deleting every seventh right away, which hands its
+    rowid to the next); after each commit, this process must find exactly what is there."""
+    store = await store_with(tmp_path, {"mine": b"value"})
+    assert await store.get("k0") is None  # the index is built before the other process starts
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(tmp_path), "60"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    try:
+        for index in range(60):
+            assert int(writer.stdout.readline()) == index
+            expected = None if index % 7 == 6 else f"v{index}".encode()
+            assert await store.get(f"k{index}") == expected, index
+            assert await store.get(f"k{index + 1}") is None
+            writer.stdin.write("\n")
+            writer.stdin.flush()
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+        writer.stdout.close()
+    reader = store._reader
+    assert reader is not None and reader.index.enabled
+    store.close()
