@@ -26,8 +26,6 @@ from pathlib import Path
 import diskcache
 from diskcache.core import MODE_RAW
 
-from .key_index import DEFAULT_INDEX_LIMIT, KeyIndex
-
 __all__ = ["DIRECT_ROW_ACCESS", "RowNotServed", "RowReader", "RowWriter", "SmallEntry"]
 
 DIRECT_ROW_ACCESS = diskcache.__version__.startswith("5.6.")
@@ -56,7 +54,7 @@ statement, not ``executemany``: the sqlite3 module gives the GIL up and takes it
 and each time back costs the event loop's thread a hand-over (a mutex wake-up and often a context
 switch) while it is running calls."""
 
-_PRESENT = "SELECT key, filename FROM Cache WHERE raw = 1 AND key IN ({})"
+_REPLACED_FILES = "SELECT filename FROM Cache WHERE raw = 1 AND filename IS NOT NULL AND key IN ({})"
 
 _KEYS_PER_QUERY = 500
 """Keys bound in one ``IN (...)`` list (SQLite allows 999 variables in its oldest builds)."""
@@ -71,13 +69,10 @@ class RowReader:
 
     Mirrors diskcache's lock-free fast path of ``Cache.get`` (no statistics, an eviction policy that
     does not update rows on read), which is how :class:`~middleware.cache.stores.DiskStore` opens its cache.
-    A key the :class:`~middleware.cache.stores.key_index.KeyIndex` knows to be absent is a miss without a
-    read (``index_limit`` entries at most; 0 reads every miss).
     """
 
-    def __init__(self, database: Path, index_limit: int = DEFAULT_INDEX_LIMIT) -> None:
+    def __init__(self, database: Path) -> None:
         self._database = database
-        self._index_limit = index_limit
         self._connect()
 
     def _connect(self) -> None:
@@ -88,7 +83,6 @@ class RowReader:
             self._database, timeout=0, isolation_level=None, check_same_thread=False
         )
         self._connection.execute("PRAGMA query_only = ON")
-        self.index = KeyIndex(self._database, self._index_limit)
 
     def read(self, key: str) -> bytes | None:
         """The row's value; ``None`` when there is no live row; :class:`RowNotServed` for anything that
@@ -98,8 +92,6 @@ class RowReader:
         if not self._lock.acquire(blocking=False):
             raise RowNotServed("reader busy")
         try:
-            if not self.index.may_hold(self._connection, key):
-                return None
             rows = self._connection.execute(_SELECT, (key, time.time())).fetchall()
         except sqlite3.Error as error:
             raise RowNotServed(str(error)) from error
@@ -114,7 +106,6 @@ class RowReader:
 
     def close(self) -> None:
         with self._lock:
-            self.index.close()
             self._connection.close()
 
 
@@ -122,8 +113,7 @@ class RowWriter:
     """Writes batches of small entries, one transaction each, from one thread at a time.
 
     ``timeout`` is SQLite's busy timeout. Value files of rows the batch replaces are returned for
-    removal after the commit, as diskcache does for a single ``set``, with the keys whose rows were there
-    before the batch.
+    removal after the commit, as diskcache does for a single ``set``.
     """
 
     def __init__(self, database: Path, timeout: float) -> None:
@@ -132,15 +122,14 @@ class RowWriter:
         self._connection: sqlite3.Connection | None = None
         self._pid = os.getpid()
 
-    def write(self, entries: Iterable[SmallEntry]) -> tuple[list[str], list[str]]:
-        """Store ``entries`` in one transaction (all or none); the replaced value files to remove, and
-        the keys that were present already."""
+    def write(self, entries: Iterable[SmallEntry]) -> list[str]:
+        """Store ``entries`` in one transaction (all or none); the replaced value files to remove."""
         connection = self._connect()
         now = time.time()
         rows = [(key, now, expires_at, now, MODE_RAW, value) for key, value, expires_at in entries]
         connection.execute("BEGIN IMMEDIATE")
         try:
-            replaced = _present_rows(connection, [row[0] for row in rows])
+            replaced = _replaced_files(connection, [row[0] for row in rows])
             for start in range(0, len(rows), _ROWS_PER_STATEMENT):
                 chunk = rows[start : start + _ROWS_PER_STATEMENT]
                 values = [value for row in chunk for value in row]
@@ -150,7 +139,7 @@ class RowWriter:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
-        return [filename for _, filename in replaced if filename is not None], [key for key, _ in replaced]
+        return replaced
 
     def close(self) -> None:
         if self._connection is not None:
@@ -167,10 +156,10 @@ class RowWriter:
         return self._connection
 
 
-def _present_rows(connection: sqlite3.Connection, keys: list[str]) -> list[tuple[str, str | None]]:
-    """The rows already there for ``keys``: each key, and the name of its value file (or ``None``)."""
-    present: list[tuple[str, str | None]] = []
+def _replaced_files(connection: sqlite3.Connection, keys: list[str]) -> list[str]:
+    files: list[str] = []
     for start in range(0, len(keys), _KEYS_PER_QUERY):
         chunk = keys[start : start + _KEYS_PER_QUERY]
-        present.extend(connection.execute(_PRESENT.format(",".join("?" * len(chunk))), chunk))
-    return present
+        query = _REPLACED_FILES.format(",".join("?" * len(chunk)))
+        files.extend(filename for (filename,) in connection.execute(query, chunk))
+    return files

@@ -51,7 +51,6 @@ from diskcache.core import MODE_BINARY, MODE_RAW
 from ..codec import CorruptEntryError
 from .base import StoreUnavailableError
 from .disk_rows import DIRECT_ROW_ACCESS, RowNotServed, RowReader, RowWriter
-from .key_index import DEFAULT_INDEX_LIMIT
 from .write_behind import PendingWrite, WriteBehind
 
 __all__ = ["DiskStore", "SafeDisk"]
@@ -185,9 +184,7 @@ class DiskStore:
     wait; beyond that a write is skipped), which gathers them for ``write_linger`` seconds and writes
     them as one batch; ``False`` writes in a worker thread before ``set`` returns. The default linger
     (0.1 s) is how late other processes may see a write; a longer linger means fewer batches, and
-    each batch costs the event loop's thread more than its size suggests. A directory of up to
-    ``key_index_limit`` entries answers most misses from a per-process index of its keys, without a
-    read (see :mod:`middleware.cache.stores.key_index`; 0 reads every miss).
+    each batch costs the event loop's thread more than its size suggests.
     """
 
     # Why 0.1 s: a commit makes the next reads slower and waking the writer competes for the GIL; in
@@ -203,7 +200,6 @@ class DiskStore:
         write_behind: bool = True,
         write_queue_bytes: int = 64 * 2**20,
         write_linger: float = 0.1,
-        key_index_limit: int = DEFAULT_INDEX_LIMIT,
     ) -> None:
         self.directory = Path(directory)
         _check_directory(self.directory)
@@ -219,21 +215,15 @@ class DiskStore:
             return
         _tighten_database_files(self.directory)
         if DIRECT_ROW_ACCESS:
-            self._reader = RowReader(self.directory / "cache.db", key_index_limit)
+            self._reader = RowReader(self.directory / "cache.db")
             self._rows = RowWriter(self.directory / "cache.db", timeout)
         if write_behind:
             self._writes = WriteBehind(
-                functools.partial(_write_entries, self._cache, self._rows, self._reader),
+                functools.partial(_write_entries, self._cache, self._rows),
                 max_bytes=write_queue_bytes,
                 linger=write_linger,
             )
             weakref.finalize(self, self._writes.close, _EXIT_FLUSH_TIMEOUT)
-
-    @property
-    def index_false_misses(self) -> int:
-        """Misses the key index answered for entries that were there (each cost a model call); counted
-        when the entry is written again, for entries kept in the database row."""
-        return 0 if self._reader is None else self._reader.index.false_misses
 
     @property
     def write_failures(self) -> int:
@@ -343,19 +333,15 @@ _WRITE_ATTEMPTS = 3
 
 
 def _write_entries(
-    cache: diskcache.Cache,
-    rows: RowWriter | None,
-    reader: RowReader | None,
-    batch: Mapping[str, PendingWrite],
+    cache: diskcache.Cache, rows: RowWriter | None, batch: Mapping[str, PendingWrite]
 ) -> list[Exception]:
     """Store a batch of entries; the errors of the entries that failed.
 
     Small entries (kept in the database row, no value file) go in one transaction through
     :class:`~middleware.cache.stores.disk_rows.RowWriter`, which costs far less than diskcache's ``set`` per
     entry; value files of the rows they replace are removed after its commit, and the directory is
-    culled to its size limit once per batch; the keys whose rows were there already are reported to the
-    reader's key index, which counts the ones it had called absent. Large entries, and every entry of a
-    batch whose transaction failed, are written one by one through diskcache.
+    culled to its size limit once per batch. Large entries, and every entry of a batch whose
+    transaction failed, are written one by one through diskcache.
     """
     if rows is None:
         small, alone = [], list(batch)
@@ -368,15 +354,12 @@ def _write_entries(
         alone = [key for key in batch if len(batch[key][0]) >= cache.disk_min_file_size]
     if rows is not None and small:
         try:
-            replaced_files, present = rows.write(small)
-            for filename in replaced_files:
+            for filename in rows.write(small):
                 cache.disk.remove(filename)
         except Exception as error:
             logger.debug("batched cache write failed (%s); writing entries one by one", error)
             alone = list(batch)
         else:
-            if reader is not None and present:
-                reader.index.found_present(present)
             _cull(cache)
     failed: list[Exception] = []
     for key in alone:
