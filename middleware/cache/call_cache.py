@@ -71,11 +71,12 @@ from pipeline.stream import (
 from ..observe.observer import retry_attempt
 from .access import GuardedStore
 from .codec import (
+    DELTA_AFTER,
     StreamRecording,
     decode_generate,
     decode_stream,
     encode_generate,
-    encode_stream,
+    encode_packed_stream,
 )
 from .key import KeyFunction, cache_key, has_url_attachments
 from .stores import CacheStore, DiskStore
@@ -349,8 +350,12 @@ class CacheMiddleware(Middleware):
             yield _marked(part, "hit") if isinstance(part, FinishPart) else part
 
     async def _record(self, key: str, inner: StreamResult) -> AsyncGenerator[StreamPart, None]:
-        parts: list[StreamPart] = []
-        keep = parts.append
+        # The recording is kept packed as it arrives (see :func:`~middleware.cache.codec.pack_parts`): a delta
+        # that continues the part before it is kept as its bare string, so the write has nothing to pack.
+        recording: list[str | StreamPart] = []
+        keep = recording.append
+        continued: type[StreamPart] | None = None  # the kind of delta that continues the last kept part
+        continued_id: str | None = None
         size = 0
         limit = self.max_entry_bytes
         storable = True
@@ -361,18 +366,25 @@ class CacheMiddleware(Middleware):
             async for part in source:
                 kind = type(part)
                 if storable:
-                    if kind in _DELTAS:
-                        delta: Any = part  # a text, reasoning or tool-input delta
+                    delta: Any = part  # a text, reasoning or tool-input delta when kind is in _DELTAS
+                    if kind is continued:
                         size += len(delta.delta) + 64
+                        packs = delta.provider_metadata is None and delta.id == continued_id
                     else:
-                        size += _approximate_size(part)
+                        size += len(delta.delta) + 64 if kind in _DELTAS else _approximate_size(part)
+                        packs = False
                     if kind is ErrorPart or size > limit:
                         storable = False
-                        parts.clear()
+                        recording.clear()
                         if kind is not ErrorPart:
                             logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
+                    elif packs:
+                        keep(delta.delta)
                     else:
                         keep(part)
+                        continued = DELTA_AFTER.get(kind)
+                        if continued is not None:
+                            continued_id = delta.id
                 if kind is FinishPart:
                     finish = cast(FinishPart, part)
                     yield _marked(finish, "miss")
@@ -387,7 +399,9 @@ class CacheMiddleware(Middleware):
                     await source.aclose()
         # Reached only when the consumer read the stream to its end without an exception.
         if storable and finish is not None and finish.finish_reason in self.cache_finish_reasons:
-            await self._access.save(key, lambda: encode_stream(key, parts, inner.request, inner.response))
+            await self._access.save(
+                key, lambda: encode_packed_stream(key, recording, inner.request, inner.response)
+            )
 
 
 _Marked = TypeVar("_Marked", GenerateResult, FinishPart)

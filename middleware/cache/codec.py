@@ -50,6 +50,7 @@ from .exact import json_exact
 from .key import CACHE_FORMAT_VERSION
 
 __all__ = [
+    "DELTA_AFTER",
     "MAGIC",
     "CorruptEntryError",
     "StreamRecording",
@@ -58,7 +59,9 @@ __all__ = [
     "decode_stream",
     "encode_embedding",
     "encode_generate",
+    "encode_packed_stream",
     "encode_stream",
+    "pack_parts",
 ]
 
 MAGIC = b"MPC1"
@@ -75,7 +78,7 @@ _part_adapter: TypeAdapter[StreamPart] = TypeAdapter(StreamPart)
 
 _DeltaPart = TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart
 _Continued = _DeltaPart | TextStartPart | ReasoningStartPart | ToolInputStartPart
-_DELTA_AFTER: dict[type[Any], type[_DeltaPart]] = {
+DELTA_AFTER: dict[type[Any], type[_DeltaPart]] = {
     TextStartPart: TextDeltaPart,
     TextDeltaPart: TextDeltaPart,
     ReasoningStartPart: ReasoningDeltaPart,
@@ -300,7 +303,13 @@ def encode_stream(
     key: str, parts: Sequence[StreamPart], request: RequestMetadata, response: ResponseMetadata
 ) -> bytes:
     """The envelope bytes of a recorded stream stored under ``key``."""
-    packed = _packed(parts)
+    return encode_packed_stream(key, pack_parts(parts), request, response)
+
+
+def encode_packed_stream(
+    key: str, packed: Sequence[str | StreamPart], request: RequestMetadata, response: ResponseMetadata
+) -> bytes:
+    """:func:`encode_stream` of parts already packed (see :func:`pack_parts`), as a recorder keeps them."""
     body = _pydantic_stream_body(key, packed, request, response)
     if body is not None:
         return _sealed(body)
@@ -316,7 +325,7 @@ def encode_stream(
 
 
 def _pydantic_stream_body(
-    key: str, packed: list[str | StreamPart], request: RequestMetadata, response: ResponseMetadata
+    key: str, packed: Sequence[str | StreamPart], request: RequestMetadata, response: ResponseMetadata
 ) -> bytes | None:
     """The body in one pass of pydantic's JSON writer, when it carries every record exactly (see
     :mod:`middleware.cache.exact`) and writes no ``"$mp"`` key: then it reads back like the tagged form
@@ -339,7 +348,7 @@ def _pydantic_stream_body(
     return None if _TAG_MARK in body else body
 
 
-def _packed(parts: Sequence[StreamPart]) -> list[str | StreamPart]:
+def pack_parts(parts: Sequence[StreamPart]) -> list[str | StreamPart]:
     """The parts as stored: a delta that continues the part before it as its bare string."""
     packed: list[str | StreamPart] = []
     continued: type[_DeltaPart] | None = None  # the kind of delta that would continue the last part
@@ -351,21 +360,21 @@ def _packed(parts: Sequence[StreamPart]) -> list[str | StreamPart]:
                 packed.append(delta.delta)
                 continue
         packed.append(part)
-        continued = _DELTA_AFTER.get(type(part))
+        continued = DELTA_AFTER.get(type(part))
         if continued is not None:
             continued_id = cast(_Continued, part).id
     return packed
 
 
 def _unpacked(packed: object) -> list[StreamPart]:
-    """The parts of a stored stream (see :func:`_packed`)."""
+    """The parts of a stored stream (see :func:`pack_parts`)."""
     if not isinstance(packed, list):
         raise CorruptEntryError("stream entry has no list of parts")
     parts: list[StreamPart] = []
     previous: StreamPart | None = None
     for item in packed:
         if type(item) is str:
-            delta = _DELTA_AFTER.get(type(previous))
+            delta = DELTA_AFTER.get(type(previous))
             if delta is None:
                 raise CorruptEntryError("a packed delta follows no part it can continue")
             fields = {"id": cast(_Continued, previous).id, "delta": item}

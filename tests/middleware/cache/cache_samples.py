@@ -85,6 +85,8 @@ def rich_parts() -> list[StreamPart]:
         TextStartPart(id="t"),
         TextDeltaPart(id="t", delta="\xf0"),
         TextDeltaPart(id="t", delta="日本語 🎉"),
+        TextDeltaPart(id="t", delta="!", provider_metadata={"p": {"q": 1}}),
+        TextDeltaPart(id="t", delta="?"),
         TextEndPart(id="t"),
         ToolInputStartPart(id="c1", tool_name="w"),
         ToolInputStartPart(id="c2", tool_name="w"),

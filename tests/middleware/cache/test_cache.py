@@ -14,7 +14,7 @@ import pytest
 import trio
 
 from middleware.cache.call_cache import CacheMiddleware, CacheStats, cache_flag
-from middleware.cache.codec import encode_generate
+from middleware.cache.codec import encode_generate, encode_stream
 from middleware.cache.stores import CircuitBreaker, MemoryStore, StoreUnavailableError
 from pipeline.chain import Middleware, TransformContext, wrap_model
 from pipeline.errors import APICallError, CacheMissError, InvalidArgumentError
@@ -310,6 +310,17 @@ async def test_stream_replay_equals_the_recorded_sequence() -> None:
     assert (replay.request, replay.response) == (first.request, first.response)
     assert len(model.stream_calls) == 1
     assert cache.stats == CacheStats(hits=1, misses=1, writes=1, errors=0)
+
+
+async def test_a_recorded_stream_is_stored_exactly_as_the_codec_encodes_its_parts() -> None:
+    # The recorder packs deltas as they arrive; its entry must be the codec's own encoding of the parts.
+    store = MemoryStore()
+    model = MockLanguageModel(stream=stream_of(rich_parts()))
+    wrapped, _ = cached(model, store)
+    recorded = await wrapped.do_stream(params())
+    await read_all(recorded)
+    [(key, (entry, _))] = store._entries.items()
+    assert entry == encode_stream(key, rich_parts(), recorded.request, recorded.response)
 
 
 async def test_a_stream_miss_passes_parts_through_as_they_arrive() -> None:
