@@ -365,26 +365,28 @@ class CacheMiddleware(Middleware):
         try:
             async for part in source:
                 kind = type(part)
+                if kind is continued:  # most parts: a delta of the block being recorded
+                    delta: Any = part
+                    text = delta.delta
+                    size += len(text) + 64
+                    if delta.id == continued_id and delta.provider_metadata is None and size <= limit:
+                        keep(text)
+                        yield part
+                        continue
+                    size -= len(text) + 64  # counted again below
                 if storable:
-                    delta: Any = part  # a text, reasoning or tool-input delta when kind is in _DELTAS
-                    if kind is continued:
-                        size += len(delta.delta) + 64
-                        packs = delta.provider_metadata is None and delta.id == continued_id
-                    else:
-                        size += len(delta.delta) + 64 if kind in _DELTAS else _approximate_size(part)
-                        packs = False
+                    size += len(cast(Any, part).delta) + 64 if kind in _DELTAS else _approximate_size(part)
                     if kind is ErrorPart or size > limit:
                         storable = False
+                        continued = None
                         recording.clear()
                         if kind is not ErrorPart:
                             logger.debug("stream for cache key %s exceeds max_entry_bytes; not stored", key)
-                    elif packs:
-                        keep(delta.delta)
                     else:
                         keep(part)
                         continued = DELTA_AFTER.get(kind)
                         if continued is not None:
-                            continued_id = delta.id
+                            continued_id = cast(Any, part).id
                 if kind is FinishPart:
                     finish = cast(FinishPart, part)
                     yield _marked(finish, "miss")
