@@ -25,9 +25,14 @@ from pipeline.chain import CallType, WrapContext
 from pipeline.params import CallParams
 from pipeline.result import GenerateResult
 from pipeline.stream import (
+    ErrorPart,
+    FinishPart,
+    RawPart,
+    ResponseMetadataPart,
     StreamCollector,
     StreamPart,
     StreamResult,
+    StreamStartPart,
 )
 
 __all__ = [
@@ -41,8 +46,8 @@ __all__ = [
 
 Outcome = Literal["ok", "error", "cancelled"]
 
-_NOT_OUTPUT = frozenset({"stream-start", "response-metadata", "raw"})
-"""Part types that do not count as the first chunk of output."""
+_NOT_OUTPUT: frozenset[type] = frozenset({StreamStartPart, ResponseMetadataPart, RawPart})
+"""Part classes that do not count as the first chunk of output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +162,10 @@ async def _observed(
     started: float,
     on_end: OnEnd,
     step_context: StepContext,
-    folded: frozenset[str] | None,
+    folded: frozenset[type] | None,
     wants: Callable[[Outcome], bool] | None,
 ) -> AsyncGenerator[StreamPart, None]:
-    """``inner``'s parts, timed; the record is folded from every part, or only from ``folded`` types."""
+    """``inner``'s parts, timed; the record is folded from every part, or only from ``folded`` classes."""
     fold = StreamCollector()
     first_chunk: float | None = None
     outcome: Outcome = "cancelled"
@@ -169,7 +174,7 @@ async def _observed(
     parts = _read_within(inner.stream, step_context)
     try:
         async for part in parts:
-            kind = part.type
+            kind = type(part)
             if first_chunk is None and kind not in _NOT_OUTPUT:
                 first_chunk = time.perf_counter() - started
             if folded is None or kind in folded:
@@ -239,8 +244,8 @@ async def _each_read_within(
         yield part
 
 
-_OUTLINE = frozenset({"stream-start", "response-metadata", "finish", "error"})
-"""The part types a stream's record needs when its content is not shown (not a single delta)."""
+_OUTLINE: frozenset[type] = frozenset({StreamStartPart, ResponseMetadataPart, FinishPart, ErrorPart})
+"""The part classes a stream's record needs when its content is not shown (not a single delta)."""
 
 
 def _settle(
