@@ -165,8 +165,12 @@ async def _observed(
     folded: frozenset[type] | None,
     wants: Callable[[Outcome], bool] | None,
 ) -> AsyncGenerator[StreamPart, None]:
-    """``inner``'s parts, timed; the record is folded from every part, or only from ``folded`` classes."""
-    fold = StreamCollector()
+    """``inner``'s parts, timed; the record is folded from every part, or only from ``folded`` classes.
+
+    The parts are folded at the end, and only when the record is wanted: a stream whose record nobody
+    would show keeps a few references and builds nothing."""
+    seen: list[StreamPart] = []
+    keep = seen.append
     first_chunk: float | None = None
     outcome: Outcome = "cancelled"
     error: BaseException | None = None
@@ -178,7 +182,7 @@ async def _observed(
             if first_chunk is None and kind not in _NOT_OUTPUT:
                 first_chunk = time.perf_counter() - started
             if folded is None or kind in folded:
-                fold.add(part)
+                keep(part)
             yield part
         outcome = "ok"
     except GeneratorExit:
@@ -192,9 +196,9 @@ async def _observed(
                 await parts.aclose()
             await inner.stream.aclose()
         finally:
-            outcome, error, error_type = _settle(outcome, error, error_type, fold)
+            outcome, error, error_type = _settle(outcome, error, error_type, seen)
             if wants is None or wants(outcome):
-                on_end(_stream_record(call, outcome, started, first_chunk, fold, inner, error, error_type))
+                on_end(_stream_record(call, outcome, started, first_chunk, seen, inner, error, error_type))
 
 
 def _stream_record(
@@ -202,12 +206,15 @@ def _stream_record(
     outcome: Outcome,
     started: float,
     first_chunk: float | None,
-    fold: StreamCollector,
+    seen: list[StreamPart],
     inner: StreamResult,
     error: BaseException | None,
     error_type: str | None,
 ) -> CallRecord:
     """The record of a finished stream, its result folded from the parts seen."""
+    fold = StreamCollector()
+    for part in seen:
+        fold.add(part)
     result = fold.result()
     if result.response.id is None and inner.response.id is not None:
         result = result.model_copy(update={"response": inner.response})
@@ -249,14 +256,16 @@ _OUTLINE: frozenset[type] = frozenset({StreamStartPart, ResponseMetadataPart, Fi
 
 
 def _settle(
-    outcome: Outcome, error: BaseException | None, error_type: str | None, fold: StreamCollector
+    outcome: Outcome, error: BaseException | None, error_type: str | None, seen: list[StreamPart]
 ) -> tuple[Outcome, BaseException | None, str | None]:
     """The final outcome of a stream: closed after its finish part is ``ok``; an error part is an error."""
-    if outcome == "cancelled" and fold.finish is not None:
+    if outcome == "cancelled" and any(type(part) is FinishPart for part in seen):
         outcome = "ok"
-    if outcome == "ok" and fold.errors:
-        first = fold.errors[0]
-        return "error", first if isinstance(first, BaseException) else None, _part_error_type(first)
+    if outcome == "ok":
+        for part in seen:
+            if type(part) is ErrorPart:
+                first = part.error
+                return "error", first if isinstance(first, BaseException) else None, _part_error_type(first)
     return outcome, error, error_type
 
 
