@@ -10,6 +10,7 @@ here, so the namespace and its keys are written once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Literal, cast, get_args
 
 from ._base import ProviderMetadata, ProviderOptions
@@ -50,7 +51,12 @@ _LIBRARY_CONTROLS = frozenset({ATTEMPT, CACHE})
 
 def _controls(options: Mapping[str, Any] | None) -> Mapping[str, Any]:
     controls = (options or {}).get(NAMESPACE)
-    return controls if isinstance(controls, Mapping) else {}
+    if controls is None:  # the usual case, answered without the ABC check below (every call asks)
+        return _NO_CONTROLS
+    return controls if isinstance(controls, Mapping) else _NO_CONTROLS
+
+
+_NO_CONTROLS: Mapping[str, Any] = MappingProxyType({})
 
 
 _CACHE_FLAGS = frozenset(get_args(CacheFlag))
