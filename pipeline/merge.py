@@ -8,6 +8,7 @@ from typing import Any
 __all__ = ["merge_objects"]
 
 _SKIPPED_KEYS = frozenset({"__proto__", "constructor", "prototype"})
+_SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 
 
 def merge_objects(
@@ -26,20 +27,25 @@ def merge_objects(
     for key, value in (overrides or {}).items():
         if key in _SKIPPED_KEYS or value is None:
             continue
-        current = merged.get(key)
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
-            merged[key] = merge_objects(current, value)
-        elif isinstance(value, Mapping):
-            merged[key] = _copy_dict(value)
-        else:
+        if not _is_mapping(value):
             merged[key] = value
+            continue
+        current = merged.get(key)
+        merged[key] = merge_objects(current, value) if _is_mapping(current) else _copy_dict(value)
     return merged
+
+
+def _is_mapping(value: object) -> bool:
+    """``isinstance(value, Mapping)``, answered at once for dicts and JSON scalars (the ABC's own check
+    runs Python code)."""
+    kind = type(value)
+    return kind is dict or (kind not in _SCALARS and isinstance(value, Mapping))
 
 
 def _copy_dict(source: Mapping[str, Any]) -> dict[str, Any]:
     """A copy whose nested dicts are copies too (so callers can never alias our result)."""
     return {
-        key: _copy_dict(value) if isinstance(value, Mapping) else value
+        key: _copy_dict(value) if _is_mapping(value) else value
         for key, value in source.items()
         if key not in _SKIPPED_KEYS
     }

@@ -66,11 +66,15 @@ def apply_default_settings(params: CallParams, defaults: Mapping[str, Any]) -> C
     update: dict[str, Any] = {}
     for name, default in defaults.items():
         value = getattr(params, name)
-        if value == CallParams.model_fields[name].default:
+        if value == _UNSET[name]:
             update[name] = _fresh(default)
         elif isinstance(value, dict) and isinstance(default, dict):
             update[name] = merge_objects(default, value)
     return params.model_copy(update=update) if update else params
+
+
+_UNSET: dict[str, Any] = {name: field.default for name, field in CallParams.model_fields.items()}
+"""Each params field's default: the value a call leaves a setting at when it does not set it."""
 
 
 def _fresh(default: Any) -> Any:
