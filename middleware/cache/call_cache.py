@@ -350,8 +350,10 @@ class CacheMiddleware(Middleware):
             yield _marked(part, "hit") if isinstance(part, FinishPart) else part
 
     async def _record(self, key: str, inner: StreamResult) -> AsyncGenerator[StreamPart, None]:
-        # The recording is kept packed as it arrives (see :func:`~middleware.cache.codec.pack_parts`): a delta
-        # that continues the part before it is kept as its bare string, so the write has nothing to pack.
+        # The recording is kept packed as it arrives: a delta that continues the part before it is kept
+        # as its bare string, so the write has nothing to pack. This is the rule of
+        # :func:`~middleware.cache.codec.pack_parts` written inline (a call per part would cost more than
+        # packing saves); a test checks that the stored entry is the codec's own encoding of the parts.
         recording: list[str | StreamPart] = []
         keep = recording.append
         continued: type[StreamPart] | None = None  # the kind of delta that continues the last kept part
@@ -368,12 +370,12 @@ class CacheMiddleware(Middleware):
                 if kind is continued:  # most parts: a delta of the block being recorded
                     delta: Any = part
                     text = delta.delta
-                    size += len(text) + 64
-                    if delta.id == continued_id and delta.provider_metadata is None and size <= limit:
+                    grown = size + len(text) + 64
+                    if delta.id == continued_id and delta.provider_metadata is None and grown <= limit:
+                        size = grown
                         keep(text)
                         yield part
                         continue
-                    size -= len(text) + 64  # counted again below
                 if storable:
                     size += len(cast(Any, part).delta) + 64 if kind in _DELTAS else _approximate_size(part)
                     if kind is ErrorPart or size > limit:
