@@ -16,7 +16,6 @@ diskcache's own API (correct, only slower).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import diskcache
 from diskcache.core import MODE_RAW
+
+from . import forks
 
 __all__ = ["DIRECT_ROW_ACCESS", "RowNotServed", "RowReader", "RowWriter", "SmallEntry"]
 
@@ -77,7 +78,7 @@ class RowReader:
 
     def _connect(self) -> None:
         """Open the connection (again in a child process: SQLite connections must not cross ``fork``)."""
-        self._pid = os.getpid()
+        self._generation = forks.generation
         self._lock = threading.Lock()
         self._connection = sqlite3.connect(
             self._database, timeout=0, isolation_level=None, check_same_thread=False
@@ -87,7 +88,7 @@ class RowReader:
     def read(self, key: str) -> bytes | None:
         """The row's value; ``None`` when there is no live row; :class:`RowNotServed` for anything that
         needs diskcache (a value file, another row mode) or a busy database."""
-        if self._pid != os.getpid():
+        if self._generation != forks.generation:
             self._connect()
         if not self._lock.acquire(blocking=False):
             raise RowNotServed("reader busy")
@@ -120,7 +121,7 @@ class RowWriter:
         self._database = database
         self._timeout = timeout
         self._connection: sqlite3.Connection | None = None
-        self._pid = os.getpid()
+        self._generation = forks.generation
 
     def write(self, entries: Iterable[SmallEntry]) -> list[str]:
         """Store ``entries`` in one transaction (all or none); the replaced value files to remove."""
@@ -147,8 +148,8 @@ class RowWriter:
             self._connection = None
 
     def _connect(self) -> sqlite3.Connection:
-        if self._connection is None or self._pid != os.getpid():
-            self._pid = os.getpid()
+        if self._connection is None or self._generation != forks.generation:
+            self._generation = forks.generation
             self._connection = sqlite3.connect(
                 self._database, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )

@@ -14,11 +14,11 @@ batch; the cache is best effort: a lost write is a later miss).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 
+from . import forks
 from .base import StoreUnavailableError
 
 __all__ = ["PendingWrite", "WriteBehind"]
@@ -65,14 +65,14 @@ class WriteBehind:
     def _start_fresh(self) -> None:
         """New locks and no thread yet: at creation, and in a child process after ``fork``, where the
         parent's thread does not exist and its locks may have been copied while held."""
-        self._pid = os.getpid()
+        self._generation = forks.generation
         self._changed = threading.Condition()
         self._exclusive = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def put(self, key: str, value: bytes, expires_at: float | None) -> None:
         """Queue ``value`` under ``key`` (non-blocking)."""
-        if self._pid != os.getpid():
+        if self._generation != forks.generation:
             self._start_fresh()
         with self._changed:
             if self._closed:
