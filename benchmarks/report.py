@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DEPENDENCIES_ALONE",
     "LABELS",
     "LAYERS",
     "READY_TO_CALL",
@@ -81,7 +82,8 @@ IMPORT_BUDGET_SECONDS = 0.12
 READY_TO_CALL = "modelpipe, ready to call (generate_text, stream_text, OpenAIProvider)"
 """The import figure that counts what a first call needs: the packages load their names on first use,
 so ``import pipeline, providers.openai`` alone loads almost nothing."""
-"""Import of ``pipeline`` and ``providers.openai`` in a fresh interpreter."""
+DEPENDENCIES_ALONE = "httpx + pydantic (what any client on these two pays first)"
+"""The floor under :data:`READY_TO_CALL`: ``import httpx`` and pydantic's ``BaseModel``, nothing of ours."""
 
 _VERSIONED = ["httpx", "httpcore", "pydantic", "pydantic-core", "anyio", "diskcache", "openai", "litellm"]
 _NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
@@ -286,6 +288,13 @@ def render_markdown(summary: dict[str, Any]) -> str:
                 f"| {name} | {cost['seconds'] * 1e3:.0f} ({cost['min'] * 1e3:.0f}-{cost['max'] * 1e3:.0f}) "
                 f"| {cost['max_rss_kib'] / 1024:.0f} | {top} |"
             )
+        if DEPENDENCIES_ALONE in imports:
+            lines += [
+                "",
+                f"*{DEPENDENCIES_ALONE}* is the part of every Python row that no library on them can avoid. "
+                "`import httpx` also loads httpx's command-line client when `click`, `rich` and `pygments` "
+                "are installed, as they are here (brought by the peer SDKs and the docs and test tools).",
+            ]
     return "\n".join(lines) + "\n"
 
 

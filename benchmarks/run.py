@@ -33,7 +33,7 @@ from benchmarks.measure import (
     import_cost,
     node_import_cost,
 )
-from benchmarks.report import READY_TO_CALL, environment, evaluate, render_markdown
+from benchmarks.report import DEPENDENCIES_ALONE, READY_TO_CALL, environment, evaluate, render_markdown
 
 __all__ = ["main", "measure_rows", "summarize"]
 
@@ -166,6 +166,7 @@ def _imports(rows: list[str]) -> dict[str, Any]:
     targets = {
         "modelpipe": ["pipeline", "providers.openai"],
         READY_TO_CALL: ["pipeline:generate_text", "pipeline:stream_text", "providers.openai:OpenAIProvider"],
+        DEPENDENCIES_ALONE: ["httpx", "pydantic:BaseModel"],
     }
     if "openai" in rows:
         targets["openai SDK"] = ["openai"]
@@ -182,9 +183,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repetitions", type=int, default=15)
-    parser.add_argument("--calls", type=int, default=150, help="sequential calls per repetition")
-    parser.add_argument("--stream-calls", type=int, default=40, help="streamed calls per repetition")
-    parser.add_argument("--concurrent-calls", type=int, default=320)
+    parser.add_argument("--calls", type=int, default=400, help="sequential calls per repetition")
+    parser.add_argument("--stream-calls", type=int, default=100, help="streamed calls per repetition")
+    parser.add_argument("--concurrent-calls", type=int, default=640)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument(

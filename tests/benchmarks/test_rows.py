@@ -24,7 +24,7 @@ from benchmarks.measure import (
     import_cost,
     node_import_cost,
 )
-from benchmarks.report import LAYERS, evaluate, layer_rows, render_markdown
+from benchmarks.report import DEPENDENCIES_ALONE, LAYERS, READY_TO_CALL, evaluate, layer_rows, render_markdown
 from benchmarks.server import ANSWER_TEXT, STREAM_CHUNKS
 from tests.middleware.cache.redis_server import redis_binary
 
@@ -277,6 +277,9 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
     assert "- Vercel AI SDK on Node: node is not installed" in markdown
     assert f"- CPUs: {Pinning().describe()} (`--no-pin` lets the OS place them)." in markdown
+    assert list(summary["imports"]) == ["modelpipe", READY_TO_CALL, DEPENDENCIES_ALONE]
+    assert f"| {DEPENDENCIES_ALONE} | " in markdown
+    assert "no library on them can avoid" in markdown
 
 
 def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
