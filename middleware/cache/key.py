@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 import httpx
+import orjson
 
 from pipeline import control
 from pipeline.chain import CallType
@@ -33,6 +34,7 @@ __all__ = [
     "KeyFunction",
     "cache_key",
     "canonical_json",
+    "canonical_json_bytes",
     "canonical_value",
     "embedding_key",
     "has_url_attachments",
@@ -66,8 +68,10 @@ _NON_SEMANTIC_HEADER_PREFIXES = ("x-b3-", "x-stainless-")
 _CANONICAL_ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, check_circular=False
 )
-"""Encodes :func:`canonical_value`'s output, a fresh tree (a cycle in the input never gets this far:
-the walk would not end), so the encoder's own cycle bookkeeping is skipped."""
+"""Writes what orjson refuses (an int beyond 64 bits, a string with a lone surrogate): the same text but
+for how some floats are spelled (``6.103515625e-05`` here, ``0.00006103515625`` in orjson)."""
+
+_SORTED_KEYS = orjson.OPT_SORT_KEYS
 
 _AS_IS: frozenset[type] = frozenset({str, int, bool, type(None)})
 """Exact types :func:`canonical_value` keeps unchanged (checked inline: most values are these)."""
@@ -133,7 +137,21 @@ def _canonical_other(value: Any) -> Any:
 
 def canonical_json(value: Any) -> str:
     """Canonical JSON text of ``value``: sorted keys, no whitespace, see :func:`canonical_value`."""
-    return _CANONICAL_ENCODER.encode(value if is_canonical(value) else canonical_value(value))
+    return canonical_json_bytes(value).decode("utf-8")
+
+
+def canonical_json_bytes(value: Any) -> bytes:
+    """:func:`canonical_json` as UTF-8 bytes (what the keys hash).
+
+    Written by orjson, in about a tenth of the standard library encoder's time; both sort keys by
+    code point and escape the same characters. :func:`canonical_value` (or :func:`is_canonical`) has
+    made the tree plain JSON first, so orjson's own spellings of other types never come into play.
+    """
+    plain = value if is_canonical(value) else canonical_value(value)
+    try:
+        return orjson.dumps(plain, option=_SORTED_KEYS)
+    except orjson.JSONEncodeError:
+        return _CANONICAL_ENCODER.encode(plain).encode("utf-8")
 
 
 def is_canonical(value: Any) -> bool:
@@ -249,7 +267,7 @@ def cache_key(
 ) -> str:
     """The default cache key: hex SHA-256 of the canonical JSON of :func:`key_material`."""
     material = key_material(provider, model_id, call_type, params, namespace=namespace, endpoint=endpoint)
-    return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json_bytes(material)).hexdigest()
 
 
 def embedding_key(
@@ -275,4 +293,4 @@ def embedding_key(
         "headers": _semantic_headers(params.headers),
         "providerOptions": _semantic_options(params.provider_options),
     }
-    return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json_bytes(material)).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from middleware.cache.key import (
     CACHE_FORMAT_VERSION,
     cache_key,
     canonical_json,
+    canonical_json_bytes,
     canonical_value,
     is_canonical,
     key_material,
@@ -343,6 +345,28 @@ def test_a_value_is_canonical_exactly_when_the_walk_leaves_it_unchanged(value: A
         assert _typed(walked) == _typed(value)
     elif value == value:  # a NaN at the top is never canonical, nor equal to itself
         assert _typed(walked) != _typed(value)
+
+
+@given(_trees)
+def test_the_canonical_text_is_the_standard_encoders_but_for_the_spelling_of_floats(value: Any) -> None:
+    """orjson writes the key's JSON (the standard library's encoder only what orjson refuses, such as ints
+    beyond 64 bits): the text ``json.dumps`` with sorted keys writes, but that a float may be spelled
+    otherwise (``6.103515625e-05`` there, ``0.00006103515625`` here), always as the same number."""
+    plain = canonical_value(value)
+    standard = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    ours = canonical_json(value)
+    assert json.loads(ours) == json.loads(standard)
+    if not _holds_a_float(plain):
+        assert ours == standard
+    assert canonical_json_bytes(value) == ours.encode("utf-8")
+
+
+def _holds_a_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_a_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_a_float(item) for item in value)
+    return isinstance(value, float)
 
 
 def test_integral_floats_and_non_string_keys_are_not_canonical() -> None:
