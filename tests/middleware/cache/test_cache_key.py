@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -359,6 +360,13 @@ def test_the_canonical_text_is_the_standard_encoders_but_for_the_spelling_of_flo
     if not _holds_a_float(plain):
         assert ours == standard
     assert canonical_json_bytes(value) == ours.encode("utf-8")
+
+
+def test_text_orjson_refuses_is_written_by_the_standard_encoder() -> None:
+    assert canonical_json({"n": 2**70, "s": "\ud800"}) == '{"n":1180591620717411303424,"s":"\ud800"}'
+    assert canonical_json_bytes({"n": 2**70}) == b'{"n":1180591620717411303424}'
+    with pytest.raises(UnicodeEncodeError):  # no UTF-8 for a key to hash (prompts and options refuse these)
+        canonical_json_bytes({"s": "lone \ud800"})
 
 
 def _holds_a_float(value: Any) -> bool:
