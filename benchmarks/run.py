@@ -3,7 +3,8 @@
 Starts the loopback server in its own process and one worker process per row (raw httpx floor,
 modelpipe bare, one layer added at a time up to the full stack, cache hit, the resilience layers, the
 openai SDK / LiteLLM when installed, and the Vercel AI SDK on Node when ``node`` is there), warms every
-row up, then measures the rows interleaved (rotating order each repetition) and writes
+row up, then measures the rows interleaved (rotating order each repetition; every sequential and
+streamed window of a row between two half windows of the floor, for the bracketed ratios) and writes
 ``benchmarks/results.json``, ``benchmarks/RESULTS.md`` and, with matplotlib, ``benchmarks/results.png``.
 The ``miss-redis`` row runs against a throwaway ``redis-server`` the runner starts on loopback.
 
@@ -44,14 +45,17 @@ def _spread(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def _paired_ratio(answers: list[dict[str, Any]], floor: list[dict[str, Any]]) -> dict[str, float] | None:
-    """The row's CPU per call over the floor's in the same repetition, as median and min-max over the
-    repetitions: each pair ran back to back, so a slow stretch of the machine weighs on both."""
-    ratios = [
-        (answer["cpu"] / answer["n"]) / (base["cpu"] / base["n"])
-        for answer, base in zip(answers, floor, strict=False)
-        if answer["n"] and base["n"] and base["cpu"] > 0
-    ]
+def _bracketed_ratio(answers: list[dict[str, Any]]) -> dict[str, float] | None:
+    """Each answer's CPU per call over the floor's in the two windows run right before and right after it
+    (``floor_around``, pooled), as median and min-max over the repetitions: the three windows run back to
+    back on the same CPU, so a slow or fast stretch of the machine weighs on the row and its floor alike."""
+    ratios = []
+    for answer in answers:
+        around = answer.get("floor_around", [])
+        floor_calls = sum(window["n"] for window in around)
+        floor_cpu = sum(window["cpu"] for window in around)
+        if answer["n"] and floor_calls and floor_cpu > 0:
+            ratios.append((answer["cpu"] / answer["n"]) / (floor_cpu / floor_calls))
     return _spread(ratios) if ratios else None
 
 
@@ -98,6 +102,8 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     ("stream", {"n": args.stream_calls}),
                     ("concurrent", {"n": args.concurrent_calls, "concurrency": args.concurrency}),
                 ):
+                    bracketed = row != "floor" and op != "concurrent"
+                    floor_before = _floor_window(workers["floor"], op, command) if bracketed else None
                     _touch(worker, op, args.concurrency)
                     before = server.stats()
                     answer = worker.ask(op=op, **command)
@@ -106,6 +112,8 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     answer["new_connections"] = after["chat_connections"] - before["chat_connections"]
                     answer["server_requests"] = requests
                     raw[row][op].append(answer)
+                    if floor_before is not None and "cpu" in answer:
+                        answer["floor_around"] = [floor_before, _floor_window(workers["floor"], op, command)]
                     if row == "floor" and op == "generate" and requests:
                         server_costs.append((after["cpu_seconds"] - before["cpu_seconds"]) / requests)
             print(f"repetition {repetition + 1}/{args.repetitions} done", file=sys.stderr)
@@ -123,6 +131,13 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
         "left_out": left_out,
         "pinning": pinning.describe(),
     }
+
+
+def _floor_window(floor: WorkerProcess, op: str, command: dict[str, int]) -> dict[str, Any]:
+    """Half a measurement of the floor, taken right before or right after a row's own (see
+    :func:`_bracketed_ratio`)."""
+    floor.ask(op=op, n=1)
+    return floor.ask(op=op, n=max(1, command["n"] // 2))
 
 
 def _touch(worker: WorkerProcess, op: str, concurrency: int) -> None:
@@ -150,8 +165,8 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
             "concurrent_connections_opened": max(a["new_connections"] for a in concurrent),
             "max_rss_mib": measured["memory"][row]["max_rss_kib"] / 1024,
             "cache_failures": measured["memory"][row]["cache_failures"],
-            "paired_cpu_ratio": _paired_ratio(generate, measured["raw"]["floor"]["generate"]),
-            "paired_stream_cpu_ratio": _paired_ratio(stream, measured["raw"]["floor"]["stream"]),
+            "bracketed_cpu_ratio": _bracketed_ratio(generate),
+            "bracketed_stream_cpu_ratio": _bracketed_ratio(stream),
         }
     costs = measured["server_cpu_per_request"]
     return {

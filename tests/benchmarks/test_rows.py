@@ -273,7 +273,10 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     markdown = (tmp_path / "RESULTS.md").read_text()
     assert markdown == render_markdown(summary)
     assert "## Per-layer cost" in markdown
-    assert "## Paired ratios" in markdown
+    assert "## Bracketed ratios" in markdown
+    assert summary["rows"]["bare"]["bracketed_cpu_ratio"]["median"] > 0  # floor windows ran around bare's
+    assert summary["rows"]["bare"]["bracketed_stream_cpu_ratio"]["median"] > 0
+    assert summary["rows"]["floor"]["bracketed_cpu_ratio"] is None
     assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
     assert "- Vercel AI SDK on Node: node is not installed" in markdown
     assert f"- CPUs: {Pinning().describe()} (`--no-pin` lets the OS place them)." in markdown
@@ -291,10 +294,45 @@ def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
     assert ready & {"pipeline.prompt", "pipeline.result", "pipeline.generate", "pydantic_core.core_schema"}
 
 
-def test_a_paired_ratio_compares_each_repetition_with_the_floor_of_the_same_repetition() -> None:
-    floor = [{"cpu": 1.0, "n": 10}, {"cpu": 2.0, "n": 10}, {"cpu": 4.0, "n": 10}]  # the machine slows down
-    row = [{"cpu": 1.1, "n": 10}, {"cpu": 2.2, "n": 10}, {"cpu": 4.4, "n": 10}]  # always 1.1x its floor
-    paired = run._paired_ratio(row, floor)
-    assert paired is not None
-    assert paired["median"] == pytest.approx(1.1) and paired["min"] == pytest.approx(1.1)
-    assert run._paired_ratio([], floor) is None
+def test_a_bracketed_ratio_compares_each_window_with_the_floor_windows_around_it() -> None:
+    def window(cpu: float, n: int) -> dict[str, float]:
+        return {"cpu": cpu, "n": n}
+
+    # the machine slows down from one repetition to the next; each row window costs 1.1x the mean of
+    # the floor windows right around it, which have half its calls
+    answers = [
+        {**window(1.1, 10), "floor_around": [window(0.4, 5), window(0.6, 5)]},
+        {**window(4.4, 10), "floor_around": [window(1.8, 5), window(2.2, 5)]},
+        {**window(2.2, 10), "floor_around": [window(1.0, 5), window(1.0, 5)]},
+    ]
+    bracketed = run._bracketed_ratio(answers)
+    assert bracketed is not None
+    assert bracketed == pytest.approx({"median": 1.1, "min": 1.1, "max": 1.1})
+    assert run._bracketed_ratio([window(1.0, 10)]) is None  # a window measured without its floor
+
+
+def test_cpu_targets_are_judged_on_the_bracketed_ratio_and_show_the_ratio_of_medians() -> None:
+    def figures(cpu: float, bracketed: float | None) -> dict[str, object]:
+        spread = {"median": bracketed, "min": bracketed, "max": bracketed} if bracketed else None
+        return {
+            "cpu_us_per_call": {"median": cpu},
+            "stream_cpu_us_per_call": {"median": cpu},
+            "bracketed_cpu_ratio": spread,
+            "bracketed_stream_cpu_ratio": spread,
+            "calls_per_second": {"median": 1000},
+            "new_connections_per_call": 0,
+        }
+
+    summary = {"rows": {"floor": figures(100, None), "stack": figures(120, 1.1)}}
+    judged = {item["target"]: item for item in evaluate(summary)}
+    generate = judged["full stack CPU per call <= 1.15x floor"]
+    assert generate["met"] is True
+    assert generate["value"] == "1.10x bracketed (1.10-1.10); 1.20x of the medians"
+    summary["rows"]["stack"] = figures(110, None)  # no bracketed figure: the medians decide
+    judged = {item["target"]: item for item in evaluate(summary)}
+    assert judged["full stack CPU per call <= 1.15x floor"] == {
+        "target": "full stack CPU per call <= 1.15x floor",
+        "value": "1.10x",
+        "met": True,
+    }
+    assert judged["full stack streamed call CPU <= 1.2x floor"]["met"] is True
