@@ -16,8 +16,10 @@ opened (not a database, unreadable) does not fail the constructor: the store log
 refuses every operation with :class:`~middleware.cache.stores.base.StoreUnavailableError`, which the cache
 counts as an error and treats as a miss, so calls still go to the model.
 
-Reads first try a connection of their own on the caller's thread that never waits for a lock: a
-small raw-bytes row (the usual entry) is answered there at once; a missing row is a miss;
+Reads first ask a filter of the keys the database holds (:mod:`middleware.cache.stores.key_filter`): a key
+it does not hold is a miss without SQLite. Other reads try a connection of their own on the caller's
+thread that never waits for a lock: a small raw-bytes row (the usual entry) is answered there at once; a
+missing row is a miss;
 anything else (a busy database, an entry kept in a file, a row of another mode, an error) goes to a
 worker thread through diskcache and :class:`SafeDisk`, under SQLite's short busy timeout, so a
 contended or broken database degrades to a miss. Writes are write-behind by default (see
@@ -25,7 +27,8 @@ contended or broken database degrades to a miss. Writes are write-behind by defa
 writes the queued entries in batches (small ones with one upsert per batch, straight into
 diskcache's table: see :mod:`middleware.cache.stores.disk_rows`), this process reads
 its own queued writes at once, and other processes see them once written (normally within
-``write_linger`` plus a few milliseconds). :meth:`DiskStore.flush` waits for
+``write_linger`` plus a few milliseconds, plus up to ``key_filter_interval`` for a key they have not
+read before: see :mod:`middleware.cache.stores.key_filter`). :meth:`DiskStore.flush` waits for
 the queue; :meth:`DiskStore.close` (also run at interpreter exit) flushes it. Several processes may
 share one directory (SQLite WAL); do not put it on NFS/SMB and do not copy a live cache directory.
 """
@@ -51,6 +54,7 @@ from diskcache.core import MODE_BINARY, MODE_RAW
 from ..codec import CorruptEntryError
 from .base import StoreUnavailableError
 from .disk_rows import DIRECT_ROW_ACCESS, RowNotServed, RowReader, RowWriter
+from .key_filter import KeyFilter
 from .write_behind import PendingWrite, WriteBehind
 
 __all__ = ["DiskStore", "SafeDisk"]
@@ -184,7 +188,11 @@ class DiskStore:
     wait; beyond that a write is skipped), which gathers them for ``write_linger`` seconds and writes
     them as one batch; ``False`` writes in a worker thread before ``set`` returns. The default linger
     (0.1 s) is how late other processes may see a write; a longer linger means fewer batches, and
-    each batch costs the event loop's thread more than its size suggests.
+    each batch costs the event loop's thread more than its size suggests. With write-behind, a read of a
+    key the database did not hold at the last sync of :class:`~middleware.cache.stores.key_filter.KeyFilter`
+    is a miss without touching SQLite; the filter syncs with other processes' commits at most every
+    ``key_filter_interval`` seconds, so they may miss a key another process committed up to that long
+    before (each such false miss is counted in :attr:`false_misses`); ``None`` reads SQLite every time.
     """
 
     # Why 0.1 s: a commit makes the next reads slower and waking the writer competes for the GIL; in
@@ -200,12 +208,14 @@ class DiskStore:
         write_behind: bool = True,
         write_queue_bytes: int = 64 * 2**20,
         write_linger: float = 0.1,
+        key_filter_interval: float | None = 0.01,
     ) -> None:
         self.directory = Path(directory)
         _check_directory(self.directory)
         self._writes: WriteBehind | None = None
         self._reader: RowReader | None = None
         self._rows: RowWriter | None = None
+        self._keys: KeyFilter | None = None
         self._unusable: str | None = None
         try:
             self._cache = _open_cache(self.directory, timeout, size_limit, open_deadline)
@@ -224,6 +234,21 @@ class DiskStore:
                 linger=write_linger,
             )
             weakref.finalize(self, self._writes.close, _EXIT_FLUSH_TIMEOUT)
+            if self._reader is not None and key_filter_interval is not None:
+                self._keys = KeyFilter(
+                    self.directory / "cache.db", self._writes.pending_keys, interval=key_filter_interval
+                )
+
+    @property
+    def lookups_skipped(self) -> int:
+        """Reads answered "missing" without SQLite: the key was in neither the write queue nor the
+        store's filter of the keys the database holds (see :mod:`middleware.cache.stores.key_filter`)."""
+        return 0 if self._keys is None else self._keys.skipped
+
+    @property
+    def false_misses(self) -> int:
+        """Skipped reads of a key another process had written already (found by the filter's next sync)."""
+        return 0 if self._keys is None else self._keys.false_misses
 
     @property
     def write_failures(self) -> int:
@@ -248,6 +273,8 @@ class DiskStore:
             if pending is not None:
                 return _unexpired(pending)
         if self._reader is not None:
+            if self._keys is not None and not self._keys.might_hold(key):
+                return None
             try:
                 return self._reader.read(key)
             except RowNotServed:
@@ -281,6 +308,8 @@ class DiskStore:
         if type(key) is not str or type(value) is not bytes:
             raise TypeError("DiskStore keys must be str and values bytes")
         self._writes.put(key, value, None if ttl is None else time.time() + ttl)
+        if self._keys is not None:
+            self._keys.add(key)
         return True
 
     async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
@@ -298,6 +327,8 @@ class DiskStore:
         if self._writes is not None:
             self._writes.discard()
         await self._run(self._after_queued_writes, functools.partial(self._cache.clear, retry=True))
+        if self._keys is not None:
+            self._keys.forget_everything()
 
     def _after_queued_writes(self, operation: Callable[[], object]) -> None:
         """Run ``operation`` once the batch being written (if any) is committed, so it wins."""
@@ -317,6 +348,8 @@ class DiskStore:
             return
         if self._writes is not None:
             self._writes.close()
+        if self._keys is not None:
+            self._keys.close()
         if self._rows is not None:
             self._rows.close()
         if self._reader is not None:

@@ -97,6 +97,11 @@ class WriteBehind:
         queued = self._queued.get(key)
         return queued if queued is not None else self._in_flight.get(key)
 
+    def pending_keys(self) -> list[str]:
+        """The keys of every write not yet committed."""
+        with self._changed:
+            return [*self._queued, *self._in_flight]
+
     def discard(self, key: str | None = None) -> None:
         """Forget the queued write of ``key`` (of every key when ``None``); see :meth:`exclusive`."""
         with self._changed:
