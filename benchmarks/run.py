@@ -4,7 +4,8 @@ Starts the loopback server in its own process and one worker process per row (ra
 modelpipe bare, one layer added at a time up to the full stack, cache hit, the resilience layers, the
 openai SDK / LiteLLM when installed, and the Vercel AI SDK on Node when ``node`` is there), warms every
 row up, then measures the rows interleaved (rotating order each repetition; every sequential and
-streamed window of a row between two half windows of the floor, for the bracketed ratios) and writes
+streamed window of a row between two half windows of the floor, and the full stack's concurrent windows
+between two of the AI SDK on Node, for the bracketed ratios) and writes
 ``benchmarks/results.json``, ``benchmarks/RESULTS.md`` and, with matplotlib, ``benchmarks/results.png``.
 The ``miss-redis`` row runs against a throwaway ``redis-server`` the runner starts on loopback.
 
@@ -34,7 +35,14 @@ from benchmarks.measure import (
     import_cost,
     node_import_cost,
 )
-from benchmarks.report import DEPENDENCIES_ALONE, READY_TO_CALL, environment, evaluate, render_markdown
+from benchmarks.report import (
+    DEPENDENCIES_ALONE,
+    READY_TO_CALL,
+    THROUGHPUT_REFERENCE,
+    environment,
+    evaluate,
+    render_markdown,
+)
 
 __all__ = ["main", "measure_rows", "summarize"]
 
@@ -45,18 +53,35 @@ def _spread(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def _bracketed_ratio(answers: list[dict[str, Any]]) -> dict[str, float] | None:
-    """Each answer's CPU per call over the floor's in the two windows run right before and right after it
-    (``floor_around``, pooled), as median and min-max over the repetitions: the three windows run back to
-    back on the same CPU, so a slow or fast stretch of the machine weighs on the row and its floor alike."""
+def _bracketed_ratio(answers: list[dict[str, Any]], figure: str = "cpu") -> dict[str, float] | None:
+    """Each answer's figure over its reference's in the two windows run right before and right after it
+    (``around``, pooled), as median and min-max over the repetitions: the three windows run back to back
+    on the same CPU, so a slow or fast stretch of the machine weighs on the row and its reference alike.
+    ``figure`` is ``"cpu"`` (CPU seconds per call) or ``"throughput"`` (calls per wall-clock second)."""
     ratios = []
     for answer in answers:
-        around = answer.get("floor_around", [])
-        floor_calls = sum(window["n"] for window in around)
-        floor_cpu = sum(window["cpu"] for window in around)
-        if answer["n"] and floor_calls and floor_cpu > 0:
-            ratios.append((answer["cpu"] / answer["n"]) / (floor_cpu / floor_calls))
+        around = answer.get("around", [])
+        calls = sum(window["n"] for window in around)
+        seconds = sum(window[_SECONDS[figure]] for window in around)
+        if not (answer["n"] and calls and seconds > 0 and answer[_SECONDS[figure]] > 0):
+            continue
+        if figure == "cpu":
+            ratios.append((answer["cpu"] / answer["n"]) / (seconds / calls))
+        else:
+            ratios.append((answer["n"] / answer["wall"]) / (calls / seconds))
     return _spread(ratios) if ratios else None
+
+
+_SECONDS = {"cpu": "cpu", "throughput": "wall"}
+
+
+def _reference(row: str, op: str, workers: dict[str, WorkerProcess]) -> str | None:
+    """The row whose windows bracket ``row``'s ``op`` windows, if any."""
+    if op == "concurrent":
+        reference = THROUGHPUT_REFERENCE[1] if row == THROUGHPUT_REFERENCE[0] else None
+    else:
+        reference = "floor" if row != "floor" else None
+    return reference if reference in workers else None
 
 
 def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
@@ -102,8 +127,10 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     ("stream", {"n": args.stream_calls}),
                     ("concurrent", {"n": args.concurrent_calls, "concurrency": args.concurrency}),
                 ):
-                    bracketed = row != "floor" and op != "concurrent"
-                    floor_before = _floor_window(workers["floor"], op, command) if bracketed else None
+                    reference = _reference(row, op, workers)
+                    before_window = None
+                    if reference is not None:
+                        before_window = _half_window(workers[reference], op, command, args.concurrency)
                     _touch(worker, op, args.concurrency)
                     before = server.stats()
                     answer = worker.ask(op=op, **command)
@@ -112,8 +139,9 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     answer["new_connections"] = after["chat_connections"] - before["chat_connections"]
                     answer["server_requests"] = requests
                     raw[row][op].append(answer)
-                    if floor_before is not None and "cpu" in answer:
-                        answer["floor_around"] = [floor_before, _floor_window(workers["floor"], op, command)]
+                    if reference is not None and "cpu" in answer:
+                        after_window = _half_window(workers[reference], op, command, args.concurrency)
+                        answer["around"] = [before_window, after_window]
                     if row == "floor" and op == "generate" and requests:
                         server_costs.append((after["cpu_seconds"] - before["cpu_seconds"]) / requests)
             print(f"repetition {repetition + 1}/{args.repetitions} done", file=sys.stderr)
@@ -133,11 +161,13 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _floor_window(floor: WorkerProcess, op: str, command: dict[str, int]) -> dict[str, Any]:
-    """Half a measurement of the floor, taken right before or right after a row's own (see
+def _half_window(
+    reference: WorkerProcess, op: str, command: dict[str, int], concurrency: int
+) -> dict[str, Any]:
+    """Half a measurement of a reference row, taken right before or right after a row's own (see
     :func:`_bracketed_ratio`)."""
-    floor.ask(op=op, n=1)
-    return floor.ask(op=op, n=max(1, command["n"] // 2))
+    _touch(reference, op, concurrency)
+    return reference.ask(op=op, **{**command, "n": max(1, command["n"] // 2)})
 
 
 def _touch(worker: WorkerProcess, op: str, concurrency: int) -> None:
@@ -167,6 +197,7 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
             "cache_failures": measured["memory"][row]["cache_failures"],
             "bracketed_cpu_ratio": _bracketed_ratio(generate),
             "bracketed_stream_cpu_ratio": _bracketed_ratio(stream),
+            "bracketed_throughput_ratio": _bracketed_ratio(concurrent, "throughput"),
         }
     costs = measured["server_cpu_per_request"]
     return {

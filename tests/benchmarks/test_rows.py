@@ -301,14 +301,26 @@ def test_a_bracketed_ratio_compares_each_window_with_the_floor_windows_around_it
     # the machine slows down from one repetition to the next; each row window costs 1.1x the mean of
     # the floor windows right around it, which have half its calls
     answers = [
-        {**window(1.1, 10), "floor_around": [window(0.4, 5), window(0.6, 5)]},
-        {**window(4.4, 10), "floor_around": [window(1.8, 5), window(2.2, 5)]},
-        {**window(2.2, 10), "floor_around": [window(1.0, 5), window(1.0, 5)]},
+        {**window(1.1, 10), "around": [window(0.4, 5), window(0.6, 5)]},
+        {**window(4.4, 10), "around": [window(1.8, 5), window(2.2, 5)]},
+        {**window(2.2, 10), "around": [window(1.0, 5), window(1.0, 5)]},
     ]
     bracketed = run._bracketed_ratio(answers)
     assert bracketed is not None
     assert bracketed == pytest.approx({"median": 1.1, "min": 1.1, "max": 1.1})
     assert run._bracketed_ratio([window(1.0, 10)]) is None  # a window measured without its floor
+
+
+def test_a_bracketed_throughput_ratio_compares_calls_per_second() -> None:
+    def window(calls: int, wall: float) -> dict[str, float]:
+        return {"n": calls, "wall": wall, "cpu": wall}
+
+    # 100 calls in 0.1 s (1000/s) between reference windows of 1000/s and 600/s, pooled: 100 calls in
+    # 0.05 + 0.0833 s (750/s)
+    answers = [{**window(100, 0.1), "around": [window(50, 0.05), window(50, 50 / 600)]}]
+    bracketed = run._bracketed_ratio(answers, "throughput")
+    assert bracketed is not None
+    assert bracketed["median"] == pytest.approx(1000 / 750)
 
 
 def test_cpu_targets_are_judged_on_the_bracketed_ratio_and_show_the_ratio_of_medians() -> None:
@@ -323,7 +335,7 @@ def test_cpu_targets_are_judged_on_the_bracketed_ratio_and_show_the_ratio_of_med
             "new_connections_per_call": 0,
         }
 
-    summary = {"rows": {"floor": figures(100, None), "stack": figures(120, 1.1)}}
+    summary: dict[str, Any] = {"rows": {"floor": figures(100, None), "stack": figures(120, 1.1)}}
     judged = {item["target"]: item for item in evaluate(summary)}
     generate = judged["full stack CPU per call <= 1.15x floor"]
     assert generate["met"] is True
@@ -336,3 +348,15 @@ def test_cpu_targets_are_judged_on_the_bracketed_ratio_and_show_the_ratio_of_med
         "met": True,
     }
     assert judged["full stack streamed call CPU <= 1.2x floor"]["met"] is True
+
+    # throughput: the full stack's windows were bracketed by Node's, not by the floor's
+    summary["rows"]["aisdk-node"] = {**figures(100, None), "calls_per_second": {"median": 1100}}
+    summary["rows"]["stack"]["bracketed_throughput_ratio"] = {"median": 1.05, "min": 0.9, "max": 1.2}
+    judged = {item["target"]: item for item in evaluate(summary)}
+    against_node = judged["throughput at concurrency 32 (full stack) >= 1.0x Vercel AI SDK on Node"]
+    assert against_node == {
+        "target": "throughput at concurrency 32 (full stack) >= 1.0x Vercel AI SDK on Node",
+        "value": "1.05x bracketed (0.90-1.20); 0.91x of the medians",
+        "met": True,
+    }
+    assert judged["throughput at concurrency 32 (full stack) >= 0.95x floor"]["value"] == "1.00x"

@@ -154,7 +154,7 @@ class KeyFilter:
         remembered = self._recently_skipped
         remembered[key] = time.time()
         if len(remembered) > _SKIPPED_REMEMBERED:
-            del remembered[next(iter(remembered))]
+            remembered.pop(next(iter(remembered)), None)
         return False
 
     def add(self, key: str) -> None:
