@@ -44,7 +44,9 @@ _MIN_BITS_LOG2 = 20
 """The smallest filter: 2**20 bits (128 KiB), room for 65,536 keys."""
 
 _BUILD_RETRY_SECONDS = 1.0
-"""How long after a failed build (a busy or broken database) the next one starts."""
+"""How long after a failed build (a busy or broken database) the next one starts, and the least time
+between the starts of two builds (a directory whose newest rows keep vanishing would otherwise scan the
+keys at every sync)."""
 
 _SKIPPED_REMEMBERED = 4096
 """How many recently skipped keys are kept to count false misses."""
@@ -136,6 +138,7 @@ class KeyFilter:
         self._snapshot: _Snapshot | None = None
         self._built: _Snapshot | None = None
         self._building = False
+        self._build_started_at = -_BUILD_RETRY_SECONDS
         self._build_again_at = 0.0
         self._version: int | None = None
         self._next_check = 0.0
@@ -211,8 +214,9 @@ class KeyFilter:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-        self._build_again_at = time.monotonic() + build_again_in
-        if not build_again_in:
+        now = time.monotonic()
+        self._build_again_at = max(now + build_again_in, self._build_started_at + _BUILD_RETRY_SECONDS)
+        if now >= self._build_again_at:
             self._start_build()
 
     def _sync(self, snapshot: _Snapshot) -> None:
@@ -248,6 +252,7 @@ class KeyFilter:
         if self._building or self._closed:
             return
         self._building = True
+        self._build_started_at = time.monotonic()
         threading.Thread(target=self._build, name="modelpipe-cache-key-filter", daemon=True).start()
 
     def _build(self) -> None:

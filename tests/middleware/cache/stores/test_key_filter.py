@@ -197,3 +197,35 @@ async def test_no_filter_reads_sqlite_every_time(tmp_path: Path) -> None:
     assert store.lookups_skipped == 0
     other.close()
     store.close()
+
+
+async def test_a_directory_whose_newest_row_keeps_vanishing_is_not_scanned_at_every_sync(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scans = 0
+    scan = key_filter._scan
+
+    def counted(database: Path) -> key_filter._Snapshot:
+        nonlocal scans
+        scans += 1
+        return scan(database)
+
+    monkeypatch.setattr(key_filter, "_scan", counted)
+    store = DiskStore(tmp_path, key_filter_interval=0.01)
+    await ready(store, clock)
+    other = diskcache.Cache(str(tmp_path))
+    scans_before = scans
+    for index in range(20):  # each round: a new newest row, then it goes (the rowid is handed out again)
+        other.set(f"k{index}", b"v")
+        clock.now += 0.01
+        await store.get("probe")
+        other.delete(f"k{index}")
+        clock.now += 0.01
+        assert await store.get(f"k{index}") is None
+        await anyio.sleep(0.01)
+    assert scans - scans_before <= 1  # 0.4 s of the fake clock: less than the spacing between builds
+    other.set("last", b"v")
+    clock.now += 1.5
+    assert await store.get("last") == b"v"
+    other.close()
+    store.close()
