@@ -51,6 +51,13 @@ async def ready(store: DiskStore, clock: Clock | None = None) -> None:
         await anyio.sleep(0.005)
 
 
+async def synced_by_hand(directory: Path, clock: Clock) -> DiskStore:
+    """A store whose filter is built and syncs only when the test moves ``clock`` 0.5 s on."""
+    store = DiskStore(directory, key_filter_interval=0.5)
+    await ready(store, clock)
+    return store
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.text(), unique=True, max_size=300))
 def test_the_bloom_filter_holds_every_key_added(keys: list[str]) -> None:
@@ -97,8 +104,7 @@ async def test_a_store_opened_on_existing_entries_finds_them_all(tmp_path: Path)
 async def test_another_connections_write_is_found_after_the_interval_and_an_early_skip_counts(
     tmp_path: Path, clock: Clock
 ) -> None:
-    store = DiskStore(tmp_path, key_filter_interval=0.5)
-    await ready(store, clock)
+    store = await synced_by_hand(tmp_path, clock)
     assert await store.get("theirs") is None  # a true miss: not stored yet, so never counted
     other = diskcache.Cache(str(tmp_path))
     other.set("theirs", b"value")
@@ -148,8 +154,7 @@ async def test_a_filter_over_its_size_is_built_again_larger(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(key_filter, "_MIN_BITS_LOG2", 10)  # room for 64 keys
-    store = DiskStore(tmp_path, key_filter_interval=0.5)
-    await ready(store, clock)
+    store = await synced_by_hand(tmp_path, clock)
     assert store._keys is not None and store._keys._snapshot is not None
     small = store._keys._snapshot.bloom.capacity
     for index in range(3 * small):
@@ -168,8 +173,7 @@ async def test_a_filter_over_its_size_is_built_again_larger(
 async def test_a_database_error_while_syncing_reads_from_sqlite_until_rebuilt(
     tmp_path: Path, clock: Clock
 ) -> None:
-    store = DiskStore(tmp_path, key_filter_interval=0.5)
-    await ready(store, clock)
+    store = await synced_by_hand(tmp_path, clock)
     assert store._keys is not None
     broken = sqlite3.connect(":memory:")
     broken.close()
