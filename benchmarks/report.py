@@ -203,8 +203,10 @@ def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 def layer_rows(rows: dict[str, Any]) -> list[dict[str, Any]]:
     """The per-layer table: each measured layer row with its base (the nearest measured ancestor), its
-    CPU per call and per streamed call, the microseconds it adds over the base (difference of the
-    medians) and its ratio to the floor."""
+    CPU per call and per streamed call, its ratio to the floor and the microseconds it adds over the
+    base. With bracketed ratios (see :func:`benchmarks.run._bracketed_ratio`), the ratio is the row's and
+    the microseconds are the difference of the two rows' ratios times the floor's median; without, the
+    ratio and the difference are of the medians."""
     bases = {row: base for row, base, _ in LAYERS}
     floor = rows["floor"]
     table = []
@@ -214,14 +216,24 @@ def layer_rows(rows: dict[str, Any]) -> list[dict[str, Any]]:
         base = bases[row]
         while base not in rows:
             base = bases[base]
-        figures, under = rows[row], rows[base]
         entry: dict[str, Any] = {"row": row, "base": base, "layer": added}
         for metric in ("cpu_us_per_call", "stream_cpu_us_per_call"):
-            entry[metric] = figures[metric]
-            entry[f"{metric}_added"] = figures[metric]["median"] - under[metric]["median"]
-            entry[f"{metric}_ratio"] = figures[metric]["median"] / floor[metric]["median"]
+            ratio, base_ratio = _floor_ratio(rows, row, metric), _floor_ratio(rows, base, metric)
+            entry[metric] = rows[row][metric]
+            entry[f"{metric}_added"] = (ratio - base_ratio) * floor[metric]["median"]
+            entry[f"{metric}_ratio"] = ratio
         table.append(entry)
     return table
+
+
+def _floor_ratio(rows: dict[str, Any], row: str, metric: str) -> float:
+    """``row``'s bracketed ratio to the floor for ``metric`` when every layer row has one (the floor's
+    own is 1), else the ratio of the medians."""
+    if row == "floor":
+        return 1.0
+    if all(figures.get(_BRACKETED[metric]) for name, figures in rows.items() if name != "floor"):
+        return float(rows[row][_BRACKETED[metric]]["median"])
+    return float(rows[row][metric]["median"] / rows["floor"][metric]["median"])
 
 
 def _cell(spread: dict[str, float] | None, digits: int = 0) -> str:
@@ -379,8 +391,10 @@ def _layer_section(summary: dict[str, Any]) -> list[str]:
         "## Per-layer cost",
         "",
         "Each row adds one layer to the row named under *over* (composed outermost first as cache -> "
-        "logging -> tracing -> provider options -> terminal); *added* is the difference of the medians, "
-        "*ratio* is to the floor. generate_text always normalizes the prompt and runs the download step "
+        "logging -> tracing -> provider options -> terminal); *ratio* is the row's bracketed ratio to "
+        "the floor (see *Bracketed ratios*) and *added* the difference of the two rows' bracketed ratios "
+        "times the floor's median (the ratio and the difference of the medians in a run without bracketed "
+        "ratios). generate_text always normalizes the prompt and runs the download step "
         "(nothing to fetch here); neither can be switched off, so they have no row of their own: their "
         "cost is inside bare's microseconds over the floor. Logging is not configured in the workers, so "
         "its records stop at the level check. The SDK tracer row ends every span into a "

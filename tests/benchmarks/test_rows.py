@@ -164,11 +164,33 @@ def test_a_layer_row_whose_base_was_not_run_is_compared_with_the_nearest_measure
     assert list(table) == ["bare", "log", "stack", "hit", "cost"]  # in LAYERS order
     assert table["log"]["base"] == "bare"  # options was not run
     assert table["stack"]["base"] == "log"
-    assert table["stack"]["cpu_us_per_call_added"] == 60
-    assert table["stack"]["stream_cpu_us_per_call_added"] == 140
+    assert table["stack"]["cpu_us_per_call_added"] == pytest.approx(60)
+    assert table["stack"]["stream_cpu_us_per_call_added"] == pytest.approx(140)
     assert table["stack"]["cpu_us_per_call_ratio"] == pytest.approx(1.1)
-    assert table["hit"]["cpu_us_per_call_added"] == -950
+    assert table["hit"]["cpu_us_per_call_added"] == pytest.approx(-950)
     assert table["cost"]["base"] == "bare"
+
+
+def test_with_bracketed_ratios_a_layer_adds_the_difference_of_the_ratios_times_the_floor() -> None:
+    def bracketed(figures: dict[str, Any], cpu: float, stream: float) -> dict[str, Any]:
+        return {
+            **figures,
+            "bracketed_cpu_ratio": {"median": cpu, "min": cpu, "max": cpu},
+            "bracketed_stream_cpu_ratio": {"median": stream, "min": stream, "max": stream},
+        }
+
+    # the medians say the log layer costs 200 us, but its windows and its base's ran in different
+    # stretches of the machine; the ratios to the floor windows around each say 30 us
+    rows = {
+        "floor": _figures(1000, 2000, 500),
+        "bare": bracketed(_figures(900, 2100, 600), 0.95, 1.05),
+        "log": bracketed(_figures(1100, 2160, 600), 0.98, 1.10),
+    }
+    table = {entry["row"]: entry for entry in layer_rows(rows)}
+    assert table["bare"]["cpu_us_per_call_added"] == pytest.approx(-50)  # over the floor (ratio 1)
+    assert table["log"]["cpu_us_per_call_added"] == pytest.approx(30)
+    assert table["log"]["stream_cpu_us_per_call_added"] == pytest.approx(100)
+    assert table["log"]["cpu_us_per_call_ratio"] == pytest.approx(0.98)
 
 
 def test_every_layer_row_is_a_row_and_every_base_leads_to_the_floor() -> None:
