@@ -192,9 +192,10 @@ class KeyFilter:
         try:
             built, self._built = self._built, None
             if built is not None:
+                # adopted before the queue is read: a write queued later is added to this filter
+                self._snapshot, self._version = built, None
                 for key in self._pending_keys():
                     built.bloom.add(key)
-                self._snapshot, self._version = built, None
             if self._closed:
                 return
             if self._snapshot is None:

@@ -233,3 +233,13 @@ async def test_a_directory_whose_newest_row_keeps_vanishing_is_not_scanned_at_ev
     assert await store.get("last") == b"v"
     other.close()
     store.close()
+
+
+async def test_writes_queued_before_the_filter_was_adopted_are_in_it(tmp_path: Path, clock: Clock) -> None:
+    store = DiskStore(tmp_path, key_filter_interval=0.5, write_linger=5.0)
+    for index in range(50):  # queued while the filter is built: nothing to add them to yet
+        store.set_inline(f"k{index}", b"v")
+    await ready(store, clock)  # adopts the filter, built from the empty database
+    await store.flush()  # committed now; the clock stands still, so the filter does not sync
+    assert [await store.get(f"k{index}") for index in range(50)] == [b"v"] * 50
+    store.close()
