@@ -196,7 +196,9 @@ class DiskStore:
     """
 
     # Why 0.1 s: a commit makes the next reads slower and waking the writer competes for the GIL; in
-    # the benchmark under sustained load, 0.1 s cost about 60-130 us less per call than 0.02 s.
+    # the benchmark under sustained load, 0.1 s cost about 60-130 us less per call than 0.02 s. 0.3 s
+    # would save another 23-47 us a generate call (paired runs of the full stack), but it is also how
+    # long a write may be lost in a crash and unseen by other processes: not changed without a decision.
 
     def __init__(
         self,
