@@ -133,24 +133,25 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-_BRACKETED = {
-    "cpu_us_per_call": "bracketed_cpu_ratio",
-    "stream_cpu_us_per_call": "bracketed_stream_cpu_ratio",
-    "calls_per_second": "bracketed_throughput_ratio",
-}
-"""The bracketed ratio (see :func:`benchmarks.run._bracketed_ratio`) of each figure."""
-
 THROUGHPUT_REFERENCE = ("stack", "aisdk-node")
 """(row, reference): the row whose concurrent windows each run between two half windows of the reference's
-(the throughput target compares the full stack with the AI SDK on Node); CPU windows are bracketed by the
-floor's."""
+(the throughput target compares the full stack with the AI SDK on Node)."""
 
 
-def _bracketed_against(row: str, metric: str) -> str | None:
-    """The reference row whose windows bracketed ``row``'s windows of ``metric``."""
-    if metric == "calls_per_second":
+def bracket_reference(row: str, op: str) -> str | None:
+    """The row whose half windows run right before and after each of ``row``'s ``op`` windows: the floor
+    for sequential and streamed calls (of every other row), Node for the full stack's concurrent calls."""
+    if op == "concurrent":
         return THROUGHPUT_REFERENCE[1] if row == THROUGHPUT_REFERENCE[0] else None
-    return "floor"
+    return None if row == "floor" else "floor"
+
+
+_BRACKETED = {
+    "cpu_us_per_call": ("generate", "bracketed_cpu_ratio"),
+    "stream_cpu_us_per_call": ("stream", "bracketed_stream_cpu_ratio"),
+    "calls_per_second": ("concurrent", "bracketed_throughput_ratio"),
+}
+"""Each figure's measurement and its bracketed ratio (see :func:`benchmarks.run._bracketed_ratio`)."""
 
 
 def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -164,9 +165,8 @@ def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
         if row not in rows or reference not in rows:
             continue
         of_medians = rows[row][metric]["median"] / rows[reference][metric]["median"]
-        bracketed = (
-            rows[row].get(_BRACKETED[metric]) if _bracketed_against(row, metric) == reference else None
-        )
+        op, bracketed_name = _BRACKETED[metric]
+        bracketed = rows[row].get(bracketed_name) if bracket_reference(row, op) == reference else None
         ratio = bracketed["median"] if bracketed else of_medians
         met = ratio <= bound if comparison == "<=" else ratio >= bound
         against = "floor" if reference == "floor" else LABELS.get(reference, reference)
@@ -231,8 +231,9 @@ def _floor_ratio(rows: dict[str, Any], row: str, metric: str) -> float:
     own is 1), else the ratio of the medians."""
     if row == "floor":
         return 1.0
-    if all(figures.get(_BRACKETED[metric]) for name, figures in rows.items() if name != "floor"):
-        return float(rows[row][_BRACKETED[metric]]["median"])
+    bracketed_name = _BRACKETED[metric][1]
+    if all(figures.get(bracketed_name) for name, figures in rows.items() if name != "floor"):
+        return float(rows[row][bracketed_name]["median"])
     return float(rows[row][metric]["median"] / rows["floor"][metric]["median"])
 
 

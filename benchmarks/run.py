@@ -38,7 +38,7 @@ from benchmarks.measure import (
 from benchmarks.report import (
     DEPENDENCIES_ALONE,
     READY_TO_CALL,
-    THROUGHPUT_REFERENCE,
+    bracket_reference,
     environment,
     evaluate,
     render_markdown,
@@ -51,6 +51,10 @@ HERE = Path(__file__).resolve().parent
 
 def _spread(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+_SECONDS = {"cpu": "cpu", "throughput": "wall"}
+"""The field of a window's answer that each figure of :func:`_bracketed_ratio` divides by."""
 
 
 def _bracketed_ratio(answers: list[dict[str, Any]], figure: str = "cpu") -> dict[str, float] | None:
@@ -72,15 +76,9 @@ def _bracketed_ratio(answers: list[dict[str, Any]], figure: str = "cpu") -> dict
     return _spread(ratios) if ratios else None
 
 
-_SECONDS = {"cpu": "cpu", "throughput": "wall"}
-
-
 def _reference(row: str, op: str, workers: dict[str, WorkerProcess]) -> str | None:
-    """The row whose windows bracket ``row``'s ``op`` windows, if any."""
-    if op == "concurrent":
-        reference = THROUGHPUT_REFERENCE[1] if row == THROUGHPUT_REFERENCE[0] else None
-    else:
-        reference = "floor" if row != "floor" else None
+    """The measured row whose windows bracket ``row``'s ``op`` windows, if any."""
+    reference = bracket_reference(row, op)
     return reference if reference in workers else None
 
 

@@ -27,7 +27,14 @@ from diskcache.core import MODE_RAW
 
 from . import forks
 
-__all__ = ["DIRECT_ROW_ACCESS", "RowNotServed", "RowReader", "RowWriter", "SmallEntry"]
+__all__ = [
+    "DIRECT_ROW_ACCESS",
+    "RowNotServed",
+    "RowReader",
+    "RowWriter",
+    "SmallEntry",
+    "read_only_connection",
+]
 
 DIRECT_ROW_ACCESS = diskcache.__version__.startswith("5.6.")
 """Whether this module's statements match the installed diskcache's table (the version it was written
@@ -61,6 +68,14 @@ _KEYS_PER_QUERY = 500
 """Keys bound in one ``IN (...)`` list (SQLite allows 999 variables in its oldest builds)."""
 
 
+def read_only_connection(database: Path) -> sqlite3.Connection:
+    """A connection that only reads, never waits for a lock (timeout 0), in autocommit mode, and may be
+    used from any thread (its owner serializes the use)."""
+    connection = sqlite3.connect(database, timeout=0, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
 class RowNotServed(Exception):
     """The row needs diskcache (a value file, another row mode) or the database is busy."""
 
@@ -80,10 +95,7 @@ class RowReader:
         """Open the connection (again in a child process: SQLite connections must not cross ``fork``)."""
         self._generation = forks.generation
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(
-            self._database, timeout=0, isolation_level=None, check_same_thread=False
-        )
-        self._connection.execute("PRAGMA query_only = ON")
+        self._connection = read_only_connection(self._database)
 
     def read(self, key: str) -> bytes | None:
         """The row's value; ``None`` when there is no live row; :class:`RowNotServed` for anything that

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import forks
+from .disk_rows import read_only_connection
 
 __all__ = ["KeyFilter"]
 
@@ -175,9 +176,7 @@ class KeyFilter:
     def close(self) -> None:
         self._closed = True
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            self._close_connection()
 
     # -- keeping in step -------------------------------------------------------------------------
 
@@ -212,9 +211,7 @@ class KeyFilter:
     def _drop(self, *, build_again_in: float) -> None:
         """Read every key from SQLite until a new filter is built (from a new connection)."""
         self._snapshot = None
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._close_connection()
         now = time.monotonic()
         self._build_again_at = max(now + build_again_in, self._build_started_at + _BUILD_RETRY_SECONDS)
         if now >= self._build_again_at:
@@ -244,9 +241,14 @@ class KeyFilter:
         if bloom.count > bloom.capacity or time.monotonic() - snapshot.built_at > self.rebuild_after:
             self._start_build()  # the current filter answers until the new one is adopted
 
+    def _close_connection(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
     def _reader(self) -> sqlite3.Connection:
         if self._connection is None:
-            self._connection = _connect(self.database)
+            self._connection = read_only_connection(self.database)
         return self._connection
 
     def _start_build(self) -> None:
@@ -268,16 +270,10 @@ class KeyFilter:
             self._building = False
 
 
-def _connect(database: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(database, timeout=0, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA query_only = ON")
-    return connection
-
-
 def _scan(database: Path) -> _Snapshot:
     """A filter of every str key in the database, from one read transaction (the keys come from the
     key index, not the table, whose rows carry the values)."""
-    connection = _connect(database)
+    connection = read_only_connection(database)
     connection.execute("PRAGMA busy_timeout = 1000")
     try:
         connection.execute("BEGIN")
