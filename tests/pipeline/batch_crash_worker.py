@@ -1,7 +1,8 @@
 """Runs a cached batch against a loopback OpenAI server and SIGKILLs itself after N items (a crash).
 
 Its disk cache writes each answer before the call returns (``write_behind=False``), so every item
-finished before the kill is on disk; the default write-behind store may lose the last ~0.1 s of them.
+finished before the kill is on disk; the default write-behind store may lose the last ~0.3 s of them
+(its ``write_linger``).
 
 python -m tests.pipeline.batch_crash_worker BASE_URL CACHE_DIR PROMPTS KILL_AFTER
 """

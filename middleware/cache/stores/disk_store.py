@@ -187,18 +187,20 @@ class DiskStore:
     ``write_behind`` queues writes for a background thread (at most ``write_queue_bytes`` of values
     wait; beyond that a write is skipped), which gathers them for ``write_linger`` seconds and writes
     them as one batch; ``False`` writes in a worker thread before ``set`` returns. The default linger
-    (0.1 s) is how late other processes may see a write; a longer linger means fewer batches, and
-    each batch costs the event loop's thread more than its size suggests. With write-behind, a read of a
+    (0.3 s) is how late other processes may see a write, and how much of the newest writes a crash
+    (not a normal exit, which flushes) may lose; a longer linger means fewer batches, and each batch
+    costs the process more than its size suggests. With write-behind, a read of a
     key the database did not hold at the last sync of :class:`~middleware.cache.stores.key_filter.KeyFilter`
     is a miss without touching SQLite; the filter syncs with other processes' commits at most every
     ``key_filter_interval`` seconds, so they may miss a key another process committed up to that long
     before (each such false miss is counted in :attr:`false_misses`); ``None`` reads SQLite every time.
     """
 
-    # Why 0.1 s: a commit makes the next reads slower and waking the writer competes for the GIL; in
-    # the benchmark under sustained load, 0.1 s cost about 60-130 us less per call than 0.02 s. 0.3 s
-    # would save another 23-47 us a generate call (paired runs of the full stack), but it is also how
-    # long a write may be lost in a crash and unseen by other processes: not changed without a decision.
+    # Why 0.3 s: each batch has a fixed cost (the commit's WAL pages, the cull, waking the writer and
+    # handing the GIL back and forth with the event loop's thread). Under sustained load 0.1 s cost about
+    # 60-130 us less per call than 0.02 s, and 0.3 s another 18-54 us of process CPU per generate call
+    # (paired in-process runs of the full stack; the writer's own CPU per entry 21 -> 16 us). A cache
+    # entry seen 0.2 s later by other processes, or lost in a crash, costs one more provider call.
 
     def __init__(
         self,
@@ -209,7 +211,7 @@ class DiskStore:
         open_deadline: float = 10.0,
         write_behind: bool = True,
         write_queue_bytes: int = 64 * 2**20,
-        write_linger: float = 0.1,
+        write_linger: float = 0.3,
         key_filter_interval: float | None = 0.01,
     ) -> None:
         self.directory = Path(directory)
