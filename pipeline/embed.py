@@ -64,7 +64,7 @@ class EmbedResult(Record):
     embeddings: list[Embedding]
     usage: EmbeddingUsage = EmbeddingUsage()
     warnings: list[CallWarning] = Field(default_factory=list)
-    response: ResponseMetadata = ResponseMetadata()
+    response: ResponseMetadata = ResponseMetadata.model_construct()
     provider_metadata: ProviderMetadata | None = None
 
 
@@ -100,7 +100,7 @@ class EmbedValueResult(Record):
     embedding: Embedding
     usage: EmbeddingUsage = EmbeddingUsage()
     warnings: list[CallWarning] = Field(default_factory=list)
-    response: ResponseMetadata = ResponseMetadata()
+    response: ResponseMetadata = ResponseMetadata.model_construct()
     provider_metadata: ProviderMetadata | None = None
 
 

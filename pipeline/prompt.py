@@ -16,6 +16,7 @@ Two levels use the same classes:
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 import warnings
 from collections.abc import Mapping
@@ -297,8 +298,14 @@ _DEPRECATED_ITEMS = {
 }
 """The AI SDK's older tool-result item types: (the file data form they hold, their fixed media type)."""
 
-_URL_MEDIA_TYPES = mimetypes.MimeTypes(filenames=())
-"""Media types by file extension from Python's own table only (no system files: the same everywhere)."""
+
+@functools.cache
+def _url_media_types() -> mimetypes.MimeTypes:
+    """Media types by file extension from Python's own table only (no system files: the same everywhere).
+
+    Built on first use: making one reads the system's tables into :mod:`mimetypes` (about 7 ms of import).
+    """
+    return mimetypes.MimeTypes(filenames=())
 
 
 def _upgraded_item(item: Any) -> Any:
@@ -330,7 +337,7 @@ def _upgraded_item(item: Any) -> Any:
         advice = "Use the \"file\" type with mediaType and { type: 'reference', reference } instead."
     message = f'The "{kind}" type for tool result content is deprecated. {advice}'
     if kind == "file-url" and not item.get("mediaType"):
-        inferred = _URL_MEDIA_TYPES.guess_type(str(item.get("url")), strict=True)[0]
+        inferred = _url_media_types().guess_type(str(item.get("url")), strict=True)[0]
         upgraded["mediaType"] = inferred or "application/octet-stream"
         found = (
             f"Inferred media type '{inferred}' from URL."

@@ -155,7 +155,7 @@ class FinishPart(Record):
     type: Literal["finish"] = "finish"
     finish_reason: FinishReason
     raw_finish_reason: str | None = None
-    usage: Usage = Usage()
+    usage: Usage = Usage.model_construct()
     provider_metadata: ProviderMetadata | None = None
 
 

@@ -76,3 +76,41 @@ def test_a_function_named_like_its_module_stays_the_package_attribute(name: str)
         f"from pipeline import {name}\n"
         f"assert {name} is home.{name}"
     )
+
+
+def test_importing_what_a_first_call_needs_builds_no_schema_and_reads_no_mime_tables() -> None:
+    """Schemas are built on first use (``defer_build``): a default record made at class creation would
+    build its schema, and pydantic's schema machinery with it, during the import."""
+    run(
+        "import mimetypes, sys\n"
+        "from pydantic import BaseModel\n"
+        "from pydantic._internal._mock_val_ser import MockValSer\n"
+        "from pipeline import generate_text, stream_text\n"
+        "from providers.openai import OpenAIProvider\n"
+        "built = [cls.__qualname__ for name, module in list(sys.modules.items())\n"
+        "         if name.split('.')[0] in ('pipeline', 'providers')\n"
+        "         for cls in vars(module).values()\n"
+        "         if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == name\n"
+        "         and not isinstance(cls.__pydantic_validator__, MockValSer)]\n"
+        "assert built == [], built\n"
+        "assert not mimetypes.inited\n"
+    )
+
+
+def test_shared_default_records_equal_validated_ones() -> None:
+    from pipeline.result import (
+        NO_REQUEST,
+        NO_RESPONSE,
+        InputTokenDetails,
+        OutputTokenDetails,
+        RequestMetadata,
+        ResponseMetadata,
+        Usage,
+    )
+
+    usage = Usage()
+    assert usage.input_token_details == InputTokenDetails()
+    assert usage.output_token_details == OutputTokenDetails()
+    assert Usage.model_validate({}) == Usage(input_token_details={}, output_token_details={})
+    assert (RequestMetadata(), ResponseMetadata()) == (NO_REQUEST, NO_RESPONSE)
+    assert usage.model_dump_json() == Usage.model_validate_json(usage.model_dump_json()).model_dump_json()
