@@ -20,7 +20,7 @@ from ._base import ProviderMetadata, ProviderOptions, Record
 from .errors import InvalidArgumentError, InvalidResponseDataError
 from .model import EndpointIdentity, endpoint_identity_of
 from .registry import resolve_embedding_model
-from .result import CallWarning, ResponseMetadata
+from .result import NO_RESPONSE, CallWarning, ResponseMetadata
 from .retry import RetryPolicy, retry_policy, with_retries
 from .settings import checked_keywords
 
@@ -58,13 +58,18 @@ class EmbeddingUsage(Record):
     tokens: int | None = None
 
 
+_NO_USAGE = EmbeddingUsage.model_construct()
+"""The usage of a result whose provider counted nothing: one shared frozen record (made without
+validation, so importing this module builds no schema; see :mod:`pipeline.result`)."""
+
+
 class EmbedResult(Record):
     """What ``do_embed`` returns: one embedding per value, in order."""
 
     embeddings: list[Embedding]
-    usage: EmbeddingUsage = EmbeddingUsage()
+    usage: EmbeddingUsage = _NO_USAGE
     warnings: list[CallWarning] = Field(default_factory=list)
-    response: ResponseMetadata = ResponseMetadata.model_construct()
+    response: ResponseMetadata = NO_RESPONSE
     provider_metadata: ProviderMetadata | None = None
 
 
@@ -98,9 +103,9 @@ class EmbedValueResult(Record):
 
     value: str
     embedding: Embedding
-    usage: EmbeddingUsage = EmbeddingUsage()
+    usage: EmbeddingUsage = _NO_USAGE
     warnings: list[CallWarning] = Field(default_factory=list)
-    response: ResponseMetadata = ResponseMetadata.model_construct()
+    response: ResponseMetadata = NO_RESPONSE
     provider_metadata: ProviderMetadata | None = None
 
 
@@ -109,7 +114,7 @@ class EmbedManyResult(Record):
 
     values: list[str]
     embeddings: list[Embedding]
-    usage: EmbeddingUsage = EmbeddingUsage()
+    usage: EmbeddingUsage = _NO_USAGE
     warnings: list[CallWarning] = Field(default_factory=list)
     responses: list[ResponseMetadata] = Field(default_factory=list)
     provider_metadata: ProviderMetadata | None = None

@@ -85,7 +85,7 @@ def test_importing_what_a_first_call_needs_builds_no_schema_and_reads_no_mime_ta
         "import mimetypes, sys\n"
         "from pydantic import BaseModel\n"
         "from pydantic._internal._mock_val_ser import MockValSer\n"
-        "from pipeline import generate_text, stream_text\n"
+        "from pipeline import embed, generate_text, stream_text\n"
         "from providers.openai import OpenAIProvider\n"
         "built = [cls.__qualname__ for name, module in list(sys.modules.items())\n"
         "         if name.split('.')[0] in ('pipeline', 'providers')\n"
