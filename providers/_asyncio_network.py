@@ -30,6 +30,8 @@ from typing import Any, cast
 import httpcore
 import httpx
 
+from ._http11 import MergedBodyConnectionPool
+
 __all__ = ["HIGH_WATER", "AsyncioBackend", "AsyncioHTTPTransport", "AsyncioStream", "DeferredSSLContext"]
 
 HIGH_WATER = 256 * 1024
@@ -347,7 +349,8 @@ class DeferredSSLContext:
 class AsyncioHTTPTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (its request and response mapping, its error translation) over an
     HTTP/1.1 connection pool on :class:`AsyncioBackend`, without a proxy, TLS verified with the default
-    context (made with the first TLS connection, see :class:`DeferredSSLContext`).
+    context (made with the first TLS connection, see :class:`DeferredSSLContext`). Its connections hand
+    out a body one network read at a time, not one chunk at a time (see :mod:`providers._http11`).
 
     httpx builds its pool in ``AsyncHTTPTransport.__init__`` and takes no ``network_backend=``; every
     method of the transport reaches the pool as ``self._pool``. So this ``__init__`` makes that pool
@@ -357,12 +360,10 @@ class AsyncioHTTPTransport(httpx.AsyncHTTPTransport):
     """
 
     def __init__(self, limits: httpx.Limits) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = MergedBodyConnectionPool(
             ssl_context=cast(ssl.SSLContext, DeferredSSLContext()),  # see DeferredSSLContext
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
             network_backend=AsyncioBackend(),
         )

@@ -69,6 +69,7 @@ class SSEDecoder:
         self._last_id: str | None = None
         self._retry: int | None = None
         self._idle = False
+        self._failure: StreamProtocolError | None = None
 
     def feed_bytes(self, chunk: bytes, *, final: bool = False) -> list[SSEEvent]:
         """Like :meth:`feed` for raw bytes: UTF-8 is decoded incrementally (a character split across
@@ -88,6 +89,7 @@ class SSEDecoder:
         """
         return (
             self._started
+            and self._failure is None
             and not self._skip_lf
             and not self._partial
             and not self._data
@@ -111,10 +113,27 @@ class SSEDecoder:
         return SSEEvent(None, chunk[6:-2].decode("utf-8", errors="replace"), self._last_id, None)
 
     def feed(self, text: str) -> list[SSEEvent]:
-        """Parse ``text`` (any piece of the stream) and return the events completed by it."""
+        """Parse ``text`` (any piece of the stream) and return the events completed by it.
+
+        An event over the size limit raises :class:`~pipeline.errors.StreamProtocolError`; when ``text``
+        completed events before it, they are returned first and the error is raised by the next call.
+        """
         self._idle = False  # until feed_bytes looks again
+        if self._failure is not None:
+            raise self._failure
         if not text:
             return []
+        events: list[SSEEvent] = []
+        try:
+            self._parse(text, events)
+        except StreamProtocolError as error:
+            if not events:
+                raise
+            self._failure = error
+        return events
+
+    def _parse(self, text: str, events: list[SSEEvent]) -> None:
+        """Parse ``text``, appending each event it completes to ``events``."""
         if not self._started:
             self._started = True
             text = text.removeprefix(_BOM)
@@ -127,7 +146,6 @@ class SSEDecoder:
         else:
             lines = text.split("\n")
         rest = lines.pop()  # the unfinished last line ("" when the text ends with a line break)
-        events: list[SSEEvent] = []
         if lines and self._partial:
             self._partial.append(lines[0])
             lines[0] = "".join(self._partial)
@@ -149,7 +167,6 @@ class SSEDecoder:
             self._partial.append(rest)
             self._partial_size += _utf8_size(rest)
             self._check_size()
-        return events
 
     def flush(self) -> list[SSEEvent]:
         """End of stream: drop any incomplete event (per the spec) and reset; returns no events."""

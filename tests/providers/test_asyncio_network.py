@@ -206,6 +206,83 @@ async def test_a_large_answer_arrives_whole_through_the_paused_reads() -> None:
     assert received == body
 
 
+def _chunked(*pieces: bytes) -> bytes:
+    return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces)
+
+
+_CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+
+
+async def test_chunks_that_arrive_in_one_read_come_out_as_one_piece_and_the_connection_is_reused() -> None:
+    """The body of a streamed answer: 50 chunks written at once reach the caller as one piece (not one
+    per chunk), byte for byte, and the connection goes back to the pool for the next request."""
+    events = [b'data: {"n": %d}\n\n' % index for index in range(50)]
+    connections = 0
+
+    async def streaming(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while True:
+                await _read_request(reader)
+                writer.write(_CHUNKED_HEAD + _chunked(*events) + b"0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+
+    async with _server(streaming) as port, _client() as client:
+        for _ in range(2):
+            async with client.stream("POST", f"http://127.0.0.1:{port}/", content=b"x") as response:
+                await asyncio.sleep(0.05)  # every byte is in the client's buffer before the first read
+                pieces = [piece async for piece in response.aiter_raw()]
+            assert pieces == [b"".join(events)]
+    assert connections == 1
+
+
+async def test_a_piece_is_handed_out_without_waiting_for_chunks_still_to_come() -> None:
+    """Merging takes only what was received: the first chunk reaches the caller while the server holds
+    the second back until the caller has seen the first."""
+    first_seen = asyncio.Event()
+
+    async def in_two_steps(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        writer.write(_CHUNKED_HEAD + _chunked(b"one"))
+        await writer.drain()
+        await asyncio.wait_for(first_seen.wait(), 5)
+        writer.write(_chunked(b"two") + b"0\r\n\r\n")
+        await writer.drain()
+
+    async with (
+        _server(in_two_steps) as port,
+        _client(timeout=httpx.Timeout(5.0)) as client,
+        client.stream("POST", f"http://127.0.0.1:{port}/", content=b"x") as response,
+    ):
+        pieces = response.aiter_raw()
+        assert await anext(pieces) == b"one"
+        first_seen.set()
+        assert [piece async for piece in pieces] == [b"two"]
+
+
+async def test_a_broken_chunk_after_good_ones_in_the_same_read_hands_out_their_bytes_first() -> None:
+    async def broken(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        writer.write(_CHUNKED_HEAD + _chunked(b"one", b"two") + b"zz-not-a-size\r\n")
+        await writer.drain()
+        await asyncio.sleep(5)
+
+    received: list[bytes] = []
+    async with (
+        _server(broken) as port,
+        _client(timeout=httpx.Timeout(5.0)) as client,
+        client.stream("POST", f"http://127.0.0.1:{port}/", content=b"x") as response,
+    ):
+        await asyncio.sleep(0.05)
+        with pytest.raises(httpx.RemoteProtocolError):
+            async for piece in response.aiter_raw():
+                received.append(piece)
+    assert received == [b"onetwo"]
+
+
 async def test_a_large_upload_waits_for_a_slow_reader() -> None:
     """Writing more than the socket takes at once waits for the transport to drain (back-pressure)."""
     upload = b"u" * (8 * 2**20)

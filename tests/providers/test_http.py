@@ -981,7 +981,8 @@ async def test_finish_closes_a_connection_whose_body_does_not_end_within_the_bou
 async def test_finish_closes_a_connection_that_sends_more_than_the_byte_bound(
     server: LoopbackServer, http: HttpClient
 ) -> None:
-    padding: list[str | tuple[str | None, str] | bytes] = [b": " + b"x" * 1024 + b"\n\n"] * 64
+    # 512 KiB: far more than one network read (64 KiB), whose bytes are parsed before the drain begins
+    padding: list[str | tuple[str | None, str] | bytes] = [b": " + b"x" * 1024 + b"\n\n"] * 512
     server.default_reply = SSEReply(["last", *padding])
     for _ in range(2):
         stream = await post_sse(http, server.url("/s"), headers={}, body={}, parse_error=parse_error)

@@ -275,6 +275,21 @@ def test_whole_event_chunk_over_the_cap_raises() -> None:
         decoder.feed_bytes(b"data: abcd\n\n")
 
 
+def test_events_completed_before_an_event_over_the_cap_come_first_then_the_error() -> None:
+    """A network read can hold several events: those before the one over the cap are handed out, and
+    the error is raised by the next feed (the end of the stream included), never swallowed."""
+    decoder = SSEDecoder(max_event_bytes=8)
+    decoder.feed_bytes(b": start\n")
+    read = b"data: one\n\ndata: two\n\ndata: " + b"x" * 20 + b"\n\n"
+    assert [event.data for event in decoder.feed_bytes(read)] == ["one", "two"]
+    with pytest.raises(StreamProtocolError):
+        decoder.feed_bytes(b"data: three\n\n")  # not taken by the whole-event fast path either
+    ended = SSEDecoder(max_event_bytes=8)
+    assert [event.data for event in ended.feed_bytes(read)] == ["one", "two"]
+    with pytest.raises(StreamProtocolError):
+        ended.feed_bytes(b"", final=True)
+
+
 def test_text_fed_between_byte_chunks_is_never_skipped_by_the_fast_path() -> None:
     decoder = SSEDecoder()
     assert [event.data for event in decoder.feed_bytes(b"data: x\n\n")] == ["x"]
