@@ -15,7 +15,8 @@ data yields that data first. Only the size of the pieces changes, which HTTP nev
 
 httpcore builds its HTTP/1.1 connection inside ``AsyncHTTPConnection.handle_async_request``; the
 subclasses below make that connection themselves and reach httpcore's connection internals
-(``_connect``, ``_h11_state``, ``_receive_event``). The httpcore versions they rely on are bounded in
+(``_connect``, ``_h11_state``, ``_receive_event``) and its pool's settings (``_ssl_context``,
+``_keepalive_expiry``, ``_network_backend``). The httpcore versions they rely on are bounded in
 ``pyproject.toml``, and the tests run real servers through them.
 """
 
@@ -106,17 +107,14 @@ class MergedBodyConnectionPool(httpcore.AsyncConnectionPool):
             http2=False,
             network_backend=network_backend,
         )
-        self._merged_ssl_context = ssl_context
-        self._merged_keepalive_expiry = keepalive_expiry
-        self._merged_network_backend = network_backend
 
     def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
         """A :class:`_MergedBodyConnection` to ``origin`` (httpcore's pool calls this for each new one)."""
         return _MergedBodyConnection(
             origin=origin,
-            ssl_context=self._merged_ssl_context,
-            keepalive_expiry=self._merged_keepalive_expiry,
+            ssl_context=self._ssl_context,
+            keepalive_expiry=self._keepalive_expiry,
             http1=True,
             http2=False,
-            network_backend=self._merged_network_backend,
+            network_backend=self._network_backend,
         )
