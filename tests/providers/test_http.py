@@ -382,11 +382,13 @@ async def test_json_body_over_the_cap(server: LoopbackServer, http: HttpClient) 
 async def test_chunked_json_body_over_the_cap_without_content_length(
     server: LoopbackServer, http: HttpClient
 ) -> None:
-    pieces: list[str | tuple[str | None, str] | bytes] = [b"[" + b"1," * 400 for _ in range(10)]
-    server.enqueue(SSEReply(pieces, headers={"content-type": "application/json"}))
+    # The pieces come 50 ms apart, so the cap is crossed mid-body: a body that had ended within the
+    # read that crossed it would leave a finished, reusable connection in the pool instead.
+    pieces: list[str | tuple[str | None, str] | bytes] = [b"[" + b"1," * 400 for _ in range(20)]
+    server.enqueue(SSEReply(pieces, headers={"content-type": "application/json"}, event_delay=0.05))
     with pytest.raises(ResponseTooLargeError):
         await call_json(http, server, max_response_bytes=1000)
-    assert server.wait_until(lambda s: s.live_connections == 0)
+    assert server.wait_until(lambda s: s.live_connections == 0)  # closed mid-body, not read to its end
 
 
 async def test_sse_event_over_the_cap_closes_the_response(server: LoopbackServer, http: HttpClient) -> None:
