@@ -1,4 +1,5 @@
-"""Profile one benchmark row: ``python -m benchmarks.profile ROW [--stream] [--calls N] [--pyinstrument]``.
+"""Profile one benchmark row: ``python -m benchmarks.profile ROW [--stream | --concurrency C] [--calls N]
+[--pyinstrument]``.
 
 Runs ROW's client in this process against the loopback server (in its own process) and prints the
 functions with the most own time (cProfile, as ``file:line:function``), or pyinstrument's call tree.
@@ -23,14 +24,20 @@ from benchmarks.measure import PROJECT_ROOT, ServerProcess
 __all__ = ["main", "top_functions"]
 
 
-async def _calls(client: BenchClient, calls: int, stream: bool, phase: str) -> None:
-    """``calls`` calls whose prompts name ``phase``, so the profiled calls never repeat a warm-up prompt
-    (a repeat would be a cache hit in the ``stack`` row, which measures misses)."""
-    for index in range(calls):
-        if stream and client.stream is not None:
-            await client.stream(f"Say hello ({phase} {index}).")
-        else:
-            await client.generate(f"Say hello ({phase} {index}).")
+async def _calls(client: BenchClient, calls: int, stream: bool, phase: str, concurrency: int = 1) -> None:
+    """``calls`` calls, ``concurrency`` at a time, whose prompts name ``phase``, so the profiled calls
+    never repeat a warm-up prompt (a repeat would be a cache hit in the ``stack`` row, which measures
+    misses)."""
+    indexes = iter(range(calls))
+
+    async def lane() -> None:
+        for index in indexes:
+            if stream and client.stream is not None:
+                await client.stream(f"Say hello ({phase} {index}).")
+            else:
+                await client.generate(f"Say hello ({phase} {index}).")
+
+    await asyncio.gather(*(lane() for _ in range(concurrency)))
 
 
 def top_functions(profile: cProfile.Profile, count: int, calls: int) -> str:
@@ -60,19 +67,19 @@ def _short(filename: str) -> str:
 async def _run(args: argparse.Namespace, base_url: str) -> None:
     client = build_client(args.row, base_url)
     try:
-        await _calls(client, args.warmup, args.stream, "warm-up")
+        await _calls(client, args.warmup, args.stream, "warm-up", args.concurrency)
         if args.pyinstrument:
             from pyinstrument import Profiler
 
             profiler = Profiler(async_mode="enabled", interval=0.0002)
             profiler.start()
-            await _calls(client, args.calls, args.stream, "profiled")
+            await _calls(client, args.calls, args.stream, "profiled", args.concurrency)
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False, show_all=False))
         else:
             profile = cProfile.Profile()
             profile.enable()
-            await _calls(client, args.calls, args.stream, "profiled")
+            await _calls(client, args.calls, args.stream, "profiled", args.concurrency)
             profile.disable()
             print(top_functions(profile, args.top, args.calls))
     finally:
@@ -84,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("row", choices=sorted(CLIENTS))
     parser.add_argument("--stream", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=1, help="calls in flight at once")
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--top", type=int, default=30)

@@ -30,7 +30,7 @@ from typing import Any, cast
 import httpcore
 import httpx
 
-from ._http11 import MergedBodyConnectionPool
+from ._connection_pool import HTTP11ConnectionPool
 
 __all__ = ["HIGH_WATER", "AsyncioBackend", "AsyncioHTTPTransport", "AsyncioStream", "DeferredSSLContext"]
 
@@ -360,7 +360,7 @@ class AsyncioHTTPTransport(httpx.AsyncHTTPTransport):
     """
 
     def __init__(self, limits: httpx.Limits) -> None:
-        self._pool = MergedBodyConnectionPool(
+        self._pool = HTTP11ConnectionPool(
             ssl_context=cast(ssl.SSLContext, DeferredSSLContext()),  # see DeferredSSLContext
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,

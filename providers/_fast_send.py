@@ -7,8 +7,8 @@ call against 17 µs for the transport alone (an instant in-memory transport, bes
 most of it is header re-encoding and the cookie jar's ``urllib`` request wrapper). Over a loopback
 server the difference was 80 to 250 µs per call on a loaded 2-core machine.
 
-So those requests go straight to the client's transport (still the
-:class:`~providers._pool_gate.GatedTransport`), and this module adds back what ``send`` would have
+So those requests go straight to the client's transport (our pool, see
+:func:`~providers._http._pool_transport`), and this module adds back what ``send`` would have
 given the caller: the client's default headers and timeouts, ``response.request``,
 ``response.elapsed`` (set when the response closes) and httpx's own ``HTTP Request: ...`` log record.
 It uses httpx's public API only. Cookies are deliberately not kept: a process-wide client shared by

@@ -170,7 +170,7 @@ class _LoopClient:
     client: httpx.AsyncClient
     closer: AsyncGenerator[None, None]
     fast: FastSend | None
-    """Set when the client is ours over our own gated pool: its requests skip ``AsyncClient.send``."""
+    """Set when the client is ours over our own pool: its requests skip ``AsyncClient.send``."""
 
 
 class HttpClient:
@@ -185,9 +185,9 @@ class HttpClient:
     ``httpx.MockTransport``). Pooled clients never follow redirects.
 
     Unless ``transport=`` is given or the environment configures a proxy, a pooled client's transport is
-    a :class:`~providers._pool_gate.GatedTransport` over httpx's connection pool, which keeps bursts of
-    concurrent calls from being handed the same connection, and its requests take the measured fast
-    path :class:`~providers._fast_send.FastSend` (httpx's request log and ``response.elapsed`` kept).
+    our own pool (see :func:`_pool_transport`), which never hands a burst of concurrent calls the same
+    connection, and its requests take the measured fast path :class:`~providers._fast_send.FastSend`
+    (httpx's request log and ``response.elapsed`` kept).
     Every other request goes through ``AsyncClient.send``.
     """
 
@@ -242,26 +242,28 @@ class HttpClient:
         entry = clients.get(self)
         if entry is None or entry.client.is_closed:
             transport = self._transport
-            gated = None
+            own = None
             if transport is None and not _proxy_configured():
-                transport = gated = GatedTransport(_pool_transport(self._limits))
+                transport = own = _pool_transport(self._limits)
             # httpx applies environment proxies only to a client that builds its own transport.
             client = httpx.AsyncClient(
                 transport=transport, timeout=self._timeout, limits=self._limits, follow_redirects=False
             )
             closer = _start_suspended(_close_at_loop_end(clients, self, client))
-            fast = FastSend(client, gated) if gated is not None else None
+            fast = FastSend(client, own) if own is not None else None
             entry = clients[self] = _LoopClient(client, closer, fast)
         return entry
 
 
-def _pool_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-    """The pool of a pooled client without a proxy: on asyncio's own transports under an asyncio loop
-    (see :mod:`providers._asyncio_network`), httpx's default (anyio) under trio."""
+def _pool_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    """The pool of a pooled client without a proxy: under an asyncio loop, our HTTP/1.1 pool on asyncio's
+    own transports (see :mod:`providers._asyncio_network`), which hands a connection to one request at a
+    time by itself; under trio, httpx's default pool behind a :class:`~providers._pool_gate.GatedTransport`,
+    which keeps that pool from handing one connection to several requests of a burst."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return httpx.AsyncHTTPTransport(limits=limits)
+        return GatedTransport(httpx.AsyncHTTPTransport(limits=limits))
     from ._asyncio_network import AsyncioHTTPTransport  # imports httpcore, as httpx does: on first use
 
     return AsyncioHTTPTransport(limits)

@@ -15,21 +15,20 @@ data yields that data first. Only the size of the pieces changes, which HTTP nev
 
 httpcore builds its HTTP/1.1 connection inside ``AsyncHTTPConnection.handle_async_request``; the
 subclasses below make that connection themselves and reach httpcore's connection internals
-(``_connect``, ``_h11_state``, ``_receive_event``) and its pool's settings (``_ssl_context``,
-``_keepalive_expiry``, ``_network_backend``). The httpcore versions they rely on are bounded in
-``pyproject.toml``, and the tests run real servers through them.
+(``_connect``, ``_h11_state``, ``_receive_event``, ``_state``, ``_expire_at``, ``_network_stream``). The
+httpcore versions they rely on are bounded in ``pyproject.toml``, and the tests run real servers through
+them. The pool that makes these connections is :mod:`providers._connection_pool`.
 """
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncIterator
 
 import h11
 import httpcore
-from httpcore._async.http11 import AsyncHTTP11Connection
+from httpcore._async.http11 import AsyncHTTP11Connection, HTTPConnectionState
 
-__all__ = ["MergedBodyConnectionPool"]
+__all__ = ["MergedBodyConnection"]
 
 _BODY_ENDS = (h11.EndOfMessage, h11.PAUSED)
 
@@ -67,9 +66,26 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
             elif isinstance(event, _BODY_ENDS):
                 break
 
+    def keepalive_expired(self, now: float) -> bool:
+        """Whether this idle connection has outlived its keep-alive time at ``now`` (``time.monotonic``)."""
+        return self._expire_at is not None and now > self._expire_at
 
-class _MergedBodyConnection(httpcore.AsyncHTTPConnection):
-    """A pool's connection to one origin, over HTTP/1.1 only, with :class:`_MergedBodyHTTP11Connection`."""
+    def server_disconnected(self) -> bool:
+        """Whether this idle connection's socket is readable: the server closed it (or sent stray bytes),
+        so it must not carry another request."""
+        if self._state is not HTTPConnectionState.IDLE:
+            return False
+        return bool(self._network_stream.get_extra_info("is_readable"))
+
+
+class MergedBodyConnection(httpcore.AsyncHTTPConnection):
+    """A pool's connection to one origin, over HTTP/1.1 only, with :class:`_MergedBodyHTTP11Connection`.
+
+    httpcore's ``has_expired`` asks both questions below of every idle connection on every pool pass, the
+    second one with a ``poll()`` system call; :mod:`providers._connection_pool` asks them apart.
+    """
+
+    _connection: _MergedBodyHTTP11Connection | None
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         if self._connection is None:
@@ -85,36 +101,13 @@ class _MergedBodyConnection(httpcore.AsyncHTTPConnection):
                     )
         return await super().handle_async_request(request)
 
+    def keepalive_expired(self, now: float) -> bool:
+        """Whether the pool should drop this connection at ``now``: its keep-alive time has passed, or it
+        never connected."""
+        if self._connection is None:
+            return self._connect_failed
+        return self._connection.keepalive_expired(now)
 
-class MergedBodyConnectionPool(httpcore.AsyncConnectionPool):
-    """An HTTP/1.1 connection pool without a proxy whose connections yield one body piece per read."""
-
-    def __init__(
-        self,
-        *,
-        ssl_context: ssl.SSLContext,
-        max_connections: int | None,
-        max_keepalive_connections: int | None,
-        keepalive_expiry: float | None,
-        network_backend: httpcore.AsyncNetworkBackend,
-    ) -> None:
-        super().__init__(
-            ssl_context=ssl_context,
-            max_connections=max_connections,
-            max_keepalive_connections=max_keepalive_connections,
-            keepalive_expiry=keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=network_backend,
-        )
-
-    def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
-        """A :class:`_MergedBodyConnection` to ``origin`` (httpcore's pool calls this for each new one)."""
-        return _MergedBodyConnection(
-            origin=origin,
-            ssl_context=self._ssl_context,
-            keepalive_expiry=self._keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=self._network_backend,
-        )
+    def server_disconnected(self) -> bool:
+        """Whether the server closed this idle connection (asked only before handing it out again)."""
+        return self._connection is not None and self._connection.server_disconnected()

@@ -7,6 +7,9 @@ next hand-out, again and again: a burst of 100 concurrent 50 ms calls over 100 w
 1.0 s at the median and 1.8 s at p99, against 0.13 s / 0.24 s through the gate (encode/httpcore
 #1110, #1111; fixed inside the pool in pydantic/httpx2 #1075).
 
+Pooled clients use it under trio, over httpx's own pool; under asyncio our own pool
+(:mod:`providers._connection_pool`) never hands one connection to two requests, so it needs no gate.
+
 The gate is a FIFO lock taken before a request enters the pool and released by httpcore's ``trace``
 extension as soon as the request owns its connection (it starts sending headers, or starts connecting
 a new one), or when the request fails or returns before that. Only the short hand-out is serialized,

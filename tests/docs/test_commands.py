@@ -39,13 +39,24 @@ def test_profile_with_pyinstrument_prints_the_call_tree() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == ""
-    assert "Recorded:" in completed.stdout and "_run  benchmarks/profile.py" in completed.stdout
+    assert "Recorded:" in completed.stdout and "lane  benchmarks/profile.py" in completed.stdout
 
 
-@pytest.mark.parametrize("pyinstrument", [False, True])
-def test_the_stack_row_profiles_cache_misses(pyinstrument: bool, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every profiled call of the ``stack`` row reaches the server: none repeats a warm-up prompt."""
-    args = argparse.Namespace(row="stack", stream=False, calls=4, warmup=3, top=5, pyinstrument=pyinstrument)
+@pytest.mark.parametrize(("pyinstrument", "concurrency"), [(False, 1), (True, 1), (False, 3)])
+def test_the_stack_row_profiles_cache_misses(
+    pyinstrument: bool, concurrency: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every profiled call of the ``stack`` row reaches the server: none repeats a warm-up prompt, alone
+    or several at a time."""
+    args = argparse.Namespace(
+        row="stack",
+        stream=False,
+        concurrency=concurrency,
+        calls=4,
+        warmup=3,
+        top=5,
+        pyinstrument=pyinstrument,
+    )
     server = ServerProcess()
     try:
         asyncio.run(profile._run(args, server.base_url))

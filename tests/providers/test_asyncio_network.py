@@ -17,6 +17,7 @@ import pytest
 import trustme
 
 from providers._asyncio_network import HIGH_WATER, AsyncioBackend, AsyncioHTTPTransport
+from providers._connection_pool import HTTP11ConnectionPool
 from providers._http import HttpClient
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -82,9 +83,10 @@ def _client(**kwargs: object) -> httpx.AsyncClient:
 async def test_pooled_clients_of_an_asyncio_loop_use_the_backend() -> None:
     http = HttpClient()
     try:
-        pool = http.client()._transport.pool  # type: ignore[attr-defined]
-        assert isinstance(pool, AsyncioHTTPTransport)
-        assert isinstance(pool._pool._network_backend, AsyncioBackend)
+        transport = http.client()._transport
+        assert isinstance(transport, AsyncioHTTPTransport)
+        assert isinstance(transport._pool, HTTP11ConnectionPool)
+        assert isinstance(transport._pool._network_backend, AsyncioBackend)
         async with _server(_keep_alive) as port:
             response = await http.send(f"http://127.0.0.1:{port}/x", {}, b"{}")
             assert (response.status_code, await response.aread()) == (200, b"ok")
