@@ -69,6 +69,12 @@ class HTTP11ConnectionPool(httpcore.AsyncConnectionPool):
             network_backend=self._network_backend,
         )
 
+    async def _close_connections(self, closing: list[httpcore.AsyncConnectionInterface]) -> None:
+        """Close ``closing`` under httpcore's cancellation shield; nothing to close (nearly every pass)
+        costs no shield."""
+        if closing:
+            await super()._close_connections(closing)
+
     def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
         """Hand queued requests their connections; return the connections to close (see the module)."""
         now = time.monotonic()
@@ -77,13 +83,15 @@ class HTTP11ConnectionPool(httpcore.AsyncConnectionPool):
         kept: list[httpcore.AsyncConnectionInterface] = []
         idle: list[MergedBodyConnection] = []  # idle and held by no request, oldest first
         for connection in cast(list[MergedBodyConnection], self._connections):
-            if connection.is_closed():
+            state = connection.pool_state(now)
+            if state == "closed":
                 continue
-            if connection not in held and connection.keepalive_expired(now):
+            if state == "busy" or connection in held:
+                kept.append(connection)
+            elif state == "expired":
                 closing.append(connection)
-                continue
-            kept.append(connection)
-            if connection not in held and connection.is_idle():
+            else:
+                kept.append(connection)
                 idle.append(connection)
         surplus = len(idle) - self._max_keepalive_connections
         if surplus > 0:

@@ -22,19 +22,52 @@ them. The pool that makes these connections is :mod:`providers._connection_pool`
 
 from __future__ import annotations
 
+import asyncio
+import types
 from collections.abc import AsyncIterator
+from typing import Literal
 
 import h11
 import httpcore
 from httpcore._async.http11 import AsyncHTTP11Connection, HTTPConnectionState
+from httpcore._synchronization import AsyncLock
 
-__all__ = ["MergedBodyConnection"]
+__all__ = ["MergedBodyConnection", "PoolState"]
+
+PoolState = Literal["closed", "expired", "idle", "busy"]
 
 _BODY_ENDS = (h11.EndOfMessage, h11.PAUSED)
 
 
+class _LoopLock(AsyncLock):
+    """httpcore's connection state lock on asyncio's lock: a free lock is taken without a trip through
+    the event loop (anyio's lock makes one on every acquire, twice per request)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> _LoopLock:
+        await self._lock.acquire()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: types.TracebackType | None = None,
+    ) -> None:
+        self._lock.release()
+
+
 class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
-    """httpcore's HTTP/1.1 connection, yielding one body piece per read instead of one per h11 event."""
+    """httpcore's HTTP/1.1 connection, yielding one body piece per read instead of one per h11 event,
+    its state guarded by a :class:`_LoopLock` (the pool that makes it runs under asyncio only)."""
+
+    def __init__(
+        self, origin: httpcore.Origin, stream: httpcore.AsyncNetworkStream, keepalive_expiry: float | None
+    ) -> None:
+        super().__init__(origin=origin, stream=stream, keepalive_expiry=keepalive_expiry)
+        self._state_lock = _LoopLock()
 
     async def _receive_response_body(self, request: httpcore.Request) -> AsyncIterator[bytes]:
         timeout = request.extensions.get("timeout", {}).get("read", None)
@@ -66,9 +99,12 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
             elif isinstance(event, _BODY_ENDS):
                 break
 
-    def keepalive_expired(self, now: float) -> bool:
-        """Whether this idle connection has outlived its keep-alive time at ``now`` (``time.monotonic``)."""
-        return self._expire_at is not None and now > self._expire_at
+    def pool_state(self, now: float) -> PoolState:
+        """What the pool's pass needs to know at ``now`` (``time.monotonic``), in one look."""
+        state = self._state
+        if state is HTTPConnectionState.IDLE:
+            return "expired" if self._expire_at is not None and now > self._expire_at else "idle"
+        return "closed" if state is HTTPConnectionState.CLOSED else "busy"
 
     def server_disconnected(self) -> bool:
         """Whether this idle connection's socket is readable: the server closed it (or sent stray bytes),
@@ -81,8 +117,10 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
 class MergedBodyConnection(httpcore.AsyncHTTPConnection):
     """A pool's connection to one origin, over HTTP/1.1 only, with :class:`_MergedBodyHTTP11Connection`.
 
-    httpcore's ``has_expired`` asks both questions below of every idle connection on every pool pass, the
-    second one with a ``poll()`` system call; :mod:`providers._connection_pool` asks them apart.
+    httpcore's pool asks ``is_closed``, ``has_expired`` and ``is_idle`` of every connection on every
+    pass, ``has_expired`` with a ``poll()`` system call for an idle one; :mod:`providers._connection_pool`
+    asks :meth:`pool_state` instead, and :meth:`server_disconnected` only of the connection it is about
+    to hand out.
     """
 
     _connection: _MergedBodyHTTP11Connection | None
@@ -101,12 +139,12 @@ class MergedBodyConnection(httpcore.AsyncHTTPConnection):
                     )
         return await super().handle_async_request(request)
 
-    def keepalive_expired(self, now: float) -> bool:
-        """Whether the pool should drop this connection at ``now``: its keep-alive time has passed, or it
-        never connected."""
+    def pool_state(self, now: float) -> PoolState:
+        """``closed`` (or never connected: nothing to close), ``expired`` (idle past its keep-alive time
+        at ``now``), ``idle`` or ``busy`` (carrying a request, or connecting)."""
         if self._connection is None:
-            return self._connect_failed
-        return self._connection.keepalive_expired(now)
+            return "closed" if self._connect_failed else "busy"
+        return self._connection.pool_state(now)
 
     def server_disconnected(self) -> bool:
         """Whether the server closed this idle connection (asked only before handing it out again)."""
