@@ -23,12 +23,14 @@ them. The pool that makes these connections is :mod:`providers._connection_pool`
 from __future__ import annotations
 
 import asyncio
+import ssl
 import types
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 import h11
 import httpcore
+from httpcore._async.connection_pool import AsyncPoolRequest
 from httpcore._async.http11 import AsyncHTTP11Connection, HTTPConnectionState
 from httpcore._synchronization import AsyncLock
 
@@ -64,10 +66,21 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
     its state guarded by a :class:`_LoopLock` (the pool that makes it runs under asyncio only)."""
 
     def __init__(
-        self, origin: httpcore.Origin, stream: httpcore.AsyncNetworkStream, keepalive_expiry: float | None
+        self,
+        origin: httpcore.Origin,
+        stream: httpcore.AsyncNetworkStream,
+        keepalive_expiry: float | None,
+        on_close: Callable[[], None],
     ) -> None:
         super().__init__(origin=origin, stream=stream, keepalive_expiry=keepalive_expiry)
         self._state_lock = _LoopLock()
+        self._on_close = on_close
+
+    async def aclose(self) -> None:
+        try:
+            await super().aclose()
+        finally:
+            self._on_close()
 
     async def _receive_response_body(self, request: httpcore.Request) -> AsyncIterator[bytes]:
         timeout = request.extensions.get("timeout", {}).get("read", None)
@@ -124,8 +137,33 @@ class MergedBodyConnection(httpcore.AsyncHTTPConnection):
     """
 
     _connection: _MergedBodyHTTP11Connection | None
+    reserved_for: AsyncPoolRequest | None = None
+    """The pool request this connection was last handed to, until a request starts on it."""
+
+    def __init__(
+        self,
+        origin: httpcore.Origin,
+        *,
+        ssl_context: ssl.SSLContext | None,
+        keepalive_expiry: float | None,
+        network_backend: httpcore.AsyncNetworkBackend,
+        on_close: Callable[[], None],
+    ) -> None:
+        """``on_close`` is called whenever the connection closes, or fails to connect."""
+        super().__init__(
+            origin=origin,
+            ssl_context=ssl_context,
+            keepalive_expiry=keepalive_expiry,
+            http1=True,
+            http2=False,
+            network_backend=network_backend,
+        )
+        self._on_close = on_close
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Connect on the first request (under httpcore's request lock), then hand every request to the
+        HTTP/1.1 connection, which refuses one that finds it busy (``ConnectionNotAvailable``)."""
+        self.reserved_for = None
         if self._connection is None:
             async with self._request_lock:
                 if self._connection is None:
@@ -133,11 +171,12 @@ class MergedBodyConnection(httpcore.AsyncHTTPConnection):
                         stream = await self._connect(request)
                     except BaseException:
                         self._connect_failed = True
+                        self._on_close()
                         raise
                     self._connection = _MergedBodyHTTP11Connection(
-                        origin=self._origin, stream=stream, keepalive_expiry=self._keepalive_expiry
+                        self._origin, stream, self._keepalive_expiry, self._on_close
                     )
-        return await super().handle_async_request(request)
+        return await self._connection.handle_async_request(request)
 
     def pool_state(self, now: float) -> PoolState:
         """``closed`` (or never connected: nothing to close), ``expired`` (idle past its keep-alive time

@@ -12,6 +12,7 @@ from typing import Any
 import httpcore
 import httpx
 import pytest
+from httpcore._async.connection_pool import AsyncPoolRequest
 
 from providers._asyncio_network import AsyncioHTTPTransport, AsyncioStream
 from providers._http import HttpClient, post_json
@@ -176,3 +177,30 @@ async def test_requests_beyond_a_full_pool_wait_and_are_served_in_order() -> Non
         answers = await asyncio.gather(*tasks)
     assert [answer.text for answer in answers] == ["1"] * 4
     assert server.served == ["/0", "/1", "/2", "/3"]
+
+
+async def test_a_connection_handed_to_a_request_cancelled_before_it_started_serves_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The only connection is handed to the waiting ``/b``, which is cancelled before it runs: the
+    reservation lapses with ``/b`` and ``/c`` gets the connection (it would otherwise wait forever)."""
+    waiting: list[asyncio.Task[httpx.Response]] = []
+    assign = AsyncPoolRequest.assign_to_connection
+
+    def assign_then_cancel_b(self: AsyncPoolRequest, connection: Any) -> None:
+        assign(self, connection)
+        if self.request.url.target == b"/b":
+            waiting[0].cancel()
+
+    monkeypatch.setattr(AsyncPoolRequest, "assign_to_connection", assign_then_cancel_b)
+    async with serving(delay=0.05) as server, pooled(max_connections=1) as client:
+        first = asyncio.create_task(client.get(server.url("/a")))
+        await asyncio.sleep(0.01)  # /a holds the only connection
+        waiting.append(asyncio.create_task(client.get(server.url("/b"))))
+        await asyncio.sleep(0.01)  # /b waits for it
+        assert (await first).text == "1"
+        with pytest.raises(asyncio.CancelledError):
+            await waiting[0]
+        third = await asyncio.wait_for(client.get(server.url("/c")), 2)
+    assert third.text == "1"
+    assert server.served == ["/a", "/c"]
