@@ -13,6 +13,11 @@ received complete (no further read, so nothing waits longer) and yields their da
 their order, the end of the message and every error are h11's, as before; an error h11 raises after some
 data yields that data first. Only the size of the pieces changes, which HTTP never promised.
 
+On the way out, the request head and a body of up to 64 KiB leave in one write: httpcore writes the head
+and the body separately, two system calls and two packets (two TLS records over TLS) for every small
+POST. Against the loopback server, 3,200 bare chat calls: 6,400 -> 3,200 ``sendto`` calls (2026-12-06);
+the CPU it saves per call (a few us of system time) is below the benchmark's noise.
+
 httpcore builds its HTTP/1.1 connection inside ``AsyncHTTPConnection.handle_async_request``; the
 subclasses below make that connection themselves and reach httpcore's connection internals
 (``_connect``, ``_h11_state``, ``_receive_event``, ``_state``, ``_expire_at``, ``_network_stream``). The
@@ -25,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Literal
 
 import h11
@@ -39,6 +44,10 @@ __all__ = ["MergedBodyConnection", "PoolState"]
 PoolState = Literal["closed", "expired", "idle", "busy"]
 
 _BODY_ENDS = (h11.EndOfMessage, h11.PAUSED)
+
+_HEAD_JOINS_BODY_UP_TO = 64 * 1024
+"""The largest first body chunk the request head is joined to for one write (beyond it, the head goes
+first: joining would copy a large upload once more)."""
 
 
 class _LoopLock(AsyncLock):
@@ -62,8 +71,9 @@ class _LoopLock(AsyncLock):
 
 
 class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
-    """httpcore's HTTP/1.1 connection, yielding one body piece per read instead of one per h11 event,
-    its state guarded by a :class:`_LoopLock` (the pool that makes it runs under asyncio only)."""
+    """httpcore's HTTP/1.1 connection, yielding one body piece per read instead of one per h11 event and
+    writing a request's head with its body, its state guarded by a :class:`_LoopLock` (the pool that
+    makes it runs under asyncio only)."""
 
     def __init__(
         self,
@@ -75,12 +85,44 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
         super().__init__(origin=origin, stream=stream, keepalive_expiry=keepalive_expiry)
         self._state_lock = _LoopLock()
         self._on_close = on_close
+        self._unsent_head = b""
 
     async def aclose(self) -> None:
         try:
             await super().aclose()
         finally:
             self._on_close()
+
+    async def _send_request_headers(self, request: httpcore.Request) -> None:
+        """Frame the request head (h11 validates it, as in httpcore) and keep its bytes for
+        :meth:`_send_request_body`: head and body then leave in one write, one system call and (for a
+        small request) one packet instead of two. httpcore's ``send_request_headers`` trace event
+        therefore ends before the head is written."""
+        try:
+            event = h11.Request(method=request.method, target=request.url.target, headers=request.headers)
+        except h11.LocalProtocolError as error:
+            raise httpcore.LocalProtocolError(error) from error  # as httpcore maps it
+        self._unsent_head = self._h11_state.send(event) or b""
+
+    async def _send_request_body(self, request: httpcore.Request) -> None:
+        """Write the kept head with the body's first chunk (alone first if that chunk is large), the
+        other chunks as they come, and the end of the message (nothing more for a sized body)."""
+        timeout = request.extensions.get("timeout", {}).get("write", None)
+        head, self._unsent_head = self._unsent_head, b""
+        stream = request.stream
+        assert isinstance(stream, AsyncIterable)
+        async for chunk in stream:
+            data = self._h11_state.send(h11.Data(data=chunk)) or b""
+            if head:
+                if len(data) <= _HEAD_JOINS_BODY_UP_TO:
+                    data = head + data
+                else:
+                    await self._network_stream.write(head, timeout=timeout)
+                head = b""
+            await self._network_stream.write(data, timeout=timeout)
+        end = self._h11_state.send(h11.EndOfMessage()) or b""
+        if head or end:
+            await self._network_stream.write(head + end, timeout=timeout)
 
     async def _receive_response_body(self, request: httpcore.Request) -> AsyncIterator[bytes]:
         timeout = request.extensions.get("timeout", {}).get("read", None)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import trustme
 
-from providers._asyncio_network import HIGH_WATER, AsyncioBackend, AsyncioHTTPTransport
+from providers._asyncio_network import HIGH_WATER, AsyncioBackend, AsyncioHTTPTransport, AsyncioStream
 from providers._connection_pool import HTTP11ConnectionPool
 from providers._http import HttpClient
 
@@ -25,14 +25,17 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 _OK = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
 
 
+def _content_length(head: bytes) -> int:
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":", 1)[1])
+    return 0
+
+
 async def _read_request(reader: asyncio.StreamReader) -> bytes:
     """One request's head and body (content-length bodies only)."""
     head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":", 1)[1])
-    return head + await reader.readexactly(length)
+    return head + await reader.readexactly(_content_length(head))
 
 
 @asynccontextmanager
@@ -303,6 +306,63 @@ async def test_a_large_upload_waits_for_a_slow_reader() -> None:
     async with _server(slow_reader) as port, _client() as client:
         response = await client.post(f"http://127.0.0.1:{port}/", content=upload)
     assert response.content == b"ok" and bytes(received) == upload
+
+
+async def test_a_request_head_leaves_with_its_body_in_one_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small POST is one write to the socket (head and body); a body over 64 KiB follows its head in a
+    write of its own (it is not copied onto the head); a GET is its head alone; a chunked upload joins its
+    first chunk to the head and ends with the last-chunk marker. The server reads every request whole."""
+    writes: list[bytes] = []
+    write = AsyncioStream.write
+
+    async def recording(self: AsyncioStream, buffer: bytes, timeout: float | None = None) -> None:
+        writes.append(bytes(buffer))
+        await write(self, buffer, timeout)
+
+    monkeypatch.setattr(AsyncioStream, "write", recording)
+    received: list[bytes] = []
+
+    async def recorder(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                if b"transfer-encoding: chunked" in head.lower():
+                    received.append(head + await reader.readuntil(b"0\r\n\r\n"))
+                else:
+                    received.append(head + await reader.readexactly(_content_length(head)))
+                writer.write(_OK)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+
+    async def two_chunks() -> AsyncIterator[bytes]:
+        yield b"ab"
+        yield b"cd"
+
+    small, large = b'{"a": 1}', b"L" * (64 * 1024 + 1)
+    async with _server(recorder) as port, _client() as client:
+        url = f"http://127.0.0.1:{port}/v1"
+        assert (await client.post(url, content=small)).content == b"ok"
+        assert (await client.post(url, content=large)).content == b"ok"
+        assert (await client.get(url)).content == b"ok"
+        assert (await client.post(url, content=two_chunks())).content == b"ok"
+
+    heads = [request.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n" for request in received]
+    assert writes == [
+        heads[0] + small,
+        heads[1],
+        large,
+        heads[2],
+        heads[3] + b"2\r\nab\r\n",
+        b"2\r\ncd\r\n",
+        b"0\r\n\r\n",
+    ]
+    assert [request.removeprefix(head) for request, head in zip(received, heads, strict=True)] == [
+        small,
+        large,
+        b"",
+        b"2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n",
+    ]
 
 
 async def test_a_write_that_cannot_drain_is_a_write_timeout() -> None:
