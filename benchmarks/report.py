@@ -266,7 +266,9 @@ def render_markdown(summary: dict[str, Any]) -> str:
         + ", ".join(f"{name} {version}" for name, version in env["versions"].items()),
         f"- Run: {env['date']}; per repetition {settings['calls']} sequential calls, "
         f"{settings['stream_calls']} streamed calls (50 chunks each), {settings['concurrent_calls']} calls "
-        f"at concurrency {settings['concurrency']}; warm-up {settings['warmup']} calls per row.",
+        f"at concurrency {settings['concurrency']}; warm-up {settings['warmup']} calls per row, then "
+        f"{settings.get('concurrent_warmup', 2 * settings['concurrency'])} at concurrency "
+        f"{settings['concurrency']}.",
         f"- CPUs: {summary.get('pinning', 'not pinned')} (`--no-pin` lets the OS place them).",
         "",
         "| client | CPU us/call | ratio | stream CPU us/call | ratio | first chunk ms | calls/s @32 | ratio "

@@ -282,7 +282,7 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
             "--rows",
             "floor,bare,options,miss-redis,aisdk-node",
             *("--repetitions", "1", "--calls", "2", "--stream-calls", "1"),
-            *("--concurrent-calls", "4", "--concurrency", "2", "--warmup", "2"),
+            *("--concurrent-calls", "4", "--concurrency", "2", "--warmup", "2", "--concurrent-warmup", "4"),
             *("--output", str(tmp_path)),
         ]
     )
