@@ -134,13 +134,14 @@ def _cpu_model() -> str:
 
 
 THROUGHPUT_REFERENCE = ("stack", "aisdk-node")
-"""(row, reference): the row whose concurrent windows each run between two half windows of the reference's
-(the throughput target compares the full stack with the AI SDK on Node)."""
+"""(row, reference): the row whose concurrent windows each run between two windows of the reference's (of
+as many calls; the throughput target compares the full stack with the AI SDK on Node)."""
 
 
 def bracket_reference(row: str, op: str) -> str | None:
-    """The row whose half windows run right before and after each of ``row``'s ``op`` windows: the floor
-    for sequential and streamed calls (of every other row), Node for the full stack's concurrent calls."""
+    """The row whose windows run right before and after each of ``row``'s ``op`` windows: the floor's half
+    windows for sequential and streamed calls (of every other row), Node's for the full stack's concurrent
+    calls (as long as the row's: see ``benchmarks.run._reference_window``)."""
     if op == "concurrent":
         return THROUGHPUT_REFERENCE[1] if row == THROUGHPUT_REFERENCE[0] else None
     return None if row == "floor" else "floor"
@@ -376,7 +377,7 @@ def _bracketed_section(rows: dict[str, Any]) -> list[str]:
         lines += [
             "",
             f"Calls/s at concurrency 32, {LABELS[row]} over {LABELS.get(reference, reference)}, each window "
-            f"between two half windows of the latter: {_ratio_cell(throughput)}.",
+            f"between two windows of as many calls of the latter: {_ratio_cell(throughput)}.",
         ]
     return lines
 

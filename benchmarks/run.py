@@ -5,7 +5,7 @@ modelpipe bare, one layer added at a time up to the full stack, cache hit, the r
 openai SDK / LiteLLM when installed, and the Vercel AI SDK on Node when ``node`` is there), warms every
 row up, then measures the rows interleaved (rotating order each repetition; every sequential and
 streamed window of a row between two half windows of the floor, and the full stack's concurrent windows
-between two of the AI SDK on Node, for the bracketed ratios) and writes
+between two windows of as many calls of the AI SDK on Node, for the bracketed ratios) and writes
 ``benchmarks/results.json``, ``benchmarks/RESULTS.md`` and, with matplotlib, ``benchmarks/results.png``.
 The ``miss-redis`` row runs against a throwaway ``redis-server`` the runner starts on loopback.
 
@@ -132,7 +132,7 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     reference = _reference(row, op, workers)
                     before_window = None
                     if reference is not None:
-                        before_window = _half_window(workers[reference], op, command, args.concurrency)
+                        before_window = _reference_window(workers[reference], op, command, args.concurrency)
                     _touch(worker, op, args.concurrency)
                     before = server.stats()
                     answer = worker.ask(op=op, **command)
@@ -142,7 +142,7 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
                     answer["server_requests"] = requests
                     raw[row][op].append(answer)
                     if reference is not None and "cpu" in answer:
-                        after_window = _half_window(workers[reference], op, command, args.concurrency)
+                        after_window = _reference_window(workers[reference], op, command, args.concurrency)
                         answer["around"] = [before_window, after_window]
                     if row == "floor" and op == "generate" and requests:
                         server_costs.append((after["cpu_seconds"] - before["cpu_seconds"]) / requests)
@@ -163,13 +163,18 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _half_window(
+def _reference_window(
     reference: WorkerProcess, op: str, command: dict[str, int], concurrency: int
 ) -> dict[str, Any]:
-    """Half a measurement of a reference row, taken right before or right after a row's own (see
-    :func:`_bracketed_ratio`)."""
+    """A measurement of a reference row, taken right before or right after a row's own (see
+    :func:`_bracketed_ratio`): half as many calls for sequential and streamed calls; as many at
+    concurrency, where each window starts on caches the other process left cold and ramps up and down
+    its lanes, a cost that does not halve with the window and would weigh twice as much on the
+    reference (with half windows, one run's bracketed ratio of the full stack to the AI SDK on Node
+    said 1.08x where the medians of the two rows' own windows said 0.90x)."""
     _touch(reference, op, concurrency)
-    return reference.ask(op=op, **{**command, "n": max(1, command["n"] // 2)})
+    calls = command["n"] if op == "concurrent" else max(1, command["n"] // 2)
+    return reference.ask(op=op, **{**command, "n": calls})
 
 
 def _touch(worker: WorkerProcess, op: str, concurrency: int) -> None:

@@ -382,3 +382,19 @@ def test_cpu_targets_are_judged_on_the_bracketed_ratio_and_show_the_ratio_of_med
         "met": True,
     }
     assert judged["throughput at concurrency 32 (full stack) >= 0.95x floor"]["value"] == "1.00x"
+
+
+def test_reference_windows_are_half_as_long_for_sequential_calls_and_as_long_at_concurrency() -> None:
+    class Recorder:
+        def __init__(self) -> None:
+            self.asked: list[dict[str, Any]] = []
+
+        def ask(self, **command: Any) -> dict[str, Any]:
+            self.asked.append(command)
+            return command
+
+    worker = Recorder()
+    run._reference_window(worker, "generate", {"n": 400}, 32)  # type: ignore[arg-type]
+    run._reference_window(worker, "concurrent", {"n": 640, "concurrency": 32}, 32)  # type: ignore[arg-type]
+    measured = [command for command in worker.asked if command["n"] not in (1, 32)]  # not the touches
+    assert measured == [{"op": "generate", "n": 200}, {"op": "concurrent", "n": 640, "concurrency": 32}]
