@@ -268,7 +268,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
         f"- Run: {env['date']}; per repetition {settings['calls']} sequential calls, "
         f"{settings['stream_calls']} streamed calls (50 chunks each), {settings['concurrent_calls']} calls "
         f"at concurrency {settings['concurrency']}; warm-up {settings['warmup']} calls per row, then "
-        f"{settings.get('concurrent_warmup', 2 * settings['concurrency'])} at concurrency "
+        f"{settings['concurrent_warmup']} at concurrency "
         f"{settings['concurrency']}.",
         f"- CPUs: {summary.get('pinning', 'not pinned')} (`--no-pin` lets the OS place them).",
         "",

@@ -112,7 +112,7 @@ def measure_rows(rows: list[str], args: argparse.Namespace) -> dict[str, Any]:
             worker.ask(op="stream", n=max(1, args.warmup // 4))
             worker.ask(
                 op="concurrent",
-                n=max(args.concurrency * 2, args.concurrent_warmup),
+                n=args.concurrent_warmup,
                 concurrency=args.concurrency,
             )
         raw: dict[str, dict[str, list[Any]]] = {
@@ -279,6 +279,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
             args.warmup,
             args.concurrent_warmup,
         ) = (2, 40, 10, 128, 20, 64)
+    args.concurrent_warmup = max(args.concurrent_warmup, 2 * args.concurrency)  # every lane connects
     return args
 
 
