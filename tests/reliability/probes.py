@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import time
 import warnings
@@ -21,8 +22,10 @@ from providers._http import HttpClient
 
 __all__ = [
     "AttemptCounter",
+    "GcPauses",
     "LoopLag",
     "LoopProblems",
+    "measure_gc_pauses",
     "measure_loop_lag",
     "open_fds",
     "pool_connections",
@@ -127,3 +130,34 @@ async def measure_loop_lag(period: float = 0.01) -> AsyncIterator[LoopLag]:
             yield lag
         finally:
             group.cancel_scope.cancel()
+
+
+class GcPauses:
+    """The cyclic garbage collector's runs while a block ran: ``(generation, seconds)`` each."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[int, float]] = []
+
+    @property
+    def worst(self) -> float:
+        return max((seconds for _, seconds in self.runs), default=0.0)
+
+
+@contextmanager
+def measure_gc_pauses() -> Iterator[GcPauses]:
+    """Time every collector run in the block (a run stops the event loop and every thread)."""
+    pauses = GcPauses()
+    started = 0.0
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        nonlocal started
+        if phase == "start":
+            started = time.perf_counter()
+        else:
+            pauses.runs.append((info["generation"], time.perf_counter() - started))
+
+    gc.callbacks.append(record)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(record)

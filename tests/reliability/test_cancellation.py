@@ -24,6 +24,8 @@ from providers.testing.openai import error_reply, stream_chunks, text_reply
 
 from .probes import open_fds, pool_connections, watch_problems
 
+pytestmark = pytest.mark.usefixtures("own_heap")
+
 RETURN_LIMIT = 0.25
 """G6: a cancelled call returns control within 250 ms."""
 

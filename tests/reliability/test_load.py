@@ -52,10 +52,19 @@ from .faults import (
     expected_partial,
     success_reply,
 )
-from .probes import AttemptCounter, measure_loop_lag, open_fds, pool_connections, watch_problems
+from .probes import (
+    AttemptCounter,
+    measure_gc_pauses,
+    measure_loop_lag,
+    open_fds,
+    pool_connections,
+    watch_problems,
+)
 
 CALLS = 1000
 CONCURRENCY = 100
+pytestmark = pytest.mark.usefixtures("own_heap")
+
 READ_TIMEOUT = 0.5
 CANCEL_RETURN_LIMIT = 0.5
 """A cancelled call gives control back within this, under load. G6's quiet-loop figures (100 ms p99,
@@ -277,9 +286,10 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
 
     started = time.monotonic()
     with watch_problems() as problems:
-        async with measure_loop_lag() as lag, anyio.create_task_group() as group:
-            for _ in range(CONCURRENCY):
-                group.start_soon(lane)
+        with measure_gc_pauses() as collections:
+            async with measure_loop_lag() as lag, anyio.create_task_group() as group:
+                for _ in range(CONCURRENCY):
+                    group.start_soon(lane)
         elapsed = time.monotonic() - started
         in_use, idle = pool_connections(http)
         await http.aclose()
@@ -375,7 +385,9 @@ async def test_a_thousand_faulty_calls_end_typed_with_exact_attempts_and_no_leak
         f"\n  cancellations: {len(latencies)}; return after cancel p50 "
         f"{statistics.median(latencies) * 1e3:.1f} ms, p99 {_percentile(latencies, 0.99) * 1e3:.1f} ms, "
         f"max {max(latencies) * 1e3:.1f} ms; server disconnects {server.disconnects}; event-loop lag p99 "
-        f"{_percentile(lag.samples, 0.99) * 1e3:.1f} ms, max {lag.worst * 1e3:.1f} ms"
+        f"{_percentile(lag.samples, 0.99) * 1e3:.1f} ms, max {lag.worst * 1e3:.1f} ms; collector runs "
+        f"{len(collections.runs)} (full {sum(1 for gen, _ in collections.runs if gen == 2)}), "
+        f"longest {collections.worst * 1e3:.1f} ms"
         f"\n  leaks: pool in use {in_use} (idle {idle}); server live after close {server.live_connections}; "
         f"connections opened {server.connections_opened}; tasks {tasks_before}->{tasks_after}; "
         f"fds {fds_before}->{fds_after}; resource warnings {len(problems.resource_warnings)}; "
