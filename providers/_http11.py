@@ -1,49 +1,47 @@
-"""HTTP/1.1 connections that hand out everything one network read completed as one body piece.
+"""HTTP/1.1 connections: httpcore's connection life cycle, our own bytes on the wire.
 
-httpcore reads a response body one h11 event at a time: a chunked body (every streamed answer) becomes
-one ``Data`` event per chunk, and each event climbs the whole stack of async generators above it
-(httpcore's body stream, its pool's, httpx's, ours) before the next is parsed. A provider's stream sends
-one server-sent event per chunk, so a 50-event answer that arrived in one or two reads still takes 50
-trips up that stack. Measured against the benchmark's loopback server (2026-12-05, 20 paired rounds of
-40 streamed calls, 54 chunks each), process CPU per streamed call: raw httpx 2,497 -> 1,938 us with
-merged pieces, our bare chat terminal 3,102 -> 2,267, the full default stack 3,694 -> 2,646.
+The request head and body are framed by :mod:`providers._http1_wire` and the head leaves with a body of
+up to 64 KiB in one write (httpcore wrote them separately: two system calls and two packets, two TLS
+records over TLS, for every small POST; against the loopback server, 3,200 bare chat calls went from
+6,400 to 3,200 ``sendto`` calls, 2026-12-06).
 
-Here, after each ``Data`` event, the connection keeps asking h11 for the events the bytes already
-received complete (no further read, so nothing waits longer) and yields their data joined. The bytes,
-their order, the end of the message and every error are h11's, as before; an error h11 raises after some
-data yields that data first. Only the size of the pieces changes, which HTTP never promised.
+The response is parsed by llhttp (:class:`~providers._http1_wire.ResponseReader`) instead of h11, and
+its body is handed out one piece per network read: everything a read completed, joined. httpcore read
+one h11 event at a time, so a 50-event streamed answer that arrived in one or two reads took 50 trips up
+the stack of async generators above it. Measured against the benchmark's loopback server, 5
+repetitions, before and after the parser change (2026-12-06, 2 cores): CPU per call, bare chat
+terminal 326 -> 283 us, full default stack 445 -> 362 us; per streamed call (50 chunks) 1,042 -> 730
+and 1,193 -> 923 us; full-stack calls per second at 32 in flight 2,096 -> 2,703.
 
-On the way out, the request head and a body of up to 64 KiB leave in one write: httpcore writes the head
-and the body separately, two system calls and two packets (two TLS records over TLS) for every small
-POST. Against the loopback server, 3,200 bare chat calls: 6,400 -> 3,200 ``sendto`` calls (2026-12-06);
-the CPU it saves per call (a few us of system time) is below the benchmark's noise.
+A connection is kept for the next request only when the exchange ended cleanly: the request was sent
+whole, the response read to its end with no byte after it, and neither side asked to close.
 
 httpcore builds its HTTP/1.1 connection inside ``AsyncHTTPConnection.handle_async_request``; the
 subclasses below make that connection themselves and reach httpcore's connection internals
-(``_connect``, ``_h11_state``, ``_receive_event``, ``_state``, ``_expire_at``, ``_network_stream``). The
-httpcore versions they rely on are bounded in ``pyproject.toml``, and the tests run real servers through
-them. The pool that makes these connections is :mod:`providers._connection_pool`.
+(``_connect``, ``_state``, ``_expire_at``, ``_network_stream`` and the wire methods overridden here).
+The httpcore versions they rely on are bounded in ``pyproject.toml``, and the tests run real servers
+through them. The pool that makes these connections is :mod:`providers._connection_pool`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 import types
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Literal
 
-import h11
 import httpcore
 from httpcore._async.connection_pool import AsyncPoolRequest
 from httpcore._async.http11 import AsyncHTTP11Connection, HTTPConnectionState
 from httpcore._synchronization import AsyncLock
 
+from ._http1_wire import BodyFramer, ResponseReader, request_head
+
 __all__ = ["MergedBodyConnection", "PoolState"]
 
 PoolState = Literal["closed", "expired", "idle", "busy"]
-
-_BODY_ENDS = (h11.EndOfMessage, h11.PAUSED)
 
 _HEAD_JOINS_BODY_UP_TO = 64 * 1024
 """The largest first body chunk the request head is joined to for one write (beyond it, the head goes
@@ -71,9 +69,10 @@ class _LoopLock(AsyncLock):
 
 
 class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
-    """httpcore's HTTP/1.1 connection, yielding one body piece per read instead of one per h11 event and
-    writing a request's head with its body, its state guarded by a :class:`_LoopLock` (the pool that
-    makes it runs under asyncio only)."""
+    """httpcore's HTTP/1.1 connection with its wire work replaced: the request framed by
+    :func:`~providers._http1_wire.request_head` and written with its body, the response parsed by
+    llhttp (:class:`~providers._http1_wire.ResponseReader`) and its body handed out one piece per read;
+    its state guarded by a :class:`_LoopLock` (the pool that makes it runs under asyncio only)."""
 
     def __init__(
         self,
@@ -86,6 +85,9 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
         self._state_lock = _LoopLock()
         self._on_close = on_close
         self._unsent_head = b""
+        self._framer = BodyFramer(0)
+        self._request_sent = False
+        self._reader: ResponseReader | None = None
 
     async def aclose(self) -> None:
         try:
@@ -94,65 +96,80 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
             self._on_close()
 
     async def _send_request_headers(self, request: httpcore.Request) -> None:
-        """Frame the request head (h11 validates it, as in httpcore) and keep its bytes for
-        :meth:`_send_request_body`: head and body then leave in one write, one system call and (for a
-        small request) one packet instead of two. httpcore's ``send_request_headers`` trace event
-        therefore ends before the head is written."""
-        try:
-            event = h11.Request(method=request.method, target=request.url.target, headers=request.headers)
-        except h11.LocalProtocolError as error:
-            raise httpcore.LocalProtocolError(error) from error  # as httpcore maps it
-        self._unsent_head = self._h11_state.send(event) or b""
+        """Frame and validate the request head, and keep its bytes for :meth:`_send_request_body`:
+        head and body then leave in one write, one system call and (for a small request) one packet
+        instead of two. httpcore's ``send_request_headers`` trace event therefore ends before the head
+        is written."""
+        self._request_sent = False
+        self._reader = None
+        self._unsent_head, self._framer = request_head(request.method, request.url.target, request.headers)
 
     async def _send_request_body(self, request: httpcore.Request) -> None:
         """Write the kept head with the body's first chunk (alone first if that chunk is large), the
         other chunks as they come, and the end of the message (nothing more for a sized body)."""
         timeout = request.extensions.get("timeout", {}).get("write", None)
         head, self._unsent_head = self._unsent_head, b""
+        framer = self._framer
         stream = request.stream
         assert isinstance(stream, AsyncIterable)
         async for chunk in stream:
-            data = self._h11_state.send(h11.Data(data=chunk)) or b""
+            data = framer.frame(chunk)
             if head:
                 if len(data) <= _HEAD_JOINS_BODY_UP_TO:
                     data = head + data
                 else:
                     await self._network_stream.write(head, timeout=timeout)
                 head = b""
-            await self._network_stream.write(data, timeout=timeout)
-        end = self._h11_state.send(h11.EndOfMessage()) or b""
+            if data:
+                await self._network_stream.write(data, timeout=timeout)
+        end = framer.end()
         if head or end:
             await self._network_stream.write(head + end, timeout=timeout)
+        self._request_sent = True
+
+    async def _receive_response_headers(
+        self, request: httpcore.Request
+    ) -> tuple[bytes, int, bytes, list[tuple[bytes, bytes]], bytes]:
+        timeout = request.extensions.get("timeout", {}).get("read", None)
+        reader = self._reader = ResponseReader(head_only=request.method == b"HEAD")
+        while not reader.head_complete:
+            reader.feed(await self._network_stream.read(self.READ_NUM_BYTES, timeout=timeout))
+        return reader.http_version, reader.status, reader.reason, reader.headers, b""
 
     async def _receive_response_body(self, request: httpcore.Request) -> AsyncIterator[bytes]:
         timeout = request.extensions.get("timeout", {}).get("read", None)
-        state = self._h11_state
+        reader = self._reader
+        assert reader is not None
         while True:
-            event = await self._receive_event(timeout=timeout)
-            if type(event) is h11.Data:
-                pieces = [event.data]
-                ended = False
-                failure: h11.RemoteProtocolError | None = None
-                while True:  # what the buffered bytes complete already; never reads
-                    try:
-                        following = state.next_event()
-                    except h11.RemoteProtocolError as error:
-                        failure = error
-                        break
-                    if type(following) is h11.Data:
-                        pieces.append(following.data)
-                    elif following is h11.NEED_DATA:
-                        break
-                    elif isinstance(following, _BODY_ENDS):
-                        ended = True
-                        break
-                yield bytes(pieces[0]) if len(pieces) == 1 else b"".join(pieces)
-                if failure is not None:
-                    raise httpcore.RemoteProtocolError(failure) from failure  # as httpcore maps it
-                if ended:
-                    break
-            elif isinstance(event, _BODY_ENDS):
-                break
+            pieces = reader.pieces
+            if pieces:
+                reader.pieces = []
+                yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
+            if reader.failure is not None:
+                raise reader.failure
+            if reader.complete:
+                return
+            reader.feed(await self._network_stream.read(self.READ_NUM_BYTES, timeout=timeout))
+
+    async def _response_closed(self) -> None:
+        """Keep the connection for the next request if this exchange ended cleanly and both sides allow
+        it; otherwise close it."""
+        async with self._state_lock:
+            reader = self._reader
+            self._reader = None
+            if (
+                reader is not None
+                and reader.complete
+                and reader.keep_alive
+                and not reader.stray
+                and self._request_sent
+                and not self._framer.asks_close
+            ):
+                self._state = HTTPConnectionState.IDLE
+                if self._keepalive_expiry is not None:
+                    self._expire_at = time.monotonic() + self._keepalive_expiry
+            else:
+                await self.aclose()
 
     def pool_state(self, now: float) -> PoolState:
         """What the pool's pass needs to know at ``now`` (``time.monotonic``), in one look."""

@@ -545,3 +545,76 @@ async def test_a_close_the_loop_has_not_delivered_yet_makes_the_connection_reada
         assert protocol.eof is False and stream.get_extra_info("is_readable") is True
     finally:
         await stream.aclose()
+
+
+async def _answering(
+    answer: bytes, connections: list[int], *, close_after: bool = False
+) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
+    """A handler writing ``answer`` to every request on its connection (counting connections), and
+    closing the connection after the first answer when ``close_after``."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        try:
+            while True:
+                await _read_request(reader)
+                writer.write(answer)
+                await writer.drain()
+                if close_after:
+                    writer.close()
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("answer", "reused"),
+    [
+        pytest.param(_OK, True, id="plain"),
+        pytest.param(b"HTTP/1.1 100 Continue\r\n\r\n" + _OK, True, id="after-100-continue"),
+        pytest.param(
+            _OK + b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nstray", False, id="unasked-second-answer"
+        ),
+        pytest.param(_OK + b"garbage", False, id="trailing-garbage"),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok", False, id="close"
+        ),
+    ],
+)
+async def test_a_connection_is_reused_only_after_a_clean_answer(answer: bytes, reused: bool) -> None:
+    """Bytes past the end of an answer would be read as the next request's answer: such a connection,
+    and one the server asked to close, is not handed out again."""
+    connections: list[int] = []
+    async with _server(await _answering(answer, connections)) as port, _client() as client:
+        for _ in range(3):
+            response = await client.post(f"http://127.0.0.1:{port}/", content=b"x")
+            assert (response.status_code, response.content) == (200, b"ok")
+    assert len(connections) == (1 if reused else 3)
+
+
+async def test_a_body_without_a_length_is_read_to_the_close_and_the_connection_is_not_reused() -> None:
+    connections: list[int] = []
+    answer = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n" + b"to the end " * 1000
+    handler = await _answering(answer, connections, close_after=True)
+    async with _server(handler) as port, _client() as client:
+        for _ in range(2):
+            response = await client.post(f"http://127.0.0.1:{port}/", content=b"x")
+            assert response.content == b"to the end " * 1000
+    assert len(connections) == 2
+
+
+async def test_a_header_that_would_inject_a_line_is_refused_before_anything_is_sent() -> None:
+    received = bytearray()
+
+    async def recording(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        received.extend(await reader.read())
+
+    async with _server(recording) as port, _client() as client:
+        with pytest.raises(httpx.LocalProtocolError, match="Illegal header value"):
+            await client.post(
+                f"http://127.0.0.1:{port}/", content=b"x", headers={"x-a": "1\r\nx-injected: 1"}
+            )
+        await asyncio.sleep(0.05)
+    assert received == b""
