@@ -96,6 +96,9 @@ def test_use_chat_against_the_modelpipe_backend(chat_app: str) -> None:
             page.goto(chat_app)
 
             def send(text: str) -> None:
+                # Send is disabled until the previous answer's stream has finished (its text can
+                # show before that): Enter pressed earlier submits nothing.
+                expect(page.get_by_test_id("status")).to_have_text("ready")
                 page.get_by_test_id("input").fill(text)
                 page.get_by_test_id("input").press("Enter")
 
