@@ -157,6 +157,8 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
         async with self._state_lock:
             reader = self._reader
             self._reader = None
+            if reader is not None:
+                reader.close()
             if (
                 reader is not None
                 and reader.complete

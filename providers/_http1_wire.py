@@ -189,6 +189,12 @@ class ResponseReader:
                 f"the response head is longer than {MAX_RESPONSE_HEAD} bytes without ending"
             )
 
+    def close(self) -> None:
+        """Let go of the parser, which refers back to this reader through its callbacks: the pair is
+        freed at once instead of waiting for the cyclic collector (which a program may have turned
+        off). Nothing may be fed afterwards."""
+        del self._parser
+
     def _end_of_input(self) -> None:
         if self.complete:
             return
