@@ -155,18 +155,9 @@ class _MergedBodyHTTP11Connection(AsyncHTTP11Connection):
         """Keep the connection for the next request if this exchange ended cleanly and both sides allow
         it; otherwise close it."""
         async with self._state_lock:
-            reader = self._reader
-            self._reader = None
-            if reader is not None:
-                reader.close()
-            if (
-                reader is not None
-                and reader.complete
-                and reader.keep_alive
-                and not reader.stray
-                and self._request_sent
-                and not self._framer.asks_close
-            ):
+            reader, self._reader = self._reader, None
+            ended_cleanly = reader is not None and reader.close()
+            if ended_cleanly and self._request_sent and not self._framer.asks_close:
                 self._state = HTTPConnectionState.IDLE
                 if self._keepalive_expiry is not None:
                     self._expire_at = time.monotonic() + self._keepalive_expiry

@@ -122,7 +122,6 @@ class ResponseReader:
         "_head_only",
         "_head_size",
         "_informational",
-        "_length_known",
         "_parser",
         "_reason_parts",
         "_received_any",
@@ -144,7 +143,6 @@ class ResponseReader:
         self._head_only = head_only
         self._head_size = 0
         self._informational = False
-        self._length_known = False
         self._reason_parts: list[bytes] = []
         self._received_any = False
         self.status = 0
@@ -189,11 +187,16 @@ class ResponseReader:
                 f"the response head is longer than {MAX_RESPONSE_HEAD} bytes without ending"
             )
 
-    def close(self) -> None:
+    def close(self) -> bool:
         """Let go of the parser, which refers back to this reader through its callbacks: the pair is
         freed at once instead of waiting for the cyclic collector (which a program may have turned
-        off). Nothing may be fed afterwards."""
+        off). Nothing may be fed afterwards.
+
+        Returns whether the response ended cleanly: read to its end, no byte after it, and the server
+        keeps the connection open.
+        """
         del self._parser
+        return self.complete and self.keep_alive and not self.stray
 
     def _end_of_input(self) -> None:
         if self.complete:
@@ -202,10 +205,19 @@ class ResponseReader:
             if not self._received_any:
                 raise httpcore.RemoteProtocolError("Server disconnected without sending a response.")
             raise httpcore.RemoteProtocolError("peer closed connection in the middle of the response head")
-        if self._length_known:
+        if self._body_has_length():
             raise httpcore.RemoteProtocolError("peer closed connection without sending complete message body")
         self.complete = True  # a body without a length ends where the connection does
         self.keep_alive = False
+
+    def _body_has_length(self) -> bool:
+        """Whether the head framed the body (a length, chunks, or a status without a body); asked only
+        when the connection ends before llhttp saw the body end."""
+        return self.status in (204, 304) or any(
+            (lowered := name.lower()) == b"content-length"
+            or (lowered == b"transfer-encoding" and b"chunked" in value.lower())
+            for name, value in self.headers
+        )
 
     # llhttp's callbacks, through httptools
 
@@ -230,11 +242,6 @@ class ResponseReader:
         self.status = status
         self.reason = b"".join(self._reason_parts)
         self.head_complete = True
-        self._length_known = status in (204, 304) or any(
-            (lowered := name.lower()) == b"content-length"
-            or (lowered == b"transfer-encoding" and b"chunked" in value.lower())
-            for name, value in self.headers
-        )
         if self._head_only:
             self._finish()
 

@@ -17,11 +17,13 @@ from providers._http1_wire import MAX_RESPONSE_HEAD, BodyFramer, ResponseReader,
 _HEADERS = [(b"Host", b"api.example.com"), (b"Content-Type", b"application/json"), (b"Content-Length", b"2")]
 
 
-def _h11_request(method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
+def _h11_request(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
+) -> bytes:
     connection = h11.Connection(h11.CLIENT)
     wire = connection.send(h11.Request(method=method, target=target, headers=headers)) or b""
-    if body:
-        wire += connection.send(h11.Data(data=body)) or b""
+    for chunk in chunks:
+        wire += connection.send(h11.Data(data=chunk)) or b""
     return wire + (connection.send(h11.EndOfMessage()) or b"")
 
 
@@ -30,20 +32,27 @@ def _ours(method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], chun
     return head + b"".join(framer.frame(chunk) for chunk in chunks) + framer.end()
 
 
-def test_a_sized_request_is_the_bytes_h11_writes() -> None:
-    assert _ours(b"POST", b"/v1/chat?x=1", _HEADERS, [b"{}"]) == _h11_request(
-        b"POST", b"/v1/chat?x=1", _HEADERS, b"{}"
-    )
+@pytest.mark.parametrize(
+    ("target", "headers", "chunks"),
+    [
+        pytest.param(b"/v1/chat?x=1", _HEADERS, [b"{}"], id="sized"),
+        pytest.param(
+            b"/",
+            [(b"Host", b"h"), (b"Transfer-Encoding", b"chunked")],
+            [b"abc", b"", b"0123456789abcdefX"],
+            id="chunked",
+        ),
+        pytest.param(b"/", [(b"Host", b"h")], [], id="no-body"),
+    ],
+)
+def test_a_request_is_the_bytes_h11_writes(
+    target: bytes, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
+) -> None:
+    assert _ours(b"POST", target, headers, chunks) == _h11_request(b"POST", target, headers, chunks)
 
 
-def test_a_chunked_request_is_the_bytes_h11_writes() -> None:
-    headers = [(b"Host", b"h"), (b"Transfer-Encoding", b"chunked")]
-    connection = h11.Connection(h11.CLIENT)
-    expected = connection.send(h11.Request(method=b"POST", target=b"/", headers=headers)) or b""
-    for chunk in (b"abc", b"", b"0123456789abcdefX"):
-        expected += connection.send(h11.Data(data=chunk)) or b""
-    expected += connection.send(h11.EndOfMessage()) or b""
-    assert _ours(b"POST", b"/", headers, [b"abc", b"", b"0123456789abcdefX"]) == expected
+def _host_and(*headers: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    return [(b"Host", b"h"), *headers]
 
 
 @pytest.mark.parametrize(
@@ -52,54 +61,40 @@ def test_a_chunked_request_is_the_bytes_h11_writes() -> None:
         pytest.param(
             b"POST",
             b"/",
-            [(b"Host", b"h"), (b"X-A", b"1\r\nX-Injected: 1")],
+            _host_and((b"X-A", b"1\r\nX-Injected: 1")),
             "Illegal header value",
             id="crlf-in-value",
         ),
+        pytest.param(b"POST", b"/", _host_and((b"X-A", b"1\n")), "Illegal header value", id="lf-in-value"),
         pytest.param(
-            b"POST", b"/", [(b"Host", b"h"), (b"X-A", b"1\n")], "Illegal header value", id="lf-in-value"
+            b"POST", b"/", _host_and((b"X-A", b"a\x00b")), "Illegal header value", id="nul-in-value"
         ),
         pytest.param(
-            b"POST", b"/", [(b"Host", b"h"), (b"X-A", b"a\x00b")], "Illegal header value", id="nul-in-value"
+            b"POST", b"/", _host_and((b"X-A", b" padded")), "Illegal header value", id="leading-space"
         ),
-        pytest.param(
-            b"POST", b"/", [(b"Host", b"h"), (b"X-A", b" padded")], "Illegal header value", id="leading-space"
-        ),
-        pytest.param(
-            b"POST", b"/", [(b"Host", b"h"), (b"X A", b"1")], "Illegal header name", id="space-in-name"
-        ),
-        pytest.param(
-            b"POST", b"/", [(b"Host", b"h"), (b"X-A:", b"1")], "Illegal header name", id="colon-in-name"
-        ),
-        pytest.param(b"POST", b"/", [(b"Host", b"h"), (b"", b"1")], "Illegal header name", id="empty-name"),
-        pytest.param(b"PO ST", b"/", [(b"Host", b"h")], "Illegal method", id="space-in-method"),
-        pytest.param(b"POST", b"/a b", [(b"Host", b"h")], "Illegal target", id="space-in-target"),
-        pytest.param(b"POST", b"/\r\nX: y", [(b"Host", b"h")], "Illegal target", id="crlf-in-target"),
+        pytest.param(b"POST", b"/", _host_and((b"X A", b"1")), "Illegal header name", id="space-in-name"),
+        pytest.param(b"POST", b"/", _host_and((b"X-A:", b"1")), "Illegal header name", id="colon-in-name"),
+        pytest.param(b"POST", b"/", _host_and((b"", b"1")), "Illegal header name", id="empty-name"),
+        pytest.param(b"PO ST", b"/", _host_and(), "Illegal method", id="space-in-method"),
+        pytest.param(b"POST", b"/a b", _host_and(), "Illegal target", id="space-in-target"),
+        pytest.param(b"POST", b"/\r\nX: y", _host_and(), "Illegal target", id="crlf-in-target"),
         pytest.param(b"POST", b"/", [], "Missing mandatory Host", id="no-host"),
-        pytest.param(b"POST", b"/", [(b"Host", b"a"), (b"host", b"b")], "multiple Host", id="two-hosts"),
+        pytest.param(b"POST", b"/", _host_and((b"host", b"b")), "multiple Host", id="two-hosts"),
         pytest.param(
-            b"POST",
-            b"/",
-            [(b"Host", b"h"), (b"Content-Length", b"1, 2")],
-            "conflicting Content-Length",
-            id="cl-list",
+            b"POST", b"/", _host_and((b"Content-Length", b"1, 2")), "conflicting Content-Length", id="cl-list"
         ),
         pytest.param(
             b"POST",
             b"/",
-            [(b"Host", b"h"), (b"Content-Length", b"1"), (b"content-length", b"2")],
+            _host_and((b"Content-Length", b"1"), (b"content-length", b"2")),
             "conflicting Content-Length",
             id="two-cl",
         ),
         pytest.param(
-            b"POST", b"/", [(b"Host", b"h"), (b"Content-Length", b"-1")], "bad Content-Length", id="cl-sign"
+            b"POST", b"/", _host_and((b"Content-Length", b"-1")), "bad Content-Length", id="cl-sign"
         ),
         pytest.param(
-            b"POST",
-            b"/",
-            [(b"Host", b"h"), (b"Transfer-Encoding", b"gzip")],
-            "Only Transfer-Encoding",
-            id="te-gzip",
+            b"POST", b"/", _host_and((b"Transfer-Encoding", b"gzip")), "Only Transfer-Encoding", id="te-gzip"
         ),
     ],
 )
@@ -107,7 +102,7 @@ def test_a_request_h11_refuses_is_refused_before_a_byte_leaves(
     method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], message: str
 ) -> None:
     with pytest.raises(h11.LocalProtocolError):
-        _h11_request(method, target, headers, b"")
+        _h11_request(method, target, headers, [])
     with pytest.raises(httpcore.LocalProtocolError, match=message):
         request_head(method, target, headers)
 
@@ -315,16 +310,21 @@ def test_a_response_head_that_never_ends_is_refused_past_the_limit() -> None:
 
 def test_bytes_after_the_response_mark_the_connection_unusable() -> None:
     wire = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
-    assert not _read(wire, []).stray
+    clean = _read(wire, [])
+    assert not clean.stray and clean.close()
     for trailing in (b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", b"garbage"):
         reader = _read(wire + trailing, [])
         assert reader.complete and reader.pieces == [b"ok"] and reader.stray and reader.failure is None
+        assert not reader.close()
 
 
 def test_the_server_asking_to_close_or_speaking_http_1_0_ends_keep_alive() -> None:
-    assert not _read(b"HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 0\r\n\r\n", []).keep_alive
-    assert not _read(b"HTTP/1.0 200 OK\r\ncontent-length: 0\r\n\r\n", []).keep_alive
-    assert _read(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\ncontent-length: 0\r\n\r\n", []).keep_alive
+    assert not _read(b"HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 0\r\n\r\n", []).close()
+    assert not _read(b"HTTP/1.0 200 OK\r\ncontent-length: 0\r\n\r\n", []).close()
+    assert _read(b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\ncontent-length: 0\r\n\r\n", []).close()
+    unfinished = ResponseReader()
+    unfinished.feed(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nab")
+    assert not unfinished.close()
 
 
 def test_a_head_response_ends_with_its_head_and_no_content_has_no_body() -> None:

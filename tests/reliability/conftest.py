@@ -15,8 +15,8 @@ def own_heap() -> Iterator[None]:
     A full collection stops the event loop and the loopback servers' threads for as long as it
     takes to walk the whole heap: after a few thousand tests, over half a second, past the load
     test's 0.5 s read timeout (a reply planned for 50 ms timed out and took an unplanned retry) and
-    the cancellation tests' 0.25 s return limit. Frozen objects are skipped by every collection, so the test's
-    pauses are its own again.
+    the cancellation tests' 0.25 s return limit. Frozen objects are skipped by every collection, so
+    the test's pauses are its own again.
     """
     gc.collect()
     gc.freeze()
