@@ -61,10 +61,10 @@ from .probes import (
     watch_problems,
 )
 
-CALLS = 1000
-CONCURRENCY = 100
 pytestmark = pytest.mark.usefixtures("own_heap")
 
+CALLS = 1000
+CONCURRENCY = 100
 READ_TIMEOUT = 0.5
 CANCEL_RETURN_LIMIT = 0.5
 """A cancelled call gives control back within this, under load. G6's quiet-loop figures (100 ms p99,
