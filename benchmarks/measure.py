@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from .first_answer import NODE_PROBE as FIRST_ANSWER_NODE_PROBE
+
 __all__ = [
     "NODE_DIR",
     "NODE_ROWS",
@@ -24,8 +26,10 @@ __all__ = [
     "RedisProcess",
     "ServerProcess",
     "WorkerProcess",
+    "first_answer_cost",
     "import_cost",
     "node_command",
+    "node_first_answer_cost",
     "node_import_cost",
     "project_env",
 ]
@@ -263,28 +267,8 @@ def import_cost(modules: list[str], repetitions: int = 7) -> dict[str, Any]:
     Measured as an installed package runs: bytecode may be cached (``PYTHONDONTWRITEBYTECODE`` is
     dropped and one untimed import warms the cache), so the figure is import work, not compilation.
     """
-    env = project_env()
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE, *modules],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,  # the untimed warm-up's figures would land in the runner's output
-        check=True,
-    )
-    seconds: list[float] = []
-    rss: list[int] = []
-    for _ in range(repetitions):
-        output = subprocess.run(
-            [sys.executable, "-c", _IMPORT_PROBE, *modules],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-        seconds.append(float(output[0]))
-        rss.append(int(output[1]))
+    env = _bytecode_env()
+    cost = _timed_runs([sys.executable, "-c", _IMPORT_PROBE, *modules], PROJECT_ROOT, env, repetitions)
     traced = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", _IMPORT_PROBE, *modules],
         cwd=PROJECT_ROOT,
@@ -293,13 +277,7 @@ def import_cost(modules: list[str], repetitions: int = 7) -> dict[str, Any]:
         text=True,
         check=True,
     ).stderr
-    return {
-        "seconds": statistics.median(seconds),
-        "min": min(seconds),
-        "max": max(seconds),
-        "max_rss_kib": statistics.median(rss),
-        "top_self_us": _costliest(traced, 8),
-    }
+    return {**cost, "top_self_us": _costliest(traced, 8)}
 
 
 _NODE_IMPORT_PROBE = (
@@ -316,11 +294,40 @@ def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
     in a fresh ``node`` process (one untimed run first, as for Python); no per-module breakdown."""
     node = node_command("aisdk-node", "")[0]
     command = [node, "--input-type=module", "-e", _NODE_IMPORT_PROBE]
-    subprocess.run(command, cwd=NODE_DIR, stdout=subprocess.DEVNULL, check=True)
+    return {**_timed_runs(command, NODE_DIR, None, repetitions), "top_self_us": []}
+
+
+def first_answer_cost(client: str, base_url: str, repetitions: int = 7) -> dict[str, Any]:
+    """Median seconds from a fresh interpreter's first import to ``client``'s first answer from the
+    loopback server at ``base_url`` (see :mod:`benchmarks.first_answer`), and its peak RSS. Bytecode
+    may be cached, as for :func:`import_cost`."""
+    command = [sys.executable, str(Path(__file__).with_name("first_answer.py")), client, base_url]
+    return _timed_runs(command, PROJECT_ROOT, _bytecode_env(), repetitions)
+
+
+def node_first_answer_cost(base_url: str, repetitions: int = 7) -> dict[str, Any]:
+    """:func:`first_answer_cost` for the Vercel AI SDK on Node (``generateText`` on ``createOpenAI``)."""
+    node = node_command("aisdk-node", "")[0]
+    command = [node, "--input-type=module", "-e", FIRST_ANSWER_NODE_PROBE, base_url]
+    return _timed_runs(command, NODE_DIR, None, repetitions)
+
+
+def _bytecode_env() -> dict[str, str]:
+    env = project_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _timed_runs(
+    command: list[str], cwd: Path, env: dict[str, str] | None, repetitions: int
+) -> dict[str, Any]:
+    """Run ``command`` once untimed (warm caches, compile bytecode), then ``repetitions`` times; each run
+    prints ``seconds max_rss_kib``. Median, min and max seconds and the median peak RSS."""
+    subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, check=True)
     seconds: list[float] = []
     rss: list[int] = []
     for _ in range(repetitions):
-        output = subprocess.run(command, cwd=NODE_DIR, capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
         elapsed, max_rss_kib = output.split()
         seconds.append(float(elapsed))
         rss.append(int(max_rss_kib))
@@ -329,7 +336,6 @@ def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
         "min": min(seconds),
         "max": max(seconds),
         "max_rss_kib": statistics.median(rss),
-        "top_self_us": [],
     }
 
 

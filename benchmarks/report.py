@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "DEPENDENCIES_ALONE",
+    "FIRST_ANSWER_FLOOR",
     "LABELS",
     "LAYERS",
     "READY_TO_CALL",
@@ -84,6 +85,8 @@ READY_TO_CALL = "modelpipe, ready to call (generate_text, stream_text, OpenAIPro
 so ``import pipeline, providers.openai`` alone loads almost nothing."""
 DEPENDENCIES_ALONE = "httpx + pydantic (what any client on these two pays first)"
 """The floor under :data:`READY_TO_CALL`: ``import httpx`` and pydantic's ``BaseModel``, nothing of ours."""
+FIRST_ANSWER_FLOOR = "raw httpx POST (httpx and pydantic imported)"
+"""The floor of the first-answer table (:mod:`benchmarks.first_answer`)."""
 
 _VERSIONED = ["httpx", "httpcore", "pydantic", "pydantic-core", "anyio", "diskcache", "openai", "litellm"]
 _NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
@@ -342,7 +345,35 @@ def render_markdown(summary: dict[str, Any]) -> str:
                 "`import httpx` also loads httpx's command-line client when `click`, `rich` and `pygments` "
                 "are installed, as they are here (brought by the peer SDKs and the docs and test tools).",
             ]
+    lines += _first_answer_section(summary.get("first_answers", {}))
     return "\n".join(lines) + "\n"
+
+
+def _first_answer_section(costs: dict[str, Any]) -> list[str]:
+    if not costs:
+        return []
+    lines = [
+        "",
+        "## Time to first answer (fresh interpreter, median of 5)",
+        "",
+        "From the first import to the first answer: the imports, building the client and one chat "
+        "completion on the loopback server. Import time alone leaves out what a library defers to its "
+        "first call (pydantic builds a deferred model's validator on first use; modelpipe loads a "
+        "provider's wire modules when the model is built).",
+        "",
+        "| client | ms (min-max) | ms over the floor | peak RSS MiB |",
+        "|---|---|---|---|",
+    ]
+    floor = costs.get(FIRST_ANSWER_FLOOR)
+    for name, cost in costs.items():
+        over = "-"
+        if floor and name != FIRST_ANSWER_FLOOR:
+            over = f"{(cost['seconds'] - floor['seconds']) * 1e3:+.0f}"
+        lines.append(
+            f"| {name} | {cost['seconds'] * 1e3:.0f} ({cost['min'] * 1e3:.0f}-{cost['max'] * 1e3:.0f}) "
+            f"| {over} | {cost['max_rss_kib'] / 1024:.0f} |"
+        )
+    return lines
 
 
 def _bracketed_section(rows: dict[str, Any]) -> list[str]:

@@ -8,6 +8,7 @@ streamed window of a row between two half windows of the floor, and the full sta
 between two windows of as many calls of the AI SDK on Node, for the bracketed ratios) and writes
 ``benchmarks/results.json``, ``benchmarks/RESULTS.md`` and, with matplotlib, ``benchmarks/results.png``.
 The ``miss-redis`` row runs against a throwaway ``redis-server`` the runner starts on loopback.
+Import time and the time to a first answer are then timed in fresh interpreters.
 
 A quick subset: ``python -m benchmarks --rows floor,bare,stack --repetitions 3`` (or ``--quick``).
 """
@@ -32,11 +33,14 @@ from benchmarks.measure import (
     RedisProcess,
     ServerProcess,
     WorkerProcess,
+    first_answer_cost,
     import_cost,
+    node_first_answer_cost,
     node_import_cost,
 )
 from benchmarks.report import (
     DEPENDENCIES_ALONE,
+    FIRST_ANSWER_FLOOR,
     READY_TO_CALL,
     bracket_reference,
     environment,
@@ -231,6 +235,22 @@ def _imports(rows: list[str]) -> dict[str, Any]:
     return costs
 
 
+def _first_answers(rows: list[str]) -> dict[str, Any]:
+    """:func:`first_answer_cost` of the floor, modelpipe and the peers among ``rows``, on a loopback
+    server of their own (no worker runs by then)."""
+    clients = {FIRST_ANSWER_FLOOR: "floor", "modelpipe": "modelpipe"}
+    if "openai" in rows:
+        clients["openai SDK"] = "openai"
+    server = ServerProcess()
+    try:
+        costs = {name: first_answer_cost(client, server.base_url, 5) for name, client in clients.items()}
+        if "aisdk-node" in rows:
+            costs["Vercel AI SDK on Node"] = node_first_answer_cost(server.base_url, 5)
+    finally:
+        server.stop()
+    return costs
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -299,7 +319,9 @@ def main(argv: list[str] | None = None) -> None:
         rows.insert(0, "floor")
     summary = summarize(measure_rows(rows, args))
     summary["left_out"] = {**missing, **summary["left_out"]}
-    summary["imports"] = _imports([row for row in rows if row not in summary["left_out"]])
+    ran = [row for row in rows if row not in summary["left_out"]]
+    summary["imports"] = _imports(ran)
+    summary["first_answers"] = _first_answers(ran)
     summary["environment"] = environment()
     summary["settings"] = {key: value for key, value in vars(args).items() if key != "output"}
     summary["settings"]["rows"] = rows

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks import run
+from benchmarks import first_answer, run
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
 from benchmarks.measure import (
     NODE_DIR,
@@ -21,10 +23,20 @@ from benchmarks.measure import (
     RedisProcess,
     ServerProcess,
     WorkerProcess,
+    first_answer_cost,
     import_cost,
+    node_first_answer_cost,
     node_import_cost,
 )
-from benchmarks.report import DEPENDENCIES_ALONE, LAYERS, READY_TO_CALL, evaluate, layer_rows, render_markdown
+from benchmarks.report import (
+    DEPENDENCIES_ALONE,
+    FIRST_ANSWER_FLOOR,
+    LAYERS,
+    READY_TO_CALL,
+    evaluate,
+    layer_rows,
+    render_markdown,
+)
 from benchmarks.server import ANSWER_TEXT, STREAM_CHUNKS
 from tests.middleware.cache.redis_server import redis_binary
 
@@ -118,6 +130,39 @@ def test_the_ai_sdk_import_is_timed_on_node() -> None:
     cost = node_import_cost(repetitions=2)
     assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
     assert cost["max_rss_kib"] > 1024 and cost["top_self_us"] == []
+
+
+def test_the_ai_sdk_first_answer_is_timed_on_node(server: ServerProcess) -> None:
+    _needs_the_ai_sdk_on_node()
+    before = server.stats()["requests"]
+    cost = node_first_answer_cost(server.base_url, repetitions=2)
+    assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
+    assert server.stats()["requests"] - before == 3  # the untimed run and two timed ones, one call each
+
+
+@pytest.mark.parametrize("client", ["floor", "modelpipe"])
+def test_each_first_answer_probe_gets_the_servers_answer(client: str, server: ServerProcess) -> None:
+    before = server.stats()["requests"]
+    assert first_answer.CLIENTS[client](server.base_url) == ANSWER_TEXT
+    assert server.stats()["requests"] - before == 1
+
+
+def test_the_first_answer_is_timed_in_a_fresh_interpreter(server: ServerProcess) -> None:
+    before = server.stats()
+    cost = first_answer_cost("modelpipe", server.base_url, repetitions=2)
+    assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
+    assert cost["max_rss_kib"] > 1024
+    after = server.stats()
+    assert after["requests"] - before["requests"] == 3
+    assert after["chat_connections"] - before["chat_connections"] == 3  # each run is a new process
+
+
+def test_a_first_answer_probe_whose_call_fails_gives_no_figure() -> None:
+    with socket.socket() as unused:  # a port nobody listens on: the call is refused
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    with pytest.raises(subprocess.CalledProcessError):
+        first_answer_cost("floor", closed, repetitions=1)
 
 
 def test_the_ai_sdk_row_speaks_the_worker_protocol_on_node(server: ServerProcess) -> None:
@@ -305,6 +350,9 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     assert list(summary["imports"]) == ["modelpipe", READY_TO_CALL, DEPENDENCIES_ALONE]
     assert f"| {DEPENDENCIES_ALONE} | " in markdown
     assert "no library on them can avoid" in markdown
+    assert list(summary["first_answers"]) == [FIRST_ANSWER_FLOOR, "modelpipe"]
+    assert "## Time to first answer" in markdown
+    assert f"| {FIRST_ANSWER_FLOOR} | " in markdown
 
 
 def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
