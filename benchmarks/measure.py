@@ -11,8 +11,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ __all__ = [
     "RedisProcess",
     "ServerProcess",
     "WorkerProcess",
+    "clean_install",
     "first_answer_cost",
     "import_cost",
     "node_command",
@@ -259,25 +262,59 @@ _IMPORT_PROBE = (
 )
 
 
-def import_cost(modules: list[str], repetitions: int = 7) -> dict[str, Any]:
+def import_cost(modules: list[str], repetitions: int = 7, python: Path | None = None) -> dict[str, Any]:
     """Median seconds to import ``modules`` in a fresh interpreter, its peak RSS, and the costliest
     modules by their own import time (``-X importtime``). ``"module:name"`` also gets ``name`` from the
     module (what ``from module import name`` loads, for packages that load their names on first use).
 
     Measured as an installed package runs: bytecode may be cached (``PYTHONDONTWRITEBYTECODE`` is
     dropped and one untimed import warms the cache), so the figure is import work, not compilation.
+    ``python`` (from :func:`clean_install`) runs the probe in that environment instead of this one.
     """
-    env = _bytecode_env()
-    cost = _timed_runs([sys.executable, "-c", _IMPORT_PROBE, *modules], PROJECT_ROOT, env, repetitions)
+    executable, cwd, env = _interpreter(python)
+    cost = _timed_runs([executable, "-c", _IMPORT_PROBE, *modules], cwd, env, repetitions)
     traced = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", _IMPORT_PROBE, *modules],
-        cwd=PROJECT_ROOT,
+        [executable, "-X", "importtime", "-c", _IMPORT_PROBE, *modules],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     ).stderr
     return {**cost, "top_self_us": _costliest(traced, 8)}
+
+
+@contextlib.contextmanager
+def clean_install() -> Iterator[Path]:
+    """A throwaway virtual environment with modelpipe installed from this tree with its runtime
+    dependencies only, no extras: what ``pip install modelpipe`` gives a user, without the test, docs
+    and benchmark tools installed here (some of which ``import httpx`` loads when present). Yields its
+    ``python``.
+
+    Raises :class:`RuntimeError` saying which step failed (no ``venv`` module, no package index).
+    """
+    with tempfile.TemporaryDirectory(prefix="modelpipe-clean-") as directory:
+        environment = Path(directory) / "venv"
+        python = environment / "bin" / "python"
+        quiet = ["--quiet", "--disable-pip-version-check", "--no-input"]
+        for step, command in (
+            ("python -m venv", [sys.executable, "-m", "venv", str(environment)]),
+            ("pip install", [str(python), "-m", "pip", "install", *quiet, str(PROJECT_ROOT)]),
+        ):
+            done = subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise RuntimeError(f"{step} failed: {done.stderr.strip()[-400:]}")
+        yield python
+
+
+def _interpreter(python: Path | None) -> tuple[str, Path, dict[str, str]]:
+    """Executable, working directory and environment of a start-up probe: this interpreter in the tree,
+    or a :func:`clean_install` one outside it (the tree off the import path)."""
+    env = _bytecode_env()
+    if python is None:
+        return sys.executable, PROJECT_ROOT, env
+    env.pop("PYTHONPATH", None)
+    return str(python), python.parent, env
 
 
 _NODE_IMPORT_PROBE = (
@@ -297,12 +334,15 @@ def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
     return {**_timed_runs(command, NODE_DIR, None, repetitions), "top_self_us": []}
 
 
-def first_answer_cost(client: str, base_url: str, repetitions: int = 7) -> dict[str, Any]:
+def first_answer_cost(
+    client: str, base_url: str, repetitions: int = 7, python: Path | None = None
+) -> dict[str, Any]:
     """Median seconds from a fresh interpreter's first import to ``client``'s first answer from the
     loopback server at ``base_url`` (see :mod:`benchmarks.first_answer`), and its peak RSS. Bytecode
-    may be cached, as for :func:`import_cost`."""
-    command = [sys.executable, str(Path(__file__).with_name("first_answer.py")), client, base_url]
-    return _timed_runs(command, PROJECT_ROOT, _bytecode_env(), repetitions)
+    may be cached, and ``python`` runs it in a clean install, as for :func:`import_cost`."""
+    executable, cwd, env = _interpreter(python)
+    probe = str(Path(__file__).with_name("first_answer.py"))
+    return _timed_runs([executable, probe, client, base_url], cwd, env, repetitions)
 
 
 def node_first_answer_cost(base_url: str, repetitions: int = 7) -> dict[str, Any]:

@@ -16,6 +16,7 @@ A quick subset: ``python -m benchmarks --rows floor,bare,stack --repetitions 3``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -33,12 +34,14 @@ from benchmarks.measure import (
     RedisProcess,
     ServerProcess,
     WorkerProcess,
+    clean_install,
     first_answer_cost,
     import_cost,
     node_first_answer_cost,
     node_import_cost,
 )
 from benchmarks.report import (
+    CLEAN_INSTALL,
     DEPENDENCIES_ALONE,
     FIRST_ANSWER_FLOOR,
     READY_TO_CALL,
@@ -219,31 +222,42 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _imports(rows: list[str]) -> dict[str, Any]:
+_READY_TO_CALL_NAMES = ["pipeline:generate_text", "pipeline:stream_text", "providers.openai:OpenAIProvider"]
+_DEPENDENCY_NAMES = ["httpx", "pydantic:BaseModel"]
+
+
+def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:
+    """Import costs here and, with ``clean`` (a :func:`clean_install` interpreter), in a clean install."""
     targets = {
         "modelpipe": ["pipeline", "providers.openai"],
-        READY_TO_CALL: ["pipeline:generate_text", "pipeline:stream_text", "providers.openai:OpenAIProvider"],
-        DEPENDENCIES_ALONE: ["httpx", "pydantic:BaseModel"],
+        READY_TO_CALL: _READY_TO_CALL_NAMES,
+        DEPENDENCIES_ALONE: _DEPENDENCY_NAMES,
     }
     if "openai" in rows:
         targets["openai SDK"] = ["openai"]
     if "litellm" in rows:
         targets["LiteLLM"] = ["litellm"]
     costs = {name: import_cost(modules, repetitions=5) for name, modules in targets.items()}
+    if clean is not None:
+        costs[READY_TO_CALL + CLEAN_INSTALL] = import_cost(_READY_TO_CALL_NAMES, 5, clean)
+        costs[DEPENDENCIES_ALONE + CLEAN_INSTALL] = import_cost(_DEPENDENCY_NAMES, 5, clean)
     if "aisdk-node" in rows:
         costs["Vercel AI SDK on Node"] = node_import_cost(repetitions=5)
     return costs
 
 
-def _first_answers(rows: list[str]) -> dict[str, Any]:
-    """:func:`first_answer_cost` of the floor, modelpipe and the peers among ``rows``, on a loopback
-    server of their own (no worker runs by then)."""
+def _first_answers(rows: list[str], clean: Path | None) -> dict[str, Any]:
+    """:func:`first_answer_cost` of the floor, modelpipe and the peers among ``rows`` (and of the floor
+    and modelpipe in the clean install), on a loopback server of their own (no worker runs by then)."""
     clients = {FIRST_ANSWER_FLOOR: "floor", "modelpipe": "modelpipe"}
     if "openai" in rows:
         clients["openai SDK"] = "openai"
     server = ServerProcess()
     try:
         costs = {name: first_answer_cost(client, server.base_url, 5) for name, client in clients.items()}
+        if clean is not None:
+            for name, client in ((FIRST_ANSWER_FLOOR, "floor"), ("modelpipe", "modelpipe")):
+                costs[name + CLEAN_INSTALL] = first_answer_cost(client, server.base_url, 5, clean)
         if "aisdk-node" in rows:
             costs["Vercel AI SDK on Node"] = node_first_answer_cost(server.base_url, 5)
     finally:
@@ -251,11 +265,33 @@ def _first_answers(rows: list[str]) -> dict[str, Any]:
     return costs
 
 
+def _start_up(summary: dict[str, Any], rows: list[str], clean_install_wanted: bool) -> None:
+    """Import costs and times to a first answer into ``summary``; a clean install that cannot be built
+    is left out with its reason."""
+    with contextlib.ExitStack() as stack:
+        clean = None
+        if clean_install_wanted:
+            try:
+                clean = stack.enter_context(clean_install())
+            except RuntimeError as error:
+                summary["left_out"]["clean install"] = str(error)
+                print(f"note: the clean install is left out: {error}", file=sys.stderr)
+        summary["imports"] = _imports(rows, clean)
+        summary["first_answers"] = _first_answers(rows, clean)
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repetitions", type=int, default=15)
+    parser.add_argument(
+        "--no-clean-install",
+        dest="clean_install",
+        action="store_false",
+        help="skip the start-up figures of a clean install (a throwaway virtual environment with this tree "
+        "and its runtime dependencies from the package index)",
+    )
     parser.add_argument("--calls", type=int, default=400, help="sequential calls per repetition")
     parser.add_argument("--stream-calls", type=int, default=100, help="streamed calls per repetition")
     parser.add_argument("--concurrent-calls", type=int, default=640)
@@ -320,8 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     summary = summarize(measure_rows(rows, args))
     summary["left_out"] = {**missing, **summary["left_out"]}
     ran = [row for row in rows if row not in summary["left_out"]]
-    summary["imports"] = _imports(ran)
-    summary["first_answers"] = _first_answers(ran)
+    _start_up(summary, ran, args.clean_install)
     summary["environment"] = environment()
     summary["settings"] = {key: value for key, value in vars(args).items() if key != "output"}
     summary["settings"]["rows"] = rows

@@ -4,31 +4,36 @@ the per-layer table and targets are computed from the rows that were measured.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks import first_answer, run
+from benchmarks import first_answer, measure, report, run
 from benchmarks.clients import CLIENTS, REDIS_URL_ENV, build_client
 from benchmarks.measure import (
     NODE_DIR,
+    PROJECT_ROOT,
     Pinning,
     RedisProcess,
     ServerProcess,
     WorkerProcess,
+    clean_install,
     first_answer_cost,
     import_cost,
     node_first_answer_cost,
     node_import_cost,
 )
 from benchmarks.report import (
+    CLEAN_INSTALL,
     DEPENDENCIES_ALONE,
     FIRST_ANSWER_FLOOR,
     LAYERS,
@@ -163,6 +168,90 @@ def test_a_first_answer_probe_whose_call_fails_gives_no_figure() -> None:
         closed = f"http://127.0.0.1:{unused.getsockname()[1]}"
     with pytest.raises(subprocess.CalledProcessError):
         first_answer_cost("floor", closed, repetitions=1)
+
+
+def test_a_clean_install_that_cannot_be_built_says_which_step_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(measure, "PROJECT_ROOT", tmp_path)  # no project here: pip refuses before any download
+    refused = r"^pip install failed: .*(not installable|does not appear to be a Python project)"
+    with pytest.raises(RuntimeError, match=refused), clean_install():
+        pytest.fail("a clean install without a project was yielded")
+
+
+def test_a_clean_install_probe_runs_its_interpreter_outside_the_tree(tmp_path: Path) -> None:
+    python = tmp_path / "venv" / "bin" / "python"
+    executable, cwd, env = measure._interpreter(python)
+    assert (executable, cwd) == (str(python), python.parent)
+    assert "PYTHONPATH" not in env and "PYTHONDONTWRITEBYTECODE" not in env
+    executable, cwd, env = measure._interpreter(None)
+    assert (executable, cwd) == (sys.executable, PROJECT_ROOT)
+    assert str(PROJECT_ROOT) in env["PYTHONPATH"].split(os.pathsep)
+
+
+def _fake_costs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up probes that record which interpreter they were given instead of timing anything."""
+
+    def figure(python: Path | None) -> dict[str, Any]:
+        seconds = 0.2 if python is None else 0.1
+        return {
+            "seconds": seconds,
+            "min": seconds,
+            "max": seconds,
+            "max_rss_kib": 2048,
+            "top_self_us": [],
+            "python": python,
+        }
+
+    def import_cost(modules: list[str], repetitions: int = 7, python: Path | None = None) -> dict[str, Any]:
+        return figure(python)
+
+    def first_answer_cost(
+        client: str, base_url: str, repetitions: int = 7, python: Path | None = None
+    ) -> dict[str, Any]:
+        return figure(python)
+
+    monkeypatch.setattr(run, "import_cost", import_cost)
+    monkeypatch.setattr(run, "first_answer_cost", first_answer_cost)
+
+
+def test_start_up_figures_of_a_clean_install_run_in_its_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_costs(monkeypatch)
+    python = tmp_path / "bin" / "python"
+
+    @contextlib.contextmanager
+    def built() -> Iterator[Path]:
+        yield python
+
+    monkeypatch.setattr(run, "clean_install", built)
+    summary: dict[str, Any] = {"left_out": {}}
+    run._start_up(summary, ["floor", "bare"], clean_install_wanted=True)
+    assert summary["imports"][READY_TO_CALL + CLEAN_INSTALL]["python"] == python
+    assert summary["imports"][DEPENDENCIES_ALONE + CLEAN_INSTALL]["python"] == python
+    assert summary["imports"][READY_TO_CALL]["python"] is None
+    assert summary["first_answers"]["modelpipe" + CLEAN_INSTALL]["python"] == python
+    assert summary["first_answers"]["modelpipe"]["python"] is None
+    assert summary["left_out"] == {}
+    table = report._first_answer_section(
+        summary["first_answers"]
+    )  # each row over its own environment's floor
+    assert "| modelpipe | 200 (200-200) | +0 | 2 |" in table
+    assert f"| modelpipe{CLEAN_INSTALL} | 100 (100-100) | +0 | 2 |" in table
+
+
+def test_a_clean_install_that_fails_is_left_out_with_its_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_costs(monkeypatch)
+
+    def unbuildable() -> Iterator[Path]:
+        raise RuntimeError("pip install failed: no package index")
+
+    monkeypatch.setattr(run, "clean_install", unbuildable)
+    summary: dict[str, Any] = {"left_out": {}}
+    run._start_up(summary, ["floor"], clean_install_wanted=True)
+    assert summary["left_out"] == {"clean install": "pip install failed: no package index"}
+    assert not any(name.endswith(CLEAN_INSTALL) for name in [*summary["imports"], *summary["first_answers"]])
 
 
 def test_the_ai_sdk_row_speaks_the_worker_protocol_on_node(server: ServerProcess) -> None:
@@ -329,6 +418,7 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
             *("--repetitions", "1", "--calls", "2", "--stream-calls", "1"),
             *("--concurrent-calls", "4", "--concurrency", "2", "--warmup", "2", "--concurrent-warmup", "4"),
             *("--output", str(tmp_path)),
+            "--no-clean-install",  # a clean install needs the package index
         ]
     )
     summary = json.loads((tmp_path / "results.json").read_text())
