@@ -384,7 +384,7 @@ def _first_answer_section(costs: dict[str, Any]) -> list[str]:
         floor_name = FIRST_ANSWER_FLOOR + CLEAN_INSTALL if clean else FIRST_ANSWER_FLOOR
         floor = costs.get(floor_name)
         over = "-"
-        if floor and name != floor_name:
+        if floor and name not in (floor_name, LABELS["aisdk-node"]):  # Node has no Python floor to add to
             over = f"{(cost['seconds'] - floor['seconds']) * 1e3:+.0f}"
         lines.append(
             f"| {name} | {cost['seconds'] * 1e3:.0f} ({cost['min'] * 1e3:.0f}-{cost['max'] * 1e3:.0f}) "

@@ -44,6 +44,7 @@ from benchmarks.report import (
     CLEAN_INSTALL,
     DEPENDENCIES_ALONE,
     FIRST_ANSWER_FLOOR,
+    LABELS,
     READY_TO_CALL,
     bracket_reference,
     environment,
@@ -242,7 +243,7 @@ def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:
         costs[READY_TO_CALL + CLEAN_INSTALL] = import_cost(_READY_TO_CALL_NAMES, 5, clean)
         costs[DEPENDENCIES_ALONE + CLEAN_INSTALL] = import_cost(_DEPENDENCY_NAMES, 5, clean)
     if "aisdk-node" in rows:
-        costs["Vercel AI SDK on Node"] = node_import_cost(repetitions=5)
+        costs[LABELS["aisdk-node"]] = node_import_cost(repetitions=5)
     return costs
 
 
@@ -259,7 +260,7 @@ def _first_answers(rows: list[str], clean: Path | None) -> dict[str, Any]:
             for name, client in ((FIRST_ANSWER_FLOOR, "floor"), ("modelpipe", "modelpipe")):
                 costs[name + CLEAN_INSTALL] = first_answer_cost(client, server.base_url, 5, clean)
         if "aisdk-node" in rows:
-            costs["Vercel AI SDK on Node"] = node_first_answer_cost(server.base_url, 5)
+            costs[LABELS["aisdk-node"]] = node_first_answer_cost(server.base_url, 5)
     finally:
         server.stop()
     return costs

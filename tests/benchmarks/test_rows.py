@@ -36,6 +36,7 @@ from benchmarks.report import (
     CLEAN_INSTALL,
     DEPENDENCIES_ALONE,
     FIRST_ANSWER_FLOOR,
+    LABELS,
     LAYERS,
     READY_TO_CALL,
     evaluate,
@@ -239,6 +240,10 @@ def test_start_up_figures_of_a_clean_install_run_in_its_interpreter(
     )  # each row over its own environment's floor
     assert "| modelpipe | 200 (200-200) | +0 | 2 |" in table
     assert f"| modelpipe{CLEAN_INSTALL} | 100 (100-100) | +0 | 2 |" in table
+    node = {**summary["first_answers"]["modelpipe"], "seconds": 0.05}
+    assert f"| {LABELS['aisdk-node']} | 50 (200-200) | - | 2 |" in report._first_answer_section(
+        {**summary["first_answers"], LABELS["aisdk-node"]: node}
+    )  # no Python floor under Node
 
 
 def test_a_clean_install_that_fails_is_left_out_with_its_reason(monkeypatch: pytest.MonkeyPatch) -> None:
