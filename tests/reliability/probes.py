@@ -58,7 +58,7 @@ class AttemptCounter(Middleware):
 def pool_connections(http: HttpClient) -> tuple[int, int]:
     """``(in use, idle)`` connections of the running loop's pooled httpx client."""
     client: httpx.AsyncClient = http.client()
-    transport: Any = client._transport  # type: ignore[attr-defined]
+    transport: Any = client._transport
     pool: Any = getattr(transport, "pool", transport)._pool  # under the pool gate, if any
     connections = list(pool.connections)
     idle = sum(1 for connection in connections if connection.is_idle())
