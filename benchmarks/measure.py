@@ -4,6 +4,7 @@ the Vercel AI SDK row), a throwaway Redis server, import timing."""
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -31,6 +32,7 @@ __all__ = [
     "clean_install",
     "first_answer_cost",
     "import_cost",
+    "installed_versions",
     "node_command",
     "node_first_answer_cost",
     "node_import_cost",
@@ -291,20 +293,35 @@ def clean_install() -> Iterator[Path]:
     and benchmark tools installed here (some of which ``import httpx`` loads when present). Yields its
     ``python``.
 
+    Every dependency is held to the version installed here (:func:`installed_versions`), so the two
+    environments differ only in what else is installed.
+
     Raises :class:`RuntimeError` saying which step failed (no ``venv`` module, no package index).
     """
     with tempfile.TemporaryDirectory(prefix="modelpipe-clean-") as directory:
         environment = Path(directory) / "venv"
         python = environment / "bin" / "python"
-        quiet = ["--quiet", "--disable-pip-version-check", "--no-input"]
+        constraints = Path(directory) / "constraints.txt"
+        constraints.write_text("\n".join(installed_versions()) + "\n")
+        pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
         for step, command in (
             ("python -m venv", [sys.executable, "-m", "venv", str(environment)]),
-            ("pip install", [str(python), "-m", "pip", "install", *quiet, str(PROJECT_ROOT)]),
+            ("pip install", [str(python), *pip, "--constraint", str(constraints), str(PROJECT_ROOT)]),
         ):
             done = subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise RuntimeError(f"{step} failed: {done.stderr.strip()[-400:]}")
         yield python
+
+
+def installed_versions() -> list[str]:
+    """``name==version`` of every distribution installed in this environment but modelpipe itself."""
+    pins = {
+        f"{distribution.metadata['Name']}=={distribution.version}"
+        for distribution in importlib.metadata.distributions()
+        if distribution.metadata["Name"] and distribution.metadata["Name"].lower() != "modelpipe"
+    }
+    return sorted(pins, key=str.lower)
 
 
 def _interpreter(python: Path | None) -> tuple[str, Path, dict[str, str]]:

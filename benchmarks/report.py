@@ -357,8 +357,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
             lines += [
                 "",
                 "*clean install*: measured in a throwaway virtual environment with modelpipe and its runtime "
-                "dependencies only (`pip install .`, no extras), as a user installs it; the other Python "
-                "figures run in the benchmark's own environment.",
+                "dependencies only (`pip install .`, no extras, each at the version listed above), as a user "
+                "installs it; the other Python figures run in the benchmark's own environment.",
             ]
     lines += _first_answer_section(summary.get("first_answers", {}))
     return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@ the per-layer table and targets are computed from the rows that were measured.""
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ from benchmarks.measure import (
     clean_install,
     first_answer_cost,
     import_cost,
+    installed_versions,
     node_first_answer_cost,
     node_import_cost,
 )
@@ -178,6 +180,13 @@ def test_a_clean_install_that_cannot_be_built_says_which_step_failed(
     refused = r"^pip install failed: .*(not installable|does not appear to be a Python project)"
     with pytest.raises(RuntimeError, match=refused), clean_install():
         pytest.fail("a clean install without a project was yielded")
+
+
+def test_a_clean_install_holds_every_dependency_to_the_version_installed_here() -> None:
+    pins = installed_versions()
+    assert f"httpx=={importlib.metadata.version('httpx')}" in pins
+    assert f"pydantic=={importlib.metadata.version('pydantic')}" in pins
+    assert not any(pin.lower().startswith("modelpipe==") for pin in pins)  # installed from the tree
 
 
 def test_a_clean_install_probe_runs_its_interpreter_outside_the_tree(tmp_path: Path) -> None:
