@@ -250,14 +250,13 @@ def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:
 def _first_answers(rows: list[str], clean: Path | None) -> dict[str, Any]:
     """:func:`first_answer_cost` of the floor, modelpipe and the peers among ``rows`` (and of the floor
     and modelpipe in the clean install), on a loopback server of their own (no worker runs by then)."""
-    clients = {FIRST_ANSWER_FLOOR: "floor", "modelpipe": "modelpipe"}
-    if "openai" in rows:
-        clients["openai SDK"] = "openai"
+    ours = {FIRST_ANSWER_FLOOR: "floor", "modelpipe": "modelpipe"}
+    clients = {**ours, "openai SDK": "openai"} if "openai" in rows else ours
     server = ServerProcess()
     try:
         costs = {name: first_answer_cost(client, server.base_url, 5) for name, client in clients.items()}
         if clean is not None:
-            for name, client in ((FIRST_ANSWER_FLOOR, "floor"), ("modelpipe", "modelpipe")):
+            for name, client in ours.items():
                 costs[name + CLEAN_INSTALL] = first_answer_cost(client, server.base_url, 5, clean)
         if "aisdk-node" in rows:
             costs[LABELS["aisdk-node"]] = node_first_answer_cost(server.base_url, 5)
