@@ -25,6 +25,7 @@ class _Options(BaseModel):
         validate_by_alias=True,
         frozen=True,
         extra="ignore",
+        defer_build=True,  # a call without openai options never builds these validators
     )
 
 
@@ -89,8 +90,9 @@ def _validated(key: str, raw: Any) -> OpenAIChatOptions:
         ) from error
 
 
-_DEFAULTS = OpenAIChatOptions()
-"""The options of a call that gives none (records are frozen, so one instance serves every call)."""
+_DEFAULTS = OpenAIChatOptions.model_construct()
+"""The options of a call that gives none (records are frozen, so one instance serves every call); made
+without validation, since every field holds its own default."""
 
 
 def _first_problem(error: ValidationError) -> str:

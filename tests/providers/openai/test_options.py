@@ -7,6 +7,9 @@ from providers.openai.options import OpenAIChatOptions, parse_openai_options
 def test_absent_options_give_defaults() -> None:
     assert parse_openai_options(None) == OpenAIChatOptions()
     assert parse_openai_options({"anthropic": {"x": 1}}) == OpenAIChatOptions()
+    defaults = parse_openai_options(None)
+    assert defaults.model_fields_set == set()  # merging keeps only the keys a caller set
+    assert defaults.model_dump() == OpenAIChatOptions().model_dump()
 
 
 def test_camel_and_snake_case_keys_are_accepted() -> None:
