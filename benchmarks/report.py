@@ -84,9 +84,10 @@ IMPORT_BUDGET_SECONDS = 0.12
 READY_TO_CALL = "modelpipe, ready to call (generate_text, stream_text, OpenAIProvider)"
 """The import figure that counts what a first call needs: the packages load their names on first use,
 so ``import pipeline, providers.openai`` alone loads almost nothing."""
-DEPENDENCIES_ALONE = "httpx + pydantic (what any client on these two pays first)"
-"""The floor under :data:`READY_TO_CALL`: ``import httpx`` and pydantic's ``BaseModel``, nothing of ours."""
-FIRST_ANSWER_FLOOR = "raw httpx POST (httpx and pydantic imported)"
+DEPENDENCIES_ALONE = "httpx, pydantic models and asyncio (what any async client on them pays first)"
+"""The floor under :data:`READY_TO_CALL`: ``import httpx``, pydantic's ``BaseModel`` with the modules its
+first model class loads, and ``asyncio``; nothing of ours."""
+FIRST_ANSWER_FLOOR = "raw httpx POST (httpx and pydantic models imported)"
 """The floor of the first-answer table (:mod:`benchmarks.first_answer`)."""
 CLEAN_INSTALL = ", clean install"
 """Added to a start-up figure's name when it was measured in :func:`benchmarks.measure.clean_install`."""

@@ -224,7 +224,9 @@ def summarize(measured: dict[str, Any]) -> dict[str, Any]:
 
 
 _READY_TO_CALL_NAMES = ["pipeline:generate_text", "pipeline:stream_text", "providers.openai:OpenAIProvider"]
-_DEPENDENCY_NAMES = ["httpx", "pydantic:BaseModel"]
+_DEPENDENCY_NAMES = ["httpx", "pydantic:BaseModel", "pydantic.fields", "asyncio"]
+"""``pydantic.fields`` loads what pydantic's first model class loads (``pydantic.types``,
+``annotated_types``); ``asyncio`` is what an async client's caller runs it on."""
 
 
 def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:

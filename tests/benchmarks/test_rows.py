@@ -189,6 +189,34 @@ def test_a_clean_install_holds_every_dependency_to_the_version_installed_here() 
     assert not any(pin.lower().startswith("modelpipe==") for pin in pins)  # installed from the tree
 
 
+_FIRST_MODEL_CLASS = """
+import importlib, sys
+for name in sys.argv[1:]:
+    module, _, attribute = name.partition(":")
+    imported = importlib.import_module(module)
+    if attribute:
+        getattr(imported, attribute)
+before = set(sys.modules)
+import pydantic
+class Point(pydantic.BaseModel):  # deferred, as modelpipe's records are
+    model_config = pydantic.ConfigDict(defer_build=True)
+    x: int
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_the_import_floor_loads_what_a_first_model_class_and_an_event_loop_need() -> None:
+    """Once the floor's modules are in, a first pydantic model class loads nothing more: the floor holds
+    what any client with pydantic models pays, so the ready-to-call figure over it is modelpipe's own."""
+    probe = [sys.executable, "-c", _FIRST_MODEL_CLASS, *run._DEPENDENCY_NAMES]
+    loaded = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+    without_fields = [name for name in run._DEPENDENCY_NAMES if name != "pydantic.fields"]
+    short_floor = subprocess.run([*probe[:3], *without_fields], capture_output=True, text=True, check=True)
+    assert "pydantic.fields" in short_floor.stdout  # the probe sees a module the class needs
+    assert "asyncio" in run._DEPENDENCY_NAMES
+
+
 def test_a_clean_install_probe_runs_its_interpreter_outside_the_tree(tmp_path: Path) -> None:
     python = tmp_path / "venv" / "bin" / "python"
     executable, cwd, env = measure._interpreter(python)
