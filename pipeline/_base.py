@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Iterator, Mapping
+from typing import Any, Self, get_args
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -23,7 +23,63 @@ ProviderMetadata = dict[str, dict[str, Any]]
 _set_attribute = object.__setattr__  # how pydantic itself sets a model's slots (records are frozen)
 
 
-class Record(BaseModel):
+class _DeferredModel(BaseModel):
+    """A model whose schema is built on first use (not at import), after those of the models nested in it.
+
+    pydantic reuses a nested model's schema only when that model is complete already; otherwise it builds
+    the nested schema again inside each parent, and once more when the nested model is first used alone.
+    Completing nested models first, innermost first, builds each schema once per process.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        """pydantic's ``model_rebuild``, after completing the deferred models nested in this one."""
+        if not cls.__pydantic_complete__:
+            for nested in _incomplete_nested_models(cls):
+                super(_DeferredModel, nested).model_rebuild(raise_errors=False)  # pydantic's own, as is
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,  # this frame is one more
+            _types_namespace=_types_namespace,
+        )
+
+
+def _incomplete_nested_models(model: type[_DeferredModel]) -> list[type[_DeferredModel]]:
+    """The incomplete deferred models in ``model``'s field types, at any depth, innermost first."""
+    ordered: list[type[_DeferredModel]] = []
+    seen = {model}
+
+    def visit(outer: type[_DeferredModel]) -> None:
+        for field in outer.__pydantic_fields__.values():
+            for nested in _deferred_models_in(field.annotation):
+                if nested not in seen and not nested.__pydantic_complete__:
+                    seen.add(nested)
+                    visit(nested)
+                    ordered.append(nested)
+
+    visit(model)
+    return ordered
+
+
+def _deferred_models_in(annotation: Any) -> Iterator[type[_DeferredModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, _DeferredModel):
+        yield annotation
+        return
+    for argument in get_args(annotation):
+        yield from _deferred_models_in(argument)
+
+
+class Record(_DeferredModel):
     """Base of every library data model.
 
     Fields are snake_case in Python and camelCase on the wire (``tool_call_id`` / ``toolCallId``);
@@ -40,7 +96,6 @@ class Record(BaseModel):
         arbitrary_types_allowed=True,
         ser_json_bytes="base64",
         val_json_bytes="base64",
-        defer_build=True,  # schemas are built on first use, not at import (import time)
     )
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -68,7 +123,7 @@ class Record(BaseModel):
         return copied
 
 
-class WireModel(BaseModel):
+class WireModel(_DeferredModel):
     """Base of provider wire models: tolerant of unknown fields, names exactly as on the wire."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True)

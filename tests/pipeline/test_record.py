@@ -80,3 +80,53 @@ def test_delta_constructors_still_validate() -> None:
         text_delta(1, "x")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         reasoning_delta("r", None)  # type: ignore[arg-type]
+
+
+def _nested_records() -> tuple[type[Record], type[Record], type[Record]]:
+    """Three fresh records (schemas not built yet), nested through a list, a union and a dict."""
+
+    class Inner(Record):
+        value: int
+
+    class Middle(Record):
+        inner: Inner
+        more: list[Inner] = []
+
+    class Outer(Record):
+        middle: Middle | None = None
+        by_name: dict[str, Middle] = {}
+
+    return Inner, Middle, Outer
+
+
+def test_first_use_completes_the_nested_records_first() -> None:
+    inner, middle, outer = _nested_records()
+    assert not any(model.__pydantic_complete__ for model in (inner, middle, outer))
+    built = outer.model_validate({"middle": {"inner": {"value": 1}, "more": [{"value": 2}]}})
+    assert all(model.__pydantic_complete__ for model in (inner, middle, outer))
+    assert built.middle == middle(inner=inner(value=1), more=[inner(value=2)])
+    with pytest.raises(ValidationError, match="value"):
+        outer.model_validate({"byName": {"a": {"inner": {"value": "not a number"}}}})
+
+
+def test_a_record_that_nests_itself_is_completed_with_what_it_nests() -> None:
+    inner, _middle, _outer = _nested_records()
+
+    class Node(Record):
+        label: str
+        children: list[Node] = []
+        leaf: inner | None = None  # type: ignore[valid-type]
+
+    tree = Node.model_validate({"label": "a", "children": [{"label": "b", "leaf": {"value": 1}}]})
+    assert inner.__pydantic_complete__ and Node.__pydantic_complete__
+    assert tree.children[0].leaf == inner(value=1)
+
+
+def test_a_plain_pydantic_model_nested_in_a_record_is_left_to_pydantic() -> None:
+    class Plain(BaseModel):
+        value: int
+
+    class Holder(Record):
+        plain: Plain
+
+    assert Holder(plain={"value": 3}).plain == Plain(value=3)  # type: ignore[arg-type]
