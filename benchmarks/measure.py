@@ -251,39 +251,54 @@ class RedisProcess:
         self.process.wait(timeout=10)
 
 
+_UNTIMED_DONE = "-- untimed imports done --"
+"""What the import probe writes between the imports before ``--`` and the timed ones, under ``-X importtime``
+(whose report goes to stderr too)."""
+
 _IMPORT_PROBE = (
     "import importlib, resource, sys, time\n"
+    "def load(names):\n"
+    "    for name in names:\n"
+    "        module, _, attribute = name.partition(':')\n"
+    "        imported = importlib.import_module(module)\n"
+    "        if attribute:\n"
+    "            getattr(imported, attribute)\n"
+    "names = sys.argv[1:]\n"
+    "split = names.index('--') if '--' in names else -1\n"
+    "load(names[:max(split, 0)])\n"
+    f"if 'importtime' in sys._xoptions: print({_UNTIMED_DONE!r}, file=sys.stderr)\n"
     "started = time.perf_counter()\n"
-    "for name in sys.argv[1:]:\n"
-    "    module, _, attribute = name.partition(':')\n"
-    "    imported = importlib.import_module(module)\n"
-    "    if attribute:\n"
-    "        getattr(imported, attribute)\n"
+    "load(names[split + 1:])\n"
     "elapsed = time.perf_counter() - started\n"
     "print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
 )
 
 
-def import_cost(modules: list[str], repetitions: int = 7, python: Path | None = None) -> dict[str, Any]:
+def import_cost(
+    modules: list[str], repetitions: int = 7, python: Path | None = None, after: list[str] | None = None
+) -> dict[str, Any]:
     """Median seconds to import ``modules`` in a fresh interpreter, its peak RSS, and the costliest
     modules by their own import time (``-X importtime``). ``"module:name"`` also gets ``name`` from the
     module (what ``from module import name`` loads, for packages that load their names on first use).
+    ``after`` is imported first, untimed, in the same process: the figure is then what ``modules`` add
+    to it, free of the drift between two separately timed figures.
 
     Measured as an installed package runs: bytecode may be cached (``PYTHONDONTWRITEBYTECODE`` is
     dropped and one untimed import warms the cache), so the figure is import work, not compilation.
     ``python`` (from :func:`clean_install`) runs the probe in that environment instead of this one.
     """
     executable, cwd, env = _interpreter(python)
-    cost = _timed_runs([executable, "-c", _IMPORT_PROBE, *modules], cwd, env, repetitions)
+    names = [*after, "--", *modules] if after else modules
+    cost = _timed_runs([executable, "-c", _IMPORT_PROBE, *names], cwd, env, repetitions)
     traced = subprocess.run(
-        [executable, "-X", "importtime", "-c", _IMPORT_PROBE, *modules],
+        [executable, "-X", "importtime", "-c", _IMPORT_PROBE, *names],
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     ).stderr
-    return {**cost, "top_self_us": _costliest(traced, 8)}
+    return {**cost, "top_self_us": _costliest(traced.partition(_UNTIMED_DONE)[2], 8)}
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ from benchmarks.report import (
     DEPENDENCIES_ALONE,
     FIRST_ANSWER_FLOOR,
     LABELS,
+    OWN_SHARE,
     READY_TO_CALL,
     bracket_reference,
     environment,
@@ -241,9 +242,12 @@ def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:
     if "litellm" in rows:
         targets["LiteLLM"] = ["litellm"]
     costs = {name: import_cost(modules, repetitions=5) for name, modules in targets.items()}
+    costs[OWN_SHARE] = import_cost(_READY_TO_CALL_NAMES, 5, after=_DEPENDENCY_NAMES)
     if clean is not None:
         costs[READY_TO_CALL + CLEAN_INSTALL] = import_cost(_READY_TO_CALL_NAMES, 5, clean)
         costs[DEPENDENCIES_ALONE + CLEAN_INSTALL] = import_cost(_DEPENDENCY_NAMES, 5, clean)
+        own_share = import_cost(_READY_TO_CALL_NAMES, 5, clean, after=_DEPENDENCY_NAMES)
+        costs[OWN_SHARE + CLEAN_INSTALL] = own_share
     if "aisdk-node" in rows:
         costs[LABELS["aisdk-node"]] = node_import_cost(repetitions=5)
     return costs

@@ -40,6 +40,7 @@ from benchmarks.report import (
     FIRST_ANSWER_FLOOR,
     LABELS,
     LAYERS,
+    OWN_SHARE,
     READY_TO_CALL,
     evaluate,
     layer_rows,
@@ -241,7 +242,9 @@ def _fake_costs(monkeypatch: pytest.MonkeyPatch) -> None:
             "python": python,
         }
 
-    def import_cost(modules: list[str], repetitions: int = 7, python: Path | None = None) -> dict[str, Any]:
+    def import_cost(
+        modules: list[str], repetitions: int = 7, python: Path | None = None, after: list[str] | None = None
+    ) -> dict[str, Any]:
         return figure(python)
 
     def first_answer_cost(
@@ -268,6 +271,7 @@ def test_start_up_figures_of_a_clean_install_run_in_its_interpreter(
     run._start_up(summary, ["floor", "bare"], clean_install_wanted=True)
     assert summary["imports"][READY_TO_CALL + CLEAN_INSTALL]["python"] == python
     assert summary["imports"][DEPENDENCIES_ALONE + CLEAN_INSTALL]["python"] == python
+    assert summary["imports"][OWN_SHARE + CLEAN_INSTALL]["python"] == python
     assert summary["imports"][READY_TO_CALL]["python"] is None
     assert summary["first_answers"]["modelpipe" + CLEAN_INSTALL]["python"] == python
     assert summary["first_answers"]["modelpipe"]["python"] is None
@@ -479,8 +483,9 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
     assert "| + provider options (ProviderOptionsMiddleware) (`options`) | `bare` |" in markdown
     assert "- Vercel AI SDK on Node: node is not installed" in markdown
     assert f"- CPUs: {Pinning().describe()} (`--no-pin` lets the OS place them)." in markdown
-    assert list(summary["imports"]) == ["modelpipe", READY_TO_CALL, DEPENDENCIES_ALONE]
+    assert list(summary["imports"]) == ["modelpipe", READY_TO_CALL, DEPENDENCIES_ALONE, OWN_SHARE]
     assert f"| {DEPENDENCIES_ALONE} | " in markdown
+    assert f"| {OWN_SHARE} | " in markdown
     assert "no library on them can avoid" in markdown
     assert list(summary["first_answers"]) == [FIRST_ANSWER_FLOOR, "modelpipe"]
     assert "## Time to first answer" in markdown
@@ -494,6 +499,15 @@ def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
     ready = {module for module, _ in import_cost(["pipeline:generate_text"], repetitions=1)["top_self_us"]}
     assert not any(module.startswith(("pydantic", "pipeline.")) for module in package_only)
     assert ready & {"pipeline.prompt", "pipeline.result", "pipeline.generate", "pydantic_core.core_schema"}
+
+
+def test_an_import_timed_after_others_counts_only_what_it_adds() -> None:
+    """``fractions`` imports ``decimal``: imported first, untimed, ``decimal`` is neither timed nor listed."""
+    alone = import_cost(["fractions"], repetitions=1)
+    after = import_cost(["fractions"], repetitions=1, after=["decimal"])
+    assert "_decimal" in {module for module, _ in alone["top_self_us"]}
+    assert "_decimal" not in {module for module, _ in after["top_self_us"]}
+    assert {"seconds", "min", "max", "max_rss_kib"} <= after.keys()
 
 
 def test_a_bracketed_ratio_compares_each_window_with_the_floor_windows_around_it() -> None:
