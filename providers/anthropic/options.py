@@ -37,7 +37,12 @@ Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 class _Options(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="ignore", frozen=True
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="ignore",
+        frozen=True,
+        defer_build=True,  # a call without anthropic options never builds these validators
     )
 
 
@@ -146,12 +151,12 @@ def _parse(model: type[_OptionsT], provider_options: ProviderOptions | None) -> 
 
 def parse_call_options(provider_options: ProviderOptions | None) -> AnthropicCallOptions:
     """The call-level options (defaults when absent)."""
-    return _parse(AnthropicCallOptions, provider_options) or AnthropicCallOptions()
+    return _parse(AnthropicCallOptions, provider_options) or _CALL_DEFAULTS
 
 
 def parse_file_part_options(provider_options: ProviderOptions | None) -> AnthropicFilePartOptions:
     """A file part's options (defaults when absent)."""
-    return _parse(AnthropicFilePartOptions, provider_options) or AnthropicFilePartOptions()
+    return _parse(AnthropicFilePartOptions, provider_options) or _FILE_PART_DEFAULTS
 
 
 def parse_reasoning_options(provider_options: ProviderOptions | None) -> AnthropicReasoningOptions | None:
@@ -164,3 +169,9 @@ def cache_control_of(provider_options: ProviderOptions | None) -> dict[str, Any]
     section = _section(provider_options) or {}
     value = section.get("cacheControl", section.get("cache_control"))
     return dict(value) if isinstance(value, dict) and value else None
+
+
+# The options of a call or a file part that gives none (frozen, so one instance serves all), made without
+# validation: every field holds its own default.
+_CALL_DEFAULTS = AnthropicCallOptions.model_construct()
+_FILE_PART_DEFAULTS = AnthropicFilePartOptions.model_construct()

@@ -68,7 +68,12 @@ _BETAS: dict[str, str] = {
 
 class _Args(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="ignore", frozen=True
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="ignore",
+        frozen=True,
+        defer_build=True,  # built when a tool with arguments is first used
     )
 
 

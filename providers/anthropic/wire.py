@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from pipeline._base import WireModel
 
@@ -192,8 +192,8 @@ StreamEvent = Annotated[
 ]
 """One Anthropic SSE event payload, discriminated on ``type``."""
 
-STREAM_EVENTS: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)
-"""Validates one stream event (the union of every event type)."""
+STREAM_EVENTS: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent, config=ConfigDict(defer_build=True))
+"""Validates one stream event (the union of every event type); built on the first stream's first event."""
 
 
 def parse_stream_event(data: str) -> StreamEvent:

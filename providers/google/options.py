@@ -49,6 +49,7 @@ class _Options(BaseModel):
         serialize_by_alias=True,
         frozen=True,
         extra="ignore",
+        defer_build=True,  # a call without google options never builds these validators
     )
 
     def to_wire(self) -> dict[str, object]:
