@@ -33,7 +33,7 @@ from typing import Any, Literal, cast
 
 import httpx
 import pydantic_core
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from pipeline.result import GenerateResult, RequestMetadata, ResponseMetadata
 from pipeline.stream import (
@@ -74,7 +74,8 @@ _BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, chec
 """Encodes trees made here (:func:`_to_json`'s output, a key string): no cycle bookkeeping needed."""
 _JSON_SCALARS: frozenset[type] = frozenset({str, int, bool, float, type(None)})
 
-_part_adapter: TypeAdapter[StreamPart] = TypeAdapter(StreamPart)
+_part_adapter: TypeAdapter[StreamPart] = TypeAdapter(StreamPart, config=ConfigDict(defer_build=True))
+"""Reads stored stream parts; built on the first stream replayed or stored, not at import."""
 
 _DeltaPart = TextDeltaPart | ReasoningDeltaPart | ToolInputDeltaPart
 _Continued = _DeltaPart | TextStartPart | ReasoningStartPart | ToolInputStartPart

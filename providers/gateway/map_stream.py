@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from pipeline.errors import ModelCallError
 from pipeline.result import (
@@ -58,7 +58,7 @@ from .map_response import content_part, finish_reason, record_fields, usage, war
 
 __all__ = ["GatewayStreamMapper"]
 
-_WIRE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_WIRE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any], config=ConfigDict(defer_build=True))
 
 _RENAMED_PARTS: dict[str, type[StreamPart]] = {
     "text-start": TextStartPart,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from pipeline.errors import ModelCallError
 from pipeline.result import ToolCallContent, ToolResultContent
@@ -55,7 +55,7 @@ from .request import ResponsesRequest
 
 __all__ = ["ResponsesStreamMapper"]
 
-_EVENT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_EVENT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any], config=ConfigDict(defer_build=True))
 _FINISHED = frozenset({"response.completed", "response.incomplete"})
 
 

@@ -37,7 +37,12 @@ IncludeValue = Literal[
 
 class _Options(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, frozen=True, extra="ignore"
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        frozen=True,
+        extra="ignore",
+        defer_build=True,  # a call without openai options never builds these validators
     )
 
 
@@ -109,4 +114,9 @@ def parse_responses_options(
             raise InvalidArgumentError(
                 "providerOptions", f"invalid {key} provider options: {location}: {first['msg']}"
             ) from error
-    return OpenAIResponsesOptions.model_validate(merged)
+    return OpenAIResponsesOptions.model_validate(merged) if merged else _DEFAULTS
+
+
+_DEFAULTS = OpenAIResponsesOptions.model_construct()
+"""The options of a call that sets none (frozen, so one instance serves every call); made without
+validation, since every field holds its own default."""

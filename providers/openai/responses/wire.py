@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pipeline._base import WireModel
 
 __all__ = ["ResponsesBody"]
 
 
-class ResponsesBody(BaseModel):
+class ResponsesBody(WireModel):
     """A ``POST /responses`` answer: output items are read by type, unknown fields are kept."""
-
-    model_config = ConfigDict(extra="allow")
 
     id: str | None = None
     created_at: float | None = None

@@ -25,7 +25,7 @@ from pipeline.prompt import (
 )
 from pipeline.result import CallWarning
 from providers.openai import tools
-from providers.openai.responses.options import parse_responses_options
+from providers.openai.responses.options import OpenAIResponsesOptions, parse_responses_options
 from providers.openai.responses.request import ResponsesRequest, build_responses_body
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
@@ -138,6 +138,15 @@ def test_snake_case_option_names_work_too_and_bad_values_are_typed_errors() -> N
     assert request.body["previous_response_id"] == "r"
     with pytest.raises(InvalidArgumentError, match="invalid openai provider options: serviceTier"):
         parse_responses_options({"openai": {"serviceTier": "gold"}})
+
+
+def test_options_that_set_nothing_are_the_defaults_with_no_field_set() -> None:
+    for given in [None, {}, {"openai": {}}, {"openai": {"notAnOption": 1}}, {"anthropic": {"effort": "low"}}]:
+        options = parse_responses_options(given)
+        assert options == OpenAIResponsesOptions()
+        assert options.model_dump() == OpenAIResponsesOptions().model_dump()
+        assert options.model_fields_set == set()
+    assert parse_responses_options({"openai": {"store": False}}).model_fields_set == {"store"}
 
 
 def test_tiers_and_reasoning_options_a_model_lacks_are_dropped_with_warnings() -> None:
