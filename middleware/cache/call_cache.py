@@ -44,7 +44,7 @@ import os
 from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, get_args
 
 import anyio
 import anyio.lowlevel
@@ -52,7 +52,6 @@ import anyio.lowlevel
 from pipeline import control
 from pipeline.chain import Middleware, WrapContext, forget_resolved_params, resolve_params
 from pipeline.control import CacheFlag
-from pipeline.embed import EmbedParams
 from pipeline.errors import CacheMissError
 from pipeline.model import EndpointIdentity, endpoint_identity_of
 from pipeline.params import CallParams
@@ -80,6 +79,9 @@ from .codec import (
 )
 from .key import KeyFunction, cache_key, has_url_attachments
 from .stores import CacheStore, DiskStore
+
+if TYPE_CHECKING:
+    from pipeline.embed import EmbedParams  # annotations only: the embedding API loads when used
 
 __all__ = [
     "DEFAULT_CACHE_FINISH_REASONS",

@@ -16,17 +16,19 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import httpx
 import orjson
 
 from pipeline import control
 from pipeline.chain import CallType
-from pipeline.embed import EmbedParams
 from pipeline.model import EndpointIdentity
 from pipeline.params import CallParams
 from pipeline.prompt import ContentOutput, FileItem, FilePart, MediaItem, SystemMessage, ToolResultPart
+
+if TYPE_CHECKING:
+    from pipeline.embed import EmbedParams  # annotations only: the embedding API loads when used
 
 __all__ = [
     "CACHE_FORMAT_VERSION",

@@ -81,6 +81,12 @@ def test_importing_the_download_middleware_leaves_the_cache_and_diskcache_unimpo
     assert not {"middleware.cache.call_cache", "middleware.observe.log", "diskcache"} & loaded
 
 
+def test_the_cache_middleware_leaves_the_embedding_api_for_its_first_use() -> None:
+    loaded = modules_after("from middleware.cache import CacheMiddleware")
+    assert "middleware.cache.call_cache" in loaded
+    assert "pipeline.embed" not in loaded
+
+
 def test_every_builtin_model_string_prefix_is_registered_without_importing_its_provider() -> None:
     expected = {"openai", "anthropic", "google", *COMPATIBLE_ENDPOINTS}
     assert expected <= set(registered_providers())
