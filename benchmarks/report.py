@@ -199,22 +199,27 @@ def evaluate(summary: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     imports = summary.get("imports", {})
-    judged = (
-        ("modelpipe", "import pipeline, providers.openai"),
-        (READY_TO_CALL, READY_TO_CALL),
-        (READY_TO_CALL + CLEAN_INSTALL, READY_TO_CALL + CLEAN_INSTALL),
-    )
-    for name, what in judged:
-        imported = imports.get(name)
-        if imported:
-            results.append(
-                {
-                    "target": f"{what} <= {IMPORT_BUDGET_SECONDS * 1e3:.0f} ms",
-                    "value": f"{imported['seconds'] * 1e3:.0f} ms",
-                    "met": imported["seconds"] <= IMPORT_BUDGET_SECONDS,
-                }
-            )
+    if "modelpipe" in imports:
+        results.append(_import_target(imports["modelpipe"], "import pipeline, providers.openai"))
+    for environment in ("", CLEAN_INSTALL):
+        if READY_TO_CALL + environment in imports:
+            target = _import_target(imports[READY_TO_CALL + environment], READY_TO_CALL + environment)
+            floor, share = imports.get(DEPENDENCIES_ALONE + environment), imports.get(OWN_SHARE + environment)
+            if floor and share:
+                target["value"] += (
+                    f" (its floor {floor['seconds'] * 1e3:.0f} ms, "
+                    f"modelpipe's own share {share['seconds'] * 1e3:.0f} ms)"
+                )
+            results.append(target)
     return results
+
+
+def _import_target(imported: dict[str, Any], what: str) -> dict[str, Any]:
+    return {
+        "target": f"{what} <= {IMPORT_BUDGET_SECONDS * 1e3:.0f} ms",
+        "value": f"{imported['seconds'] * 1e3:.0f} ms",
+        "met": imported["seconds"] <= IMPORT_BUDGET_SECONDS,
+    }
 
 
 def layer_rows(rows: dict[str, Any]) -> list[dict[str, Any]]:
