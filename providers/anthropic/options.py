@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import ValidationError
 
 from pipeline._base import ProviderOptions
 from pipeline.errors import InvalidArgumentError
+from providers._options import OptionsModel
 
 __all__ = [
     "AnthropicCallOptions",
@@ -35,18 +35,7 @@ PROVIDER = "anthropic"
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 
-class _Options(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        extra="ignore",
-        frozen=True,
-        defer_build=True,  # a call without anthropic options never builds these validators
-    )
-
-
-class ThinkingOptions(_Options):
+class ThinkingOptions(OptionsModel):
     """Extended thinking: ``enabled`` with a token budget, ``adaptive``, or ``disabled``."""
 
     type: Literal["enabled", "adaptive", "disabled"]
@@ -54,16 +43,16 @@ class ThinkingOptions(_Options):
     display: Literal["summarized", "omitted"] | None = None
 
 
-class _Metadata(_Options):
+class _Metadata(OptionsModel):
     user_id: str | None = None
 
 
-class McpToolConfiguration(_Options):
+class McpToolConfiguration(OptionsModel):
     enabled: bool | None = None
     allowed_tools: list[str] | None = None
 
 
-class McpServer(_Options):
+class McpServer(OptionsModel):
     """A remote MCP server Anthropic connects to (the MCP connector)."""
 
     type: Literal["url"]
@@ -73,7 +62,7 @@ class McpServer(_Options):
     tool_configuration: McpToolConfiguration | None = None
 
 
-class ContainerSkill(_Options):
+class ContainerSkill(OptionsModel):
     """An Agent Skill: ``anthropic`` with a ``skill_id``, or ``custom`` with a ``provider_reference``."""
 
     type: Literal["anthropic", "custom"]
@@ -82,21 +71,21 @@ class ContainerSkill(_Options):
     version: str | None = None
 
 
-class ContainerOptions(_Options):
+class ContainerOptions(OptionsModel):
     """The code execution container to reuse (``id``) and the skills to load into it."""
 
     id: str | None = None
     skills: list[ContainerSkill] | None = None
 
 
-class ContextManagementOptions(_Options):
+class ContextManagementOptions(OptionsModel):
     """``edits``: clear_tool_uses_20250919, clear_thinking_20251015 and compact_20260112 strategies
     (each a dict with ``type`` and its camelCase settings)."""
 
     edits: list[dict[str, Any]]
 
 
-class AnthropicCallOptions(_Options):
+class AnthropicCallOptions(OptionsModel):
     """Call-level options (``provider_options={"anthropic": {...}}``)."""
 
     send_reasoning: bool = True
@@ -115,7 +104,7 @@ class AnthropicCallOptions(_Options):
     context_management: ContextManagementOptions | None = None
 
 
-class AnthropicFilePartOptions(_Options):
+class AnthropicFilePartOptions(OptionsModel):
     """File-part options: document ``title`` / ``context`` and ``citations``."""
 
     title: str | None = None
@@ -123,7 +112,7 @@ class AnthropicFilePartOptions(_Options):
     citations: dict[str, Any] | None = None
 
 
-class AnthropicReasoningOptions(_Options):
+class AnthropicReasoningOptions(OptionsModel):
     """Reasoning-part metadata that lets thinking be sent back: ``signature`` or ``redactedData``."""
 
     signature: str | None = None
@@ -134,7 +123,7 @@ def _section(provider_options: ProviderOptions | None) -> dict[str, Any] | None:
     return (provider_options or {}).get(PROVIDER)
 
 
-_OptionsT = TypeVar("_OptionsT", bound=_Options)
+_OptionsT = TypeVar("_OptionsT", bound=OptionsModel)
 
 
 def _parse(model: type[_OptionsT], provider_options: ProviderOptions | None) -> _OptionsT | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import ValidationError
 
 from pipeline.errors import InvalidArgumentError
 from pipeline.params import FunctionTool, ProviderTool, ToolDefinition
+from providers._options import OptionsModel
 
 __all__ = [
     "PROVIDER_TOOL_NAMES",
@@ -66,18 +66,7 @@ _BETAS: dict[str, str] = {
 """The beta header each provider tool needs (tools not listed need none)."""
 
 
-class _Args(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        extra="ignore",
-        frozen=True,
-        defer_build=True,  # built when a tool with arguments is first used
-    )
-
-
-class _ComputerArgs(_Args):
+class _ComputerArgs(OptionsModel):
     display_width_px: int
     display_height_px: int
     display_number: int | None = None
@@ -87,18 +76,18 @@ class _ZoomingComputerArgs(_ComputerArgs):
     enable_zoom: bool | None = None
 
 
-class _TextEditorArgs(_Args):
+class _TextEditorArgs(OptionsModel):
     max_characters: int | None = None
 
 
-class _WebSearchArgs(_Args):
+class _WebSearchArgs(OptionsModel):
     max_uses: int | None = None
     allowed_domains: list[str] | None = None
     blocked_domains: list[str] | None = None
     user_location: dict[str, Any] | None = None
 
 
-class _WebFetchArgs(_Args):
+class _WebFetchArgs(OptionsModel):
     max_uses: int | None = None
     allowed_domains: list[str] | None = None
     blocked_domains: list[str] | None = None
@@ -106,14 +95,14 @@ class _WebFetchArgs(_Args):
     max_content_tokens: int | None = None
 
 
-class _AdvisorArgs(_Args):
+class _AdvisorArgs(OptionsModel):
     model: str
     max_uses: int | None = None
     max_tokens: int | None = None
     caching: dict[str, Any] | None = None
 
 
-_ARGS: dict[str, type[_Args]] = {
+_ARGS: dict[str, type[OptionsModel]] = {
     "computer": _ComputerArgs,
     "computer_20251124": _ZoomingComputerArgs,
     "text_editor_20250728": _TextEditorArgs,
@@ -123,7 +112,7 @@ _ARGS: dict[str, type[_Args]] = {
 }
 
 
-def _args_model(tool_type: str) -> type[_Args] | None:
+def _args_model(tool_type: str) -> type[OptionsModel] | None:
     if tool_type in _ARGS:
         return _ARGS[tool_type]
     return _ARGS.get(tool_type.rsplit("_", 1)[0])

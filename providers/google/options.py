@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, ValidationError
 
 from pipeline._base import ProviderOptions
 from pipeline.errors import InvalidArgumentError
+from providers._options import OptionsModel
 
 __all__ = [
     "GoogleOptions",
@@ -39,18 +39,10 @@ HarmBlockThreshold = Literal[
 ]
 
 
-class _Options(BaseModel):
-    """camelCase on the wire, both spellings accepted; unknown keys are ignored (as the AI SDK does)."""
+class _Options(OptionsModel):
+    """Serialized with the camelCase names the Gemini API takes."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        frozen=True,
-        extra="ignore",
-        defer_build=True,  # a call without google options never builds these validators
-    )
+    model_config = ConfigDict(serialize_by_alias=True)
 
     def to_wire(self) -> dict[str, object]:
         """The camelCase JSON form, unset keys left out."""

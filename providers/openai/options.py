@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import StringConstraints, ValidationError
 
 from pipeline._base import ProviderOptions
 from pipeline.errors import InvalidArgumentError
+from providers._options import OptionsModel
 
 from .capabilities import SystemMessageMode
 
@@ -18,23 +18,12 @@ __all__ = ["OpenAIChatOptions", "PromptCacheOptions", "ReasoningEffort", "parse_
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 
-class _Options(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        frozen=True,
-        extra="ignore",
-        defer_build=True,  # a call without openai options never builds these validators
-    )
-
-
-class PromptCacheOptions(_Options):
+class PromptCacheOptions(OptionsModel):
     mode: Literal["implicit", "explicit"] | None = None
     ttl: Literal["30m"] | None = None
 
 
-class OpenAIChatOptions(_Options):
+class OpenAIChatOptions(OptionsModel):
     """Chat-completions settings that have no provider-neutral equivalent. Unknown keys are ignored."""
 
     logit_bias: dict[str, int | float] | None = None

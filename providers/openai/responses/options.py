@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import Field, ValidationError
 
 from pipeline._base import ProviderOptions
 from pipeline.errors import InvalidArgumentError
+from providers._options import OptionsModel
 
 from ..capabilities import SystemMessageMode
 
@@ -35,33 +35,22 @@ IncludeValue = Literal[
 ]
 
 
-class _Options(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        frozen=True,
-        extra="ignore",
-        defer_build=True,  # a call without openai options never builds these validators
-    )
-
-
-class PromptCacheOptions(_Options):
+class PromptCacheOptions(OptionsModel):
     mode: Literal["implicit", "explicit"] | None = None
     ttl: Literal["30m"] | None = None
 
 
-class ContextManagement(_Options):
+class ContextManagement(OptionsModel):
     type: Literal["compaction"]
     compact_threshold: float
 
 
-class AllowedTools(_Options):
+class AllowedTools(OptionsModel):
     tool_names: list[str] = Field(min_length=1)
     mode: Literal["auto", "required"] | None = None
 
 
-class OpenAIResponsesOptions(_Options):
+class OpenAIResponsesOptions(OptionsModel):
     """Responses API settings that have no provider-neutral equivalent. Unknown keys are ignored."""
 
     conversation: str | None = None
