@@ -1,7 +1,5 @@
 """CallParams: the one request object every middleware hook and every provider sees."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 

@@ -13,8 +13,6 @@ Two levels use the same classes:
   is either ``bytes`` or an ``httpx.URL`` with a ``media_type`` set.
 """
 
-from __future__ import annotations
-
 import base64
 import functools
 import mimetypes
@@ -91,7 +89,7 @@ class ProviderReference(Record):
             raise ValueError("a provider reference names at least one provider")
         return value
 
-    def __or__(self, other: ProviderReference) -> ProviderReference:
+    def __or__(self, other: "ProviderReference") -> "ProviderReference":
         """Both references in one (``other`` wins for a provider in both): upload to several providers,
         then reference the file once in a prompt that any of them may answer."""
         return ProviderReference(reference={**self.reference, **other.reference})

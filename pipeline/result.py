@@ -1,7 +1,5 @@
 """Model results: content parts, finish reason, usage, warnings, request and response metadata."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -173,7 +171,7 @@ class Usage(Record):
         reasoning_tokens: int | None = None,
         text_tokens: int | None = None,
         raw: dict[str, Any] | None = None,
-    ) -> Usage:
+    ) -> "Usage":
         """Build a usage with ``total_tokens`` computed as input + output."""
         total = (
             None

@@ -1,7 +1,5 @@
 """Stream parts (the provider-level stream vocabulary), StreamResult, and the fold back to a result."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -305,7 +303,7 @@ class StreamCollector:
         if metadata:
             block.provider_metadata = {**(block.provider_metadata or {}), **metadata}
 
-    def _start_block(self, kind: str, block_id: str, metadata: ProviderMetadata | None) -> _OpenBlock:
+    def _start_block(self, kind: str, block_id: str, metadata: ProviderMetadata | None) -> "_OpenBlock":
         block = _OpenBlock(kind, metadata)
         self._open[(kind, block_id)] = block
         self._content.append(block)

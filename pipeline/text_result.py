@@ -1,7 +1,5 @@
 """GenerateTextResult: what ``generate_text`` returns, over one or more steps."""
 
-from __future__ import annotations
-
 from functools import reduce
 
 from pydantic import Field
