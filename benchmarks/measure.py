@@ -15,7 +15,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,21 @@ __all__ = [
     "Pinning",
     "RedisProcess",
     "ServerProcess",
+    "StartUpProbe",
     "WorkerProcess",
     "clean_install",
     "first_answer_cost",
+    "first_answer_probe",
     "import_cost",
+    "import_probe",
     "installed_versions",
     "node_command",
     "node_first_answer_cost",
+    "node_first_answer_probe",
     "node_import_cost",
+    "node_import_probe",
     "project_env",
+    "start_up_costs",
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -274,14 +281,25 @@ _IMPORT_PROBE = (
 )
 
 
-def import_cost(
-    modules: list[str], repetitions: int = 7, python: Path | None = None, after: list[str] | None = None
-) -> dict[str, Any]:
-    """Median seconds to import ``modules`` in a fresh interpreter, its peak RSS, and the costliest
-    modules by their own import time (``-X importtime``). ``"module:name"`` also gets ``name`` from the
-    module (what ``from module import name`` loads, for packages that load their names on first use).
-    ``after`` is imported first, untimed, in the same process: the figure is then what ``modules`` add
-    to it, free of the drift between two separately timed figures.
+@dataclass(frozen=True)
+class StartUpProbe:
+    """A start-up figure's command: a fresh process that prints ``seconds max_rss_kib`` of what it
+    times. A ``traced`` probe is a Python import probe, also run once under ``-X importtime`` for its
+    costliest modules."""
+
+    command: tuple[str, ...]
+    cwd: Path
+    env: dict[str, str] | None
+    traced: bool = False
+
+
+def import_probe(
+    modules: list[str], python: Path | None = None, after: list[str] | None = None
+) -> StartUpProbe:
+    """The time to import ``modules`` in a fresh interpreter. ``"module:name"`` also gets ``name`` from
+    the module (what ``from module import name`` loads, for packages that load their names on first
+    use). ``after`` is imported first, untimed, in the same process: the figure is then what
+    ``modules`` add to it, free of the drift between two separately timed figures.
 
     Measured as an installed package runs: bytecode may be cached (``PYTHONDONTWRITEBYTECODE`` is
     dropped and one untimed import warms the cache), so the figure is import work, not compilation.
@@ -289,16 +307,14 @@ def import_cost(
     """
     executable, cwd, env = _interpreter(python)
     names = [*after, "--", *modules] if after else modules
-    cost = _timed_runs([executable, "-c", _IMPORT_PROBE, *names], cwd, env, repetitions)
-    traced = subprocess.run(
-        [executable, "-X", "importtime", "-c", _IMPORT_PROBE, *names],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
-    return {**cost, "top_self_us": _costliest(traced.partition(_UNTIMED_DONE)[2], 8)}
+    return StartUpProbe((executable, "-c", _IMPORT_PROBE, *names), cwd, env, traced=True)
+
+
+def import_cost(
+    modules: list[str], repetitions: int = 7, python: Path | None = None, after: list[str] | None = None
+) -> dict[str, Any]:
+    """:func:`start_up_costs` of one :func:`import_probe`."""
+    return _alone(import_probe(modules, python, after), repetitions)
 
 
 @contextlib.contextmanager
@@ -358,57 +374,106 @@ _NODE_IMPORT_PROBE = (
 )
 
 
-def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
-    """:func:`import_cost` for the Vercel AI SDK on Node: ``import('ai')`` and ``import('@ai-sdk/openai')``
-    in a fresh ``node`` process (one untimed run first, as for Python); no per-module breakdown."""
+def node_import_probe() -> StartUpProbe:
+    """:func:`import_probe` for the Vercel AI SDK on Node: ``import('ai')`` and ``import('@ai-sdk/openai')``
+    in a fresh ``node`` process; no per-module breakdown."""
     node = node_command("aisdk-node", "")[0]
-    command = [node, "--input-type=module", "-e", _NODE_IMPORT_PROBE]
-    return {**_timed_runs(command, NODE_DIR, None, repetitions), "top_self_us": []}
+    return StartUpProbe((node, "--input-type=module", "-e", _NODE_IMPORT_PROBE), NODE_DIR, None)
+
+
+def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
+    """:func:`start_up_costs` of :func:`node_import_probe`."""
+    return _alone(node_import_probe(), repetitions)
+
+
+def first_answer_probe(client: str, base_url: str, python: Path | None = None) -> StartUpProbe:
+    """The time from a fresh interpreter's first import to ``client``'s first answer from the loopback
+    server at ``base_url`` (see :mod:`benchmarks.first_answer`). Bytecode may be cached, and ``python``
+    runs it in a clean install, as for :func:`import_probe`."""
+    executable, cwd, env = _interpreter(python)
+    probe = str(Path(__file__).with_name("first_answer.py"))
+    return StartUpProbe((executable, probe, client, base_url), cwd, env)
 
 
 def first_answer_cost(
     client: str, base_url: str, repetitions: int = 7, python: Path | None = None
 ) -> dict[str, Any]:
-    """Median seconds from a fresh interpreter's first import to ``client``'s first answer from the
-    loopback server at ``base_url`` (see :mod:`benchmarks.first_answer`), and its peak RSS. Bytecode
-    may be cached, and ``python`` runs it in a clean install, as for :func:`import_cost`."""
-    executable, cwd, env = _interpreter(python)
-    probe = str(Path(__file__).with_name("first_answer.py"))
-    return _timed_runs([executable, probe, client, base_url], cwd, env, repetitions)
+    """:func:`start_up_costs` of one :func:`first_answer_probe`."""
+    return _alone(first_answer_probe(client, base_url, python), repetitions)
+
+
+def node_first_answer_probe(base_url: str) -> StartUpProbe:
+    """:func:`first_answer_probe` for the Vercel AI SDK on Node (``generateText`` on ``createOpenAI``)."""
+    node = node_command("aisdk-node", "")[0]
+    command = (node, "--input-type=module", "-e", FIRST_ANSWER_NODE_PROBE, base_url)
+    return StartUpProbe(command, NODE_DIR, None)
 
 
 def node_first_answer_cost(base_url: str, repetitions: int = 7) -> dict[str, Any]:
-    """:func:`first_answer_cost` for the Vercel AI SDK on Node (``generateText`` on ``createOpenAI``)."""
-    node = node_command("aisdk-node", "")[0]
-    command = [node, "--input-type=module", "-e", FIRST_ANSWER_NODE_PROBE, base_url]
-    return _timed_runs(command, NODE_DIR, None, repetitions)
+    """:func:`start_up_costs` of :func:`node_first_answer_probe`."""
+    return _alone(node_first_answer_probe(base_url), repetitions)
+
+
+def start_up_costs(probes: Mapping[str, StartUpProbe], repetitions: int) -> dict[str, dict[str, Any]]:
+    """Median, min and max seconds and the median peak RSS of every probe, by name; a traced probe
+    also gets its costliest modules by their own import time (``top_self_us``).
+
+    Each probe runs once untimed (warm caches, compile bytecode), then the probes take turns:
+    ``repetitions`` rounds of one run each. A slow stretch of the machine then falls on every figure
+    alike, where timing one figure's runs after another's would put it on whichever ran then (one run
+    showed a floor above the figure it is the floor of).
+    """
+    for probe in probes.values():
+        subprocess.run(probe.command, cwd=probe.cwd, env=probe.env, stdout=subprocess.DEVNULL, check=True)
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name in probes}
+    for _ in range(repetitions):
+        for name, probe in probes.items():
+            runs[name].append(_timed_run(probe))
+    return {name: {**_summary(runs[name]), **_traced(probe)} for name, probe in probes.items()}
+
+
+def _alone(probe: StartUpProbe, repetitions: int) -> dict[str, Any]:
+    return start_up_costs({"": probe}, repetitions)[""]
+
+
+def _timed_run(probe: StartUpProbe) -> tuple[float, int]:
+    output = subprocess.run(
+        probe.command, cwd=probe.cwd, env=probe.env, capture_output=True, text=True, check=True
+    ).stdout
+    elapsed, max_rss_kib = output.split()
+    return float(elapsed), int(max_rss_kib)
+
+
+def _summary(runs: list[tuple[float, int]]) -> dict[str, Any]:
+    seconds = [elapsed for elapsed, _ in runs]
+    return {
+        "seconds": statistics.median(seconds),
+        "min": min(seconds),
+        "max": max(seconds),
+        "max_rss_kib": statistics.median(rss for _, rss in runs),
+    }
+
+
+def _traced(probe: StartUpProbe) -> dict[str, Any]:
+    """The costliest modules a traced probe imports after its untimed ones (none for other probes)."""
+    if not probe.traced:
+        return {"top_self_us": []}
+    executable, *arguments = probe.command
+    traced = subprocess.run(
+        [executable, "-X", "importtime", *arguments],
+        cwd=probe.cwd,
+        env=probe.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    return {"top_self_us": _costliest(traced.partition(_UNTIMED_DONE)[2], 8)}
 
 
 def _bytecode_env() -> dict[str, str]:
     env = project_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
-
-
-def _timed_runs(
-    command: list[str], cwd: Path, env: dict[str, str] | None, repetitions: int
-) -> dict[str, Any]:
-    """Run ``command`` once untimed (warm caches, compile bytecode), then ``repetitions`` times; each run
-    prints ``seconds max_rss_kib``. Median, min and max seconds and the median peak RSS."""
-    subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, check=True)
-    seconds: list[float] = []
-    rss: list[int] = []
-    for _ in range(repetitions):
-        output = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
-        elapsed, max_rss_kib = output.split()
-        seconds.append(float(elapsed))
-        rss.append(int(max_rss_kib))
-    return {
-        "seconds": statistics.median(seconds),
-        "min": min(seconds),
-        "max": max(seconds),
-        "max_rss_kib": statistics.median(rss),
-    }
 
 
 def _costliest(importtime: str, count: int) -> list[tuple[str, int]]:

@@ -344,7 +344,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
         ]
     imports = summary.get("imports", {})
     if imports:
-        lines += ["", "## Import time (fresh interpreter, median of 5)", ""]
+        lines += ["", "## Import time (fresh interpreter, median of 5)", "", _ROUND_ROBIN, ""]
         lines += [
             "| import | ms (min-max) | peak RSS MiB | costliest modules (self ms) |",
             "|---|---|---|---|",
@@ -380,6 +380,12 @@ def render_markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_ROUND_ROBIN = (
+    "The figures of this table take turns: each runs once untimed, then every figure's first timed run, "
+    "every figure's second, and so on, so a slow stretch of the machine falls on all of them alike."
+)
+
+
 def _first_answer_section(costs: dict[str, Any]) -> list[str]:
     if not costs:
         return []
@@ -390,7 +396,7 @@ def _first_answer_section(costs: dict[str, Any]) -> list[str]:
         "From the first import to the first answer: the imports, building the client and one chat "
         "completion on the loopback server. Import time alone leaves out what a library defers to its "
         "first call (pydantic builds a deferred model's validator on first use; modelpipe loads a "
-        "provider's wire modules when the model is built).",
+        "provider's wire modules when the model is built). " + _ROUND_ROBIN,
         "",
         "| client | ms (min-max) | ms over the floor | peak RSS MiB |",
         "|---|---|---|---|",

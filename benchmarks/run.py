@@ -35,10 +35,11 @@ from benchmarks.measure import (
     ServerProcess,
     WorkerProcess,
     clean_install,
-    first_answer_cost,
-    import_cost,
-    node_first_answer_cost,
-    node_import_cost,
+    first_answer_probe,
+    import_probe,
+    node_first_answer_probe,
+    node_import_probe,
+    start_up_costs,
 )
 from benchmarks.report import (
     CLEAN_INSTALL,
@@ -228,10 +229,13 @@ _READY_TO_CALL_NAMES = ["pipeline:generate_text", "pipeline:stream_text", "provi
 _DEPENDENCY_NAMES = ["httpx", "pydantic:BaseModel", "pydantic.fields", "asyncio"]
 """``pydantic.fields`` loads what pydantic's first model class loads (``pydantic.types``,
 ``annotated_types``); ``asyncio`` is what an async client's caller runs it on."""
+_START_UP_ROUNDS = 5
+"""Timed runs of each start-up figure (its median is the figure)."""
 
 
 def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:
-    """Import costs here and, with ``clean`` (a :func:`clean_install` interpreter), in a clean install."""
+    """Import costs here and, with ``clean`` (a :func:`clean_install` interpreter), in a clean install,
+    timed round-robin (:func:`start_up_costs`)."""
     targets = {
         "modelpipe": ["pipeline", "providers.openai"],
         READY_TO_CALL: _READY_TO_CALL_NAMES,
@@ -241,34 +245,34 @@ def _imports(rows: list[str], clean: Path | None) -> dict[str, Any]:
         targets["openai SDK"] = ["openai"]
     if "litellm" in rows:
         targets["LiteLLM"] = ["litellm"]
-    costs = {name: import_cost(modules, repetitions=5) for name, modules in targets.items()}
-    costs[OWN_SHARE] = import_cost(_READY_TO_CALL_NAMES, 5, after=_DEPENDENCY_NAMES)
+    probes = {name: import_probe(modules) for name, modules in targets.items()}
+    probes[OWN_SHARE] = import_probe(_READY_TO_CALL_NAMES, after=_DEPENDENCY_NAMES)
     if clean is not None:
-        costs[READY_TO_CALL + CLEAN_INSTALL] = import_cost(_READY_TO_CALL_NAMES, 5, clean)
-        costs[DEPENDENCIES_ALONE + CLEAN_INSTALL] = import_cost(_DEPENDENCY_NAMES, 5, clean)
-        own_share = import_cost(_READY_TO_CALL_NAMES, 5, clean, after=_DEPENDENCY_NAMES)
-        costs[OWN_SHARE + CLEAN_INSTALL] = own_share
+        probes[READY_TO_CALL + CLEAN_INSTALL] = import_probe(_READY_TO_CALL_NAMES, clean)
+        probes[DEPENDENCIES_ALONE + CLEAN_INSTALL] = import_probe(_DEPENDENCY_NAMES, clean)
+        probes[OWN_SHARE + CLEAN_INSTALL] = import_probe(_READY_TO_CALL_NAMES, clean, _DEPENDENCY_NAMES)
     if "aisdk-node" in rows:
-        costs[LABELS["aisdk-node"]] = node_import_cost(repetitions=5)
-    return costs
+        probes[LABELS["aisdk-node"]] = node_import_probe()
+    return start_up_costs(probes, _START_UP_ROUNDS)
 
 
 def _first_answers(rows: list[str], clean: Path | None) -> dict[str, Any]:
-    """:func:`first_answer_cost` of the floor, modelpipe and the peers among ``rows`` (and of the floor
-    and modelpipe in the clean install), on a loopback server of their own (no worker runs by then)."""
+    """Times to a first answer of the floor, modelpipe and the peers among ``rows`` (and of the floor
+    and modelpipe in the clean install), timed round-robin on a loopback server of their own (no worker
+    runs by then)."""
     ours = {FIRST_ANSWER_FLOOR: "floor", "modelpipe": "modelpipe"}
     clients = {**ours, "openai SDK": "openai"} if "openai" in rows else ours
     server = ServerProcess()
     try:
-        costs = {name: first_answer_cost(client, server.base_url, 5) for name, client in clients.items()}
+        probes = {name: first_answer_probe(client, server.base_url) for name, client in clients.items()}
         if clean is not None:
             for name, client in ours.items():
-                costs[name + CLEAN_INSTALL] = first_answer_cost(client, server.base_url, 5, clean)
+                probes[name + CLEAN_INSTALL] = first_answer_probe(client, server.base_url, clean)
         if "aisdk-node" in rows:
-            costs[LABELS["aisdk-node"]] = node_first_answer_cost(server.base_url, 5)
+            probes[LABELS["aisdk-node"]] = node_first_answer_probe(server.base_url)
+        return start_up_costs(probes, _START_UP_ROUNDS)
     finally:
         server.stop()
-    return costs
 
 
 def _start_up(summary: dict[str, Any], rows: list[str], clean_install_wanted: bool) -> None:

@@ -26,6 +26,7 @@ from benchmarks.measure import (
     Pinning,
     RedisProcess,
     ServerProcess,
+    StartUpProbe,
     WorkerProcess,
     clean_install,
     first_answer_cost,
@@ -33,6 +34,7 @@ from benchmarks.measure import (
     installed_versions,
     node_first_answer_cost,
     node_import_cost,
+    start_up_costs,
 )
 from benchmarks.report import (
     CLEAN_INSTALL,
@@ -231,29 +233,22 @@ def test_a_clean_install_probe_runs_its_interpreter_outside_the_tree(tmp_path: P
 def _fake_costs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Start-up probes that record which interpreter they were given instead of timing anything."""
 
-    def figure(python: Path | None) -> dict[str, Any]:
-        seconds = 0.2 if python is None else 0.1
-        return {
-            "seconds": seconds,
-            "min": seconds,
-            "max": seconds,
-            "max_rss_kib": 2048,
-            "top_self_us": [],
-            "python": python,
-        }
+    def start_up_costs(probes: dict[str, StartUpProbe], repetitions: int) -> dict[str, dict[str, Any]]:
+        costs = {}
+        for name, probe in probes.items():
+            python = None if probe.command[0] == sys.executable else Path(probe.command[0])
+            seconds = 0.2 if python is None else 0.1
+            costs[name] = {
+                "seconds": seconds,
+                "min": seconds,
+                "max": seconds,
+                "max_rss_kib": 2048,
+                "top_self_us": [],
+                "python": python,
+            }
+        return costs
 
-    def import_cost(
-        modules: list[str], repetitions: int = 7, python: Path | None = None, after: list[str] | None = None
-    ) -> dict[str, Any]:
-        return figure(python)
-
-    def first_answer_cost(
-        client: str, base_url: str, repetitions: int = 7, python: Path | None = None
-    ) -> dict[str, Any]:
-        return figure(python)
-
-    monkeypatch.setattr(run, "import_cost", import_cost)
-    monkeypatch.setattr(run, "first_answer_cost", first_answer_cost)
+    monkeypatch.setattr(run, "start_up_costs", start_up_costs)
 
 
 def test_start_up_figures_of_a_clean_install_run_in_its_interpreter(
@@ -508,6 +503,20 @@ def test_an_import_timed_after_others_counts_only_what_it_adds() -> None:
     assert "_decimal" in {module for module, _ in alone["top_self_us"]}
     assert "_decimal" not in {module for module, _ in after["top_self_us"]}
     assert {"seconds", "min", "max", "max_rss_kib"} <= after.keys()
+
+
+def test_start_up_figures_take_turns_so_a_slow_stretch_falls_on_all_of_them(tmp_path: Path) -> None:
+    """Each probe runs once untimed, then one run of each per round: the order of the runs interleaves."""
+    order = tmp_path / "order"
+
+    def probe(name: str, seconds: float) -> StartUpProbe:
+        script = f"open({str(order)!r}, 'a').write({name!r}); print({seconds}, 4096)"
+        return StartUpProbe((sys.executable, "-c", script), tmp_path, None)
+
+    costs = start_up_costs({"a": probe("a", 0.25), "b": probe("b", 0.5)}, repetitions=3)
+    assert order.read_text() == "ab" + "ab" * 3
+    assert costs["a"] == {"seconds": 0.25, "min": 0.25, "max": 0.25, "max_rss_kib": 4096, "top_self_us": []}
+    assert costs["b"]["seconds"] == 0.5
 
 
 def test_a_bracketed_ratio_compares_each_window_with_the_floor_windows_around_it() -> None:
