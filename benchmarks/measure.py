@@ -32,15 +32,11 @@ __all__ = [
     "StartUpProbe",
     "WorkerProcess",
     "clean_install",
-    "first_answer_cost",
     "first_answer_probe",
-    "import_cost",
     "import_probe",
     "installed_versions",
     "node_command",
-    "node_first_answer_cost",
     "node_first_answer_probe",
-    "node_import_cost",
     "node_import_probe",
     "project_env",
     "start_up_costs",
@@ -310,13 +306,6 @@ def import_probe(
     return StartUpProbe((executable, "-c", _IMPORT_PROBE, *names), cwd, env, traced=True)
 
 
-def import_cost(
-    modules: list[str], repetitions: int = 7, python: Path | None = None, after: list[str] | None = None
-) -> dict[str, Any]:
-    """:func:`start_up_costs` of one :func:`import_probe`."""
-    return _alone(import_probe(modules, python, after), repetitions)
-
-
 @contextlib.contextmanager
 def clean_install() -> Iterator[Path]:
     """A throwaway virtual environment with modelpipe installed from this tree with its runtime
@@ -381,11 +370,6 @@ def node_import_probe() -> StartUpProbe:
     return StartUpProbe((node, "--input-type=module", "-e", _NODE_IMPORT_PROBE), NODE_DIR, None)
 
 
-def node_import_cost(repetitions: int = 7) -> dict[str, Any]:
-    """:func:`start_up_costs` of :func:`node_import_probe`."""
-    return _alone(node_import_probe(), repetitions)
-
-
 def first_answer_probe(client: str, base_url: str, python: Path | None = None) -> StartUpProbe:
     """The time from a fresh interpreter's first import to ``client``'s first answer from the loopback
     server at ``base_url`` (see :mod:`benchmarks.first_answer`). Bytecode may be cached, and ``python``
@@ -395,23 +379,11 @@ def first_answer_probe(client: str, base_url: str, python: Path | None = None) -
     return StartUpProbe((executable, probe, client, base_url), cwd, env)
 
 
-def first_answer_cost(
-    client: str, base_url: str, repetitions: int = 7, python: Path | None = None
-) -> dict[str, Any]:
-    """:func:`start_up_costs` of one :func:`first_answer_probe`."""
-    return _alone(first_answer_probe(client, base_url, python), repetitions)
-
-
 def node_first_answer_probe(base_url: str) -> StartUpProbe:
     """:func:`first_answer_probe` for the Vercel AI SDK on Node (``generateText`` on ``createOpenAI``)."""
     node = node_command("aisdk-node", "")[0]
     command = (node, "--input-type=module", "-e", FIRST_ANSWER_NODE_PROBE, base_url)
     return StartUpProbe(command, NODE_DIR, None)
-
-
-def node_first_answer_cost(base_url: str, repetitions: int = 7) -> dict[str, Any]:
-    """:func:`start_up_costs` of :func:`node_first_answer_probe`."""
-    return _alone(node_first_answer_probe(base_url), repetitions)
 
 
 def start_up_costs(probes: Mapping[str, StartUpProbe], repetitions: int) -> dict[str, dict[str, Any]]:
@@ -430,10 +402,6 @@ def start_up_costs(probes: Mapping[str, StartUpProbe], repetitions: int) -> dict
         for name, probe in probes.items():
             runs[name].append(_timed_run(probe))
     return {name: {**_summary(runs[name]), **_traced(probe)} for name, probe in probes.items()}
-
-
-def _alone(probe: StartUpProbe, repetitions: int) -> dict[str, Any]:
-    return start_up_costs({"": probe}, repetitions)[""]
 
 
 def _timed_run(probe: StartUpProbe) -> tuple[float, int]:

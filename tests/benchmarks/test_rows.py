@@ -29,11 +29,11 @@ from benchmarks.measure import (
     StartUpProbe,
     WorkerProcess,
     clean_install,
-    first_answer_cost,
-    import_cost,
+    first_answer_probe,
+    import_probe,
     installed_versions,
-    node_first_answer_cost,
-    node_import_cost,
+    node_first_answer_probe,
+    node_import_probe,
     start_up_costs,
 )
 from benchmarks.report import (
@@ -128,6 +128,11 @@ def test_a_worker_that_cannot_build_its_row_is_reported_and_reaped(server: Serve
         WorkerProcess("miss-redis", server.base_url, {REDIS_URL_ENV: ""})
 
 
+def _timed(probe: StartUpProbe, repetitions: int) -> dict[str, Any]:
+    """One start-up figure, timed alone."""
+    return start_up_costs({"figure": probe}, repetitions)["figure"]
+
+
 def _needs_the_ai_sdk_on_node() -> None:
     if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@ai-sdk" / "openai").is_dir():
         reason = "node or the AI SDK packages (npm ci --prefix benchmarks/node) are not installed"
@@ -138,7 +143,7 @@ def _needs_the_ai_sdk_on_node() -> None:
 
 def test_the_ai_sdk_import_is_timed_on_node() -> None:
     _needs_the_ai_sdk_on_node()
-    cost = node_import_cost(repetitions=2)
+    cost = _timed(node_import_probe(), repetitions=2)
     assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
     assert cost["max_rss_kib"] > 1024 and cost["top_self_us"] == []
 
@@ -146,7 +151,7 @@ def test_the_ai_sdk_import_is_timed_on_node() -> None:
 def test_the_ai_sdk_first_answer_is_timed_on_node(server: ServerProcess) -> None:
     _needs_the_ai_sdk_on_node()
     before = server.stats()["requests"]
-    cost = node_first_answer_cost(server.base_url, repetitions=2)
+    cost = _timed(node_first_answer_probe(server.base_url), repetitions=2)
     assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
     assert server.stats()["requests"] - before == 3  # the untimed run and two timed ones, one call each
 
@@ -160,7 +165,7 @@ def test_each_first_answer_probe_gets_the_servers_answer(client: str, server: Se
 
 def test_the_first_answer_is_timed_in_a_fresh_interpreter(server: ServerProcess) -> None:
     before = server.stats()
-    cost = first_answer_cost("modelpipe", server.base_url, repetitions=2)
+    cost = _timed(first_answer_probe("modelpipe", server.base_url), repetitions=2)
     assert 0 < cost["min"] <= cost["seconds"] <= cost["max"] < 30
     assert cost["max_rss_kib"] > 1024
     after = server.stats()
@@ -173,7 +178,7 @@ def test_a_first_answer_probe_whose_call_fails_gives_no_figure() -> None:
         unused.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{unused.getsockname()[1]}"
     with pytest.raises(subprocess.CalledProcessError):
-        first_answer_cost("floor", closed, repetitions=1)
+        _timed(first_answer_probe("floor", closed), repetitions=1)
 
 
 def test_a_clean_install_that_cannot_be_built_says_which_step_failed(
@@ -490,16 +495,18 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
 def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
     """``import pipeline`` alone loads almost nothing; ``pipeline:generate_text`` is timed with the name
     fetched, which loads its module (the costliest-modules list names what was loaded)."""
-    package_only = {module for module, _ in import_cost(["pipeline"], repetitions=1)["top_self_us"]}
-    ready = {module for module, _ in import_cost(["pipeline:generate_text"], repetitions=1)["top_self_us"]}
+    package_only = {module for module, _ in _timed(import_probe(["pipeline"]), repetitions=1)["top_self_us"]}
+    ready = {
+        module for module, _ in _timed(import_probe(["pipeline:generate_text"]), repetitions=1)["top_self_us"]
+    }
     assert not any(module.startswith(("pydantic", "pipeline.")) for module in package_only)
     assert ready & {"pipeline.prompt", "pipeline.result", "pipeline.generate", "pydantic_core.core_schema"}
 
 
 def test_an_import_timed_after_others_counts_only_what_it_adds() -> None:
     """``fractions`` imports ``decimal``: imported first, untimed, ``decimal`` is neither timed nor listed."""
-    alone = import_cost(["fractions"], repetitions=1)
-    after = import_cost(["fractions"], repetitions=1, after=["decimal"])
+    alone = _timed(import_probe(["fractions"]), repetitions=1)
+    after = _timed(import_probe(["fractions"], after=["decimal"]), repetitions=1)
     assert "_decimal" in {module for module, _ in alone["top_self_us"]}
     assert "_decimal" not in {module for module, _ in after["top_self_us"]}
     assert {"seconds", "min", "max", "max_rss_kib"} <= after.keys()
