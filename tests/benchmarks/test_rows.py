@@ -493,13 +493,18 @@ def test_a_small_run_writes_the_per_layer_table_and_names_rows_left_out(
 
 
 def test_the_ready_to_call_import_loads_what_a_first_call_needs() -> None:
-    """``import pipeline`` alone loads almost nothing; ``pipeline:generate_text`` is timed with the name
-    fetched, which loads its module (the costliest-modules list names what was loaded)."""
+    """``import pipeline`` alone loads only the package and its lazy-export helper, never pydantic;
+    ``pipeline:generate_text`` is timed with the name fetched, which loads its module (the
+    costliest-modules list names what was loaded, the helper among them when the standard library's
+    modules happen to cost less)."""
     package_only = {module for module, _ in _timed(import_probe(["pipeline"]), repetitions=1)["top_self_us"]}
     ready = {
         module for module, _ in _timed(import_probe(["pipeline:generate_text"]), repetitions=1)["top_self_us"]
     }
-    assert not any(module.startswith(("pydantic", "pipeline.")) for module in package_only)
+    assert {module for module in package_only if module.startswith(("pydantic", "pipeline"))} <= {
+        "pipeline",
+        "pipeline._lazy",
+    }
     assert ready & {"pipeline.prompt", "pipeline.result", "pipeline.generate", "pydantic_core.core_schema"}
 
 
